@@ -1,0 +1,30 @@
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+/** The `plantwatch` command (C8). Commands arrive with their issues; the help lists what exists. */
+export function createProgram(): Command {
+  const program = new Command("plantwatch")
+    .description("Industrial telemetry and alarms on AWS IoT Core: the operator and developer command line")
+    .version(version)
+    .showHelpAfterError();
+
+  program
+    .command("local")
+    .description("run the embedded local stack with a demo fleet (not built yet)")
+    .action(() => {
+      process.stderr.write(
+        [
+          "plantwatch local: the embedded local stack is not built yet.",
+          "What works today: `npm test` (the whole suite) and `npx cdk synth` / `npx cdk deploy` (see README.md).",
+          "",
+        ].join("\n"),
+      );
+      process.exitCode = 2;
+    });
+
+  return program;
+}

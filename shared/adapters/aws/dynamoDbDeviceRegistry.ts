@@ -1,0 +1,77 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Clock } from "../../ports/clock.ts";
+import { systemClock } from "../../ports/clock.ts";
+import type { DeviceRecord, DeviceRegistry } from "../../ports/deviceRegistry.ts";
+
+export type DynamoDbDeviceRegistryOptions = {
+  readonly tableName: string;
+  /** How long a looked-up device (or its absence) is trusted. */
+  readonly cacheTtlMs: number;
+  /** `lastSeen` is written at most once per this interval per thing, across all containers. */
+  readonly lastSeenIntervalMs: number;
+  readonly clock?: Clock;
+} & (
+  | { readonly client: DynamoDBDocumentClient; readonly clientConfig?: never }
+  | { readonly client?: never; readonly clientConfig?: DynamoDBClientConfig }
+);
+
+/** The device registry table: partition key `thingName`; items written by `plantwatch provision`. */
+export class DynamoDbDeviceRegistry implements DeviceRegistry {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #options: DynamoDbDeviceRegistryOptions;
+  readonly #clock: Clock;
+  readonly #cache = new Map<string, { expires: number; device: Promise<DeviceRecord | undefined> }>();
+  readonly #lastSeenWritten = new Map<string, number>();
+
+  constructor(options: DynamoDbDeviceRegistryOptions) {
+    this.#client =
+      options.client ??
+      DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
+        marshallOptions: { removeUndefinedValues: true },
+      });
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  get(thingName: string): Promise<DeviceRecord | undefined> {
+    const now = this.#clock.now();
+    const cached = this.#cache.get(thingName);
+    if (cached && cached.expires > now) return cached.device;
+    // Cache the promise, so concurrent lookups for one thing make one request.
+    const device = this.#fetch(thingName);
+    this.#cache.set(thingName, { expires: now + this.#options.cacheTtlMs, device });
+    device.catch(() => this.#cache.delete(thingName));
+    return device;
+  }
+
+  async recordLastSeen(thingName: string, at: number): Promise<void> {
+    const interval = this.#options.lastSeenIntervalMs;
+    const written = this.#lastSeenWritten.get(thingName);
+    if (written !== undefined && at - written < interval) return;
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#options.tableName,
+          Key: { thingName },
+          UpdateExpression: "SET lastSeen = :at",
+          // Only registered things, and only when the stored value is an interval old: other
+          // containers handling the same thing then skip their write instead of repeating it.
+          ConditionExpression:
+            "attribute_exists(thingName) AND (attribute_not_exists(lastSeen) OR lastSeen <= :cutoff)",
+          ExpressionAttributeValues: { ":at": at, ":cutoff": at - interval },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    }
+    this.#lastSeenWritten.set(thingName, at);
+  }
+
+  async #fetch(thingName: string): Promise<DeviceRecord | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#options.tableName, Key: { thingName } }),
+    );
+    return Item as DeviceRecord | undefined;
+  }
+}

@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import { PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import type { QuarantineEntry } from "../../domain/ingest/types.ts";
+import type { QuarantineStore } from "../../ports/quarantineStore.ts";
+
+export const QUARANTINE_PREFIX = "quarantine/";
+
+export type S3QuarantineStoreOptions = {
+  readonly bucketName: string;
+  readonly prefix?: string;
+} & (
+  | { readonly client: S3Client; readonly clientConfig?: never }
+  | { readonly client?: never; readonly clientConfig?: S3ClientConfig }
+);
+
+/**
+ * Quarantine in S3 as JSON Lines, one object per reason and day for each batch, under
+ * `quarantine/reason={reason}/date={yyyy-mm-dd}/` (Athena- and Glue-friendly partitions).
+ * Keys are content hashes, so a retried batch overwrites its own objects instead of adding copies.
+ */
+export class S3QuarantineStore implements QuarantineStore {
+  readonly #client: S3Client;
+  readonly #bucketName: string;
+  readonly #prefix: string;
+
+  constructor(options: S3QuarantineStoreOptions) {
+    this.#client = options.client ?? new S3Client(options.clientConfig ?? {});
+    this.#bucketName = options.bucketName;
+    this.#prefix = options.prefix ?? QUARANTINE_PREFIX;
+  }
+
+  async put(entries: readonly QuarantineEntry[]): Promise<void> {
+    const partitions = new Map<string, string[]>();
+    for (const entry of entries) {
+      const receivedAt = new Date(entry.receivedAt).toISOString();
+      const partition = `reason=${entry.reason}/date=${receivedAt.slice(0, 10)}`;
+      const line = JSON.stringify({ ...entry, receivedAt });
+      const lines = partitions.get(partition);
+      if (lines) lines.push(line);
+      else partitions.set(partition, [line]);
+    }
+    await Promise.all(
+      [...partitions].map(([partition, lines]) => {
+        const body = `${lines.join("\n")}\n`;
+        const digest = createHash("sha256").update(body).digest("hex").slice(0, 32);
+        return this.#client.send(
+          new PutObjectCommand({
+            Bucket: this.#bucketName,
+            Key: `${this.#prefix}${partition}/${digest}.jsonl`,
+            Body: body,
+            ContentType: "application/x-ndjson",
+          }),
+        );
+      }),
+    );
+  }
+}

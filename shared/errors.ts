@@ -1,0 +1,22 @@
+/** Base of plantwatch's errors: a name, a cause, and whether trying again can help. */
+export class PlantwatchError extends Error {
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Some samples could not be stored before the deadline; the whole batch must be delivered again. */
+export class IngestIncompleteError extends PlantwatchError {
+  readonly unwritten: number;
+
+  constructor(unwritten: number, messages: number) {
+    super(`${unwritten} sample(s) of ${messages} message(s) were not stored before the deadline; retrying`, {
+      retryable: true,
+    });
+    this.unwritten = unwritten;
+  }
+}

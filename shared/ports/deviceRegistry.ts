@@ -1,0 +1,17 @@
+/** A registered device, as `plantwatch provision` writes it. */
+export interface DeviceRecord {
+  readonly thingName: string;
+  readonly site?: string;
+  readonly line?: string;
+  readonly model?: string;
+  /** Further attributes, e.g. alarm thresholds such as `maxTemp`. */
+  readonly attributes?: Readonly<Record<string, string | number>>;
+  readonly lastSeen?: number;
+}
+
+export interface DeviceRegistry {
+  /** The device, or undefined if it is not registered (not an error: telemetry is still stored). */
+  get(thingName: string): Promise<DeviceRecord | undefined>;
+  /** Notes that the thing was heard from at `at` (epoch ms). Implementations may coalesce writes. */
+  recordLastSeen(thingName: string, at: number): Promise<void>;
+}
