@@ -1,10 +1,13 @@
-/** Base of plantwatch's errors: a name, a cause, and whether trying again can help. */
+/**
+ * Base of plantwatch's errors: a name, a cause, and whether trying again can help.
+ * Each class sets its name literally: bundles are minified, so class names do not survive.
+ */
 export class PlantwatchError extends Error {
   readonly retryable: boolean;
 
   constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    this.name = "PlantwatchError";
     this.retryable = options.retryable ?? false;
   }
 }
@@ -17,6 +20,7 @@ export class IngestIncompleteError extends PlantwatchError {
     super(`${unwritten} sample(s) of ${messages} message(s) were not stored before the deadline; retrying`, {
       retryable: true,
     });
+    this.name = "IngestIncompleteError";
     this.unwritten = unwritten;
   }
 }

@@ -4,10 +4,9 @@
  * dimensions (`device`, `site`, `line`) would collide with a measure of the same name; and the
  * query engine's reserved words would need quoting in every query an operator writes.
  */
-export const METRIC_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+import { SERIES_DIMENSIONS } from "./storageLayout.ts";
 
-/** Dimensions every record carries; a metric may not shadow them. */
-export const SERIES_DIMENSIONS = ["device", "site", "line"] as const;
+export const METRIC_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 const RESERVED_NAMES = new Set([
   "time",

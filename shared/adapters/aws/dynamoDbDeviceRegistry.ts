@@ -16,6 +16,16 @@ export type DynamoDbDeviceRegistryOptions = {
   | { readonly client?: never; readonly clientConfig?: DynamoDBClientConfig }
 );
 
+/** Entries kept per container; a fleet larger than this only costs extra reads. */
+const MAX_CACHED_THINGS = 20_000;
+
+/** Sets `key`, evicting the oldest entry when full (a Map iterates in insertion order). */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= MAX_CACHED_THINGS) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
+
 /** The device registry table: partition key `thingName`; items written by `plantwatch provision`. */
 export class DynamoDbDeviceRegistry implements DeviceRegistry {
   readonly #client: DynamoDBDocumentClient;
@@ -40,8 +50,11 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry {
     if (cached && cached.expires > now) return cached.device;
     // Cache the promise, so concurrent lookups for one thing make one request.
     const device = this.#fetch(thingName);
-    this.#cache.set(thingName, { expires: now + this.#options.cacheTtlMs, device });
-    device.catch(() => this.#cache.delete(thingName));
+    const entry = { expires: now + this.#options.cacheTtlMs, device };
+    remember(this.#cache, thingName, entry);
+    device.catch(() => {
+      if (this.#cache.get(thingName) === entry) this.#cache.delete(thingName);
+    });
     return device;
   }
 
@@ -65,7 +78,7 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry {
     } catch (error) {
       if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
     }
-    this.#lastSeenWritten.set(thingName, at);
+    remember(this.#lastSeenWritten, thingName, at);
   }
 
   async #fetch(thingName: string): Promise<DeviceRecord | undefined> {

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { QUARANTINE_PREFIX } from "../../contracts/storageLayout.ts";
 import type { QuarantineEntry } from "../../domain/ingest/types.ts";
 import type { QuarantineStore } from "../../ports/quarantineStore.ts";
-
-export const QUARANTINE_PREFIX = "quarantine/";
 
 export type S3QuarantineStoreOptions = {
   readonly bucketName: string;

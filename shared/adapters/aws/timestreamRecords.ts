@@ -1,14 +1,14 @@
 import type {
   _Record,
+  Dimension,
   MeasureValue,
   MeasureValueType,
   WriteRecordsCommandInput,
 } from "@aws-sdk/client-timestream-write";
+import { SERIES_DIMENSIONS, TELEMETRY_MEASURE_NAME } from "../../contracts/storageLayout.ts";
 import type { MetricValue, SampleRef } from "../../domain/ingest/types.ts";
 import type { SeriesPoint } from "../../ports/seriesStore.ts";
 
-/** All metrics of a sample travel in one multi-measure record under this measure name. */
-export const MEASURE_NAME = "metrics";
 /** Timestream accepts at most 100 records per WriteRecords request. */
 export const MAX_RECORDS_PER_WRITE = 100;
 
@@ -37,9 +37,10 @@ export function toWriteChunks(
   const chunks: WriteChunk[] = [];
   for (const group of bySeries.values()) {
     const first = group[0] as SeriesPoint;
-    const dimensions = [{ Name: "device", Value: first.thingName }];
-    if (first.site !== undefined) dimensions.push({ Name: "site", Value: first.site });
-    if (first.line !== undefined) dimensions.push({ Name: "line", Value: first.line });
+    const [device, site, line] = SERIES_DIMENSIONS;
+    const dimensions: Dimension[] = [{ Name: device, Value: first.thingName }];
+    if (first.site !== undefined) dimensions.push({ Name: site, Value: first.site });
+    if (first.line !== undefined) dimensions.push({ Name: line, Value: first.line });
     for (let start = 0; start < group.length; start += MAX_RECORDS_PER_WRITE) {
       const slice = group.slice(start, start + MAX_RECORDS_PER_WRITE);
       chunks.push({
@@ -48,7 +49,7 @@ export function toWriteChunks(
           TableName: target.tableName,
           CommonAttributes: {
             Dimensions: dimensions,
-            MeasureName: MEASURE_NAME,
+            MeasureName: TELEMETRY_MEASURE_NAME,
             MeasureValueType: "MULTI",
             TimeUnit: "MILLISECONDS",
           },

@@ -20,6 +20,9 @@ export type TimestreamSeriesStoreOptions = {
   | { readonly client?: never; readonly clientConfig?: TimestreamWriteClientConfig }
 );
 
+/** The least time a request is given, even when the deadline is nearer. */
+const MIN_REQUEST_MS = 1_000;
+
 interface Outcome {
   rejected: { ref: SampleRef; reason: string }[];
   unwritten: SampleRef[];
@@ -40,7 +43,7 @@ export class TimestreamSeriesStore implements SeriesStore {
   constructor(options: TimestreamSeriesStoreOptions) {
     this.#client = options.client ?? new TimestreamWriteClient({ maxAttempts: 1, ...options.clientConfig });
     this.#target = { databaseName: options.databaseName, tableName: options.tableName };
-    this.#maxConcurrentWrites = options.maxConcurrentWrites ?? 4;
+    this.#maxConcurrentWrites = Math.max(1, options.maxConcurrentWrites ?? 4);
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
 
@@ -50,21 +53,36 @@ export class TimestreamSeriesStore implements SeriesStore {
   ): Promise<SeriesWriteResult> {
     const outcome: Outcome = { rejected: [], unwritten: [], retries: 0 };
     const queue = toWriteChunks(points, this.#target);
+    let failure: { error: unknown } | undefined;
     const worker = async () => {
-      for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-        await this.#writeChunk(chunk, options.deadline, outcome);
+      // After a failure no new request starts, and write() returns only once none is in flight.
+      for (let chunk = queue.shift(); chunk && !failure; chunk = queue.shift()) {
+        try {
+          await this.#writeChunk(chunk, options.deadline, outcome);
+        } catch (error) {
+          failure ??= { error };
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#maxConcurrentWrites, queue.length) }, worker));
+    if (failure) throw failure.error;
     return outcome;
   }
 
   async #writeChunk(chunk: WriteChunk, deadline: number, outcome: Outcome): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      // A hung request must not outlive the deadline either; each still gets a fair minimum.
+      const timeout = AbortSignal.timeout(
+        Math.max(MIN_REQUEST_MS, deadline - (this.#backoff.now ?? Date.now)()),
+      );
       try {
-        await this.#client.send(new WriteRecordsCommand(chunk.input));
+        await this.#client.send(new WriteRecordsCommand(chunk.input), { abortSignal: timeout });
         return;
       } catch (error) {
+        if (timeout.aborted) {
+          outcome.unwritten.push(...chunk.refs);
+          return;
+        }
         const name = (error as Error).name;
         if (name === "RejectedRecordsException") {
           // The records not listed were written.

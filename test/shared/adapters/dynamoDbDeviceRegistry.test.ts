@@ -1,0 +1,187 @@
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DynamoDbDeviceRegistry } from "../../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import type { DeviceRecord } from "../../../shared/ports/deviceRegistry.ts";
+import { type LocalDynamo, startDynalite } from "../../support/dynalite.ts";
+
+const T0 = Date.parse("2026-11-25T12:00:00.000Z");
+const TTL_MS = 60_000;
+const INTERVAL_MS = 5 * 60_000;
+
+describe("DynamoDbDeviceRegistry", () => {
+  let dynamo: LocalDynamo;
+  let now: number;
+  let thingName: string;
+  let counter = 0;
+  const clock = { now: () => now };
+  const registry = (tableName = dynamo.tableName) =>
+    new DynamoDbDeviceRegistry({
+      tableName,
+      cacheTtlMs: TTL_MS,
+      lastSeenIntervalMs: INTERVAL_MS,
+      clock,
+      client: dynamo.client,
+    });
+  const provision = (device: DeviceRecord) =>
+    dynamo.client.send(new PutCommand({ TableName: dynamo.tableName, Item: device }));
+  const stored = async (name = thingName) =>
+    (await dynamo.client.send(new GetCommand({ TableName: dynamo.tableName, Key: { thingName: name } })))
+      .Item;
+  const requests = (operation: string) =>
+    dynamo.operations.filter((candidate) => candidate === operation).length;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+  beforeEach(() => {
+    now = T0;
+    // One table for the file; each test works on a thing of its own.
+    thingName = `oven-${++counter}`;
+  });
+
+  describe("get", () => {
+    it("returns the device as provisioned", async () => {
+      const device = {
+        thingName,
+        site: "plant-1",
+        line: "line-2",
+        model: "KX-200",
+        attributes: { maxTemp: 250 },
+      };
+      await provision(device);
+
+      await expect(registry().get(thingName)).resolves.toEqual(device);
+    });
+
+    it("returns undefined for an unregistered thing", async () => {
+      await expect(registry().get(thingName)).resolves.toBeUndefined();
+    });
+
+    it("serves a device from its cache until the TTL has passed, then reads it again", async () => {
+      await provision({ thingName, site: "plant-1" });
+      const devices = registry();
+      await devices.get(thingName);
+      await provision({ thingName, site: "plant-2" });
+      const before = requests("GetItem");
+
+      now = T0 + TTL_MS - 1;
+      const cached = await devices.get(thingName);
+      now = T0 + TTL_MS;
+      const fresh = await devices.get(thingName);
+
+      expect(cached?.site).toBe("plant-1");
+      expect(fresh?.site).toBe("plant-2");
+      expect(requests("GetItem") - before).toBe(1);
+    });
+
+    it("caches the absence of a device for the TTL too", async () => {
+      const devices = registry();
+      await devices.get(thingName);
+      await provision({ thingName, site: "plant-1" });
+
+      const cached = await devices.get(thingName);
+      now = T0 + TTL_MS;
+      const fresh = await devices.get(thingName);
+
+      expect(cached).toBeUndefined();
+      expect(fresh?.site).toBe("plant-1");
+    });
+
+    it("makes one GetItem for concurrent lookups of one thing", async () => {
+      await provision({ thingName, site: "plant-1" });
+      const devices = registry();
+      const before = requests("GetItem");
+
+      const results = await Promise.all(Array.from({ length: 5 }, () => devices.get(thingName)));
+
+      expect(requests("GetItem") - before).toBe(1);
+      expect(results.map((device) => device?.site)).toEqual(Array(5).fill("plant-1"));
+    });
+
+    it("propagates a failed lookup and does not cache it", async () => {
+      const tableName = `late-${thingName}`;
+      const devices = registry(tableName);
+      await expect(devices.get(thingName)).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+      await dynamo.client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          KeySchema: [{ AttributeName: "thingName", KeyType: "HASH" }],
+          AttributeDefinitions: [{ AttributeName: "thingName", AttributeType: "S" }],
+          BillingMode: "PAY_PER_REQUEST",
+        }),
+      );
+      await dynamo.client.send(
+        new PutCommand({ TableName: tableName, Item: { thingName, site: "plant-1" } }),
+      );
+
+      const device = await devices.get(thingName);
+
+      expect(device).toEqual({ thingName, site: "plant-1" });
+    });
+  });
+
+  describe("recordLastSeen", () => {
+    it("writes lastSeen on the first call", async () => {
+      await provision({ thingName, site: "plant-1" });
+
+      await registry().recordLastSeen(thingName, T0);
+
+      expect(await stored()).toEqual({ thingName, site: "plant-1", lastSeen: T0 });
+    });
+
+    it("writes at most once per interval", async () => {
+      await provision({ thingName });
+      const devices = registry();
+      await devices.recordLastSeen(thingName, T0);
+      const before = requests("UpdateItem");
+
+      await devices.recordLastSeen(thingName, T0 + INTERVAL_MS - 1);
+      const within = await stored();
+      await devices.recordLastSeen(thingName, T0 + INTERVAL_MS);
+      const after = await stored();
+
+      expect(within?.lastSeen).toBe(T0);
+      expect(after?.lastSeen).toBe(T0 + INTERVAL_MS);
+      expect(requests("UpdateItem") - before).toBe(1);
+    });
+
+    it("leaves a lastSeen another container wrote within the interval, then writes after it", async () => {
+      await provision({ thingName });
+      await registry().recordLastSeen(thingName, T0);
+      const otherContainer = registry();
+
+      await otherContainer.recordLastSeen(thingName, T0 + 1_000);
+      const within = await stored();
+      await otherContainer.recordLastSeen(thingName, T0 + 1_000 + INTERVAL_MS);
+      const after = await stored();
+
+      expect(within?.lastSeen).toBe(T0);
+      expect(after?.lastSeen).toBe(T0 + 1_000 + INTERVAL_MS);
+    });
+
+    it("never moves lastSeen back to an older time", async () => {
+      await provision({ thingName });
+      await registry().recordLastSeen(thingName, T0 + INTERVAL_MS);
+
+      await registry().recordLastSeen(thingName, T0);
+
+      expect((await stored())?.lastSeen).toBe(T0 + INTERVAL_MS);
+    });
+
+    it("creates no item for an unregistered thing and does not throw", async () => {
+      await expect(registry().recordLastSeen(thingName, T0)).resolves.toBeUndefined();
+
+      expect(await stored()).toBeUndefined();
+    });
+
+    it("propagates an error other than a failed condition", async () => {
+      await expect(registry("no-such-table").recordLastSeen(thingName, T0)).rejects.toMatchObject({
+        name: "ResourceNotFoundException",
+      });
+    });
+  });
+});

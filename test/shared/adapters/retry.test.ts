@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelay, isTransient, waitForRetry } from "../../../shared/adapters/aws/retry.ts";
+
+describe("backoffDelay", () => {
+  it("doubles the ceiling with every attempt up to maxDelayMs and draws below it", () => {
+    const options = { baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0.5 };
+
+    const delays = [0, 1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, options));
+
+    expect(delays).toEqual([50, 100, 200, 400, 500, 500]);
+  });
+
+  it("can draw no delay at all (full jitter)", () => {
+    expect(backoffDelay(3, { baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0 })).toBe(0);
+  });
+});
+
+describe("waitForRetry", () => {
+  const options = (slept: number[]) => ({
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    random: () => 0.5,
+    now: () => 10_000,
+    sleep: async (ms: number) => void slept.push(ms),
+  });
+
+  it("sleeps the backoff delay and allows the retry when it ends before the deadline", async () => {
+    const slept: number[] = [];
+
+    await expect(waitForRetry(2, 10_201, options(slept))).resolves.toBe(true);
+    expect(slept).toEqual([200]);
+  });
+
+  it("refuses the retry without sleeping when the delay would reach the deadline", async () => {
+    const slept: number[] = [];
+
+    await expect(waitForRetry(2, 10_200, options(slept))).resolves.toBe(false);
+    expect(slept).toEqual([]);
+  });
+});
+
+describe("isTransient", () => {
+  it.each([
+    [{ name: "ThrottlingException", $metadata: { httpStatusCode: 400 } }, true],
+    [{ name: "InternalServerException", $metadata: { httpStatusCode: 500 } }, true],
+    [{ name: "Whatever", $metadata: { httpStatusCode: 502 } }, true],
+    [{ name: "Whatever", $metadata: { httpStatusCode: 429 } }, true],
+    [{ name: "Error", code: "ETIMEDOUT" }, true],
+    [{ name: "Whatever", $retryable: { throttling: true } }, true],
+    [{ name: "ValidationException", $metadata: { httpStatusCode: 400 } }, false],
+    [{ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }, false],
+    [{ name: "RejectedRecordsException", $metadata: { httpStatusCode: 419 } }, false],
+    [new Error("plain"), false],
+    [undefined, false],
+  ])("classifies %o as transient: %s", (error, expected) => {
+    expect(isTransient(error)).toBe(expected);
+  });
+});
