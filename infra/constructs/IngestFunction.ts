@@ -1,0 +1,108 @@
+import { Duration, type RemovalPolicy, Stack } from "aws-cdk-lib";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { IngestEnvironmentVariables } from "../../shared/config/ingestEnvironment.ts";
+import { QUARANTINE_PREFIX } from "../../shared/contracts/storageLayout.ts";
+import { PlantwatchFunction } from "./PlantwatchFunction.ts";
+import { QueueFailureDestination } from "./QueueFailureDestination.ts";
+import type { TelemetryStore } from "./TelemetryStore.ts";
+
+export interface IngestFunctionProps {
+  readonly telemetryStore: TelemetryStore;
+  readonly registryTable: dynamodb.ITable;
+  readonly quarantineBucket: s3.IBucket;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The key encrypting the registry, the quarantine bucket, the queue and the log group. */
+  readonly encryptionKey: kms.IKey;
+  readonly clockSkewSeconds: number;
+  /** Samples older than this are quarantined rather than offered to Timestream. */
+  readonly maxSampleAge: Duration;
+  readonly lastSeenIntervalSeconds: number;
+  readonly registryCacheTtlSeconds: number;
+  readonly metricsNamespace: string;
+  readonly logRetention: logs.RetentionDays;
+  /** Of the log group: it is encrypted with the deployment key, so it follows the key's policy. */
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * The ingest function (C2 → Timestream, C6 quarantine), invoked asynchronously by the telemetry
+ * rule: its environment, its least-privilege permissions (explicit actions only), and its async
+ * invoke config (2 retries within 6 hours, then the dead-letter queue).
+ */
+export class IngestFunction extends Construct {
+  readonly function: PlantwatchFunction;
+
+  constructor(scope: Construct, id: string, props: IngestFunctionProps) {
+    super(scope, id);
+    const environment = {
+      TIMESTREAM_DATABASE: props.telemetryStore.databaseName,
+      TIMESTREAM_TABLE: props.telemetryStore.tableName,
+      REGISTRY_TABLE: props.registryTable.tableName,
+      QUARANTINE_BUCKET: props.quarantineBucket.bucketName,
+      CLOCK_SKEW_MS: String(props.clockSkewSeconds * 1000),
+      MAX_SAMPLE_AGE_MS: String(props.maxSampleAge.toMilliseconds()),
+      LAST_SEEN_INTERVAL_MS: String(props.lastSeenIntervalSeconds * 1000),
+      REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtlSeconds * 1000),
+    } satisfies IngestEnvironmentVariables;
+
+    this.function = new PlantwatchFunction(this, "Function", {
+      entry: "functions/ingest/handler.ts",
+      description: "plantwatch ingest: telemetry rule -> Timestream, quarantine",
+      serviceName: "ingest",
+      metricsNamespace: props.metricsNamespace,
+      environment,
+      logRetention: props.logRetention,
+      logEncryptionKey: props.encryptionKey,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+
+    const { region } = Stack.of(this);
+    const statements = [
+      statement("WriteTelemetry", ["timestream:WriteRecords"], [props.telemetryStore.tableArn]),
+      // DescribeEndpoints has no resource-level permissions: it must be granted on "*".
+      statement("DiscoverTimestreamEndpoints", ["timestream:DescribeEndpoints"], ["*"]),
+      statement(
+        "ReadDeviceAndRecordLastSeen",
+        ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        [props.registryTable.tableArn],
+      ),
+      statement(
+        "WriteQuarantine",
+        ["s3:PutObject"],
+        [props.quarantineBucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+      ),
+      statement("SendFailedEventsToDeadLetterQueue", ["sqs:SendMessage"], [props.deadLetterQueue.queueArn]),
+      new iam.PolicyStatement({
+        sid: "UseDeploymentKeyThroughItsStores",
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [props.encryptionKey.keyArn],
+        conditions: {
+          StringEquals: {
+            "kms:ViaService": [
+              `dynamodb.${region}.amazonaws.com`,
+              `s3.${region}.amazonaws.com`,
+              `sqs.${region}.amazonaws.com`,
+            ],
+          },
+        },
+      }),
+    ];
+    for (const policyStatement of statements) this.function.addToRolePolicy(policyStatement);
+
+    this.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new QueueFailureDestination(props.deadLetterQueue),
+    });
+  }
+}
+
+function statement(sid: string, actions: string[], resources: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions, resources });
+}

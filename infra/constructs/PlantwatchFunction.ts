@@ -1,0 +1,100 @@
+import { join } from "node:path";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { PROJECT_ROOT } from "../projectPaths.ts";
+
+/** The newest Node.js runtime this CDK version offers, and the esbuild target matching it. */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const ESBUILD_TARGET = FUNCTION_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, "node$1");
+
+export interface PlantwatchFunctionProps {
+  /** Path of the handler module, relative to the repository root (e.g. `functions/ingest/handler.ts`). */
+  readonly entry: string;
+  readonly description: string;
+  /** Powertools service name (`POWERTOOLS_SERVICE_NAME`). */
+  readonly serviceName: string;
+  /** Powertools metrics namespace (`POWERTOOLS_METRICS_NAMESPACE`). */
+  readonly metricsNamespace: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly logRetention: logs.RetentionDays;
+  /** Encrypts the log group (the key policy must allow CloudWatch Logs). */
+  readonly logEncryptionKey?: kms.IKey;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** @default - no reserved concurrency */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * The house Lambda function: Node.js (newest runtime) on arm64, bundled by esbuild as minified ESM
+ * with source maps and the AWS SDK v3 inside the bundle (the code tested is the code deployed),
+ * structured JSON logs to an explicit log group with a retention, and its own role with no AWS
+ * managed policy: it may write to its log group and nothing else until a caller grants more with
+ * explicit statements (`addToRolePolicy`).
+ */
+export class PlantwatchFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: PlantwatchFunctionProps) {
+    // Role and log group must exist before the function, so they are created beside it.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `Execution role of ${props.description}`,
+    });
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    super(scope, id, {
+      entry: join(PROJECT_ROOT, props.entry),
+      handler: "handler",
+      description: props.description,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+      runtime: FUNCTION_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        NODE_OPTIONS: "--enable-source-maps",
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        mainFields: ["module", "main"],
+        // Bundled CommonJS dependencies may still call require(); give ESM output one.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle everything, the AWS SDK v3 included, rather than use the runtime's copy.
+        externalModules: [],
+      },
+    });
+
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "WriteOwnLogGroup",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The stack outputs other tools read (the CLI finds a deployment by stack name, then these keys).
+ * Dependency-free, so the CLI can import it without loading the CDK.
+ */
+export const STACK_OUTPUTS = {
+  registryTable: { key: "RegistryTableName", description: "DynamoDB device registry table" },
+  quarantineBucket: { key: "QuarantineBucketName", description: "S3 bucket of quarantined (rejected) data" },
+  deadLetterQueueUrl: {
+    key: "DeadLetterQueueUrl",
+    description: "SQS dead-letter queue for `plantwatch dlq`",
+  },
+  ingestFunction: { key: "IngestFunctionName", description: "Ingest Lambda function" },
+  timestreamDatabase: { key: "TimestreamDatabaseName", description: "Timestream database" },
+  timestreamTable: { key: "TimestreamTableName", description: "Timestream telemetry table" },
+  telemetryRule: {
+    key: "TelemetryRuleName",
+    description: "IoT rule; Basic Ingest topics start $aws/rules/<name>/",
+  },
+  devicePolicy: { key: "DevicePolicyName", description: "IoT policy to attach to device certificates" },
+  topicRoot: {
+    key: "TopicRoot",
+    description: "C1 topic root: devices publish to <root>/<thingName>/telemetry",
+  },
+} as const;

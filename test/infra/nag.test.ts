@@ -1,0 +1,132 @@
+import { App, Stack, Validations } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import * as timestream from "aws-cdk-lib/aws-timestream";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../infra/app.ts";
+import { type NagSuppression, nagSuppressions } from "../../infra/nagSuppressions.ts";
+import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "./support/cdkContext.ts";
+import {
+  type Finding,
+  formatFindings,
+  synthesizeAndValidate,
+  type ValidationOutcome,
+} from "./support/validationReport.ts";
+
+afterAll(removeTempOutdirs);
+
+/** `AwsSolutions-IAM5[...]` and `CloudFormation-Validate::W3697` both name the rule as reported. */
+const reportedRule = (suppression: NagSuppression) => suppression.id.replace(/^[A-Za-z-]+::/, "");
+const covers = (suppression: NagSuppression, finding: Finding) =>
+  reportedRule(suppression) === finding.rule &&
+  (finding.constructPath === suppression.scope.node.path ||
+    finding.constructPath.startsWith(`${suppression.scope.node.path}/`));
+
+/** A throwaway app with one stack, the AwsSolutions pack optional. */
+function throwawayApp(name: string, withNag: boolean, build: (stack: Stack) => void): ValidationOutcome {
+  const app = new App({ outdir: tempOutdir(`harness-${name}`), context: cdkJsonContext() });
+  build(new Stack(app, name));
+  if (withNag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return synthesizeAndValidate(app);
+}
+
+describe("validation harness", () => {
+  let errors: ValidationOutcome;
+  let nagWarning: ValidationOutcome;
+  let cfnWarning: ValidationOutcome;
+
+  beforeAll(() => {
+    errors = throwawayApp("NonCompliant", true, (stack) => {
+      new sqs.Queue(stack, "PlainQueue", { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    });
+    nagWarning = throwawayApp("NagWarning", true, (stack) => {
+      new dynamodb.Table(stack, "NoRecovery", {
+        partitionKey: { name: "id", type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      });
+    });
+    cfnWarning = throwawayApp("CfnWarning", false, (stack) => {
+      new timestream.CfnDatabase(stack, "Database");
+    });
+  });
+
+  it("reports cdk-nag errors on a non-compliant resource, and synthesis fails", () => {
+    const rules = errors.findings.filter((finding) => finding.plugin === "AwsSolutions").map((f) => f.rule);
+    expect(rules).toEqual(
+      expect.arrayContaining(["AwsSolutions-SQS2", "AwsSolutions-SQS3", "AwsSolutions-SQS4"]),
+    );
+    expect(errors.findings.find((finding) => finding.rule === "AwsSolutions-SQS2")).toMatchObject({
+      severity: "error",
+      constructPath: "NonCompliant/PlainQueue/Resource",
+    });
+    expect(errors.synthError?.message).toMatch(/AwsSolutions-SQS2/);
+  });
+
+  it("reports cdk-nag warnings, which fail synthesis too (the pack reports failure on any finding)", () => {
+    expect(nagWarning.findings).toContainEqual(
+      expect.objectContaining({
+        plugin: "AwsSolutions",
+        rule: "AwsSolutions-DDB3",
+        severity: "warning",
+        constructPath: "NagWarning/NoRecovery/Resource",
+      }),
+    );
+    expect(nagWarning.synthError?.message).toMatch(/AwsSolutions-DDB3/);
+  });
+
+  it("reports CloudFormation Validate warnings, which do not fail synthesis and appear only in the report", () => {
+    expect(cfnWarning.synthError).toBeUndefined();
+    expect(cfnWarning.findings).toContainEqual(
+      expect.objectContaining({
+        plugin: "CloudFormation Validate",
+        rule: "W3697",
+        severity: "warning",
+        constructPath: "CfnWarning/Database",
+      }),
+    );
+  });
+});
+
+describe.each(["dev", "prod"])("the app for stage %s", (stage) => {
+  let validated: ValidationOutcome;
+  let unsuppressed: ValidationOutcome;
+  let suppressions: NagSuppression[];
+
+  beforeAll(() => {
+    const context = cdkJsonContext({ stage });
+    const built = buildApp({ context, outdir: tempOutdir(`nag-${stage}`) });
+    suppressions = nagSuppressions(built.stack);
+    validated = synthesizeAndValidate(built.app);
+    unsuppressed = synthesizeAndValidate(
+      buildApp({ context, outdir: tempOutdir(`nag-${stage}-raw`), nagSuppressions: false }).app,
+    );
+  });
+
+  it("synthesizes with cdk-nag AwsSolutions and leaves no unacknowledged error or warning", () => {
+    expect(validated.synthError).toBeUndefined();
+    expect(formatFindings(validated.findings)).toBe("");
+  });
+
+  it("runs cdk-nag at all: without the acknowledgments, their findings are reported", () => {
+    expect(unsuppressed.findings.some((finding) => finding.plugin === "AwsSolutions")).toBe(true);
+  });
+
+  it("needs every acknowledgment: each still matches a finding on its construct", () => {
+    const stale = suppressions.filter(
+      (suppression) => !unsuppressed.findings.some((finding) => covers(suppression, finding)),
+    );
+    expect(stale.map((suppression) => `${suppression.id} at ${suppression.scope.node.path}`)).toEqual([]);
+  });
+
+  it("acknowledges nothing beyond the listed findings", () => {
+    const uncovered = unsuppressed.findings.filter(
+      (finding) => !suppressions.some((suppression) => covers(suppression, finding)),
+    );
+    expect(formatFindings(uncovered)).toBe("");
+  });
+
+  it("gives every acknowledgment a reason", () => {
+    for (const suppression of suppressions) expect(suppression.reason.length).toBeGreaterThan(100);
+  });
+});
