@@ -1,16 +1,16 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * The ingest function's environment: declared once, set by the CDK stack (typed against this
  * schema) and validated strictly when the function starts.
  */
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
 export const ingestEnvironmentSchema = z.object({
-  TIMESTREAM_DATABASE: z.string().min(3),
-  TIMESTREAM_TABLE: z.string().min(3),
-  REGISTRY_TABLE: z.string().min(3),
-  QUARANTINE_BUCKET: z.string().min(3),
+  TIMESTREAM_DATABASE: z.string().check(z.minLength(3)),
+  TIMESTREAM_TABLE: z.string().check(z.minLength(3)),
+  REGISTRY_TABLE: z.string().check(z.minLength(3)),
+  QUARANTINE_BUCKET: z.string().check(z.minLength(3)),
   /** Samples further than this in the future of their receive time are quarantined (`ts_future`). */
   CLOCK_SKEW_MS: positiveInt,
   /** Samples older than this are quarantined (`ts_too_old`): the table's total retention. */
