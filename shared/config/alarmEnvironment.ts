@@ -1,0 +1,53 @@
+import * as z from "zod/mini";
+
+/**
+ * The environments of the evaluate and sweep functions: declared once, set by the CDK stack
+ * (typed against these schemas) and validated strictly when a function starts.
+ */
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
+const name = z.string().check(z.minLength(1));
+
+const alarmStores = {
+  /** One item per thing: all its alarm instances, versioned (C4). */
+  ALARMS_TABLE: name,
+  /** Transitions, late samples and operator actions, with a TTL. */
+  HISTORY_TABLE: name,
+  /** The applied C3 rules and the ruleset version item. */
+  RULES_TABLE: name,
+  REGISTRY_TABLE: name,
+  /** The C5 custom bus. */
+  EVENT_BUS_NAME: name,
+  /** How long history entries are kept (DynamoDB TTL). */
+  HISTORY_RETENTION_MS: positiveInt,
+  /** How often a container checks the ruleset version (≤ 60 s, C3). */
+  RULES_REFRESH_MS: positiveInt,
+  REGISTRY_CACHE_TTL_MS: positiveInt,
+};
+
+export const evaluateEnvironmentSchema = z.object({
+  ...alarmStores,
+  /** The same sample-time bounds as ingest, so only samples that are stored are evaluated. */
+  CLOCK_SKEW_MS: positiveInt,
+  MAX_SAMPLE_AGE_MS: positiveInt,
+});
+
+export const sweepEnvironmentSchema = z.object(alarmStores);
+
+export type EvaluateEnvironment = z.infer<typeof evaluateEnvironmentSchema>;
+export type SweepEnvironment = z.infer<typeof sweepEnvironmentSchema>;
+export type EvaluateEnvironmentVariables = { readonly [K in keyof EvaluateEnvironment]: string };
+export type SweepEnvironmentVariables = { readonly [K in keyof SweepEnvironment]: string };
+
+function read<T>(schema: z.ZodMiniType<T>, functionName: string, env: NodeJS.ProcessEnv): T {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`${functionName} function environment is invalid: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+export const readEvaluateEnvironment = (env: NodeJS.ProcessEnv = process.env): EvaluateEnvironment =>
+  read(evaluateEnvironmentSchema, "evaluate", env);
+export const readSweepEnvironment = (env: NodeJS.ProcessEnv = process.env): SweepEnvironment =>
+  read(sweepEnvironmentSchema, "sweep", env);
