@@ -11,7 +11,11 @@ export interface AlarmStore {
    * stored version is still `expectedVersion` (absent for a new document), together with its
    * history entries, atomically. `conflict` means another writer got there first: reload and redo.
    */
-  commit(next: ThingAlarms, expectedVersion: number | undefined, history: readonly HistoryEntry[]): Promise<CommitOutcome>;
+  commit(
+    next: ThingAlarms,
+    expectedVersion: number | undefined,
+    history: readonly HistoryEntry[],
+  ): Promise<CommitOutcome>;
   /** Removes published events from the outbox and bumps the version, so stale readers reload. */
   clearOutbox(thingName: string, eventKeys: readonly string[]): Promise<void>;
   /** Entries that need no state change (late samples); idempotent. */

@@ -7,5 +7,8 @@ export interface PublishResult {
 }
 
 export interface EventPublisher {
-  publish(details: readonly AlarmEventDetail[], options: { readonly deadline: number }): Promise<PublishResult>;
+  publish(
+    details: readonly AlarmEventDetail[],
+    options: { readonly deadline: number },
+  ): Promise<PublishResult>;
 }

@@ -9,7 +9,12 @@ export const ALARM_EVENT_DETAIL_TYPE = "Alarm State Change";
 export interface AlarmEventDetail {
   readonly version: "1";
   readonly alarmId: string;
-  readonly rule: { readonly id: string; readonly name: string; readonly severity: Severity; readonly kind: RuleKind };
+  readonly rule: {
+    readonly id: string;
+    readonly name: string;
+    readonly severity: Severity;
+    readonly kind: RuleKind;
+  };
   readonly device: { readonly thingName: string; readonly site?: string; readonly line?: string };
   readonly state: {
     readonly value: AlarmStateName;
@@ -19,7 +24,11 @@ export interface AlarmEventDetail {
     readonly timestamp: string;
   };
   /** Present for evaluated transitions. */
-  readonly trigger?: { readonly metric: string; readonly value: number | string | boolean; readonly sampleTime: string };
+  readonly trigger?: {
+    readonly metric: string;
+    readonly value: number | string | boolean;
+    readonly sampleTime: string;
+  };
   /** Present for operator actions. */
   readonly actor?: { readonly id: string; readonly note?: string };
 }

@@ -10,7 +10,11 @@ export type HistoryEntry =
       readonly from: AlarmStateName;
       readonly to: AlarmStateName;
       readonly reason: string;
-      readonly trigger?: { readonly metric: string; readonly value: number | string | boolean; readonly sampleTime: number };
+      readonly trigger?: {
+        readonly metric: string;
+        readonly value: number | string | boolean;
+        readonly sampleTime: number;
+      };
       readonly actor?: Actor;
       readonly action?: OperatorAction;
     }
