@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { rulesCommand } from "./commands/rules.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -25,6 +26,8 @@ export function createProgram(): Command {
       );
       process.exitCode = 2;
     });
+
+  program.addCommand(rulesCommand());
 
   return program;
 }

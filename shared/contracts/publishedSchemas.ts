@@ -1,9 +1,13 @@
 import { toJSONSchema } from "zod/mini";
+import { alarmEventDetailSchema } from "./alarmEvent.ts";
+import { alarmRuleFileSchema } from "./alarmRules.ts";
 import { telemetryPayloadSchema } from "./telemetryPayload.ts";
 
 /** The JSON Schemas published in `schemas/` for device makers and integrators. */
 export function publishedSchemas(): { file: string; schema: unknown }[] {
   return [
     { file: "telemetry-v1.schema.json", schema: toJSONSchema(telemetryPayloadSchema, { io: "input" }) },
+    { file: "alarm-event-v1.schema.json", schema: toJSONSchema(alarmEventDetailSchema, { io: "input" }) },
+    { file: "alarm-rules-v1.schema.json", schema: toJSONSchema(alarmRuleFileSchema, { io: "input" }) },
   ];
 }

@@ -32,3 +32,11 @@ export interface AlarmEventDetail {
   /** Present for operator actions. */
   readonly actor?: { readonly id: string; readonly note?: string };
 }
+
+/**
+ * A key unique per transition and the same when an event is sent again: consumers that must not
+ * act twice de-duplicate on it (EventBridge delivers at least once).
+ */
+export function alarmEventKey(detail: AlarmEventDetail): string {
+  return `${detail.alarmId}|${detail.state.value}|${detail.state.timestamp}`;
+}

@@ -1,0 +1,277 @@
+import { randomUUID } from "node:crypto";
+import {
+  EventBridgeClient,
+  type PutEventsRequest,
+  type PutEventsRequestEntry,
+  type PutEventsResultEntry,
+} from "@aws-sdk/client-eventbridge";
+import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
+import { type LocalReply, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+
+const TARGET_PREFIX = "AWSEvents.";
+const MAX_ENTRIES = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
+
+/** Request-level failures the fake can be told to answer with, as the service sends them. */
+export const EVENTBRIDGE_FAULTS = {
+  throttling: { status: 400, type: "ThrottlingException", message: "Rate exceeded." },
+  internal: { status: 500, type: "InternalException", message: "An internal error occurred." },
+  accessDenied: {
+    status: 400,
+    type: "AccessDeniedException",
+    message: "User is not authorized to perform: events:PutEvents on resource: event-bus/plantwatch",
+  },
+} as const;
+export type EventBridgeFault = keyof typeof EVENTBRIDGE_FAULTS;
+
+/** Per-entry error codes AWS documents as retryable, with the fake's message for each. */
+export const ENTRY_ERRORS = {
+  ThrottlingException: "Rate exceeded.",
+  InternalFailure: "An internal failure occurred.",
+} as const;
+export type EntryErrorCode = keyof typeof ENTRY_ERRORS;
+
+export type PutEventsFilter = (request: PutEventsRequest) => boolean;
+/** Chooses entries by their parsed detail (undefined when it is not JSON) and the raw entry. */
+export type EntryFilter = (detail: unknown, entry: PutEventsRequestEntry) => boolean;
+
+export interface RecordedEventBridgeRequest {
+  /** The operation from `x-amz-target`, e.g. `PutEvents`. */
+  readonly operation: string;
+  readonly body: unknown;
+  /** 0 for a request the fake never answered. */
+  readonly status: number;
+  /** The error's type when the fake answered with one. */
+  readonly errorType?: string;
+}
+
+/** An event the fake accepted, as a rule target would see its fields. */
+export interface AcceptedEvent {
+  readonly id: string;
+  readonly eventBusName: string;
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: unknown;
+  /** The entry's `Time` (ISO 8601), or the time of receipt when it had none. */
+  readonly time: string;
+  readonly resources: readonly string[];
+}
+
+export interface FakeEventBridge extends LocalServer {
+  /** Every request received, in arrival order, with how it was answered. */
+  readonly requests: readonly RecordedEventBridgeRequest[];
+  /** The bodies of every PutEvents request received, whatever the answer. */
+  putEventsRequests(): PutEventsRequest[];
+  /** Every event accepted, in the order accepted. */
+  events(): AcceptedEvent[];
+  /** Answers the next `times` (default 1) matching PutEvents requests with `fault`; checked before validation. */
+  fail(
+    fault: EventBridgeFault,
+    options?: { readonly times?: number; readonly where?: PutEventsFilter },
+  ): void;
+  /** Never answers the next `times` (default 1) matching PutEvents requests. */
+  hang(options?: { readonly times?: number; readonly where?: PutEventsFilter }): void;
+  /**
+   * Fails each valid entry matching `where` the first `times` (default 1) times it is received (the same
+   * `Detail` counts as the same entry), with `errorCode` in the response and FailedEntryCount, as
+   * EventBridge does; the request's other entries are accepted.
+   */
+  failEntries(
+    errorCode: EntryErrorCode,
+    options: { readonly times?: number; readonly where: EntryFilter },
+  ): void;
+}
+
+interface ScriptedRequest<T> {
+  remaining: number;
+  readonly where: PutEventsFilter;
+  readonly answer: T;
+}
+
+interface ScriptedEntries {
+  readonly errorCode: EntryErrorCode;
+  readonly times: number;
+  readonly where: EntryFilter;
+  /** Failures so far, by `Detail`. */
+  readonly spent: Map<string, number>;
+}
+
+/** An EventBridge client for a local endpoint; `maxAttempts: 1` as in production. */
+export function localEventBridgeClient(endpoint: string): EventBridgeClient {
+  return new EventBridgeClient({ ...TEST_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
+}
+
+/**
+ * A local EventBridge endpoint (awsJson1_1, `AWSEvents.PutEvents`) for the real SDK client. It checks
+ * what the service checks and plantwatch relies on (≤ 10 entries, ≤ 256 KB in total, Source, DetailType
+ * and a JSON-object Detail per entry), plus one rule of its own: every entry names its EventBusName, so
+ * nothing silently lands on the default bus. It can be scripted to throttle, fail, hang or fail entries.
+ */
+export async function startFakeEventBridge(): Promise<FakeEventBridge> {
+  const requests: RecordedEventBridgeRequest[] = [];
+  const accepted: AcceptedEvent[] = [];
+  const faults: ScriptedRequest<EventBridgeFault>[] = [];
+  const hangs: ScriptedRequest<true>[] = [];
+  const entryFailures: ScriptedEntries[] = [];
+
+  const take = <T>(scripts: ScriptedRequest<T>[], request: PutEventsRequest): T | undefined => {
+    const script = scripts.find((candidate) => candidate.remaining > 0 && candidate.where(request));
+    if (script) script.remaining--;
+    return script?.answer;
+  };
+
+  const scriptedEntryError = (entry: PutEventsRequestEntry, detail: unknown): EntryErrorCode | undefined => {
+    const key = entry.Detail ?? "";
+    for (const script of entryFailures) {
+      const spent = script.spent.get(key) ?? 0;
+      if (spent < script.times && script.where(detail, entry)) {
+        script.spent.set(key, spent + 1);
+        return script.errorCode;
+      }
+    }
+    return undefined;
+  };
+
+  const putEntry = (entry: PutEventsRequestEntry): PutEventsResultEntry => {
+    for (const field of ["Source", "DetailType", "Detail"] as const) {
+      if (typeof entry[field] !== "string" || entry[field] === "") {
+        return {
+          ErrorCode: "InvalidArgument",
+          ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+        };
+      }
+    }
+    const detail = parseObject(entry.Detail as string);
+    if (detail === undefined) return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
+    const errorCode = scriptedEntryError(entry, detail);
+    if (errorCode) return { ErrorCode: errorCode, ErrorMessage: ENTRY_ERRORS[errorCode] };
+    const id = randomUUID();
+    accepted.push({
+      id,
+      eventBusName: entry.EventBusName as string,
+      source: entry.Source as string,
+      detailType: entry.DetailType as string,
+      detail,
+      // awsJson carries Time as epoch seconds.
+      time: new Date(entry.Time === undefined ? Date.now() : Number(entry.Time) * 1000).toISOString(),
+      resources: entry.Resources ?? [],
+    });
+    return { EventId: id };
+  };
+
+  const putEvents = (request: PutEventsRequest): Answer => {
+    const fault = take(faults, request);
+    if (fault) return error(EVENTBRIDGE_FAULTS[fault]);
+    const problem = validatePutEvents(request);
+    if (problem) return error({ status: 400, type: "ValidationException", message: problem });
+    const entries = (request.Entries ?? []).map(putEntry);
+    const failedEntryCount = entries.filter((entry) => entry.ErrorCode !== undefined).length;
+    return { status: 200, body: { FailedEntryCount: failedEntryCount, Entries: entries } };
+  };
+
+  const server = await startLocalServer(({ method, url, headers, body }): LocalReply | Promise<never> => {
+    const target = String(headers["x-amz-target"] ?? "");
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    let parsed: unknown;
+    let answer: Answer;
+    try {
+      parsed = JSON.parse(body.toString("utf8") || "{}");
+      if (method !== "POST" || url !== "/") {
+        answer = error({ status: 404, type: "UnknownOperationException", message: `${method} ${url}` });
+      } else if (operation === "PutEvents") {
+        if (take(hangs, parsed as PutEventsRequest)) {
+          requests.push({ operation, body: parsed, status: 0 });
+          return new Promise<never>(() => {});
+        }
+        answer = putEvents(parsed as PutEventsRequest);
+      } else {
+        answer = error({
+          status: 400,
+          type: "UnknownOperationException",
+          message: `unsupported target ${target}`,
+        });
+      }
+    } catch {
+      answer = error({ status: 400, type: "SerializationException", message: "request body is not JSON" });
+    }
+    requests.push({ operation, body: parsed, status: answer.status, errorType: answer.errorType });
+    return {
+      status: answer.status,
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() },
+      body: JSON.stringify(answer.body),
+    };
+  });
+
+  return {
+    ...server,
+    requests,
+    putEventsRequests: () =>
+      requests
+        .filter((request) => request.operation === "PutEvents")
+        .map((request) => request.body as PutEventsRequest),
+    events: () => [...accepted],
+    fail: (fault, { times = 1, where = () => true } = {}) => {
+      faults.push({ remaining: times, where, answer: fault });
+    },
+    hang: ({ times = 1, where = () => true } = {}) => {
+      hangs.push({ remaining: times, where, answer: true });
+    },
+    failEntries: (errorCode, { times = 1, where }) => {
+      entryFailures.push({ errorCode, times, where, spent: new Map() });
+    },
+  };
+}
+
+/** What makes EventBridge refuse a whole PutEvents request (400 ValidationException), or undefined. */
+function validatePutEvents(request: PutEventsRequest): string | undefined {
+  const entries = request.Entries;
+  if (!Array.isArray(entries) || entries.length === 0) {
+    return "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null";
+  }
+  if (entries.length > MAX_ENTRIES) {
+    return `1 validation error detected: Value '[...]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`;
+  }
+  const missingBus = entries.findIndex((entry) => !entry.EventBusName);
+  if (missingBus >= 0) {
+    return `entries[${missingBus}] has no EventBusName (the fake's own rule: plantwatch never publishes to the default bus)`;
+  }
+  const total = entries.reduce((sum, entry) => sum + sizeOf(entry), 0);
+  if (total > MAX_REQUEST_BYTES) return "Total size of the entries in the request is over the limit.";
+  return undefined;
+}
+
+/**
+ * An entry's size as EventBridge documents it (eb-putevent-size): 14 bytes for Time if present, plus the
+ * UTF-8 bytes of Source, DetailType, Detail and each resource. Written independently of the adapter's.
+ */
+function sizeOf(entry: PutEventsRequestEntry): number {
+  const utf8 = (text: unknown) => (typeof text === "string" ? Buffer.byteLength(text, "utf8") : 0);
+  let size = entry.Time === undefined ? 0 : 14;
+  size += utf8(entry.Source) + utf8(entry.DetailType) + utf8(entry.Detail);
+  for (const resource of entry.Resources ?? []) size += utf8(resource);
+  return size;
+}
+
+function parseObject(text: string): object | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly errorType?: string;
+}
+
+/** EventBridge's error body: a bare `__type` and a lower-case `message`. */
+function error(fault: { status: number; type: string; message: string }): Answer {
+  return {
+    status: fault.status,
+    errorType: fault.type,
+    body: { __type: fault.type, message: fault.message },
+  };
+}
