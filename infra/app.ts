@@ -42,7 +42,7 @@ export function buildApp(options: BuildAppOptions = {}): PlantwatchApp {
 
   const stack = new PlantwatchStack(app, config.stackName, {
     config,
-    description: `plantwatch (${config.stage}): IoT telemetry -> Timestream, with quarantine and dead letters`,
+    description: `plantwatch (${config.stage}): IoT telemetry -> Timestream, alarms -> EventBridge, with quarantine and dead letters`,
   });
   Tags.of(app).add("project", "plantwatch");
   Tags.of(app).add("stage", config.stage);

@@ -39,6 +39,15 @@ const configSchema = z.strictObject({
     .prefault({}),
   alarms: z
     .strictObject({
+      /**
+       * C5 custom bus. Names are unique per account and region: two stages deployed to one account
+       * and region need distinct names.
+       */
+      eventBusName: z.string().superRefine(eventBusNameProblems).default("plantwatch"),
+      /** How long alarm history (transitions, late samples, operator actions) is kept (DynamoDB TTL). */
+      historyRetentionDays: int(1, 3650).default(90),
+      /** How often a function container checks for changed rules; C3 requires pickup within 60 s. */
+      rulesRefreshSeconds: int(5, 60).default(60),
       notify: z
         .strictObject({
           email: z.array(z.email("must be an email address")).default([]),
@@ -183,6 +192,20 @@ function messageOf(issue: z.core.$ZodIssue): string {
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
     default:
       return issue.message;
+  }
+}
+
+/** EventBridge custom bus names: 1-256 of [A-Za-z0-9._-]; `default` and `aws.*` belong to AWS. */
+const EVENT_BUS_NAME_PATTERN = /^[A-Za-z0-9._-]{1,256}$/;
+
+function eventBusNameProblems(name: string, context: z.core.$RefinementCtx<string>): void {
+  if (!EVENT_BUS_NAME_PATTERN.test(name)) {
+    context.addIssue({ code: "custom", message: "must be 1-256 of [A-Za-z0-9._-]" });
+  } else if (name === "default" || name.startsWith("aws.")) {
+    context.addIssue({
+      code: "custom",
+      message: 'must not be "default" or start with "aws." (reserved by EventBridge)',
+    });
   }
 }
 

@@ -25,9 +25,10 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
       scope: stack.deadLetterQueue.queue,
       id: "AwsSolutions-SQS3",
       reason:
-        "This queue is itself the dead-letter queue: the ingest function's async on-failure " +
-        "destination and the telemetry rule's error action (SQS3 recognises only RedrivePolicy and " +
-        "Lambda DeadLetterConfig references). Messages stay 14 days (the SQS maximum) for " +
+        "This queue is itself the dead-letter queue: the async on-failure destination of the ingest, " +
+        "evaluate and sweep functions, the error action of the telemetry and lifecycle rules, and the " +
+        "sweep schedule's dead-letter queue (SQS3 recognises only RedrivePolicy and Lambda " +
+        "DeadLetterConfig references). Messages stay 14 days (the SQS maximum) for " +
         "`plantwatch dlq replay`; a queue behind it would only move the same messages once more.",
     },
     {

@@ -21,4 +21,11 @@ export const STACK_OUTPUTS = {
     key: "TopicRoot",
     description: "C1 topic root: devices publish to <root>/<thingName>/telemetry",
   },
+  rulesTable: { key: "RulesTableName", description: "DynamoDB table of the applied alarm rules (C3)" },
+  alarmsTable: { key: "AlarmsTableName", description: "DynamoDB table of alarm state, one item per thing" },
+  historyTable: { key: "AlarmHistoryTableName", description: "DynamoDB table of alarm history (with TTL)" },
+  eventBusName: { key: "EventBusName", description: "EventBridge bus of alarm events (C5)" },
+  eventBusArn: { key: "EventBusArn", description: "ARN of the EventBridge bus of alarm events" },
+  evaluateFunction: { key: "EvaluateFunctionName", description: "Evaluate Lambda function" },
+  sweepFunction: { key: "SweepFunctionName", description: "Sweep Lambda function (every minute)" },
 } as const;

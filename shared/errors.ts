@@ -24,3 +24,39 @@ export class IngestIncompleteError extends PlantwatchError {
     this.unwritten = unwritten;
   }
 }
+
+/** An operator action that the alarm's current state does not allow (e.g. acknowledging a NORMAL alarm). */
+export class ActionNotAllowedError extends PlantwatchError {
+  readonly alarmId: string;
+  readonly state: string;
+  readonly action: string;
+
+  constructor(alarmId: string, action: string, state: string) {
+    super(`${action} is not allowed for alarm ${alarmId} in state ${state}`);
+    this.name = "ActionNotAllowedError";
+    this.alarmId = alarmId;
+    this.action = action;
+    this.state = state;
+  }
+}
+
+/** No alarm instance (or no rule) behind an alarm id. */
+export class AlarmNotFoundError extends PlantwatchError {
+  readonly alarmId: string;
+
+  constructor(alarmId: string) {
+    super(`alarm ${alarmId} does not exist`);
+    this.name = "AlarmNotFoundError";
+    this.alarmId = alarmId;
+  }
+}
+
+/** Another writer kept winning the conditional write; the invocation is retried as a whole. */
+export class ConcurrentUpdateError extends PlantwatchError {
+  constructor(thingName: string, attempts: number) {
+    super(`alarm state of ${thingName} changed under ${attempts} consecutive attempts; retrying later`, {
+      retryable: true,
+    });
+    this.name = "ConcurrentUpdateError";
+  }
+}

@@ -9,9 +9,9 @@ export interface DeadLetterQueueProps {
 }
 
 /**
- * Where messages go once retries are exhausted (C6): the ingest function's async on-failure
- * destination and the telemetry rule's error action. Encrypted with the deployment key, TLS only,
- * kept for the SQS maximum of 14 days for `plantwatch dlq replay`.
+ * Where messages go once retries are exhausted (C6): every function's async on-failure destination,
+ * every IoT rule's error action and the sweep schedule's dead letters. Encrypted with the deployment
+ * key, TLS only, kept for the SQS maximum of 14 days for `plantwatch dlq replay`.
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: sqs.Queue;

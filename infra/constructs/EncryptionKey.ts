@@ -10,14 +10,14 @@ export interface EncryptionKeyProps {
 }
 
 /**
- * The customer-managed key for every store of one deployment (Timestream, DynamoDB, SQS, S3 and the
- * functions' log groups), rotated yearly.
+ * The customer-managed key for every store of one deployment (Timestream, DynamoDB, SQS, S3, the
+ * alarm event bus and its archive, the sweep schedule and the functions' log groups), rotated yearly.
  *
  * The key policy is CDK's default (the account may delegate use of the key through IAM, so every
- * use is visible in an identity policy) plus the one grant that cannot go through IAM: CloudWatch
- * Logs encrypting this account's log groups in this region. Timestream, DynamoDB, SQS and S3 use the
- * key with the caller's IAM permissions (and grants they create for themselves), so they need no
- * statement here.
+ * use is visible in an identity policy) plus the grants that cannot go through IAM: CloudWatch Logs
+ * encrypting this account's log groups in this region (here), and EventBridge encrypting the alarm
+ * bus (added by `AlarmEventBus`). Timestream, DynamoDB, SQS, S3 and Scheduler use the key with the
+ * caller's IAM permissions (and grants they create for themselves), so they need no statement here.
  */
 export class EncryptionKey extends Construct {
   readonly key: kms.Key;

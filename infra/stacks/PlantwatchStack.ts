@@ -1,17 +1,30 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import {
+  LIFECYCLE_RULE_SQL,
+  LIFECYCLE_TOPIC_FILTER,
+  lifecycleRuleName,
+} from "../../shared/contracts/lifecycleRule.ts";
+import {
+  TELEMETRY_RULE_SQL_VERSION,
+  telemetryRuleName,
+  telemetryRuleSql,
+} from "../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../shared/contracts/telemetryTopic.ts";
 import type { PlantwatchConfig } from "../config.ts";
 import { AccessLogBucket } from "../constructs/AccessLogBucket.ts";
+import { AlarmEventBus } from "../constructs/AlarmEventBus.ts";
+import { AlarmFunction } from "../constructs/AlarmFunction.ts";
 import { DeadLetterQueue } from "../constructs/DeadLetterQueue.ts";
 import { DevicePolicy } from "../constructs/DevicePolicy.ts";
-import { DeviceRegistry } from "../constructs/DeviceRegistry.ts";
+import { DurableTable } from "../constructs/DurableTable.ts";
 import { EncryptionKey } from "../constructs/EncryptionKey.ts";
+import { FunctionSchedule } from "../constructs/FunctionSchedule.ts";
 import { IngestFunction } from "../constructs/IngestFunction.ts";
 import { QuarantineBucket } from "../constructs/QuarantineBucket.ts";
-import { TelemetryRule } from "../constructs/TelemetryRule.ts";
 import { TelemetryStore } from "../constructs/TelemetryStore.ts";
+import { TopicRule } from "../constructs/TopicRule.ts";
 import { STACK_OUTPUTS } from "../stackOutputs.ts";
 
 export interface PlantwatchStackProps extends StackProps {
@@ -20,18 +33,27 @@ export interface PlantwatchStackProps extends StackProps {
 
 /**
  * One deployment of plantwatch. Stateful stores first (each honouring `removalPolicy`, retained by
- * default), then the stateless telemetry path that uses them.
+ * default), then the stateless paths that use them: telemetry (rule -> ingest -> Timestream) and
+ * alarms (telemetry and lifecycle rules, and a schedule -> evaluate / sweep -> alarm bus).
  */
 export class PlantwatchStack extends Stack {
   readonly encryptionKey: EncryptionKey;
   readonly accessLogs: AccessLogBucket;
   readonly quarantine: QuarantineBucket;
   readonly telemetryStore: TelemetryStore;
-  readonly registry: DeviceRegistry;
+  readonly registry: DurableTable;
+  readonly rules: DurableTable;
+  readonly alarms: DurableTable;
+  readonly history: DurableTable;
+  readonly alarmEvents: AlarmEventBus;
   readonly deadLetterQueue: DeadLetterQueue;
   readonly devicePolicy: DevicePolicy;
   readonly ingest: IngestFunction;
-  readonly telemetryRule: TelemetryRule;
+  readonly evaluate: AlarmFunction;
+  readonly sweep: AlarmFunction;
+  readonly telemetryRule: TopicRule;
+  readonly lifecycleRule: TopicRule;
+  readonly sweepSchedule: FunctionSchedule;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
     super(scope, id, { stackName: props.config.stackName, ...props });
@@ -39,10 +61,13 @@ export class PlantwatchStack extends Stack {
     const removalPolicy = config.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const topic = telemetryTopic(config.topicRoot);
     const { memoryRetentionHours, magneticRetentionDays } = config.timestream;
+    // Samples older than the table keeps are quarantined by ingest, and so never evaluated either.
+    const maxSampleAge = Duration.hours(memoryRetentionHours).plus(Duration.days(magneticRetentionDays));
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
 
     // Stateful: keys, stores, queue, and the policy device certificates are attached to.
     this.encryptionKey = new EncryptionKey(this, "EncryptionKey", {
-      description: `plantwatch ${config.stackName}: telemetry, registry, quarantine, dead letters, logs`,
+      description: `plantwatch ${config.stackName}: telemetry, tables, alarm events, quarantine, dead letters, logs`,
       removalPolicy,
     });
     const key = this.encryptionKey.key;
@@ -60,13 +85,32 @@ export class PlantwatchStack extends Stack {
       rejectedDataPrefix: QuarantineBucket.TIMESTREAM_REJECTED_PREFIX,
       removalPolicy,
     });
-    this.registry = new DeviceRegistry(this, "DeviceRegistry", { encryptionKey: key, removalPolicy });
+    const table = (
+      id: string,
+      keys: { partitionKey: string; sortKey?: string; timeToLiveAttribute?: string },
+    ) => new DurableTable(this, id, { ...keys, encryptionKey: key, removalPolicy });
+    // One item per thing: site, line, attributes, lastSeen (written by `provision` and ingest).
+    this.registry = table("DeviceRegistry", { partitionKey: "thingName" });
+    // The applied C3 rules, one item per rule, and the ruleset version item.
+    this.rules = table("AlarmRules", { partitionKey: "id" });
+    // One versioned item per thing holding all its alarm instances (C4).
+    this.alarms = table("AlarmState", { partitionKey: "thingName" });
+    // Transitions, late samples and operator actions per alarm instance, expiring after the retention.
+    this.history = table("AlarmHistory", {
+      partitionKey: "alarmId",
+      sortKey: "sk",
+      timeToLiveAttribute: "expiresAt",
+    });
+    this.alarmEvents = new AlarmEventBus(this, "AlarmEvents", {
+      eventBusName: config.alarms.eventBusName,
+      encryptionKey: key,
+    });
     this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", {
       encryptionKey: key,
       removalPolicy,
     });
 
-    // Stateless: the telemetry path.
+    // Stateless: the functions. Ingest stores telemetry; evaluate and sweep keep the alarm state.
     this.ingest = new IngestFunction(this, "Ingest", {
       telemetryStore: this.telemetryStore,
       registryTable: this.registry.table,
@@ -74,19 +118,67 @@ export class PlantwatchStack extends Stack {
       deadLetterQueue: this.deadLetterQueue.queue,
       encryptionKey: key,
       clockSkewSeconds: config.ingest.clockSkewSeconds,
-      maxSampleAge: Duration.hours(memoryRetentionHours).plus(Duration.days(magneticRetentionDays)),
+      maxSampleAge,
       lastSeenIntervalSeconds: config.ingest.lastSeenIntervalSeconds,
       registryCacheTtlSeconds: config.ingest.registryCacheTtlSeconds,
       metricsNamespace: config.metricsNamespace,
-      logRetention: config.logRetentionDays as logs.RetentionDays,
+      logRetention,
       logRemovalPolicy: removalPolicy,
     });
-    this.telemetryRule = new TelemetryRule(this, "TelemetryRule", {
-      deploymentName: config.stackName,
-      topic,
-      ingestFunction: this.ingest.function,
+    const alarmFunctionProps = {
+      alarmsTable: this.alarms.table,
+      historyTable: this.history.table,
+      rulesTable: this.rules.table,
+      registryTable: this.registry.table,
+      eventBus: this.alarmEvents.bus,
+      deadLetterQueue: this.deadLetterQueue.queue,
+      encryptionKey: key,
+      historyRetention: Duration.days(config.alarms.historyRetentionDays),
+      rulesRefresh: Duration.seconds(config.alarms.rulesRefreshSeconds),
+      registryCacheTtl: Duration.seconds(config.ingest.registryCacheTtlSeconds),
+      metricsNamespace: config.metricsNamespace,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    };
+    this.evaluate = AlarmFunction.evaluate(this, "Evaluate", {
+      ...alarmFunctionProps,
+      clockSkewSeconds: config.ingest.clockSkewSeconds,
+      maxSampleAge,
+    });
+    this.sweep = AlarmFunction.sweep(this, "Sweep", alarmFunctionProps);
+
+    // Stateless: what invokes them. Both IoT rules are written in the same SQL version.
+    const ruleProps = {
+      sqlVersion: TELEMETRY_RULE_SQL_VERSION,
       deadLetterQueue: this.deadLetterQueue.queue,
       deadLetterQueueKey: key,
+    };
+    // Two actions on one rule keep storing and alarming independent: a Timestream throttle never
+    // delays an alarm.
+    this.telemetryRule = new TopicRule(this, "TelemetryRule", {
+      ...ruleProps,
+      ruleName: telemetryRuleName(config.stackName),
+      description: `C1 telemetry from ${topic.filter} (and its Basic Ingest topic) to the ingest and evaluate functions`,
+      sql: telemetryRuleSql(topic),
+      functions: { InvokeIngest: this.ingest.function, InvokeEvaluate: this.evaluate.function },
+    });
+    this.lifecycleRule = new TopicRule(this, "LifecycleRule", {
+      ...ruleProps,
+      ruleName: lifecycleRuleName(config.stackName),
+      description: `C1 connectivity events from ${LIFECYCLE_TOPIC_FILTER} to the evaluate function`,
+      sql: LIFECYCLE_RULE_SQL,
+      functions: { InvokeEvaluate: this.evaluate.function },
+    });
+    this.sweepSchedule = new FunctionSchedule(this, "SweepSchedule", {
+      scheduleName: "sweep",
+      description: "plantwatch sweep: offline alarms, snooze expiry, unpublished alarm events",
+      expression: "rate(1 minute)",
+      target: this.sweep.function,
+      deadLetterQueue: this.deadLetterQueue.queue,
+      encryptionKey: key,
+      // A missed occurrence is worth little: the next one comes a minute later.
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(2),
     });
     this.devicePolicy = new DevicePolicy(this, "DevicePolicy", {
       topic,
@@ -104,6 +196,13 @@ export class PlantwatchStack extends Stack {
       telemetryRule: this.telemetryRule.ruleName,
       devicePolicy: this.devicePolicy.policyName,
       topicRoot: topic.root,
+      rulesTable: this.rules.table.tableName,
+      alarmsTable: this.alarms.table.tableName,
+      historyTable: this.history.table.tableName,
+      eventBusName: this.alarmEvents.bus.eventBusName,
+      eventBusArn: this.alarmEvents.bus.eventBusArn,
+      evaluateFunction: this.evaluate.function.functionName,
+      sweepFunction: this.sweep.function.functionName,
     };
     for (const [name, value] of Object.entries(outputs)) {
       const { key: outputKey, description } = STACK_OUTPUTS[name as keyof typeof STACK_OUTPUTS];

@@ -44,7 +44,7 @@ describe("ingest function bundle", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    bundle = synthesizeFunction("TIMESTREAM_TABLE");
+    bundle = synthesizeFunction("ingest");
     [timestream, s3, dynamo] = await Promise.all([startFakeTimestream(), startFakeS3(), startDynalite()]);
     await dynamo.client.send(
       new PutCommand({

@@ -21,7 +21,12 @@ describe("resolveConfig", () => {
       topicRoot: "dt/plantwatch",
       timestream: { memoryRetentionHours: 24, magneticRetentionDays: 365 },
       ingest: { clockSkewSeconds: 300, lastSeenIntervalSeconds: 300, registryCacheTtlSeconds: 60 },
-      alarms: { notify: { email: [], sms: [] } },
+      alarms: {
+        eventBusName: "plantwatch",
+        historyRetentionDays: 90,
+        rulesRefreshSeconds: 60,
+        notify: { email: [], sms: [] },
+      },
       logRetentionDays: 30,
       removalPolicy: "retain",
       metricsNamespace: "plantwatch",
@@ -64,6 +69,19 @@ describe("resolveConfig", () => {
       defaults: { alarms: { notify: { email: ["ops@example.com"], sms: ["+4915112345678"] } } },
     });
     expect(config.alarms.notify).toEqual({ email: ["ops@example.com"], sms: ["+4915112345678"] });
+  });
+
+  it("accepts a custom event bus name, history retention and rules refresh", () => {
+    const config = resolveConfig({
+      defaults: { alarms: { eventBusName: "acme.plant-1_alarms", historyRetentionDays: 3650 } },
+      stages: { prod: { alarms: { rulesRefreshSeconds: 5 } } },
+      stage: "prod",
+    });
+    expect(config.alarms).toMatchObject({
+      eventBusName: "acme.plant-1_alarms",
+      historyRetentionDays: 3650,
+      rulesRefreshSeconds: 5,
+    });
   });
 
   it("resolves the repository's cdk.json for every declared stage", () => {
@@ -139,6 +157,33 @@ describe("resolveConfig validation", () => {
     const problems = problemsOf({ overrides: { topicRoot } });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^overrides\.topicRoot: topic root ".*" must be 1-5 levels/);
+  });
+
+  it.each([
+    ["alarms/plant-1", "must be 1-256 of [A-Za-z0-9._-]"],
+    ["", "must be 1-256 of [A-Za-z0-9._-]"],
+    ["x".repeat(257), "must be 1-256 of [A-Za-z0-9._-]"],
+    ["default", 'must not be "default" or start with "aws." (reserved by EventBridge)'],
+    ["aws.alarms", 'must not be "default" or start with "aws." (reserved by EventBridge)'],
+  ])("rejects the event bus name %j", (eventBusName, message) => {
+    expect(problemsOf({ overrides: { alarms: { eventBusName } } })).toEqual([
+      `overrides.alarms.eventBusName: ${message}`,
+    ]);
+  });
+
+  it("rejects a history retention outside 1..3650 days and a rules refresh outside 5..60 seconds", () => {
+    expect(
+      problemsOf({ defaults: { alarms: { historyRetentionDays: 0, rulesRefreshSeconds: 61 } } }),
+    ).toEqual([
+      "plantwatch.alarms.historyRetentionDays: must be >= 1",
+      "plantwatch.alarms.rulesRefreshSeconds: must be <= 60",
+    ]);
+    expect(
+      problemsOf({ defaults: { alarms: { historyRetentionDays: 3651, rulesRefreshSeconds: 4 } } }),
+    ).toEqual([
+      "plantwatch.alarms.historyRetentionDays: must be <= 3650",
+      "plantwatch.alarms.rulesRefreshSeconds: must be >= 5",
+    ]);
   });
 
   it("rejects a log retention CloudWatch Logs does not offer, listing the ones it does", () => {

@@ -13,6 +13,7 @@ import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "./support/cdkCont
 import {
   asArray,
   identityStatements,
+  logicalIdOf,
   onlyLogicalId,
   onlyLogicalIdWhere,
   onlyResource,
@@ -38,7 +39,18 @@ const getAtt = (logicalId: string, attribute = "Arn") => ({ "Fn::GetAtt": [logic
 describe("PlantwatchStack", () => {
   let built: PlantwatchApp;
   let template: Template;
-  let ids: Record<"key" | "function" | "queue" | "rule" | "quarantine" | "accessLogs" | "registry", string>;
+  let ids: Record<
+    | "key"
+    | "function"
+    | "evaluate"
+    | "logGroup"
+    | "queue"
+    | "rule"
+    | "quarantine"
+    | "accessLogs"
+    | "registry",
+    string
+  >;
 
   beforeAll(() => {
     ({ built, template } = synthesize());
@@ -52,12 +64,15 @@ describe("PlantwatchStack", () => {
           ],
         },
       });
+    const { stack } = built;
     ids = {
       key: onlyLogicalId(template, "AWS::KMS::Key"),
-      function: onlyLogicalId(template, "AWS::Lambda::Function"),
+      function: logicalIdOf(stack.ingest.function),
+      evaluate: logicalIdOf(stack.evaluate.function),
+      logGroup: logicalIdOf(stack.ingest.function.logGroup),
       queue: onlyLogicalId(template, "AWS::SQS::Queue"),
-      rule: onlyLogicalId(template, "AWS::IoT::TopicRule"),
-      registry: onlyLogicalId(template, "AWS::DynamoDB::Table"),
+      rule: logicalIdOf(stack.telemetryRule.rule),
+      registry: logicalIdOf(stack.registry.table),
       quarantine: bucketWithSse("aws:kms"),
       accessLogs: bucketWithSse("AES256"),
     };
@@ -76,9 +91,12 @@ describe("PlantwatchStack", () => {
       });
     });
 
-    it("has the ingest function as its only action and the dead-letter queue as error action", () => {
+    it("has exactly two actions, ingest then evaluate, and the dead-letter queue as error action", () => {
       const payload = resource(template, "AWS::IoT::TopicRule", ids.rule).Properties.TopicRulePayload;
-      expect(payload.Actions).toEqual([{ Lambda: { FunctionArn: getAtt(ids.function) } }]);
+      expect(payload.Actions).toEqual([
+        { Lambda: { FunctionArn: getAtt(ids.function) } },
+        { Lambda: { FunctionArn: getAtt(ids.evaluate) } },
+      ]);
       expect(payload.ErrorAction.Sqs).toEqual({
         QueueUrl: { Ref: ids.queue },
         RoleArn: getAtt(payload.ErrorAction.Sqs.RoleArn["Fn::GetAtt"][0]),
@@ -106,20 +124,29 @@ describe("PlantwatchStack", () => {
       ]);
     });
 
-    it("lets iot.amazonaws.com invoke the ingest function only for this rule in this account", () => {
-      const permissions = Object.entries(template.findResources("AWS::Lambda::Permission"));
-      expect(permissions).toHaveLength(1);
-      const [permissionId, permission] = permissions[0] as [string, { Properties: Record<string, unknown> }];
-      expect(permission.Properties).toMatchObject({
-        Action: "lambda:InvokeFunction",
-        Principal: "iot.amazonaws.com",
-        FunctionName: getAtt(ids.function),
-        SourceAccount: { Ref: "AWS::AccountId" },
-      });
-      expect(render(permission.Properties.SourceArn)).toBe(
-        `${IOT_ARN}:rule/${telemetryRuleName(built.config.stackName)}`,
+    it("lets iot.amazonaws.com invoke ingest and evaluate only for this rule in this account", () => {
+      const ruleArn = `${IOT_ARN}:rule/${telemetryRuleName(built.config.stackName)}`;
+      const permissions = Object.entries(template.findResources("AWS::Lambda::Permission")).filter(
+        ([, permission]) => render(permission.Properties.SourceArn) === ruleArn,
       );
-      expect(resource(template, "AWS::IoT::TopicRule", ids.rule).DependsOn).toContain(permissionId);
+      expect(permissions.map(([, permission]) => permission.Properties)).toEqual([
+        {
+          Action: "lambda:InvokeFunction",
+          Principal: "iot.amazonaws.com",
+          FunctionName: getAtt(ids.function),
+          SourceAccount: { Ref: "AWS::AccountId" },
+          SourceArn: expect.anything(),
+        },
+        {
+          Action: "lambda:InvokeFunction",
+          Principal: "iot.amazonaws.com",
+          FunctionName: getAtt(ids.evaluate),
+          SourceAccount: { Ref: "AWS::AccountId" },
+          SourceArn: expect.anything(),
+        },
+      ]);
+      const dependsOn = resource(template, "AWS::IoT::TopicRule", ids.rule).DependsOn;
+      for (const [permissionId] of permissions) expect(dependsOn).toContain(permissionId);
     });
   });
 
@@ -190,7 +217,7 @@ describe("PlantwatchStack", () => {
     });
 
     it("keeps the device registry on demand, with point-in-time recovery, encrypted with the key", () => {
-      template.hasResourceProperties("AWS::DynamoDB::Table", {
+      expect(resource(template, "AWS::DynamoDB::Table", ids.registry).Properties).toMatchObject({
         KeySchema: [{ AttributeName: "thingName", KeyType: "HASH" }],
         AttributeDefinitions: [{ AttributeName: "thingName", AttributeType: "S" }],
         BillingMode: "PAY_PER_REQUEST",
@@ -241,8 +268,9 @@ describe("PlantwatchStack", () => {
       }
     });
 
-    it("encrypts the function's log group with the key, which CloudWatch Logs may use only for this account's log groups", () => {
-      template.hasResourceProperties("AWS::Logs::LogGroup", { KmsKeyId: getAtt(ids.key) });
+    it("encrypts every function's log group with the key, which CloudWatch Logs may use only for this account's log groups", () => {
+      template.resourceCountIs("AWS::Logs::LogGroup", 3);
+      template.allResourcesProperties("AWS::Logs::LogGroup", { KmsKeyId: getAtt(ids.key) });
       const keyPolicy = resource(template, "AWS::KMS::Key", ids.key).Properties.KeyPolicy.Statement;
       const logs = keyPolicy.find(
         (statement: Statement) => statement.Sid === "AllowCloudWatchLogsForThisAccountsLogGroups",
@@ -257,13 +285,14 @@ describe("PlantwatchStack", () => {
   });
 
   describe("ingest function", () => {
-    it("runs on the newest Node.js runtime CDK offers, on arm64", () => {
+    it("runs, like every function, on the newest Node.js runtime CDK offers, on arm64", () => {
       const newest = Runtime.ALL.filter((runtime) => runtime.family === RuntimeFamily.NODEJS)
         .map((runtime) => runtime.name)
         .filter((name) => /^nodejs\d+\.x$/.test(name))
         .sort((a, b) => Number.parseInt(a.slice(6), 10) - Number.parseInt(b.slice(6), 10))
         .at(-1);
-      template.hasResourceProperties("AWS::Lambda::Function", {
+      template.resourceCountIs("AWS::Lambda::Function", 3);
+      template.allResourcesProperties("AWS::Lambda::Function", {
         Runtime: newest,
         Architectures: ["arm64"],
         Handler: "index.handler",
@@ -271,34 +300,32 @@ describe("PlantwatchStack", () => {
     });
 
     it("logs JSON to its own log group with the configured retention", () => {
-      const logGroupId = onlyLogicalId(template, "AWS::Logs::LogGroup");
-      template.hasResourceProperties("AWS::Logs::LogGroup", {
-        RetentionInDays: built.config.logRetentionDays,
-      });
-      template.hasResourceProperties("AWS::Lambda::Function", {
-        LoggingConfig: { LogFormat: "JSON", LogGroup: { Ref: logGroupId } },
+      expect(resource(template, "AWS::Logs::LogGroup", ids.logGroup).Properties.RetentionInDays).toBe(
+        built.config.logRetentionDays,
+      );
+      expect(resource(template, "AWS::Lambda::Function", ids.function).Properties.LoggingConfig).toEqual({
+        LogFormat: "JSON",
+        LogGroup: { Ref: ids.logGroup },
       });
     });
 
     it("gets its environment from the configuration and the stores", () => {
       const { timestream, ingest } = built.config;
-      template.hasResourceProperties("AWS::Lambda::Function", {
-        Environment: {
-          Variables: {
-            TIMESTREAM_DATABASE: { Ref: onlyLogicalId(template, "AWS::Timestream::Database") },
-            TIMESTREAM_TABLE: getAtt(onlyLogicalId(template, "AWS::Timestream::Table"), "Name"),
-            REGISTRY_TABLE: { Ref: ids.registry },
-            QUARANTINE_BUCKET: { Ref: ids.quarantine },
-            CLOCK_SKEW_MS: String(ingest.clockSkewSeconds * 1000),
-            MAX_SAMPLE_AGE_MS: String(
-              (timestream.memoryRetentionHours * 3600 + timestream.magneticRetentionDays * 86_400) * 1000,
-            ),
-            LAST_SEEN_INTERVAL_MS: String(ingest.lastSeenIntervalSeconds * 1000),
-            REGISTRY_CACHE_TTL_MS: String(ingest.registryCacheTtlSeconds * 1000),
-            POWERTOOLS_SERVICE_NAME: "ingest",
-            POWERTOOLS_METRICS_NAMESPACE: built.config.metricsNamespace,
-            NODE_OPTIONS: "--enable-source-maps",
-          },
+      expect(resource(template, "AWS::Lambda::Function", ids.function).Properties.Environment).toEqual({
+        Variables: {
+          TIMESTREAM_DATABASE: { Ref: onlyLogicalId(template, "AWS::Timestream::Database") },
+          TIMESTREAM_TABLE: getAtt(onlyLogicalId(template, "AWS::Timestream::Table"), "Name"),
+          REGISTRY_TABLE: { Ref: ids.registry },
+          QUARANTINE_BUCKET: { Ref: ids.quarantine },
+          CLOCK_SKEW_MS: String(ingest.clockSkewSeconds * 1000),
+          MAX_SAMPLE_AGE_MS: String(
+            (timestream.memoryRetentionHours * 3600 + timestream.magneticRetentionDays * 86_400) * 1000,
+          ),
+          LAST_SEEN_INTERVAL_MS: String(ingest.lastSeenIntervalSeconds * 1000),
+          REGISTRY_CACHE_TTL_MS: String(ingest.registryCacheTtlSeconds * 1000),
+          POWERTOOLS_SERVICE_NAME: "ingest",
+          POWERTOOLS_METRICS_NAMESPACE: built.config.metricsNamespace,
+          NODE_OPTIONS: "--enable-source-maps",
         },
       });
     });
@@ -322,7 +349,7 @@ describe("PlantwatchStack", () => {
         asArray(statement.Resource).map(render),
       ]);
       expect(Object.fromEntries(granted)).toEqual({
-        "logs:CreateLogStream logs:PutLogEvents": [`<${onlyLogicalId(template, "AWS::Logs::LogGroup")}.Arn>`],
+        "logs:CreateLogStream logs:PutLogEvents": [`<${ids.logGroup}.Arn>`],
         "timestream:WriteRecords": [`<${onlyLogicalId(template, "AWS::Timestream::Table")}.Arn>`],
         "timestream:DescribeEndpoints": ["*"],
         "dynamodb:GetItem dynamodb:UpdateItem": [`<${ids.registry}.Arn>`],
@@ -451,6 +478,6 @@ describe("PlantwatchStack with custom configuration", () => {
     ]) {
       template.allResources(type, { DeletionPolicy: "Delete" });
     }
-    template.hasResourceProperties("AWS::DynamoDB::Table", { DeletionProtectionEnabled: false });
+    template.allResourcesProperties("AWS::DynamoDB::Table", { DeletionProtectionEnabled: false });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../../infra/app.ts";
@@ -24,27 +24,40 @@ interface AssetManifest {
   >;
 }
 
+let assembly:
+  | { outdir: string; resources: { Type: string; Properties: LambdaProperties }[]; manifest: AssetManifest }
+  | undefined;
+
+/** Synthesizes the app once per test process into a temporary cloud assembly. */
+function synthesized() {
+  if (!assembly) {
+    const outdir = mkdtempSync(join(tmpdir(), "plantwatch-cdk-out-"));
+    const { app, config } = buildApp({ outdir });
+    const stack = app.synth().getStackByName(config.stackName);
+    const resources = Object.values(
+      stack.template.Resources as Record<string, { Type: string; Properties: LambdaProperties }>,
+    );
+    const manifest = JSON.parse(
+      readFileSync(join(outdir, `${stack.stackName}.assets.json`), "utf8"),
+    ) as AssetManifest;
+    assembly = { outdir, resources, manifest };
+  }
+  return assembly;
+}
+
 /**
- * Synthesizes the app into a temporary cloud assembly and finds the bundle of the Lambda function
- * whose environment has `environmentKey`, through the asset manifest (S3 object key → asset folder).
+ * The bundle of the Lambda function whose Powertools service name is `serviceName`, found through
+ * the asset manifest (S3 object key → asset folder): exactly what `cdk deploy` uploads.
  */
-export function synthesizeFunction(environmentKey: string): SynthesizedFunction {
-  const outdir = mkdtempSync(join(tmpdir(), "plantwatch-cdk-out-"));
-  const { app, config } = buildApp({ outdir });
-  const stack = app.synth().getStackByName(config.stackName);
-  const resources = Object.values(
-    stack.template.Resources as Record<string, { Type: string; Properties: LambdaProperties }>,
-  );
+export function synthesizeFunction(serviceName: string): SynthesizedFunction {
+  const { outdir, resources, manifest } = synthesized();
   const fn = resources.find(
     (resource) =>
       resource.Type === "AWS::Lambda::Function" &&
-      resource.Properties.Environment?.Variables?.[environmentKey] !== undefined,
+      resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === serviceName,
   );
-  if (!fn) throw new Error(`no function with ${environmentKey} in its environment`);
+  if (!fn) throw new Error(`no function with service name ${serviceName}`);
 
-  const manifest = JSON.parse(
-    readFileSync(join(outdir, `${stack.stackName}.assets.json`), "utf8"),
-  ) as AssetManifest;
   const objectKey = fn.Properties.Code.S3Key;
   const asset = Object.values(manifest.files).find((file) =>
     Object.values(file.destinations).some((destination) => destination.objectKey === objectKey),
@@ -52,15 +65,9 @@ export function synthesizeFunction(environmentKey: string): SynthesizedFunction 
   if (!asset) throw new Error(`no asset uploads to ${objectKey}`);
 
   const [file, exported] = fn.Properties.Handler.split(".");
-  const candidates = [`${file}.mjs`, `${file}.js`, `${file}.cjs`];
-  const entryFile = candidates.find((candidate) => {
-    try {
-      readFileSync(join(outdir, asset.source.path, candidate));
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const entryFile = [`${file}.mjs`, `${file}.js`, `${file}.cjs`].find((candidate) =>
+    existsSync(join(outdir, asset.source.path, candidate)),
+  );
   if (!entryFile || !exported) throw new Error(`no entry file for handler ${fn.Properties.Handler}`);
   return {
     entry: join(outdir, asset.source.path, entryFile),

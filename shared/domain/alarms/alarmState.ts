@@ -1,4 +1,5 @@
 import type { AlarmEventDetail } from "./alarmEvent.ts";
+import type { HistoryRecord } from "./history.ts";
 import type { Severity } from "./rule.ts";
 
 /** C4 state names, as in the retired AWS IoT Events alarm model. */
@@ -60,6 +61,11 @@ export interface ThingAlarms {
    * that committed them publishes and removes them; the sweep re-sends any left behind.
    */
   readonly outbox?: Readonly<Record<string, PendingEvent>>;
+  /**
+   * History records committed with the state, by `alarmId` + sort key, until written to the history
+   * table: the same outbox pattern, so the history never misses a committed transition.
+   */
+  readonly historyOutbox?: Readonly<Record<string, HistoryRecord>>;
 }
 
 export interface PendingEvent {

@@ -39,3 +39,18 @@ export type HistoryEntry =
       readonly state: AlarmStateName;
       readonly detail?: string;
     };
+
+/** A history entry with its sort key: unique per alarm, and the same when the entry is written again. */
+export interface HistoryRecord {
+  readonly sk: string;
+  readonly entry: HistoryEntry;
+}
+
+/** Sort keys start with the ISO time, so an alarm's history reads in time order. */
+export function historySortKey(entry: HistoryEntry, discriminator: string): string {
+  return `${new Date(entry.at).toISOString()}#${entry.kind}#${discriminator}`;
+}
+
+export function historyOutboxKey(record: HistoryRecord): string {
+  return `${record.entry.alarmId}|${record.sk}`;
+}

@@ -1,4 +1,6 @@
+import { type CfnElement, Stack } from "aws-cdk-lib";
 import type { Template } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
 
 /** Renders Fn::Join / Ref / Fn::GetAtt as a readable string: `arn:<AWS::Partition>:iot:...`, `<Bucket.Arn>`. */
 export function render(value: unknown): string {
@@ -88,4 +90,32 @@ export function roleStatements(template: Template, roleId: string): Statement[] 
   return identityStatements(template)
     .filter(({ roles }) => roles.includes(roleId))
     .map(({ statement }) => statement);
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child, or itself). */
+export function logicalIdOf(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).resolve(element.logicalId) as string;
+}
+
+/** Statements as comparable rows: every token rendered, single values as arrays. */
+export function readable(statements: readonly Statement[]) {
+  return statements.map((statement) => ({
+    sid: statement.Sid,
+    actions: asArray(statement.Action),
+    resources: asArray(statement.Resource).map(render),
+    ...(statement.Condition === undefined ? {} : { condition: renderDeep(statement.Condition) }),
+  }));
+}
+
+/** Renders every Fn::Join / Ref / Fn::GetAtt inside a JSON value (conditions, for example). */
+export function renderDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(renderDeep);
+  if (typeof value === "object" && value !== null) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && ["Fn::Join", "Ref", "Fn::GetAtt"].includes(keys[0] as string))
+      return render(value);
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, renderDeep(inner)]));
+  }
+  return value;
 }

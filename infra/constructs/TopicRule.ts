@@ -5,39 +5,39 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import {
-  TELEMETRY_RULE_SQL_VERSION,
-  telemetryRuleName,
-  telemetryRuleSql,
-} from "../../shared/contracts/telemetryRule.ts";
-import type { TelemetryTopic } from "../../shared/contracts/telemetryTopic.ts";
 
-export interface TelemetryRuleProps {
-  /** Names the rule (`{deploymentName}_telemetry`): devices using Basic Ingest address it by name. */
-  readonly deploymentName: string;
-  readonly topic: TelemetryTopic;
-  /** Invoked (asynchronously) for every message. */
-  readonly ingestFunction: lambda.IFunction;
+export interface TopicRuleProps {
+  /** From `shared/contracts` (devices using Basic Ingest address the telemetry rule by name). */
+  readonly ruleName: string;
+  readonly description: string;
+  /** From `shared/contracts`: the same SQL the local stack evaluates. */
+  readonly sql: string;
+  readonly sqlVersion: string;
+  /**
+   * Each invoked (asynchronously) with every message, as an action of its own, so that one
+   * function's failure or throttling never delays another. Keyed by the id of its invoke permission.
+   */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
   /** Receives messages an action could not be delivered to. */
   readonly deadLetterQueue: sqs.IQueue;
   readonly deadLetterQueueKey: kms.IKey;
 }
 
 /**
- * The `telemetry` IoT rule (C1): the SQL and topic filter from `shared/contracts`, the ingest function
- * as action, and the dead-letter queue as error action through a role only IoT, for this rule, may
- * assume. IoT may invoke the function only on behalf of this rule in this account.
+ * An IoT topic rule whose actions invoke Lambda functions, with the dead-letter queue as error
+ * action through a role only IoT, for this rule, may assume. IoT may invoke each function only on
+ * behalf of this rule in this account. Serves the `telemetry` and the `lifecycle` rules.
  */
-export class TelemetryRule extends Construct {
+export class TopicRule extends Construct {
   readonly rule: iot.CfnTopicRule;
   readonly ruleName: string;
   readonly ruleArn: string;
 
-  constructor(scope: Construct, id: string, props: TelemetryRuleProps) {
+  constructor(scope: Construct, id: string, props: TopicRuleProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.ruleName = telemetryRuleName(props.deploymentName);
-    // Built from the name (not the rule's attribute), so the invoke permission can precede the rule.
+    this.ruleName = props.ruleName;
+    // Built from the name (not the rule's attribute), so the invoke permissions can precede the rule.
     this.ruleArn = stack.formatArn({ service: "iot", resource: "rule", resourceName: this.ruleName });
 
     const errorActionRole = new iam.Role(this, "ErrorActionRole", {
@@ -65,22 +65,25 @@ export class TelemetryRule extends Construct {
       }),
     );
 
-    const invokePermission = new lambda.CfnPermission(this, "InvokePermission", {
-      functionName: props.ingestFunction.functionArn,
-      action: "lambda:InvokeFunction",
-      principal: "iot.amazonaws.com",
-      sourceArn: this.ruleArn,
-      sourceAccount: stack.account,
-    });
+    const invokePermissions = Object.entries(props.functions).map(
+      ([permissionId, fn]) =>
+        new lambda.CfnPermission(this, permissionId, {
+          functionName: fn.functionArn,
+          action: "lambda:InvokeFunction",
+          principal: "iot.amazonaws.com",
+          sourceArn: this.ruleArn,
+          sourceAccount: stack.account,
+        }),
+    );
 
     this.rule = new iot.CfnTopicRule(this, "Rule", {
       ruleName: this.ruleName,
       topicRulePayload: {
-        description: `C1 telemetry from ${props.topic.filter} (and its Basic Ingest topic) to the ingest function`,
-        sql: telemetryRuleSql(props.topic),
-        awsIotSqlVersion: TELEMETRY_RULE_SQL_VERSION,
+        description: props.description,
+        sql: props.sql,
+        awsIotSqlVersion: props.sqlVersion,
         ruleDisabled: false,
-        actions: [{ lambda: { functionArn: props.ingestFunction.functionArn } }],
+        actions: Object.values(props.functions).map((fn) => ({ lambda: { functionArn: fn.functionArn } })),
         errorAction: {
           sqs: {
             queueUrl: props.deadLetterQueue.queueUrl,
@@ -90,7 +93,7 @@ export class TelemetryRule extends Construct {
         },
       },
     });
-    // No message may reach the rule before the rule may invoke the function.
-    this.rule.addResourceDependency(invokePermission);
+    // No message may reach the rule before the rule may invoke its functions.
+    for (const permission of invokePermissions) this.rule.addResourceDependency(permission);
   }
 }

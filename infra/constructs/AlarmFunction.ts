@@ -1,0 +1,177 @@
+import { Duration, type RemovalPolicy, Stack } from "aws-cdk-lib";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as events from "aws-cdk-lib/aws-events";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type {
+  EvaluateEnvironmentVariables,
+  SweepEnvironmentVariables,
+} from "../../shared/config/alarmEnvironment.ts";
+import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
+import { PlantwatchFunction } from "./PlantwatchFunction.ts";
+import { QueueFailureDestination } from "./QueueFailureDestination.ts";
+
+export interface AlarmFunctionProps {
+  /** One item per thing, all its alarm instances, versioned (C4). */
+  readonly alarmsTable: dynamodb.ITable;
+  readonly historyTable: dynamodb.ITable;
+  readonly rulesTable: dynamodb.ITable;
+  readonly registryTable: dynamodb.ITable;
+  readonly eventBus: events.IEventBus;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The key encrypting the tables, the queue and the log group. */
+  readonly encryptionKey: kms.IKey;
+  /** History entries expire (DynamoDB TTL) this long after they happen. */
+  readonly historyRetention: Duration;
+  /** How often a container checks the ruleset version (C3: at most 60 s). */
+  readonly rulesRefresh: Duration;
+  readonly registryCacheTtl: Duration;
+  readonly metricsNamespace: string;
+  readonly logRetention: logs.RetentionDays;
+  /** Of the log group: it is encrypted with the deployment key, so it follows the key's policy. */
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+export interface EvaluateFunctionProps extends AlarmFunctionProps {
+  /** The same sample-time bounds as ingest, so that only samples that are stored are evaluated. */
+  readonly clockSkewSeconds: number;
+  readonly maxSampleAge: Duration;
+}
+
+/** What differs between the two alarm functions. */
+interface Variant {
+  readonly name: "evaluate" | "sweep";
+  readonly description: string;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Beyond reading and writing one thing's document (GetItem, PutItem, UpdateItem). */
+  readonly extraAlarmActions: readonly string[];
+  readonly timeout?: Duration;
+  readonly reservedConcurrentExecutions?: number;
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+}
+
+/**
+ * A function of the alarm engine (C3-C5): `evaluate`, invoked by the telemetry and lifecycle rules,
+ * and `sweep`, invoked every minute by a schedule. Both read the rules and the registry, keep the
+ * alarm state and its history, and publish to the alarm bus; this construct gives each its
+ * environment (typed against `shared/config/alarmEnvironment.ts`), its least-privilege permissions
+ * (explicit actions, each on its one resource) and its async invoke config with the dead-letter queue
+ * as on-failure destination.
+ */
+export class AlarmFunction extends Construct {
+  /** Evaluates telemetry samples and connectivity events; retried twice within 6 hours. */
+  static evaluate(scope: Construct, id: string, props: EvaluateFunctionProps): AlarmFunction {
+    const environment = {
+      ...storeEnvironment(props),
+      CLOCK_SKEW_MS: String(props.clockSkewSeconds * 1000),
+      MAX_SAMPLE_AGE_MS: String(props.maxSampleAge.toMilliseconds()),
+    } satisfies EvaluateEnvironmentVariables;
+    return new AlarmFunction(scope, id, props, {
+      name: "evaluate",
+      description: "plantwatch evaluate: telemetry and lifecycle rules -> alarm state, alarm events",
+      environment,
+      extraAlarmActions: [],
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
+  }
+
+  /**
+   * Raises offline alarms, ends expired snoozes and re-sends unpublished events, once a minute.
+   * Never two at once: concurrent sweeps would race each other over every thing's document for
+   * nothing (the conditional writes keep that safe, not cheap), so concurrency is reserved at 1 and a
+   * run must end (timeout 60 s) before the next is due. A failed run is not retried: the next one, a
+   * minute later, does the same work on fresher state; it still goes to the dead-letter queue, where
+   * a failing sweep shows.
+   */
+  static sweep(scope: Construct, id: string, props: AlarmFunctionProps): AlarmFunction {
+    const environment = storeEnvironment(props) satisfies SweepEnvironmentVariables;
+    return new AlarmFunction(scope, id, props, {
+      name: "sweep",
+      description: "plantwatch sweep: offline alarms, snooze expiry, unpublished events (every minute)",
+      environment,
+      extraAlarmActions: ["dynamodb:Scan"],
+      timeout: Duration.seconds(60),
+      reservedConcurrentExecutions: 1,
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(2),
+    });
+  }
+
+  readonly function: PlantwatchFunction;
+
+  private constructor(scope: Construct, id: string, props: AlarmFunctionProps, variant: Variant) {
+    super(scope, id);
+    this.function = new PlantwatchFunction(this, "Function", {
+      entry: `functions/${variant.name}/handler.ts`,
+      description: variant.description,
+      serviceName: variant.name,
+      metricsNamespace: props.metricsNamespace,
+      environment: variant.environment,
+      timeout: variant.timeout,
+      reservedConcurrentExecutions: variant.reservedConcurrentExecutions,
+      logRetention: props.logRetention,
+      logEncryptionKey: props.encryptionKey,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+
+    const { region } = Stack.of(this);
+    const statements = [
+      statement(
+        "ReadAndWriteAlarmState",
+        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", ...variant.extraAlarmActions],
+        [props.alarmsTable.tableArn],
+      ),
+      // History records are written in batches of puts (DynamoDbAlarmStore.appendHistory).
+      statement("AppendAlarmHistory", ["dynamodb:BatchWriteItem"], [props.historyTable.tableArn]),
+      // The ruleset version item, then the rules themselves when it has changed.
+      statement("ReadRules", ["dynamodb:GetItem", "dynamodb:Scan"], [props.rulesTable.tableArn]),
+      statement("ReadDevices", ["dynamodb:GetItem"], [props.registryTable.tableArn]),
+      new iam.PolicyStatement({
+        sid: "PublishAlarmEvents",
+        actions: ["events:PutEvents"],
+        resources: [props.eventBus.eventBusArn],
+        conditions: { StringEquals: { "events:source": ALARM_EVENT_SOURCE } },
+      }),
+      statement("SendFailedEventsToDeadLetterQueue", ["sqs:SendMessage"], [props.deadLetterQueue.queueArn]),
+      new iam.PolicyStatement({
+        sid: "UseDeploymentKeyThroughItsStores",
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [props.encryptionKey.keyArn],
+        conditions: {
+          StringEquals: {
+            "kms:ViaService": [`dynamodb.${region}.amazonaws.com`, `sqs.${region}.amazonaws.com`],
+          },
+        },
+      }),
+    ];
+    for (const policyStatement of statements) this.function.addToRolePolicy(policyStatement);
+
+    this.function.configureAsyncInvoke({
+      retryAttempts: variant.retryAttempts,
+      maxEventAge: variant.maxEventAge,
+      onFailure: new QueueFailureDestination(props.deadLetterQueue),
+    });
+  }
+}
+
+function storeEnvironment(props: AlarmFunctionProps): SweepEnvironmentVariables {
+  return {
+    ALARMS_TABLE: props.alarmsTable.tableName,
+    HISTORY_TABLE: props.historyTable.tableName,
+    RULES_TABLE: props.rulesTable.tableName,
+    REGISTRY_TABLE: props.registryTable.tableName,
+    EVENT_BUS_NAME: props.eventBus.eventBusName,
+    HISTORY_RETENTION_MS: String(props.historyRetention.toMilliseconds()),
+    RULES_REFRESH_MS: String(props.rulesRefresh.toMilliseconds()),
+    REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),
+  };
+}
+
+function statement(sid: string, actions: string[], resources: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions, resources });
+}

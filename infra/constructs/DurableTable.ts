@@ -1,0 +1,41 @@
+import { RemovalPolicy } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import { Construct } from "constructs";
+
+export interface DurableTableProps {
+  /** Name of the string partition key. */
+  readonly partitionKey: string;
+  /** Name of the string sort key. @default - none */
+  readonly sortKey?: string;
+  /** Attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes by. @default - no TTL */
+  readonly timeToLiveAttribute?: string;
+  readonly encryptionKey: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * A DynamoDB table with the house settings every plantwatch table shares: on demand, point-in-time
+ * recovery, encrypted with the deployment key, and protected from deletion outside CloudFormation
+ * whenever it is retained. Used for the device registry and the alarm rules, state and history.
+ */
+export class DurableTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: DurableTableProps) {
+    super(scope, id);
+    const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
+    this.table = new dynamodb.Table(this, "Table", {
+      partitionKey: key(props.partitionKey),
+      sortKey: props.sortKey === undefined ? undefined : key(props.sortKey),
+      timeToLiveAttribute: props.timeToLiveAttribute,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      // Retained tables are also protected from deletion outside CloudFormation.
+      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}

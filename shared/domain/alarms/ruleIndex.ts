@@ -1,0 +1,90 @@
+import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
+import type { RuleSet } from "../../ports/ruleSource.ts";
+import type { AlarmRule, OfflineRule, RateRule, RuleMatch, ThresholdRule } from "./rule.ts";
+
+export type SampleRule = ThresholdRule | RateRule;
+
+/** The rules that apply to one thing: sample rules by metric, and its offline rules. */
+export interface ThingRules {
+  readonly byMetric: ReadonlyMap<string, readonly SampleRule[]>;
+  readonly offline: readonly OfflineRule[];
+  readonly byId: ReadonlyMap<string, AlarmRule>;
+}
+
+const EMPTY: ThingRules = { byMetric: new Map(), offline: [], byId: new Map() };
+
+/**
+ * Rules indexed so that the work per sample depends on the rules that match its thing and metric,
+ * not on how many rules exist: the match against a thing is computed once per thing (and device
+ * record) and cached until the rule set changes.
+ */
+export class RuleIndex {
+  readonly version: string;
+  readonly rules: readonly AlarmRule[];
+  readonly #compiled: readonly { rule: AlarmRule; things?: RegExp }[];
+  readonly #byThing = new Map<string, { device: DeviceRecord | undefined; rules: ThingRules }>();
+  readonly #byId: ReadonlyMap<string, AlarmRule>;
+
+  constructor(ruleSet: RuleSet) {
+    this.version = ruleSet.version;
+    this.rules = ruleSet.rules;
+    this.#compiled = ruleSet.rules.map((rule) => ({ rule, ...compileMatch(rule.match) }));
+    this.#byId = new Map(ruleSet.rules.map((rule) => [rule.id, rule]));
+  }
+
+  rule(id: string): AlarmRule | undefined {
+    return this.#byId.get(id);
+  }
+
+  forThing(thingName: string, device: DeviceRecord | undefined): ThingRules {
+    const cached = this.#byThing.get(thingName);
+    if (cached && cached.device === device) return cached.rules;
+    const rules = this.#match(thingName, device);
+    // Bounded: a container sees a bounded fleet, but never let a scan of names grow it forever.
+    if (this.#byThing.size >= 50_000) this.#byThing.clear();
+    this.#byThing.set(thingName, { device, rules });
+    return rules;
+  }
+
+  #match(thingName: string, device: DeviceRecord | undefined): ThingRules {
+    const byMetric = new Map<string, SampleRule[]>();
+    const offline: OfflineRule[] = [];
+    const byId = new Map<string, AlarmRule>();
+    for (const { rule, things } of this.#compiled) {
+      if (!matches(rule.match, things, thingName, device)) continue;
+      byId.set(rule.id, rule);
+      if (rule.kind === "offline") {
+        offline.push(rule);
+        continue;
+      }
+      const list = byMetric.get(rule.metric);
+      if (list) list.push(rule);
+      else byMetric.set(rule.metric, [rule]);
+    }
+    return byId.size === 0 ? EMPTY : { byMetric, offline, byId };
+  }
+}
+
+function compileMatch(match: RuleMatch): { things?: RegExp } {
+  if (!match.things || match.things.length === 0) return {};
+  const alternatives = match.things.map((glob) =>
+    glob
+      .split("")
+      .map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+      .join(""),
+  );
+  return { things: new RegExp(`^(?:${alternatives.join("|")})$`) };
+}
+
+function matches(
+  match: RuleMatch,
+  things: RegExp | undefined,
+  thingName: string,
+  device: DeviceRecord | undefined,
+) {
+  if (things && !things.test(thingName)) return false;
+  if (match.site !== undefined && device?.site !== match.site) return false;
+  if (match.line !== undefined && device?.line !== match.line) return false;
+  if (match.model !== undefined && device?.model !== match.model) return false;
+  return true;
+}

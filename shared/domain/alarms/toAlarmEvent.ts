@@ -1,0 +1,61 @@
+import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
+import type { AlarmEventDetail } from "./alarmEvent.ts";
+import type { HistoryEntry } from "./history.ts";
+import type { AlarmRule } from "./rule.ts";
+import type { Transition } from "./transition.ts";
+
+/** The C5 detail of a transition: everything a notification needs, without another lookup. */
+export function toAlarmEvent(
+  transition: Transition,
+  rule: AlarmRule,
+  device: DeviceRecord | undefined,
+): AlarmEventDetail {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    version: "1",
+    alarmId: transition.alarmId,
+    rule: { id: rule.id, name: rule.name, severity: rule.severity, kind: rule.kind },
+    device: {
+      thingName: transition.thingName,
+      ...(device?.site === undefined ? {} : { site: device.site }),
+      ...(device?.line === undefined ? {} : { line: device.line }),
+    },
+    state: {
+      value: transition.to,
+      previous: transition.from,
+      reason: transition.reason,
+      timestamp: iso(transition.at),
+    },
+    ...(transition.trigger
+      ? {
+          trigger: {
+            metric: transition.trigger.metric,
+            value: transition.trigger.value,
+            sampleTime: iso(transition.trigger.sampleTime),
+          },
+        }
+      : {}),
+    ...(transition.actor
+      ? {
+          actor: {
+            id: transition.actor.id,
+            ...(transition.actor.note === undefined ? {} : { note: transition.actor.note }),
+          },
+        }
+      : {}),
+  };
+}
+
+export function toHistoryEntry(transition: Transition): HistoryEntry {
+  return {
+    kind: "transition",
+    alarmId: transition.alarmId,
+    at: transition.at,
+    from: transition.from,
+    to: transition.to,
+    reason: transition.reason,
+    ...(transition.trigger ? { trigger: transition.trigger } : {}),
+    ...(transition.actor ? { actor: transition.actor } : {}),
+    ...(transition.action ? { action: transition.action } : {}),
+  };
+}

@@ -1,0 +1,179 @@
+import { ConcurrentUpdateError } from "../../errors.ts";
+import type { AlarmStore } from "../../ports/alarmStore.ts";
+import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
+import type { EventPublisher } from "../../ports/eventPublisher.ts";
+import { type AlarmEventDetail, alarmEventKey } from "./alarmEvent.ts";
+import type { ThingAlarms } from "./alarmState.ts";
+import { emptyThing, type ThingEvaluation } from "./evaluateThing.ts";
+import { type HistoryRecord, historyOutboxKey, historySortKey } from "./history.ts";
+import type { RuleIndex } from "./ruleIndex.ts";
+import { toAlarmEvent, toHistoryEntry } from "./toAlarmEvent.ts";
+
+/** Conditional-write attempts before the invocation gives up and lets Lambda retry it. */
+const MAX_ATTEMPTS = 10;
+
+export interface UpdateDependencies {
+  readonly store: AlarmStore;
+  readonly publisher: EventPublisher;
+  /** Waits a little between conflicting attempts (jitter spreads competing writers). */
+  readonly pause?: (attempt: number) => Promise<void>;
+}
+
+export interface UpdateContext {
+  readonly index: RuleIndex;
+  readonly device: DeviceRecord | undefined;
+  /** Processing time. */
+  readonly now: number;
+  readonly deadline: number;
+  /**
+   * Sweep only: also deliver outbox events committed before this time (their invocation failed to)
+   * and every history record still in the outbox.
+   */
+  readonly redeliverOlderThan?: number;
+}
+
+export interface UpdateReport {
+  readonly committed: boolean;
+  /** The version committed, or the version found when nothing changed. */
+  readonly version: number;
+  /** The events of this update's transitions. */
+  readonly events: readonly AlarmEventDetail[];
+  readonly late: number;
+  readonly duplicates: number;
+  readonly conflicts: number;
+  /** Events not confirmed published: they stay in the outbox and the sweep sends them again. */
+  readonly eventsDeferred: number;
+  readonly publishRetries: number;
+  /** Errors delivering events or history after the commit (what they held stays in the outboxes). */
+  readonly deliveryErrors: readonly unknown[];
+}
+
+/**
+ * Read, evaluate, conditionally write; on a conflict, read again and evaluate again. The write
+ * carries the transitions' events and history records in outboxes of the same item, so changing
+ * state and promising to tell about it are one atomic step. After the commit this invocation
+ * delivers what it added and clears it; whatever it could not deliver waits for the sweep.
+ */
+export async function updateThing(
+  thingName: string,
+  evaluate: (doc: ThingAlarms) => ThingEvaluation,
+  deps: UpdateDependencies,
+  context: UpdateContext,
+): Promise<UpdateReport> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.store.load(thingName);
+    const doc = stored ?? emptyThing(thingName);
+    const evaluation = evaluate(doc);
+    const late: HistoryRecord[] = evaluation.late.map((entry) => ({
+      sk: historySortKey(entry, entry.kind === "late" ? String(entry.receivedAt) : "0"),
+      entry,
+    }));
+    const counts = { late: late.length, duplicates: evaluation.duplicates, conflicts: attempt - 1 };
+    const leftovers =
+      context.redeliverOlderThan === undefined ? none : leftoversOf(doc, context.redeliverOlderThan);
+
+    if (!evaluation.changed && evaluation.transitions.length === 0) {
+      const delivery = await deliver(thingName, leftovers.events, leftovers.history, late, deps, context);
+      return { ...counts, ...delivery, committed: false, version: doc.version, events: [] };
+    }
+
+    const version = doc.version + 1;
+    const events: AlarmEventDetail[] = [];
+    for (const transition of evaluation.transitions) {
+      const rule = context.index.rule(transition.ruleId);
+      if (rule) events.push(toAlarmEvent(transition, rule, context.device));
+    }
+    const history = [...evaluation.transitions.map(toHistoryEntry), ...(evaluation.notes ?? [])].map(
+      (entry, index): HistoryRecord => ({ sk: historySortKey(entry, `${version}.${index}`), entry }),
+    );
+    const next: ThingAlarms = {
+      ...evaluation.doc,
+      version,
+      outbox: {
+        ...doc.outbox,
+        ...Object.fromEntries(
+          events.map((detail) => [alarmEventKey(detail), { detail, committedAt: context.now }]),
+        ),
+      },
+      historyOutbox: {
+        ...doc.historyOutbox,
+        ...Object.fromEntries(history.map((record) => [historyOutboxKey(record), record])),
+      },
+    };
+    if ((await deps.store.commit(next, stored?.version)) === "conflict") {
+      await deps.pause?.(attempt);
+      continue;
+    }
+    const delivery = await deliver(
+      thingName,
+      [...leftovers.events, ...events],
+      [...leftovers.history, ...history],
+      late,
+      deps,
+      context,
+    );
+    return { ...counts, ...delivery, committed: true, version, events };
+  }
+  throw new ConcurrentUpdateError(thingName, MAX_ATTEMPTS);
+}
+
+const nothingPublished = { failures: [], retries: 0 };
+const none = { events: [] as AlarmEventDetail[], history: [] as HistoryRecord[] };
+
+function leftoversOf(doc: ThingAlarms, committedBefore: number) {
+  return {
+    events: Object.values(doc.outbox ?? {})
+      .filter((pending) => pending.committedAt < committedBefore)
+      .map((pending) => pending.detail),
+    history: Object.values(doc.historyOutbox ?? {}),
+  };
+}
+
+/**
+ * Publishes the events and writes the history (outbox records, then late-sample records, which
+ * never enter the outbox); a failure never undoes the commit: what fails stays in the outboxes.
+ */
+async function deliver(
+  thingName: string,
+  events: readonly AlarmEventDetail[],
+  history: readonly HistoryRecord[],
+  late: readonly HistoryRecord[],
+  deps: UpdateDependencies,
+  context: UpdateContext,
+): Promise<Pick<UpdateReport, "eventsDeferred" | "publishRetries" | "deliveryErrors">> {
+  if (events.length === 0 && history.length === 0 && late.length === 0) {
+    return { eventsDeferred: 0, publishRetries: 0, deliveryErrors: [] };
+  }
+  const [published, written] = await Promise.allSettled([
+    events.length > 0 ? deps.publisher.publish(events, { deadline: context.deadline }) : nothingPublished,
+    history.length + late.length > 0 ? deps.store.appendHistory([...history, ...late]) : undefined,
+  ]);
+  const deliveryErrors: unknown[] = [published, written].flatMap((outcome) =>
+    outcome.status === "rejected" ? [outcome.reason as unknown] : [],
+  );
+  const failures =
+    published.status === "fulfilled"
+      ? published.value.failures
+      : events.map((detail) => ({ detail, reason: "publish failed", resendable: true }));
+  // An event that can never be sent is reported, not kept for ever: it leaves the outbox too.
+  const failed = new Set(
+    failures.filter((failure) => failure.resendable).map((failure) => alarmEventKey(failure.detail)),
+  );
+  for (const failure of failures.filter((candidate) => !candidate.resendable)) {
+    deliveryErrors.push(new Error(`event ${alarmEventKey(failure.detail)} dropped: ${failure.reason}`));
+  }
+  const deliveredEvents = events.map(alarmEventKey).filter((key) => !failed.has(key));
+  const deliveredHistory = written.status === "fulfilled" ? history.map(historyOutboxKey) : [];
+  if (deliveredEvents.length > 0 || deliveredHistory.length > 0) {
+    try {
+      await deps.store.clearOutbox(thingName, { events: deliveredEvents, history: deliveredHistory });
+    } catch (error) {
+      deliveryErrors.push(error);
+    }
+  }
+  return {
+    eventsDeferred: failed.size,
+    publishRetries: published.status === "fulfilled" ? published.value.retries : 0,
+    deliveryErrors,
+  };
+}

@@ -1,0 +1,217 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { AlarmEngine } from "../../../../shared/domain/alarms/alarmEngine.ts";
+import { alarmEventKey } from "../../../../shared/domain/alarms/alarmEvent.ts";
+import type { AlarmRule } from "../../../../shared/domain/alarms/rule.ts";
+import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../../../shared/domain/ingest/types.ts";
+import { ActionNotAllowedError, AlarmNotFoundError } from "../../../../shared/errors.ts";
+import { offlineRule, thresholdRule } from "../../../support/alarmRules.ts";
+import {
+  InMemoryAlarmStore,
+  InMemoryDeviceRegistry,
+  RecordingPublisher,
+} from "../../../support/inMemoryPorts.ts";
+
+const T0 = Date.parse("2026-11-25T12:00:00.000Z");
+const actor = { id: "arn:aws:iam::123456789012:user/ana", note: "checking burner" };
+
+function message(thingName: string, seconds: number, metrics: Record<string, number>): ReceivedMessage {
+  const payload = JSON.stringify({ ts: T0 + seconds * 1000, metrics });
+  return { thingName, receivedAt: T0 + seconds * 1000, payload: new TextEncoder().encode(payload) };
+}
+
+describe("AlarmEngine", () => {
+  let store: InMemoryAlarmStore;
+  let publisher: RecordingPublisher;
+  let now: number;
+  let rules: AlarmRule[];
+  let engine: AlarmEngine;
+  const deadline = { deadline: Number.MAX_SAFE_INTEGER };
+
+  beforeEach(() => {
+    store = new InMemoryAlarmStore();
+    publisher = new RecordingPublisher();
+    now = T0;
+    rules = [thresholdRule({ match: { things: ["oven-*"] } }), offlineRule({ match: { site: "plant-1" } })];
+    engine = new AlarmEngine({
+      store,
+      publisher,
+      rules: { current: async () => ({ version: "1", rules }) },
+      registry: new InMemoryDeviceRegistry([{ thingName: "oven-3", site: "plant-1", line: "line-2" }]),
+      clock: { now: () => now },
+      limits: { ...DEFAULT_TELEMETRY_LIMITS, maxSampleAgeMs: Number.MAX_SAFE_INTEGER },
+    });
+  });
+
+  it("publishes one C5 event per transition, with the device's site and line", async () => {
+    const report = await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
+
+    expect(report).toMatchObject({ things: 1, transitions: 1, eventsDeferred: 0 });
+    expect(publisher.published).toEqual([
+      {
+        version: "1",
+        alarmId: "oven-overheat:oven-3",
+        rule: {
+          id: "oven-overheat",
+          name: "Oven temperature too high",
+          severity: "critical",
+          kind: "threshold",
+        },
+        device: { thingName: "oven-3", site: "plant-1", line: "line-2" },
+        state: {
+          value: "ACTIVE",
+          previous: "NORMAL",
+          reason: "temperature 262.4 > 250",
+          timestamp: "2026-11-25T12:00:01.000Z",
+        },
+        trigger: { metric: "temperature", value: 262.4, sampleTime: "2026-11-25T12:00:01.000Z" },
+      },
+    ]);
+  });
+
+  it("writes the transition to the history and leaves both outboxes empty after delivery", async () => {
+    await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
+
+    expect([...store.history.values()].map(({ entry }) => [entry.kind, entry.alarmId])).toEqual([
+      ["transition", "oven-overheat:oven-3"],
+    ]);
+    expect(store.docs.get("oven-3")).toMatchObject({ outbox: {}, historyOutbox: {} });
+  });
+
+  it("never publishes twice for a redelivered message", async () => {
+    const hot = message("oven-3", 1, { temperature: 262.4 });
+
+    await engine.evaluateTelemetry([hot], deadline);
+    const again = await engine.evaluateTelemetry([hot], deadline);
+
+    expect(again).toMatchObject({ transitions: 0, duplicates: 1 });
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it("records a late sample in the history without a transition", async () => {
+    await engine.evaluateTelemetry([message("oven-3", 10, { temperature: 200 })], deadline);
+    const report = await engine.evaluateTelemetry([message("oven-3", 5, { temperature: 300 })], deadline);
+
+    expect(report).toMatchObject({ transitions: 0, late: 1 });
+    expect([...store.history.values()].map(({ entry }) => entry.kind)).toEqual(["late"]);
+    expect(publisher.published).toEqual([]);
+  });
+
+  it("ignores things no rule matches, writing nothing", async () => {
+    const report = await engine.evaluateTelemetry([message("press-9", 1, { temperature: 900 })], deadline);
+
+    expect(report.things).toBe(0);
+    expect(store.docs.size).toBe(0);
+  });
+
+  it("keeps an event the bus refused in the outbox, and the sweep sends it once it is stale", async () => {
+    publisher.refuse = () => ({ resendable: true });
+    const report = await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
+    expect(report.eventsDeferred).toBe(1);
+    expect(Object.keys(store.docs.get("oven-3")?.outbox ?? {})).toHaveLength(1);
+
+    publisher.refuse = () => false;
+    now = T0 + 30_000;
+    await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+    expect(publisher.published).toEqual([]);
+
+    now = T0 + 120_000;
+    await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+    expect(publisher.published.map(alarmEventKey)).toEqual([
+      "oven-overheat:oven-3|ACTIVE|2026-11-25T12:00:01.000Z",
+    ]);
+    expect(store.docs.get("oven-3")?.outbox).toEqual({});
+  });
+
+  it("drops an event the bus can never take from the outbox, reporting it", async () => {
+    publisher.refuse = () => ({ resendable: false });
+
+    const report = await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
+
+    expect(report.deliveryErrors).toHaveLength(1);
+    expect(store.docs.get("oven-3")?.outbox).toEqual({});
+  });
+
+  it("acknowledges an alarm for an operator, publishing the actor", async () => {
+    await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
+    now = T0 + 5_000;
+
+    await engine.act("oven-overheat:oven-3", { action: "ACKNOWLEDGE", actor }, deadline);
+
+    expect(publisher.published[1]).toMatchObject({
+      state: { value: "ACKNOWLEDGED", previous: "ACTIVE", reason: `acknowledged by ${actor.id}` },
+      actor,
+    });
+    expect(publisher.published[1]).not.toHaveProperty("trigger");
+  });
+
+  it("records an action that changes no state in the history, without an event", async () => {
+    await engine.act("oven-overheat:oven-3", { action: "SNOOZE", actor, durationMs: 60_000 }, deadline);
+    await engine.act("oven-overheat:oven-3", { action: "SNOOZE", actor, durationMs: 120_000 }, deadline);
+
+    expect(publisher.published.map((event) => event.state.value)).toEqual(["SNOOZED"]);
+    expect([...store.history.values()].map(({ entry }) => entry.kind).sort()).toEqual([
+      "action",
+      "transition",
+    ]);
+  });
+
+  it("refuses actions on unknown alarms and actions the state does not allow", async () => {
+    await expect(engine.act("nope:oven-3", { action: "ACKNOWLEDGE", actor }, deadline)).rejects.toThrow(
+      AlarmNotFoundError,
+    );
+    await expect(
+      engine.act("oven-overheat:press-9", { action: "ACKNOWLEDGE", actor }, deadline),
+    ).rejects.toThrow(AlarmNotFoundError);
+    await expect(engine.act("oven-overheat", { action: "ACKNOWLEDGE", actor }, deadline)).rejects.toThrow(
+      AlarmNotFoundError,
+    );
+    await expect(
+      engine.act("oven-overheat:oven-3", { action: "ACKNOWLEDGE", actor }, deadline),
+    ).rejects.toThrow(ActionNotAllowedError);
+  });
+
+  it("raises an offline alarm from lifecycle events and the sweep, and clears it on reconnect", async () => {
+    await engine.evaluateTelemetry([message("oven-3", 0, { temperature: 20 })], deadline);
+    await engine.recordConnectivity(
+      { clientId: "oven-3", eventType: "disconnected", timestamp: T0 + 10_000 },
+      deadline,
+    );
+    now = T0 + 45_000;
+    await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+    now = T0 + 50_000;
+    await engine.recordConnectivity(
+      { clientId: "oven-3", eventType: "connected", timestamp: T0 + 49_000 },
+      deadline,
+    );
+
+    expect(
+      publisher.published.map((event) => [
+        event.alarmId,
+        event.state.previous,
+        event.state.value,
+        event.state.reason,
+      ]),
+    ).toEqual([
+      ["offline:oven-3", "NORMAL", "ACTIVE", "disconnected for 35s"],
+      ["offline:oven-3", "ACTIVE", "NORMAL", "online again"],
+    ]);
+  });
+
+  it("retries on a conflicting write and still publishes exactly once", async () => {
+    const commit = store.commit.bind(store);
+    let interfered = false;
+    store.commit = async (next, expected) => {
+      if (!interfered) {
+        interfered = true;
+        // Another invocation commits first, for another sample of the same thing.
+        await commit({ ...next, alarms: {}, outbox: {}, historyOutbox: {} }, expected);
+      }
+      return commit(next, expected === undefined ? undefined : expected);
+    };
+
+    const report = await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
+
+    expect(report.conflicts).toBe(1);
+    expect(publisher.published).toHaveLength(1);
+  });
+});
