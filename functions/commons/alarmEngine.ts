@@ -30,6 +30,7 @@ export function createAlarmEngine(env: SweepEnvironment, limits: Partial<Telemet
     registry: new DynamoDbDeviceRegistry({
       tableName: env.REGISTRY_TABLE,
       cacheTtlMs: env.REGISTRY_CACHE_TTL_MS,
+      // The alarm functions only read the registry; `lastSeen` is the ingest function's job.
       lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
     }),
     clock: systemClock,

@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -12,7 +12,6 @@ import type {
 } from "../../shared/config/alarmEnvironment.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 import { PlantwatchFunction } from "./PlantwatchFunction.ts";
-import { QueueFailureDestination } from "./QueueFailureDestination.ts";
 
 export interface AlarmFunctionProps {
   /** One item per thing, all its alarm instances, versioned (C4). */
@@ -119,43 +118,30 @@ export class AlarmFunction extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
     });
 
-    const { region } = Stack.of(this);
-    const statements = [
-      statement(
-        "ReadAndWriteAlarmState",
-        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", ...variant.extraAlarmActions],
-        [props.alarmsTable.tableArn],
-      ),
-      // History records are written in batches of puts (DynamoDbAlarmStore.appendHistory).
-      statement("AppendAlarmHistory", ["dynamodb:BatchWriteItem"], [props.historyTable.tableArn]),
-      // The ruleset version item, then the rules themselves when it has changed.
-      statement("ReadRules", ["dynamodb:GetItem", "dynamodb:Scan"], [props.rulesTable.tableArn]),
-      statement("ReadDevices", ["dynamodb:GetItem"], [props.registryTable.tableArn]),
+    const fn = this.function;
+    fn.allow(
+      "ReadAndWriteAlarmState",
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", ...variant.extraAlarmActions],
+      [props.alarmsTable.tableArn],
+    );
+    // History records are written in batches of puts (DynamoDbAlarmStore.appendHistory).
+    fn.allow("AppendAlarmHistory", ["dynamodb:BatchWriteItem"], [props.historyTable.tableArn]);
+    // The ruleset version item, then the rules themselves when it has changed.
+    fn.allow("ReadRules", ["dynamodb:GetItem", "dynamodb:Scan"], [props.rulesTable.tableArn]);
+    fn.allow("ReadDevices", ["dynamodb:GetItem"], [props.registryTable.tableArn]);
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: "PublishAlarmEvents",
         actions: ["events:PutEvents"],
         resources: [props.eventBus.eventBusArn],
         conditions: { StringEquals: { "events:source": ALARM_EVENT_SOURCE } },
       }),
-      statement("SendFailedEventsToDeadLetterQueue", ["sqs:SendMessage"], [props.deadLetterQueue.queueArn]),
-      new iam.PolicyStatement({
-        sid: "UseDeploymentKeyThroughItsStores",
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [props.encryptionKey.keyArn],
-        conditions: {
-          StringEquals: {
-            "kms:ViaService": [`dynamodb.${region}.amazonaws.com`, `sqs.${region}.amazonaws.com`],
-          },
-        },
-      }),
-    ];
-    for (const policyStatement of statements) this.function.addToRolePolicy(policyStatement);
-
-    this.function.configureAsyncInvoke({
+    );
+    fn.sendFailuresTo(props.deadLetterQueue, {
       retryAttempts: variant.retryAttempts,
       maxEventAge: variant.maxEventAge,
-      onFailure: new QueueFailureDestination(props.deadLetterQueue),
     });
+    fn.allowKeyUseVia(props.encryptionKey, ["dynamodb", "sqs"]);
   }
 }
 
@@ -170,8 +156,4 @@ function storeEnvironment(props: AlarmFunctionProps): SweepEnvironmentVariables 
     RULES_REFRESH_MS: String(props.rulesRefresh.toMilliseconds()),
     REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),
   };
-}
-
-function statement(sid: string, actions: string[], resources: string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid, actions, resources });
 }

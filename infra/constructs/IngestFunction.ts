@@ -1,6 +1,5 @@
-import { Duration, type RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
-import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
@@ -9,7 +8,6 @@ import { Construct } from "constructs";
 import type { IngestEnvironmentVariables } from "../../shared/config/ingestEnvironment.ts";
 import { QUARANTINE_PREFIX } from "../../shared/contracts/storageLayout.ts";
 import { PlantwatchFunction } from "./PlantwatchFunction.ts";
-import { QueueFailureDestination } from "./QueueFailureDestination.ts";
 import type { TelemetryStore } from "./TelemetryStore.ts";
 
 export interface IngestFunctionProps {
@@ -62,47 +60,21 @@ export class IngestFunction extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
     });
 
-    const { region } = Stack.of(this);
-    const statements = [
-      statement("WriteTelemetry", ["timestream:WriteRecords"], [props.telemetryStore.tableArn]),
-      // DescribeEndpoints has no resource-level permissions: it must be granted on "*".
-      statement("DiscoverTimestreamEndpoints", ["timestream:DescribeEndpoints"], ["*"]),
-      statement(
-        "ReadDeviceAndRecordLastSeen",
-        ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-        [props.registryTable.tableArn],
-      ),
-      statement(
-        "WriteQuarantine",
-        ["s3:PutObject"],
-        [props.quarantineBucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
-      ),
-      statement("SendFailedEventsToDeadLetterQueue", ["sqs:SendMessage"], [props.deadLetterQueue.queueArn]),
-      new iam.PolicyStatement({
-        sid: "UseDeploymentKeyThroughItsStores",
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [props.encryptionKey.keyArn],
-        conditions: {
-          StringEquals: {
-            "kms:ViaService": [
-              `dynamodb.${region}.amazonaws.com`,
-              `s3.${region}.amazonaws.com`,
-              `sqs.${region}.amazonaws.com`,
-            ],
-          },
-        },
-      }),
-    ];
-    for (const policyStatement of statements) this.function.addToRolePolicy(policyStatement);
-
-    this.function.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new QueueFailureDestination(props.deadLetterQueue),
-    });
+    const fn = this.function;
+    fn.allow("WriteTelemetry", ["timestream:WriteRecords"], [props.telemetryStore.tableArn]);
+    // DescribeEndpoints has no resource-level permissions: it must be granted on "*".
+    fn.allow("DiscoverTimestreamEndpoints", ["timestream:DescribeEndpoints"], ["*"]);
+    fn.allow(
+      "ReadDeviceAndRecordLastSeen",
+      ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      [props.registryTable.tableArn],
+    );
+    fn.allow(
+      "WriteQuarantine",
+      ["s3:PutObject"],
+      [props.quarantineBucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+    );
+    fn.sendFailuresTo(props.deadLetterQueue, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    fn.allowKeyUseVia(props.encryptionKey, ["dynamodb", "s3", "sqs"]);
   }
-}
-
-function statement(sid: string, actions: string[], resources: string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid, actions, resources });
 }

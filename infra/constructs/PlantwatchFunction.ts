@@ -1,12 +1,14 @@
 import { join } from "node:path";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { PROJECT_ROOT } from "../projectPaths.ts";
+import { QueueFailureDestination } from "./QueueFailureDestination.ts";
 
 /** The newest Node.js runtime this CDK version offers, and the esbuild target matching it. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -94,6 +96,35 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
         sid: "WriteOwnLogGroup",
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
         resources: [logGroup.logGroupArn],
+      }),
+    );
+  }
+
+  /** Allows exactly `actions` on `resources`: explicit statements, where grant helpers add wildcard actions. */
+  allow(sid: string, actions: string[], resources: string[]): void {
+    this.addToRolePolicy(new iam.PolicyStatement({ sid, actions, resources }));
+  }
+
+  /**
+   * Asynchronous invocations: Lambda retries `retryAttempts` times within `maxEventAge`, then sends
+   * the event to `queue` (which the role may send to; SqsDestination would grant wildcard KMS actions).
+   */
+  sendFailuresTo(queue: sqs.IQueue, options: { retryAttempts: number; maxEventAge: Duration }): void {
+    this.allow("SendFailedEventsToDeadLetterQueue", ["sqs:SendMessage"], [queue.queueArn]);
+    this.configureAsyncInvoke({ ...options, onFailure: new QueueFailureDestination(queue) });
+  }
+
+  /** Lets the role use `key` only through `services`, which encrypt and decrypt with it on the function's behalf. */
+  allowKeyUseVia(key: kms.IKey, services: readonly ("dynamodb" | "s3" | "sqs")[]): void {
+    const { region } = Stack.of(this);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "UseDeploymentKeyThroughItsStores",
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [key.keyArn],
+        conditions: {
+          StringEquals: { "kms:ViaService": services.map((service) => `${service}.${region}.amazonaws.com`) },
+        },
       }),
     );
   }
