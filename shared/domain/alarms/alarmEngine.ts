@@ -7,6 +7,7 @@ import type { RuleSource } from "../../ports/ruleSource.ts";
 import { parseTelemetry } from "../ingest/parseTelemetry.ts";
 import type { ReceivedMessage, TelemetryLimits } from "../ingest/types.ts";
 import { type AlarmInstance, alarmIdOf, parseAlarmId, type ThingAlarms } from "./alarmState.ts";
+import { type DueNotification, dueNotifications } from "./dueNotifications.ts";
 import { newInstance } from "./evaluateSample.ts";
 import {
   evaluateConnectivity,
@@ -39,6 +40,8 @@ export interface EngineReport {
   readonly eventsDeferred: number;
   readonly publishRetries: number;
   readonly deliveryErrors: readonly unknown[];
+  /** Sweep only: repeats and escalations whose time has come (acted on by the notifications issue). */
+  readonly notificationsDue?: readonly DueNotification[];
 }
 
 /**
@@ -162,11 +165,13 @@ export class AlarmEngine {
   ): Promise<EngineReport> {
     const index = await this.#ruleIndex();
     const now = this.#deps.clock.now();
-    const due: ThingAlarms[] = [];
-    for await (const doc of documents) due.push(doc);
-    return this.#forEachThing(due, async (scanned) => {
+    const scannedDocs: ThingAlarms[] = [];
+    for await (const doc of documents) scannedDocs.push(doc);
+    const notificationsDue: DueNotification[] = [];
+    const report = await this.#forEachThing(scannedDocs, async (scanned) => {
       const { device, rules } = await this.#thing(index, scanned.thingName);
       const context = { rules, device, now };
+      notificationsDue.push(...dueNotifications(scanned, rules, now));
       const stale = hasStaleDeliveries(scanned, now - options.staleAfterMs);
       // The scanned copy is only a hint; updateThing reads the document again before writing.
       if (!stale && !evaluateTick(scanned, context).changed) return undefined;
@@ -178,6 +183,7 @@ export class AlarmEngine {
         redeliverOlderThan: now - options.staleAfterMs,
       });
     });
+    return { ...report, notificationsDue };
   }
 
   async #ruleIndex(): Promise<RuleIndex> {

@@ -197,6 +197,23 @@ describe("AlarmEngine", () => {
     ]);
   });
 
+  it("reports from the sweep the repeats and escalations that are due", async () => {
+    rules = [
+      thresholdRule({
+        severity: "major",
+        notify: { escalate: { afterMs: 15 * 60_000, severity: "critical" } },
+      }),
+    ];
+    await engine.evaluateTelemetry([message("oven-3", 0, { temperature: 262.4 })], deadline);
+    now = T0 + 15 * 60_000;
+
+    const report = await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+
+    expect(report.notificationsDue).toEqual([
+      { kind: "escalate", alarmId: "oven-overheat:oven-3", ruleId: "oven-overheat", severity: "critical" },
+    ]);
+  });
+
   it("retries on a conflicting write and still publishes exactly once", async () => {
     const commit = store.commit.bind(store);
     let interfered = false;
