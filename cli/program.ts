@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { deprovisionCommand } from "./commands/deprovision.ts";
+import { provisionCommand } from "./commands/provision.ts";
 import { rulesCommand } from "./commands/rules.ts";
+import { simulateCommand } from "./commands/simulate.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -27,7 +30,10 @@ export function createProgram(): Command {
       process.exitCode = 2;
     });
 
+  program.addCommand(provisionCommand());
+  program.addCommand(deprovisionCommand());
   program.addCommand(rulesCommand());
+  program.addCommand(simulateCommand());
 
   return program;
 }
