@@ -16,7 +16,7 @@ import {
 } from "../provisioning/deployment.ts";
 import { type DeprovisionResult, deprovisionDevice } from "../provisioning/deprovisionDevice.ts";
 import { thingNameProblem } from "../provisioning/deviceSpec.ts";
-import { createProgress, runFleet } from "../provisioning/fleetRun.ts";
+import { runFleet } from "../provisioning/fleetRun.ts";
 import {
   deprovisionLabel,
   deprovisionSummary,
@@ -109,16 +109,11 @@ async function deprovision(
         concurrency: options.concurrency,
         signal: interrupt.signal,
         label: deprovisionLabel,
-        ...(thingNames.length > 1
-          ? {
-              progress: createProgress({
-                title: "deprovisioning",
-                total: thingNames.length,
-                stream: dependencies.progressStream ?? process.stderr,
-                line: io.err,
-              }),
-            }
-          : {}),
+        progress: {
+          title: "deprovisioning",
+          stream: dependencies.progressStream ?? process.stderr,
+          line: io.err,
+        },
       },
       (thingName) => deprovisionDevice(thingName, context),
     );

@@ -25,7 +25,7 @@ import {
   thingNameProblem,
   thingTypeProblem,
 } from "../provisioning/deviceSpec.ts";
-import { createProgress, runFleet } from "../provisioning/fleetRun.ts";
+import { runFleet } from "../provisioning/fleetRun.ts";
 import { DEVICE_FILES } from "../provisioning/outputFolder.ts";
 import { type ProvisionResult, provisionDevice } from "../provisioning/provisionDevice.ts";
 import {
@@ -161,16 +161,11 @@ async function provision(
         concurrency: options.concurrency,
         signal: interrupt.signal,
         label: provisionLabel,
-        ...(devices.length > 1
-          ? {
-              progress: createProgress({
-                title: "provisioning",
-                total: devices.length,
-                stream: dependencies.progressStream ?? process.stderr,
-                line: io.err,
-              }),
-            }
-          : {}),
+        progress: {
+          title: "provisioning",
+          stream: dependencies.progressStream ?? process.stderr,
+          line: io.err,
+        },
       },
       (spec) => provisionDevice(spec, context),
     );

@@ -37,19 +37,24 @@ export interface FleetRun<T, R> {
 }
 
 /**
- * Runs `work` for every item, at most `concurrency` at a time. Once `signal` aborts, no further item
- * starts; those under way finish (or roll back), so no device is left half-made.
+ * Runs `work` for every item, at most `concurrency` at a time, showing progress when there is more
+ * than one. Once `signal` aborts, no further item starts; those under way finish (or roll back), so
+ * no device is left half-made.
  */
 export async function runFleet<T, R>(
   items: readonly T[],
   options: {
     readonly concurrency: number;
     readonly signal?: AbortSignal;
-    readonly progress?: Progress;
+    readonly progress?: Omit<ProgressOptions, "total">;
     readonly label: (result: R) => string;
   },
   work: (item: T) => Promise<R>,
 ): Promise<FleetRun<T, R>> {
+  const progress =
+    options.progress && items.length > 1
+      ? createProgress({ ...options.progress, total: items.length })
+      : undefined;
   const results: (R | undefined)[] = items.map(() => undefined);
   let next = 0;
   const worker = async () => {
@@ -57,13 +62,13 @@ export async function runFleet<T, R>(
       const index = next++;
       const result = await work(items[index] as T);
       results[index] = result;
-      options.progress?.advance(options.label(result));
+      progress?.advance(options.label(result));
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));
   } finally {
-    options.progress?.stop();
+    progress?.stop();
   }
   return { results, notStarted: items.filter((_, index) => results[index] === undefined) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createProgress, runFleet } from "../../../cli/provisioning/fleetRun.ts";
+import { runFleet } from "../../../cli/provisioning/fleetRun.ts";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -44,7 +44,7 @@ describe("runFleet", () => {
 
   it("reports each finished item to the progress", async () => {
     const lines: string[] = [];
-    const progress = createProgress({ title: "t", total: 2, line: (text) => lines.push(text) });
+    const progress = { title: "t", line: (text: string) => lines.push(text) };
 
     await runFleet(
       ["a", "b"],
@@ -53,5 +53,17 @@ describe("runFleet", () => {
     );
 
     expect(lines).toEqual(["[1/2] a: done\n", "[2/2] b: done\n"]);
+  });
+
+  it("shows no progress for a single item", async () => {
+    const lines: string[] = [];
+
+    await runFleet(
+      ["a"],
+      { concurrency: 1, progress: { title: "t", line: (text) => lines.push(text) }, label: String },
+      async (item) => item,
+    );
+
+    expect(lines).toEqual([]);
   });
 });
