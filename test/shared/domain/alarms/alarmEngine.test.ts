@@ -3,7 +3,11 @@ import { AlarmEngine } from "../../../../shared/domain/alarms/alarmEngine.ts";
 import { alarmEventKey } from "../../../../shared/domain/alarms/alarmEvent.ts";
 import type { AlarmRule } from "../../../../shared/domain/alarms/rule.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../../../shared/domain/ingest/types.ts";
-import { ActionNotAllowedError, AlarmNotFoundError } from "../../../../shared/errors.ts";
+import {
+  ActionNotAllowedError,
+  AlarmNotFoundError,
+  ConcurrentUpdateError,
+} from "../../../../shared/errors.ts";
 import { offlineRule, thresholdRule } from "../../../support/alarmRules.ts";
 import {
   InMemoryAlarmStore,
@@ -229,6 +233,34 @@ describe("AlarmEngine", () => {
     const report = await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
 
     expect(report.conflicts).toBe(1);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it("gives up after repeated conflicts with a retryable error, publishing nothing", async () => {
+    store.commit = async () => "conflict";
+
+    await expect(
+      engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline),
+    ).rejects.toThrow(ConcurrentUpdateError);
+    expect(publisher.published).toEqual([]);
+  });
+
+  it("keeps the history in the outbox when writing it fails, and the sweep writes it later", async () => {
+    const appendHistory = store.appendHistory.bind(store);
+    store.appendHistory = async () => {
+      throw new Error("history table throttled");
+    };
+    const report = await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
+    expect(report.deliveryErrors).toHaveLength(1);
+    expect(publisher.published).toHaveLength(1);
+    expect(store.docs.get("oven-3")?.outbox).toEqual({});
+    expect(Object.keys(store.docs.get("oven-3")?.historyOutbox ?? {})).toHaveLength(1);
+
+    store.appendHistory = appendHistory;
+    await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+
+    expect([...store.history.values()].map(({ entry }) => entry.kind)).toEqual(["transition"]);
+    expect(store.docs.get("oven-3")?.historyOutbox).toEqual({});
     expect(publisher.published).toHaveLength(1);
   });
 });
