@@ -78,3 +78,17 @@ export async function historyOf(
   } while (ExclusiveStartKey);
   return items;
 }
+
+/** Creates the silences table (partition key `id`), as the stack defines it. */
+export async function createSilencesTable(client: DynamoDBDocumentClient, prefix: string): Promise<string> {
+  const tableName = `${prefix}-silences`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  return tableName;
+}

@@ -40,3 +40,31 @@ export interface AlarmEventDetail {
 export function alarmEventKey(detail: AlarmEventDetail): string {
   return `${detail.alarmId}|${detail.state.value}|${detail.state.timestamp}`;
 }
+
+/**
+ * A reminder about an alarm still ACTIVE and unacknowledged (`notify.repeat`, `notify.escalate`),
+ * sent by the sweep. Not a transition, so not an `Alarm State Change`: its own detail-type, so that
+ * consumers of C5 never see it unless they ask for it.
+ */
+export const ALARM_REMINDER_DETAIL_TYPE = "Alarm Reminder";
+
+/**
+ * The C5 detail of the alarm as it stands (`state.value` and `state.previous` are both ACTIVE,
+ * `state.timestamp` is the reminder's time, `state.reason` says how long it has been unacknowledged),
+ * plus what kind of reminder this is. For an escalation `rule.severity` is the escalated severity.
+ */
+export interface AlarmReminderDetail extends AlarmEventDetail {
+  readonly reminder: {
+    readonly kind: "repeat" | "escalate";
+    /** ISO: when the alarm became ACTIVE. */
+    readonly activeSince: string;
+    /** 1 for the first reminder of this activation, then 2, 3, ... (escalations count too). */
+    readonly number: number;
+    /** Escalations: the rule's own severity. */
+    readonly escalatedFrom?: Severity;
+  };
+}
+
+export function isReminder(detail: AlarmEventDetail): detail is AlarmReminderDetail {
+  return "reminder" in detail && detail.reminder !== undefined;
+}

@@ -1,5 +1,6 @@
 import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
 import type { RuleSet } from "../../ports/ruleSource.ts";
+import { compileThingGlobs } from "../thingGlob.ts";
 import type { AlarmRule, OfflineRule, RateRule, RuleMatch, ThresholdRule } from "./rule.ts";
 
 export type SampleRule = ThresholdRule | RateRule;
@@ -67,13 +68,7 @@ export class RuleIndex {
 
 function compileMatch(match: RuleMatch): { things?: RegExp } {
   if (!match.things || match.things.length === 0) return {};
-  const alternatives = match.things.map((glob) =>
-    glob
-      .split("")
-      .map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-      .join(""),
-  );
-  return { things: new RegExp(`^(?:${alternatives.join("|")})$`) };
+  return { things: compileThingGlobs(match.things) };
 }
 
 function matches(

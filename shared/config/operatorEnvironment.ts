@@ -1,0 +1,55 @@
+import * as z from "zod/mini";
+import { sweepEnvironmentSchema } from "./alarmEnvironment.ts";
+
+/**
+ * The environments of the notify and api functions: declared once, set by the CDK stack (typed
+ * against these schemas) and validated strictly when a function starts.
+ */
+const name = z.string().check(z.minLength(1));
+const arn = z.string().check(z.regex(/^arn:aws[a-z-]*:/));
+
+export const notifyEnvironmentSchema = z.object({
+  /** SNS topic of `critical` and `major` notifications (someone is woken up). */
+  PAGE_TOPIC_ARN: arn,
+  /** SNS topic of `minor`, `warning` and `info` notifications. */
+  NOTIFY_TOPIC_ARN: arn,
+  /** The C5 bus: formatted `Alarm Notification` events go back to it for the webhook rules. */
+  EVENT_BUS_NAME: name,
+  /** Maintenance windows (silences). */
+  SILENCES_TABLE: name,
+  /** The registry: site and line of a thing for silences matching by site/line. */
+  REGISTRY_TABLE: name,
+  REGISTRY_CACHE_TTL_MS: z.coerce.number().check(z.int(), z.positive()),
+  /** The stack name, so the acknowledge command in a message names the right deployment. */
+  STACK_NAME: name,
+  /** IANA time zone for the human-readable times in messages. */
+  PLANT_TIME_ZONE: name,
+  /** Base URL of the operator dashboard, for links; empty for none. */
+  CONSOLE_URL: z.optional(z.string()),
+});
+
+export const apiEnvironmentSchema = z.object({
+  ...sweepEnvironmentSchema.shape,
+  SILENCES_TABLE: name,
+  TIMESTREAM_DATABASE: name,
+  TIMESTREAM_TABLE: name,
+});
+
+export type NotifyEnvironment = z.infer<typeof notifyEnvironmentSchema>;
+export type ApiEnvironment = z.infer<typeof apiEnvironmentSchema>;
+export type NotifyEnvironmentVariables = { readonly [K in keyof NotifyEnvironment]: string };
+export type ApiEnvironmentVariables = { readonly [K in keyof ApiEnvironment]: string };
+
+function read<T>(schema: z.ZodMiniType<T>, functionName: string, env: NodeJS.ProcessEnv): T {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`${functionName} function environment is invalid: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+export const readNotifyEnvironment = (env: NodeJS.ProcessEnv = process.env): NotifyEnvironment =>
+  read(notifyEnvironmentSchema, "notify", env);
+export const readApiEnvironment = (env: NodeJS.ProcessEnv = process.env): ApiEnvironment =>
+  read(apiEnvironmentSchema, "api", env);
