@@ -28,4 +28,23 @@ export const STACK_OUTPUTS = {
   eventBusArn: { key: "EventBusArn", description: "ARN of the EventBridge bus of alarm events" },
   evaluateFunction: { key: "EvaluateFunctionName", description: "Evaluate Lambda function" },
   sweepFunction: { key: "SweepFunctionName", description: "Sweep Lambda function (every minute)" },
+  apiUrl: { key: "ApiUrl", description: "Operator HTTP API (C7), IAM-authorised: sign requests with SigV4" },
+  apiFunction: { key: "ApiFunctionName", description: "Operator API Lambda function" },
+  notifyFunction: {
+    key: "NotifyFunctionName",
+    description: "Notify Lambda function (alarm events -> SNS, webhooks)",
+  },
+  silencesTable: {
+    key: "SilencesTableName",
+    description: "DynamoDB table of silences (maintenance windows)",
+  },
+  pageTopicArn: { key: "PageTopicArn", description: "SNS topic of critical and major alarm notifications" },
+  notifyTopicArn: {
+    key: "NotifyTopicArn",
+    description: "SNS topic of minor, warning and info alarm notifications",
+  },
+  opsTopicArn: {
+    key: "OpsTopicArn",
+    description: "SNS topic of the deployment's own CloudWatch alarms (DLQ not empty, errors)",
+  },
 } as const;
