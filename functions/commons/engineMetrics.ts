@@ -12,8 +12,7 @@ export function publishEngineMetrics(report: EngineReport): void {
   metrics.addMetric("EventsDeferred", MetricUnit.Count, report.eventsDeferred);
   metrics.addMetric("PublishRetries", MetricUnit.Count, report.publishRetries);
   metrics.addMetric("DeliveryErrors", MetricUnit.Count, report.deliveryErrors.length);
-  if (report.notificationsDue)
-    metrics.addMetric("NotificationsDue", MetricUnit.Count, report.notificationsDue.length);
+  metrics.addMetric("RemindersSent", MetricUnit.Count, report.reminders);
   for (const error of report.deliveryErrors)
     logger.error("delivery after commit failed; left in the outbox", { error });
 }

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import type { AlarmEventDetail } from "../domain/alarms/alarmEvent.ts";
+import type { AlarmEventDetail, AlarmReminderDetail } from "../domain/alarms/alarmEvent.ts";
 import { ALARM_STATES } from "../domain/alarms/alarmState.ts";
 import { RULE_ID_PATTERN, RULE_KINDS, SEVERITIES } from "../domain/alarms/rule.ts";
 import { THING_NAME_PATTERN } from "./telemetryTopic.ts";
@@ -77,11 +77,36 @@ export type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true
 // Compile-time: the schema and the domain type describe the same detail; `tsc` fails on any drift.
 true satisfies MutuallyAssignable<z.infer<typeof alarmEventDetailSchema>, AlarmEventDetail>;
 
-/** Checks a detail against C5; on failure, every problem with its path (`state.reason: ...`). */
-export function checkAlarmEventDetail(
-  input: unknown,
-): { ok: true; detail: AlarmEventDetail } | { ok: false; problems: string } {
-  const parsed = alarmEventDetailSchema.safeParse(input);
+/**
+ * The detail of an `Alarm Reminder` event: the C5 detail of the alarm as it stands, plus which
+ * reminder this is (sent by the sweep for `notify.repeat` and `notify.escalate`).
+ */
+export const alarmReminderDetailSchema = z
+  .extend(alarmEventDetailSchema, {
+    reminder: z.object({
+      kind: z.enum(["repeat", "escalate"]),
+      activeSince: isoTime("when the alarm became ACTIVE"),
+      number: z
+        .number()
+        .check(z.int(), z.positive(), z.describe("1 for the first reminder of this activation")),
+      escalatedFrom: z.optional(z.enum(SEVERITIES).check(z.describe("escalations: the rule's own severity"))),
+    }),
+  })
+  .check(
+    z.meta({
+      $id: "https://plantwatch.dev/schemas/alarm-reminder-v1.schema.json",
+      title: "plantwatch alarm reminder detail, version 1",
+      description:
+        'The `detail` of EventBridge events with source "plantwatch" and detail-type "Alarm Reminder": an alarm still ACTIVE and unacknowledged (notify.repeat, notify.escalate). Not a transition: state.value and state.previous are both ACTIVE and state.timestamp is the reminder time. For an escalation rule.severity is the escalated severity. De-duplicate on (alarmId, reminder.number, state.timestamp).',
+    }),
+  );
+
+true satisfies MutuallyAssignable<z.infer<typeof alarmReminderDetailSchema>, AlarmReminderDetail>;
+
+type Checked<T> = { ok: true; detail: T } | { ok: false; problems: string };
+
+function check<T>(schema: z.ZodMiniType<T>, input: unknown): Checked<T> {
+  const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, detail: parsed.data };
   const problems = parsed.error.issues
     .map(
@@ -89,4 +114,14 @@ export function checkAlarmEventDetail(
     )
     .join("; ");
   return { ok: false, problems };
+}
+
+/** Checks a detail against C5; on failure, every problem with its path (`state.reason: ...`). */
+export function checkAlarmEventDetail(input: unknown): Checked<AlarmEventDetail> {
+  return check(alarmEventDetailSchema, input);
+}
+
+/** Checks an `Alarm Reminder` detail. */
+export function checkAlarmReminderDetail(input: unknown): Checked<AlarmReminderDetail> {
+  return check(alarmReminderDetailSchema, input);
 }

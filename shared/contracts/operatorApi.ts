@@ -187,6 +187,14 @@ export type HistoryView =
       readonly actor: { readonly id: string; readonly note?: string };
       readonly state: AlarmStateName;
       readonly detail?: string;
+    }
+  | {
+      /** A repeat or escalation reminder the sweep sent (not a transition). */
+      readonly kind: "reminder";
+      readonly at: string;
+      readonly reminder: "repeat" | "escalate";
+      readonly number: number;
+      readonly severity: Severity;
     };
 
 /** `POST /alarms/{alarmId}/{action}` body: `duration` (C3 duration such as `30m`) only for snooze, where it is required. */

@@ -1,5 +1,5 @@
 import { toJSONSchema } from "zod/mini";
-import { alarmEventDetailSchema } from "./alarmEvent.ts";
+import { alarmEventDetailSchema, alarmReminderDetailSchema } from "./alarmEvent.ts";
 import { alarmRuleFileSchema } from "./alarmRules.ts";
 import { telemetryPayloadSchema } from "./telemetryPayload.ts";
 
@@ -8,6 +8,10 @@ export function publishedSchemas(): { file: string; schema: unknown }[] {
   return [
     { file: "telemetry-v1.schema.json", schema: toJSONSchema(telemetryPayloadSchema, { io: "input" }) },
     { file: "alarm-event-v1.schema.json", schema: toJSONSchema(alarmEventDetailSchema, { io: "input" }) },
+    {
+      file: "alarm-reminder-v1.schema.json",
+      schema: toJSONSchema(alarmReminderDetailSchema, { io: "input" }),
+    },
     { file: "alarm-rules-v1.schema.json", schema: toJSONSchema(alarmRuleFileSchema, { io: "input" }) },
   ];
 }

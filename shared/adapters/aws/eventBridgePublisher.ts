@@ -5,11 +5,13 @@ import {
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
-import { checkAlarmEventDetail } from "../../contracts/alarmEvent.ts";
+import { checkAlarmEventDetail, checkAlarmReminderDetail } from "../../contracts/alarmEvent.ts";
 import {
   ALARM_EVENT_DETAIL_TYPE,
   ALARM_EVENT_SOURCE,
+  ALARM_REMINDER_DETAIL_TYPE,
   type AlarmEventDetail,
+  isReminder,
 } from "../../domain/alarms/alarmEvent.ts";
 import type { EventPublisher, PublishFailure, PublishResult } from "../../ports/eventPublisher.ts";
 import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, waitForRetry } from "./retry.ts";
@@ -106,14 +108,15 @@ export class EventBridgePublisher implements EventPublisher {
   }
 
   #prepare(detail: AlarmEventDetail, index: number): Pending | (PublishFailure & { index: number }) {
-    const checked = checkAlarmEventDetail(detail);
+    const reminder = isReminder(detail);
+    const checked = reminder ? checkAlarmReminderDetail(detail) : checkAlarmEventDetail(detail);
     if (!checked.ok) {
       return { index, detail, reason: `invalid detail: ${checked.problems}`, resendable: false };
     }
     const entry: PutEventsRequestEntry = {
       EventBusName: this.#eventBusName,
       Source: ALARM_EVENT_SOURCE,
-      DetailType: ALARM_EVENT_DETAIL_TYPE,
+      DetailType: reminder ? ALARM_REMINDER_DETAIL_TYPE : ALARM_EVENT_DETAIL_TYPE,
       // The checked copy: only what the contract defines leaves the process.
       Detail: JSON.stringify(checked.detail),
       Time: new Date(checked.detail.state.timestamp),

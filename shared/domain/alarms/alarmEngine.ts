@@ -7,7 +7,7 @@ import type { RuleSource } from "../../ports/ruleSource.ts";
 import { parseTelemetry } from "../ingest/parseTelemetry.ts";
 import type { ReceivedMessage, TelemetryLimits } from "../ingest/types.ts";
 import { type AlarmInstance, alarmIdOf, parseAlarmId, type ThingAlarms } from "./alarmState.ts";
-import { type DueNotification, dueNotifications } from "./dueNotifications.ts";
+import { applyReminders } from "./dueNotifications.ts";
 import { newInstance } from "./evaluateSample.ts";
 import {
   evaluateConnectivity,
@@ -34,14 +34,14 @@ export interface AlarmEngineDependencies extends UpdateDependencies {
 export interface EngineReport {
   readonly things: number;
   readonly transitions: number;
+  /** Sweep only: repeat and escalation reminders sent (`Alarm Reminder` events). */
+  readonly reminders: number;
   readonly late: number;
   readonly duplicates: number;
   readonly conflicts: number;
   readonly eventsDeferred: number;
   readonly publishRetries: number;
   readonly deliveryErrors: readonly unknown[];
-  /** Sweep only: repeats and escalations whose time has come (acted on by the notifications issue). */
-  readonly notificationsDue?: readonly DueNotification[];
 }
 
 /**
@@ -167,15 +167,18 @@ export class AlarmEngine {
     const now = this.#deps.clock.now();
     const scannedDocs: ThingAlarms[] = [];
     for await (const doc of documents) scannedDocs.push(doc);
-    const notificationsDue: DueNotification[] = [];
-    const report = await this.#forEachThing(scannedDocs, async (scanned) => {
+    return this.#forEachThing(scannedDocs, async (scanned) => {
       const { device, rules } = await this.#thing(index, scanned.thingName);
       const context = { rules, device, now };
-      notificationsDue.push(...dueNotifications(scanned, rules, now));
+      const evaluate = (doc: ThingAlarms): ThingEvaluation => {
+        const tick = evaluateTick(doc, context);
+        const { doc: reminded, reminders } = applyReminders(tick.doc, rules, now);
+        return reminders.length === 0 ? tick : { ...tick, doc: reminded, reminders, changed: true };
+      };
       const stale = hasStaleDeliveries(scanned, now - options.staleAfterMs);
       // The scanned copy is only a hint; updateThing reads the document again before writing.
-      if (!stale && !evaluateTick(scanned, context).changed) return undefined;
-      return updateThing(scanned.thingName, (doc) => evaluateTick(doc, context), this.#deps, {
+      if (!stale && !evaluate(scanned).changed) return undefined;
+      return updateThing(scanned.thingName, evaluate, this.#deps, {
         index,
         device,
         now,
@@ -183,7 +186,6 @@ export class AlarmEngine {
         redeliverOlderThan: now - options.staleAfterMs,
       });
     });
-    return { ...report, notificationsDue };
   }
 
   async #ruleIndex(): Promise<RuleIndex> {
@@ -215,7 +217,8 @@ export class AlarmEngine {
     await Promise.all(Array.from({ length: Math.min(this.#deps.concurrency ?? 8, items.length) }, worker));
     return {
       things: reports.length,
-      transitions: sum(reports, (report) => report.events.length),
+      transitions: sum(reports, (report) => report.events.length - report.reminders),
+      reminders: sum(reports, (report) => report.reminders),
       late: sum(reports, (report) => report.late),
       duplicates: sum(reports, (report) => report.duplicates),
       conflicts: sum(reports, (report) => report.conflicts),

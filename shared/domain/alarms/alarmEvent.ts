@@ -38,7 +38,8 @@ export interface AlarmEventDetail {
  * act twice de-duplicate on it (EventBridge delivers at least once).
  */
 export function alarmEventKey(detail: AlarmEventDetail): string {
-  return `${detail.alarmId}|${detail.state.value}|${detail.state.timestamp}`;
+  const key = `${detail.alarmId}|${detail.state.value}|${detail.state.timestamp}`;
+  return isReminder(detail) ? `${key}|reminder-${detail.reminder.number}` : key;
 }
 
 /**

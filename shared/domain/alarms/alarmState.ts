@@ -33,8 +33,11 @@ export interface AlarmInstance {
   readonly snoozedUntil?: number;
   /** When the alarm became ACTIVE (for repeat and escalation). */
   readonly activeSince?: number;
+  /** When the sweep last sent a reminder (repeat or escalation) for this activation. */
   readonly lastNotifiedAt?: number;
   readonly escalatedTo?: Severity;
+  /** Reminders sent for this activation (repeats and the escalation), numbering the next one. */
+  readonly remindersSent?: number;
 }
 
 /** Connectivity from the C1 lifecycle events. */

@@ -33,3 +33,65 @@ export function dueNotifications(doc: ThingAlarms, rules: ThingRules, now: numbe
   }
   return due;
 }
+
+/** A reminder the sweep commits with the alarm state and then sends (an `Alarm Reminder` event). */
+export interface Reminder {
+  readonly kind: "repeat" | "escalate";
+  readonly alarmId: string;
+  readonly ruleId: string;
+  readonly thingName: string;
+  /** Processing time of the sweep that sends it. */
+  readonly at: number;
+  readonly activeSince: number;
+  /** 1 for the first reminder of this activation. */
+  readonly number: number;
+  /** Escalations: the severity it is sent with. */
+  readonly severity?: Severity;
+}
+
+/**
+ * Marks the due reminders in the document (`lastNotifiedAt`, `escalatedTo`, `remindersSent`) so the
+ * committed state says they were sent, and returns them. A repeat and an escalation due together
+ * send the escalation only: one message, at the higher severity.
+ */
+export function applyReminders(
+  doc: ThingAlarms,
+  rules: ThingRules,
+  now: number,
+): { doc: ThingAlarms; reminders: Reminder[] } {
+  const due = dueNotifications(doc, rules, now);
+  if (due.length === 0) return { doc, reminders: [] };
+  const alarms = { ...doc.alarms };
+  const reminders: Reminder[] = [];
+  for (const ruleId of new Set(due.map((item) => item.ruleId))) {
+    const instance = alarms[ruleId];
+    if (!instance || instance.activeSince === undefined) continue;
+    const escalation = due.find((item) => item.ruleId === ruleId && item.kind === "escalate");
+    const number = (instance.remindersSent ?? 0) + 1;
+    const common = {
+      alarmId: alarmIdOf(ruleId, doc.thingName),
+      ruleId,
+      thingName: doc.thingName,
+      at: now,
+      activeSince: instance.activeSince,
+      number,
+    };
+    if (escalation?.kind === "escalate") {
+      reminders.push({ ...common, kind: "escalate", severity: escalation.severity });
+      alarms[ruleId] = {
+        ...instance,
+        lastNotifiedAt: now,
+        escalatedTo: escalation.severity,
+        remindersSent: number,
+      };
+    } else {
+      reminders.push({
+        ...common,
+        kind: "repeat",
+        ...(instance.escalatedTo ? { severity: instance.escalatedTo } : {}),
+      });
+      alarms[ruleId] = { ...instance, lastNotifiedAt: now, remindersSent: number };
+    }
+  }
+  return { doc: { ...doc, alarms }, reminders };
+}

@@ -44,7 +44,7 @@ export function evaluateOffline(
     case "ACKNOWLEDGED": {
       if (reason !== undefined) return { instance: current };
       const to = current.state === "ACTIVE" && rule.latch ? "LATCHED" : "NORMAL";
-      const { activeSince: _a, lastNotifiedAt: _l, escalatedTo: _e, ...rest } = current;
+      const { activeSince: _a, lastNotifiedAt: _l, escalatedTo: _e, remindersSent: _r, ...rest } = current;
       return {
         instance: { ...(to === "NORMAL" ? rest : current), state: to, since: now, breaching: false },
         change: { from: current.state, to, reason: "online again", at: now },

@@ -174,6 +174,11 @@ function withoutActiveSince(instance: AlarmInstance): AlarmInstance {
 }
 
 function withoutNotification(instance: AlarmInstance): AlarmInstance {
-  const { lastNotifiedAt: _lastNotifiedAt, escalatedTo: _escalatedTo, ...rest } = instance;
+  const {
+    lastNotifiedAt: _lastNotifiedAt,
+    escalatedTo: _escalatedTo,
+    remindersSent: _remindersSent,
+    ...rest
+  } = instance;
   return rest;
 }

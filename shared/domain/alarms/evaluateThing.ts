@@ -7,6 +7,7 @@ import {
   type Connectivity,
   type ThingAlarms,
 } from "./alarmState.ts";
+import type { Reminder } from "./dueNotifications.ts";
 import { evaluateOffline } from "./evaluateOffline.ts";
 import { evaluateSample, newInstance } from "./evaluateSample.ts";
 import type { HistoryEntry } from "./history.ts";
@@ -20,6 +21,8 @@ export interface ThingEvaluation {
   readonly late: readonly HistoryEntry[];
   /** Other history entries without a transition (an operator action that changed no state). */
   readonly notes?: readonly HistoryEntry[];
+  /** Sweep only: reminders to commit and send with this update. */
+  readonly reminders?: readonly Reminder[];
   readonly duplicates: number;
   /** Whether `doc` differs from the input and must be written. */
   readonly changed: boolean;

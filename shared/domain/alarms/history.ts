@@ -1,4 +1,5 @@
 import type { Actor, AlarmStateName, OperatorAction } from "./alarmState.ts";
+import type { Severity } from "./rule.ts";
 
 /** One line of an alarm's history (C4): a transition, a late sample, or an operator action. */
 export type HistoryEntry =
@@ -38,6 +39,15 @@ export type HistoryEntry =
       readonly actor: Actor;
       readonly state: AlarmStateName;
       readonly detail?: string;
+    }
+  | {
+      /** The sweep reminded about an ACTIVE, unacknowledged alarm (`notify.repeat`, `notify.escalate`). */
+      readonly kind: "reminder";
+      readonly alarmId: string;
+      readonly at: number;
+      readonly reminder: "repeat" | "escalate";
+      readonly number: number;
+      readonly severity: Severity;
     };
 
 /** A history entry with its sort key: unique per alarm, and the same when the entry is written again. */

@@ -48,6 +48,7 @@ export function applyOperatorAction(
       activeSince: _a,
       lastNotifiedAt: _l,
       escalatedTo: _e,
+      remindersSent: _r,
       window: _w,
       ...rest
     } = current;

@@ -1,5 +1,7 @@
 import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
-import type { AlarmEventDetail } from "./alarmEvent.ts";
+import type { AlarmEventDetail, AlarmReminderDetail } from "./alarmEvent.ts";
+import { formatDuration } from "./condition.ts";
+import type { Reminder } from "./dueNotifications.ts";
 import type { HistoryEntry } from "./history.ts";
 import type { AlarmRule } from "./rule.ts";
 import type { Transition } from "./transition.ts";
@@ -57,5 +59,48 @@ export function toHistoryEntry(transition: Transition): HistoryEntry {
     ...(transition.trigger ? { trigger: transition.trigger } : {}),
     ...(transition.actor ? { actor: transition.actor } : {}),
     ...(transition.action ? { action: transition.action } : {}),
+  };
+}
+
+/** The `Alarm Reminder` detail: the alarm as it stands, and which reminder this is. */
+export function toReminderEvent(
+  reminder: Reminder,
+  rule: AlarmRule,
+  device: DeviceRecord | undefined,
+): AlarmReminderDetail {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const severity = reminder.severity ?? rule.severity;
+  const unacknowledged = `unacknowledged for ${formatDuration(reminder.at - reminder.activeSince)}`;
+  const reason =
+    reminder.kind === "escalate"
+      ? `still ACTIVE, ${unacknowledged}: escalated from ${rule.severity} to ${severity}`
+      : `still ACTIVE, ${unacknowledged} (reminder ${reminder.number})`;
+  return {
+    version: "1",
+    alarmId: reminder.alarmId,
+    rule: { id: rule.id, name: rule.name, severity, kind: rule.kind },
+    device: {
+      thingName: reminder.thingName,
+      ...(device?.site === undefined ? {} : { site: device.site }),
+      ...(device?.line === undefined ? {} : { line: device.line }),
+    },
+    state: { value: "ACTIVE", previous: "ACTIVE", reason, timestamp: iso(reminder.at) },
+    reminder: {
+      kind: reminder.kind,
+      activeSince: iso(reminder.activeSince),
+      number: reminder.number,
+      ...(reminder.kind === "escalate" ? { escalatedFrom: rule.severity } : {}),
+    },
+  };
+}
+
+export function toReminderHistoryEntry(reminder: Reminder, rule: AlarmRule): HistoryEntry {
+  return {
+    kind: "reminder",
+    alarmId: reminder.alarmId,
+    at: reminder.at,
+    reminder: reminder.kind,
+    number: reminder.number,
+    severity: reminder.severity ?? rule.severity,
   };
 }

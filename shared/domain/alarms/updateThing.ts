@@ -5,9 +5,9 @@ import type { EventPublisher } from "../../ports/eventPublisher.ts";
 import { type AlarmEventDetail, alarmEventKey } from "./alarmEvent.ts";
 import type { ThingAlarms } from "./alarmState.ts";
 import { emptyThing, type ThingEvaluation } from "./evaluateThing.ts";
-import { type HistoryRecord, historyOutboxKey, historySortKey } from "./history.ts";
+import { type HistoryEntry, type HistoryRecord, historyOutboxKey, historySortKey } from "./history.ts";
 import type { RuleIndex } from "./ruleIndex.ts";
-import { toAlarmEvent, toHistoryEntry } from "./toAlarmEvent.ts";
+import { toAlarmEvent, toHistoryEntry, toReminderEvent, toReminderHistoryEntry } from "./toAlarmEvent.ts";
 
 /** Conditional-write attempts before the invocation gives up and lets Lambda retry it. */
 const MAX_ATTEMPTS = 10;
@@ -36,8 +36,10 @@ export interface UpdateReport {
   readonly committed: boolean;
   /** The version committed, or the version found when nothing changed. */
   readonly version: number;
-  /** The events of this update's transitions. */
+  /** The events of this update's transitions (and the sweep's reminders). */
   readonly events: readonly AlarmEventDetail[];
+  /** How many of `events` are reminders rather than transitions. */
+  readonly reminders: number;
   readonly late: number;
   readonly duplicates: number;
   readonly conflicts: number;
@@ -74,7 +76,7 @@ export async function updateThing(
 
     if (!evaluation.changed && evaluation.transitions.length === 0) {
       const delivery = await deliver(thingName, leftovers.events, leftovers.history, late, deps, context);
-      return { ...counts, ...delivery, committed: false, version: doc.version, events: [] };
+      return { ...counts, ...delivery, committed: false, version: doc.version, events: [], reminders: 0 };
     }
 
     const version = doc.version + 1;
@@ -83,9 +85,18 @@ export async function updateThing(
       const rule = context.index.rule(transition.ruleId);
       if (rule) events.push(toAlarmEvent(transition, rule, context.device));
     }
-    const history = [...evaluation.transitions.map(toHistoryEntry), ...(evaluation.notes ?? [])].map(
-      (entry, index): HistoryRecord => ({ sk: historySortKey(entry, `${version}.${index}`), entry }),
-    );
+    const reminderEntries: HistoryEntry[] = [];
+    for (const reminder of evaluation.reminders ?? []) {
+      const rule = context.index.rule(reminder.ruleId);
+      if (!rule) continue;
+      events.push(toReminderEvent(reminder, rule, context.device));
+      reminderEntries.push(toReminderHistoryEntry(reminder, rule));
+    }
+    const history = [
+      ...evaluation.transitions.map(toHistoryEntry),
+      ...(evaluation.notes ?? []),
+      ...reminderEntries,
+    ].map((entry, index): HistoryRecord => ({ sk: historySortKey(entry, `${version}.${index}`), entry }));
     const next: ThingAlarms = {
       ...evaluation.doc,
       version,
@@ -112,7 +123,7 @@ export async function updateThing(
       deps,
       context,
     );
-    return { ...counts, ...delivery, committed: true, version, events };
+    return { ...counts, ...delivery, committed: true, version, events, reminders: reminderEntries.length };
   }
   throw new ConcurrentUpdateError(thingName, MAX_ATTEMPTS);
 }

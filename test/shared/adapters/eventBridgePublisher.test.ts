@@ -9,7 +9,9 @@ import { publishedSchemas } from "../../../shared/contracts/publishedSchemas.ts"
 import {
   ALARM_EVENT_DETAIL_TYPE,
   ALARM_EVENT_SOURCE,
+  ALARM_REMINDER_DETAIL_TYPE,
   type AlarmEventDetail,
+  type AlarmReminderDetail,
 } from "../../../shared/domain/alarms/alarmEvent.ts";
 import { TEST_CLIENT_CONFIG } from "../../support/awsClients.ts";
 import {
@@ -125,6 +127,41 @@ describe("EventBridgePublisher", () => {
           "Time",
         ]);
       }
+    });
+
+    it("sends a reminder as an `Alarm Reminder` event that keeps its reminder fields", async () => {
+      const reminder: AlarmReminderDetail = {
+        ...detail(3, { trigger: undefined }),
+        state: {
+          value: "ACTIVE",
+          previous: "ACTIVE",
+          reason: "still ACTIVE, unacknowledged for 30m (reminder 1)",
+          timestamp: new Date(T0 + 30 * 60_000).toISOString(),
+        },
+        reminder: { kind: "repeat", activeSince: new Date(T0).toISOString(), number: 1 },
+      };
+
+      const result = await publisher.publish([reminder, detail(4)], { deadline: farDeadline() });
+
+      expect(result.failures).toEqual([]);
+      expect(fake.events().map((event) => [event.detailType, event.detail])).toEqual([
+        [ALARM_REMINDER_DETAIL_TYPE, reminder],
+        [ALARM_EVENT_DETAIL_TYPE, detail(4)],
+      ]);
+    });
+
+    it("refuses a reminder whose reminder fields are malformed, as not resendable", async () => {
+      const broken = {
+        ...detail(3),
+        reminder: { kind: "nag", activeSince: "yesterday", number: 0 },
+      } as unknown as AlarmReminderDetail;
+
+      const result = await publisher.publish([broken], { deadline: farDeadline() });
+
+      expect(result.failures).toHaveLength(1);
+      expect(result.failures[0]).toMatchObject({ resendable: false });
+      expect(result.failures[0]?.reason).toMatch(/reminder\.kind.*reminder\.activeSince.*reminder\.number/s);
+      expect(fake.events()).toEqual([]);
     });
 
     it("sends only details that the published JSON Schema file, as generated from the contract, accepts", async () => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { AlarmEngine } from "../../../../shared/domain/alarms/alarmEngine.ts";
-import { alarmEventKey } from "../../../../shared/domain/alarms/alarmEvent.ts";
+import { alarmEventKey, isReminder } from "../../../../shared/domain/alarms/alarmEvent.ts";
 import type { AlarmRule } from "../../../../shared/domain/alarms/rule.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../../../shared/domain/ingest/types.ts";
 import {
@@ -16,6 +16,7 @@ import {
 } from "../../../support/inMemoryPorts.ts";
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
+const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const actor = { id: "arn:aws:iam::123456789012:user/ana", note: "checking burner" };
 
 function message(thingName: string, seconds: number, metrics: Record<string, number>): ReceivedMessage {
@@ -201,21 +202,76 @@ describe("AlarmEngine", () => {
     ]);
   });
 
-  it("reports from the sweep the repeats and escalations that are due", async () => {
+  it("sends repeat reminders and one escalation from the sweep, recorded in the history", async () => {
     rules = [
       thresholdRule({
         severity: "major",
-        notify: { escalate: { afterMs: 15 * 60_000, severity: "critical" } },
+        notify: { repeatMs: 10 * 60_000, escalate: { afterMs: 25 * 60_000, severity: "critical" } },
       }),
     ];
     await engine.evaluateTelemetry([message("oven-3", 0, { temperature: 262.4 })], deadline);
-    now = T0 + 15 * 60_000;
+    const sweepAt = async (minutes: number) => {
+      now = T0 + minutes * 60_000;
+      return engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+    };
 
-    const report = await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+    const quiet = await sweepAt(9);
+    const first = await sweepAt(10);
+    const again = await sweepAt(15);
+    await sweepAt(20);
+    await sweepAt(25);
+    await sweepAt(35);
 
-    expect(report.notificationsDue).toEqual([
-      { kind: "escalate", alarmId: "oven-overheat:oven-3", ruleId: "oven-overheat", severity: "critical" },
+    expect(quiet.reminders).toBe(0);
+    expect(first).toMatchObject({ reminders: 1, transitions: 0 });
+    expect(again.reminders).toBe(0);
+    const reminders = publisher.published.filter(isReminder);
+    expect(
+      reminders.map((detail) => [
+        detail.reminder.kind,
+        detail.reminder.number,
+        detail.rule.severity,
+        detail.state.timestamp,
+        detail.state.reason,
+      ]),
+    ).toEqual([
+      ["repeat", 1, "major", iso(10), "still ACTIVE, unacknowledged for 10m (reminder 1)"],
+      ["repeat", 2, "major", iso(20), "still ACTIVE, unacknowledged for 20m (reminder 2)"],
+      [
+        "escalate",
+        3,
+        "critical",
+        iso(25),
+        "still ACTIVE, unacknowledged for 25m: escalated from major to critical",
+      ],
+      ["repeat", 4, "critical", iso(35), "still ACTIVE, unacknowledged for 35m (reminder 4)"],
     ]);
+    expect(reminders[2]?.reminder).toMatchObject({ escalatedFrom: "major", activeSince: iso(0) });
+    const history = [...store.history.values()].map(({ entry }) => entry);
+    expect(history.filter((entry) => entry.kind === "reminder").map((entry) => entry.at)).toEqual(
+      [10, 20, 25, 35].map((minutes) => T0 + minutes * 60_000),
+    );
+    // Reminders are not transitions: C5 consumers see exactly one event.
+    expect(publisher.published.filter((detail) => !isReminder(detail))).toHaveLength(1);
+  });
+
+  it("stops reminding once the alarm is acknowledged, and starts afresh on the next activation", async () => {
+    rules = [thresholdRule({ notify: { repeatMs: 10 * 60_000 } })];
+    await engine.evaluateTelemetry([message("oven-3", 0, { temperature: 262.4 })], deadline);
+    now = T0 + 10 * 60_000;
+    await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+    await engine.act("oven-overheat:oven-3", { action: "ACKNOWLEDGE", actor: { id: "ana" } }, deadline);
+    now = T0 + 30 * 60_000;
+    await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+    expect(publisher.published.filter(isReminder)).toHaveLength(1);
+
+    await engine.evaluateTelemetry([message("oven-3", 31 * 60, { temperature: 200 })], deadline);
+    await engine.evaluateTelemetry([message("oven-3", 32 * 60, { temperature: 262.4 })], deadline);
+    now = T0 + 42 * 60_000;
+    await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+
+    const reminders = publisher.published.filter(isReminder);
+    expect(reminders.map((detail) => detail.reminder.number)).toEqual([1, 1]);
   });
 
   it("retries on a conflicting write and still publishes exactly once", async () => {
