@@ -1,6 +1,7 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
 import { assertTopicRoot, DEFAULT_TOPIC_ROOT } from "../shared/contracts/telemetryTopic.ts";
+import { SEVERITIES } from "../shared/domain/alarms/rule.ts";
 import { ConfigError } from "./ConfigError.ts";
 
 /** Every value CloudWatch Logs accepts as a retention, from CDK's own list (without "never expire"). */
@@ -10,6 +11,101 @@ export const LOG_RETENTION_DAYS: readonly number[] = Object.values(RetentionDays
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/** Email and SMS subscribers of one SNS topic (each email address must confirm its subscription). */
+const subscriptionsSchema = z
+  .strictObject({
+    email: z.array(z.email("must be an email address")).default([]),
+    sms: z.array(z.string().regex(E164, "must be an E.164 number like +4915112345678")).default([]),
+  })
+  .prefault({});
+
+export const WEBHOOK_FORMATS = ["slack", "teams", "pagerduty", "json"] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/**
+ * Secrets stay in Secrets Manager: the template holds a dynamic reference to this ARN, never the
+ * value. The full ARN (with the 6-character suffix Secrets Manager appends) is required, because a
+ * partial ARN is read as a secret name.
+ */
+const SECRET_ARN_PATTERN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+
+const httpsUrl = z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: "must be an https:// URL" });
+
+const webhookCommon = {
+  /** Names the EventBridge rule (`<stackName>-webhook-<name>`), which `plantwatch dlq replay` targets. */
+  name: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be 1-32 of [a-z0-9-]"),
+  /** Alarms of these severities are sent. @default all */
+  severities: z
+    .array(z.enum(SEVERITIES))
+    .min(1, "must name at least one severity (or leave it out for all)")
+    .refine((list) => new Set(list).size === list.length, "must not repeat a severity")
+    .default([...SEVERITIES]),
+  /** Full ARN of the Secrets Manager secret holding the credential (see `secretField`). */
+  secretArn: z
+    .string()
+    .regex(
+      SECRET_ARN_PATTERN,
+      "must be the full ARN of a Secrets Manager secret " +
+        "(arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>); " +
+        "the credential itself belongs in the secret, never in cdk.json",
+    ),
+  /** The JSON key holding the credential when the secret is a JSON object. @default - the whole secret string */
+  secretField: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,128}$/, "must be 1-128 of [A-Za-z0-9_.-]")
+    .optional(),
+};
+
+/** Requests per second the API destination sends at most (EventBridge allows 1-300). */
+const rateLimit = (fallback: number) => int(1, 300).default(fallback);
+
+const webhookSchema = z.discriminatedUnion("format", [
+  z.strictObject({
+    ...webhookCommon,
+    format: z.literal("slack"),
+    /** The secret holds `Bearer xoxb-...` (a bot token with chat:write), sent as Authorization. */
+    url: httpsUrl.default("https://slack.com/api/chat.postMessage"),
+    /** Channel id (`C0123456789`) or name (`#plant-alarms`) the bot posts to; the bot must be a member. */
+    channel: z
+      .string({ error: "is required for Slack: the channel id (C0123456789) or #name to post to" })
+      .regex(
+        /^(C[A-Z0-9]{8,}|G[A-Z0-9]{8,}|#[a-z0-9_-]{1,80})$/,
+        "must be a channel id like C0123456789 or a #name",
+      ),
+    // Slack allows about one message per second per channel.
+    rateLimitPerSecond: rateLimit(1),
+  }),
+  z.strictObject({
+    ...webhookCommon,
+    format: z.literal("teams"),
+    /** The Workflows webhook URL without its `sig` parameter; the secret holds the `sig` value. */
+    url: httpsUrl.superRefine(teamsUrlProblems),
+    rateLimitPerSecond: rateLimit(1),
+  }),
+  z.strictObject({
+    ...webhookCommon,
+    format: z.literal("pagerduty"),
+    /** The secret holds the Events API v2 integration (routing) key. */
+    url: httpsUrl.default("https://events.pagerduty.com/v2/enqueue"),
+    // PagerDuty accepts about 120 events per minute per integration key.
+    rateLimitPerSecond: rateLimit(2),
+  }),
+  z.strictObject({
+    ...webhookCommon,
+    format: z.literal("json"),
+    url: httpsUrl,
+    /** The header the secret is sent in (its whole value, e.g. `Bearer abc...`). */
+    header: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, "must be an HTTP header name (letters, digits, '-')")
+      .default("Authorization"),
+    rateLimitPerSecond: rateLimit(10),
+  }),
+]);
 
 const configSchema = z.strictObject({
   /** Deployment stage, selected with `-c stage=<name>`. */
@@ -50,12 +146,29 @@ const configSchema = z.strictObject({
       rulesRefreshSeconds: int(5, 60).default(60),
       notify: z
         .strictObject({
-          email: z.array(z.email("must be an email address")).default([]),
-          sms: z
-            .array(z.string().regex(/^\+[1-9]\d{1,14}$/, "must be an E.164 number like +4915112345678"))
-            .default([]),
+          /** SNS subscriptions of the `page` topic: critical and major alarms (someone is woken up). */
+          page: subscriptionsSchema,
+          /** SNS subscriptions of the `notify` topic: minor, warning and info alarms. */
+          notify: subscriptionsSchema,
+          /** SNS subscriptions of the `ops` topic: the deployment's own health (dead letters, errors). */
+          ops: subscriptionsSchema,
+          /** Base URL of the operator dashboard, linked from messages. @default - no link */
+          consoleUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+          /** IANA time zone of the times people read in messages. */
+          timeZone: z.string().superRefine(timeZoneProblems).default("UTC"),
+          /** Chat and incident tools, each fed by an EventBridge rule and API destination of its own. */
+          webhooks: z.array(webhookSchema).superRefine(duplicateWebhookNames).default([]),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  /** The operator HTTP API (C7): throttling of its default stage, for all routes together. */
+  api: z
+    .strictObject({
+      /** Steady-state requests per second. */
+      throttlingRateLimit: int(1, 10_000).default(50),
+      /** Requests above the steady rate that may be served at once. */
+      throttlingBurstLimit: int(1, 5000).default(100),
     })
     .prefault({}),
   logRetentionDays: z
@@ -80,6 +193,7 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
     : T;
 
 export type PlantwatchConfig = DeepReadonly<z.output<typeof configSchema> & { stackName: string }>;
+export type WebhookConfig = PlantwatchConfig["alarms"]["notify"]["webhooks"][number];
 /** What cdk.json may set: any subset of the keys, nested. */
 export type PlantwatchConfigInput = z.input<typeof configSchema>;
 
@@ -188,6 +302,10 @@ function messageOf(issue: z.core.$ZodIssue): string {
       return `must be >= ${issue.minimum}`;
     case "invalid_type":
       return issue.expected === "int" ? "must be an integer" : `must be a ${issue.expected}`;
+    case "invalid_union":
+      return "discriminator" in issue && issue.discriminator === "format"
+        ? `must be one of ${WEBHOOK_FORMATS.map((format) => JSON.stringify(format)).join(", ")}`
+        : issue.message;
     case "invalid_value":
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
     default:
@@ -209,6 +327,40 @@ function eventBusNameProblems(name: string, context: z.core.$RefinementCtx<strin
   }
 }
 
+function timeZoneProblems(timeZone: string, context: z.core.$RefinementCtx<string>): void {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+  } catch {
+    context.addIssue({ code: "custom", message: "must be an IANA time zone like Europe/Berlin or UTC" });
+  }
+}
+
+function teamsUrlProblems(url: string, context: z.core.$RefinementCtx<string>): void {
+  if (new URL(url).searchParams.has("sig")) {
+    context.addIssue({
+      code: "custom",
+      message:
+        "must not contain the sig parameter: it is the webhook's credential; remove it from the URL " +
+        "and store its value in the secret",
+    });
+  }
+}
+
+function duplicateWebhookNames(
+  webhooks: readonly { readonly name: string }[],
+  context: z.core.$RefinementCtx<readonly { readonly name: string }[]>,
+): void {
+  webhooks.forEach(({ name }, index) => {
+    if (webhooks.findIndex((other) => other.name === name) !== index) {
+      context.addIssue({
+        code: "custom",
+        path: [index, "name"],
+        message: `"${name}" is used by another webhook`,
+      });
+    }
+  });
+}
+
 function topicRootProblems(root: string, context: z.core.$RefinementCtx<string>): void {
   try {
     assertTopicRoot(root);
@@ -218,7 +370,10 @@ function topicRootProblems(root: string, context: z.core.$RefinementCtx<string>)
 }
 
 function getPath(value: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), value);
+  return path.reduce<unknown>(
+    (node, key) => (isRecord(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined),
+    value,
+  );
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -115,7 +115,7 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
   }
 
   /** Lets the role use `key` only through `services`, which encrypt and decrypt with it on the function's behalf. */
-  allowKeyUseVia(key: kms.IKey, services: readonly ("dynamodb" | "s3" | "sqs")[]): void {
+  allowKeyUseVia(key: kms.IKey, services: readonly ("dynamodb" | "s3" | "sns" | "sqs")[]): void {
     const { region } = Stack.of(this);
     this.addToRolePolicy(
       new iam.PolicyStatement({

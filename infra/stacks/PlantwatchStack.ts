@@ -16,15 +16,21 @@ import type { PlantwatchConfig } from "../config.ts";
 import { AccessLogBucket } from "../constructs/AccessLogBucket.ts";
 import { AlarmEventBus } from "../constructs/AlarmEventBus.ts";
 import { AlarmFunction } from "../constructs/AlarmFunction.ts";
+import { ApiFunction } from "../constructs/ApiFunction.ts";
 import { DeadLetterQueue } from "../constructs/DeadLetterQueue.ts";
 import { DevicePolicy } from "../constructs/DevicePolicy.ts";
 import { DurableTable } from "../constructs/DurableTable.ts";
 import { EncryptionKey } from "../constructs/EncryptionKey.ts";
 import { FunctionSchedule } from "../constructs/FunctionSchedule.ts";
 import { IngestFunction } from "../constructs/IngestFunction.ts";
+import { NotificationTopics } from "../constructs/NotificationTopics.ts";
+import { NotifyFunction } from "../constructs/NotifyFunction.ts";
+import { OperatorApi } from "../constructs/OperatorApi.ts";
+import { OpsAlarms } from "../constructs/OpsAlarms.ts";
 import { QuarantineBucket } from "../constructs/QuarantineBucket.ts";
 import { TelemetryStore } from "../constructs/TelemetryStore.ts";
 import { TopicRule } from "../constructs/TopicRule.ts";
+import { WebhookDestination } from "../constructs/WebhookDestination.ts";
 import { STACK_OUTPUTS } from "../stackOutputs.ts";
 
 export interface PlantwatchStackProps extends StackProps {
@@ -33,8 +39,10 @@ export interface PlantwatchStackProps extends StackProps {
 
 /**
  * One deployment of plantwatch. Stateful stores first (each honouring `removalPolicy`, retained by
- * default), then the stateless paths that use them: telemetry (rule -> ingest -> Timestream) and
- * alarms (telemetry and lifecycle rules, and a schedule -> evaluate / sweep -> alarm bus).
+ * default), then the stateless paths that use them: telemetry (rule -> ingest -> Timestream), alarms
+ * (telemetry and lifecycle rules, and a schedule -> evaluate / sweep -> alarm bus), notifications
+ * (alarm bus -> notify -> SNS topics, and back to the bus -> webhooks), the operator API, and the
+ * deployment's own alarms (-> ops topic).
  */
 export class PlantwatchStack extends Stack {
   readonly encryptionKey: EncryptionKey;
@@ -54,6 +62,13 @@ export class PlantwatchStack extends Stack {
   readonly telemetryRule: TopicRule;
   readonly lifecycleRule: TopicRule;
   readonly sweepSchedule: FunctionSchedule;
+  readonly silences: DurableTable;
+  readonly topics: NotificationTopics;
+  readonly notify: NotifyFunction;
+  readonly webhooks: readonly WebhookDestination[];
+  readonly apiFunction: ApiFunction;
+  readonly operatorApi: OperatorApi;
+  readonly opsAlarms: OpsAlarms;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
     super(scope, id, { stackName: props.config.stackName, ...props });
@@ -108,6 +123,15 @@ export class PlantwatchStack extends Stack {
     this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", {
       encryptionKey: key,
       removalPolicy,
+    });
+    // Maintenance windows: matched by notify, managed through the API; expired ones are deleted by TTL.
+    this.silences = table("Silences", { partitionKey: "id", timeToLiveAttribute: "expiresAt" });
+    this.topics = new NotificationTopics(this, "Topics", {
+      encryptionKey: key,
+      page: config.alarms.notify.page,
+      notify: config.alarms.notify.notify,
+      ops: config.alarms.notify.ops,
+      opsAlarmNamePrefix: config.stackName,
     });
 
     // Stateless: the functions. Ingest stores telemetry; evaluate and sweep keep the alarm state.
@@ -180,10 +204,82 @@ export class PlantwatchStack extends Stack {
       retryAttempts: 2,
       maxEventAge: Duration.minutes(2),
     });
+
+    // Stateless: notifications. Notify routes alarm events to the topics and puts one formatted
+    // notification back on the bus, which each webhook's rule picks up.
+    const registryCacheTtl = Duration.seconds(config.ingest.registryCacheTtlSeconds);
+    this.deadLetterQueue.acceptFromEventBridge();
+    this.notify = new NotifyFunction(this, "Notify", {
+      eventBus: this.alarmEvents.bus,
+      pageTopic: this.topics.page,
+      notifyTopic: this.topics.notify,
+      silencesTable: this.silences.table,
+      registryTable: this.registry.table,
+      deadLetterQueue: this.deadLetterQueue.queue,
+      encryptionKey: key,
+      registryCacheTtl,
+      stackName: config.stackName,
+      timeZone: config.alarms.notify.timeZone,
+      consoleUrl: config.alarms.notify.consoleUrl,
+      metricsNamespace: config.metricsNamespace,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    this.webhooks = config.alarms.notify.webhooks.map(
+      (webhook) =>
+        new WebhookDestination(this, `Webhook-${webhook.name}`, {
+          webhook,
+          stackName: config.stackName,
+          eventBus: this.alarmEvents.bus,
+          deadLetterQueue: this.deadLetterQueue.queue,
+        }),
+    );
+
+    // Stateless: the operator API (C7).
+    this.apiFunction = new ApiFunction(this, "ApiHandler", {
+      registryTable: this.registry.table,
+      alarmsTable: this.alarms.table,
+      historyTable: this.history.table,
+      rulesTable: this.rules.table,
+      silencesTable: this.silences.table,
+      telemetryStore: this.telemetryStore,
+      eventBus: this.alarmEvents.bus,
+      encryptionKey: key,
+      historyRetention: Duration.days(config.alarms.historyRetentionDays),
+      rulesRefresh: Duration.seconds(config.alarms.rulesRefreshSeconds),
+      registryCacheTtl,
+      metricsNamespace: config.metricsNamespace,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    this.operatorApi = new OperatorApi(this, "OperatorApi", {
+      handler: this.apiFunction.function,
+      throttlingRateLimit: config.api.throttlingRateLimit,
+      throttlingBurstLimit: config.api.throttlingBurstLimit,
+      encryptionKey: key,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+
     this.devicePolicy = new DevicePolicy(this, "DevicePolicy", {
       topic,
       telemetryRuleName: this.telemetryRule.ruleName,
       removalPolicy,
+    });
+
+    // The deployment's own health -> ops topic.
+    this.opsAlarms = new OpsAlarms(this, "OpsAlarms", {
+      alarmNamePrefix: config.stackName,
+      opsTopic: this.topics.ops,
+      deadLetterQueue: this.deadLetterQueue.queue,
+      functions: {
+        ingest: this.ingest.function,
+        evaluate: this.evaluate.function,
+        sweep: this.sweep.function,
+        notify: this.notify.function,
+        api: this.apiFunction.function,
+      },
+      topicRules: { telemetry: this.telemetryRule.ruleName, lifecycle: this.lifecycleRule.ruleName },
     });
 
     const outputs: Record<keyof typeof STACK_OUTPUTS, string> = {
@@ -203,6 +299,13 @@ export class PlantwatchStack extends Stack {
       eventBusArn: this.alarmEvents.bus.eventBusArn,
       evaluateFunction: this.evaluate.function.functionName,
       sweepFunction: this.sweep.function.functionName,
+      apiUrl: this.operatorApi.url,
+      apiFunction: this.apiFunction.function.functionName,
+      notifyFunction: this.notify.function.functionName,
+      silencesTable: this.silences.table.tableName,
+      pageTopicArn: this.topics.page.topicArn,
+      notifyTopicArn: this.topics.notify.topicArn,
+      opsTopicArn: this.topics.ops.topicArn,
     };
     for (const [name, value] of Object.entries(outputs)) {
       const { key: outputKey, description } = STACK_OUTPUTS[name as keyof typeof STACK_OUTPUTS];

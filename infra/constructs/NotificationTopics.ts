@@ -1,0 +1,77 @@
+import { Stack } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import { Construct } from "constructs";
+
+/** Who is subscribed to one topic. */
+export interface TopicSubscribers {
+  readonly email: readonly string[];
+  /** E.164 phone numbers. */
+  readonly sms: readonly string[];
+}
+
+export interface NotificationTopicsProps {
+  readonly encryptionKey: kms.IKey;
+  readonly page: TopicSubscribers;
+  readonly notify: TopicSubscribers;
+  readonly ops: TopicSubscribers;
+  /** Every CloudWatch alarm that publishes to `ops` has a name starting with this. */
+  readonly opsAlarmNamePrefix: string;
+}
+
+/**
+ * The three SNS topics people subscribe to: `page` (critical and major alarms: someone is woken up),
+ * `notify` (minor, warning and info) and `ops` (the deployment's own CloudWatch alarms). Encrypted
+ * with the deployment key, TLS only, with the configured email and SMS subscriptions.
+ *
+ * The notify function publishes with its role's permissions (sns:Publish and the key through SNS).
+ * CloudWatch publishes to `ops` as a service, so the key policy lets cloudwatch.amazonaws.com use the
+ * key, and only on behalf of this deployment's alarms (by name prefix) in this account. Email and SMS
+ * deliveries need nothing more: SNS decrypts for its own deliveries.
+ */
+export class NotificationTopics extends Construct {
+  readonly page: sns.Topic;
+  readonly notify: sns.Topic;
+  readonly ops: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: NotificationTopicsProps) {
+    super(scope, id);
+    const topic = (topicId: string, subscribers: TopicSubscribers) => {
+      const created = new sns.Topic(this, topicId, {
+        // Shown as the sender of SMS messages (first characters) and emails.
+        displayName: "plantwatch",
+        masterKey: props.encryptionKey,
+        enforceSSL: true,
+      });
+      for (const address of subscribers.email) {
+        created.addSubscription(new subscriptions.EmailSubscription(address));
+      }
+      for (const number of subscribers.sms) {
+        created.addSubscription(new subscriptions.SmsSubscription(number));
+      }
+      return created;
+    };
+    this.page = topic("Page", props.page);
+    this.notify = topic("Notify", props.notify);
+    this.ops = topic("Ops", props.ops);
+
+    const { account, region, partition } = Stack.of(this);
+    props.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "AllowCloudWatchAlarmsToPublishToTheOpsTopic",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        // What SNS needs from a publisher to an encrypted topic.
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: ["*"],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: {
+            "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:${props.opsAlarmNamePrefix}*`,
+          },
+        },
+      }),
+    );
+  }
+}

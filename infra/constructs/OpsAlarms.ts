@@ -1,0 +1,85 @@
+import { Duration } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+
+export interface OpsAlarmsProps {
+  /** Every alarm's name starts with this (the ops topic's key policy admits alarms by this prefix). */
+  readonly alarmNamePrefix: string;
+  readonly opsTopic: sns.ITopic;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Each function's errors raise an alarm of its own, named by the key. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /** IoT topic rule names whose action failures raise an alarm, keyed by a short name. */
+  readonly topicRules: Readonly<Record<string, string>>;
+}
+
+/**
+ * The deployment's own health, to the ops topic (on alarm and when it recovers): anything in the
+ * dead-letter queue (C6: nothing is lost silently, and nothing waits there unnoticed), any function
+ * error, any IoT rule action failure. Each alarm fires on one bad minute or five-minute period; a
+ * period without data is not a failure.
+ */
+export class OpsAlarms extends Construct {
+  readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: OpsAlarmsProps) {
+    super(scope, id);
+    const action = new actions.SnsAction(props.opsTopic);
+    const alarm = (alarmId: string, name: string, description: string, metric: cloudwatch.IMetric) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        alarmName: `${props.alarmNamePrefix}-${name}`,
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      return created;
+    };
+
+    this.alarms = [
+      alarm(
+        "DeadLetters",
+        "dead-letters",
+        "Messages are waiting in the dead-letter queue: inspect with `plantwatch dlq list`, re-drive with `plantwatch dlq replay`",
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+      ),
+      ...Object.entries(props.functions).map(([name, fn]) =>
+        alarm(
+          `${capitalize(name)}Errors`,
+          `${name}-errors`,
+          `The ${name} function failed (see its log group); async invocations are retried, then dead-lettered`,
+          fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        ),
+      ),
+      ...Object.entries(props.topicRules).map(([name, ruleName]) =>
+        alarm(
+          `${capitalize(name)}RuleFailures`,
+          `${name}-rule-failures`,
+          `IoT rule ${ruleName} could not run an action; the message went to its error action (the dead-letter queue)`,
+          new cloudwatch.Metric({
+            namespace: "AWS/IoT",
+            metricName: "Failure",
+            dimensionsMap: { RuleName: ruleName },
+            period: Duration.minutes(5),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+        ),
+      ),
+    ];
+  }
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
