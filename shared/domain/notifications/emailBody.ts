@@ -1,4 +1,4 @@
-import type { AlarmEventDetail } from "../alarms/alarmEvent.ts";
+import { type AlarmEventDetail, type AlarmReminderDetail, isReminder } from "../alarms/alarmEvent.ts";
 import { ackCommandFor, alarmUrl, type NotificationContext } from "./notificationContext.ts";
 import { lines, oneLine, truncate } from "./text.ts";
 import { humanTime } from "./times.ts";
@@ -8,6 +8,7 @@ import {
   type Outcome,
   outcomeOf,
   reasonOf,
+  reminderLabel,
   stateChange,
   triggerText,
 } from "./vocabulary.ts";
@@ -38,15 +39,29 @@ function headlineOf(detail: AlarmEventDetail, outcome: Outcome): string {
     disabled: `Alarm disabled${by}`,
     enabled: `Alarm enabled${by}`,
   };
+  const label = reminderLabel(detail);
+  const headline =
+    label === undefined ? what[outcome] : `${label}: ${severity} alarm still active, not acknowledged`;
   const rule = truncate(oneLine(detail.rule.name), 80);
-  return `${what[outcome]}: ${rule} on ${truncate(oneLine(detail.device.thingName), 64)}`;
+  return `${headline}: ${rule} on ${truncate(oneLine(detail.device.thingName), 64)}`;
+}
+
+/** `reminder 2; ACTIVE since ...`, or `escalated from major to critical (reminder 2); ACTIVE since ...`. */
+function reminderRow(detail: AlarmReminderDetail, context: NotificationContext): string {
+  const { kind, number, escalatedFrom, activeSince } = detail.reminder;
+  const which =
+    kind === "escalate" && escalatedFrom !== undefined
+      ? `escalated from ${escalatedFrom} to ${detail.rule.severity} (reminder ${number})`
+      : `reminder ${number}`;
+  return `${which}; ACTIVE since ${humanTime(activeSince, context.timeZone)}`;
 }
 
 /**
  * The plain-text e-mail: a headline (rule and thing names cut to 80 and 64 characters; the rows
  * below have them whole) and the reason, then what, where, since when, who (for
  * operator actions), what to do (with the acknowledge command while the alarm waits for an
- * operator, and the alarm's page when the deployment has a console), and the alarm id. Lines are not wrapped, so commands and ids copy whole.
+ * operator, and the alarm's page when the deployment has a console), and the alarm id. A reminder
+ * says so in its headline and in a `Reminder` row. Lines are not wrapped, so commands and ids copy whole.
  */
 export function emailBody(detail: AlarmEventDetail, context: NotificationContext = {}): string {
   const outcome = outcomeOf(detail);
@@ -66,6 +81,7 @@ export function emailBody(detail: AlarmEventDetail, context: NotificationContext
       ...row("State", stateChange(detail)),
       ...row("Reason", oneLine(state.reason) || "(none given)"),
       ...(trigger ? row("Trigger", `${triggerText(trigger)} (sample at ${trigger.sampleTime})`) : []),
+      ...(isReminder(detail) ? row("Reminder", reminderRow(detail, context)) : []),
     ]),
     ...section("Where", [
       ...row("Thing", oneLine(device.thingName)),

@@ -22,7 +22,8 @@ export interface NotificationContext {
 /** Characters a POSIX shell takes literally: alarm ids that keep to C5 never need quoting. */
 const SHELL_SAFE = /^[A-Za-z0-9:_.,/=@+-]+$/;
 
-function shellWord(word: string): string {
+/** `word` as a POSIX shell should be given it: as it is when safe, else single-quoted. */
+export function shellWord(word: string): string {
   return SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 

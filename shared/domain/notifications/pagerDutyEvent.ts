@@ -76,6 +76,14 @@ export interface PagerDutyFollowUp {
 
 export type PagerDutyEvent = PagerDutyTrigger | PagerDutyFollowUp;
 
+/**
+ * The event without `routing_key`, for an EventBridge API destination whose connection adds the key
+ * as a secret body parameter (so it is never in an event, a log or a template).
+ */
+export type PagerDutyEventBody =
+  | Omit<PagerDutyTrigger, "routing_key">
+  | Omit<PagerDutyFollowUp, "routing_key">;
+
 export interface PagerDutyOptions {
   /** The integration key of the PagerDuty service (a secret: from the Connection, never the template). */
   readonly routingKey: string;
@@ -107,14 +115,19 @@ function summaryOf(detail: AlarmEventDetail): string {
  * the rule id as `group`, the rule kind as `class`, and the whole C5 detail as `custom_details`.
  */
 export function pagerDutyEvent(detail: AlarmEventDetail, options: PagerDutyOptions): PagerDutyEvent {
+  return { routing_key: options.routingKey, ...pagerDutyEventBody(detail, options) };
+}
+
+/** `pagerDutyEvent` without the routing key (see `PagerDutyEventBody`). */
+export function pagerDutyEventBody(
+  detail: AlarmEventDetail,
+  options: Omit<PagerDutyOptions, "routingKey"> = {},
+): PagerDutyEventBody {
   const action = PAGERDUTY_ACTION[detail.state.value];
-  if (action !== "trigger") {
-    return { routing_key: options.routingKey, event_action: action, dedup_key: detail.alarmId };
-  }
+  if (action !== "trigger") return { event_action: action, dedup_key: detail.alarmId };
   const where = whereOf(detail);
   const url = alarmUrl(options, detail.alarmId);
   return {
-    routing_key: options.routingKey,
     event_action: action,
     dedup_key: detail.alarmId,
     payload: {

@@ -93,3 +93,50 @@ export function fitLine(parts: readonly Part[], max: number, ellipsis = "…"): 
     .join("");
   return truncate(line, max, ellipsis);
 }
+
+/** Letters NFKD does not take apart, and typography with a plain ASCII spelling. */
+const ASCII_SPELLING: Readonly<Record<string, string>> = {
+  ß: "ss",
+  Æ: "AE",
+  æ: "ae",
+  Ø: "O",
+  ø: "o",
+  Œ: "OE",
+  œ: "oe",
+  Đ: "D",
+  đ: "d",
+  Ł: "L",
+  ł: "l",
+  Þ: "Th",
+  þ: "th",
+  "–": "-",
+  "—": "-",
+  "‘": "'",
+  "’": "'",
+  "‚": ",",
+  "“": '"',
+  "”": '"',
+  "„": '"',
+  "«": '"',
+  "»": '"',
+  "•": "*",
+  "×": "x",
+};
+const SPELLED = new RegExp(`[${Object.keys(ASCII_SPELLING).join("")}]`, "gu");
+const COMBINING_MARK = /\p{M}/gu;
+/** Anything left outside printable ASCII: scripts without a Latin spelling, emoji, symbols. */
+const NOT_PRINTABLE_ASCII = /[^ -~]+/gu;
+
+/**
+ * One line of printable ASCII: accents dropped (`Überhitzung` → `Uberhitzung`), compatibility forms
+ * and typography spelled out (`…` → `...`, `—` → `-`), and each run of anything else as one `?`.
+ */
+export function toAscii(text: string): string {
+  return oneLine(text)
+    .replace(SPELLED, (character) => ASCII_SPELLING[character] ?? "?")
+    .normalize("NFKD")
+    .replace(COMBINING_MARK, "")
+    .replace(NOT_PRINTABLE_ASCII, "?")
+    .replace(/ {2,}/g, " ")
+    .trim();
+}

@@ -1,4 +1,4 @@
-import type { AlarmEventDetail } from "../alarms/alarmEvent.ts";
+import { type AlarmEventDetail, isReminder } from "../alarms/alarmEvent.ts";
 import { format } from "../alarms/condition.ts";
 import type { Severity } from "../alarms/rule.ts";
 import { oneLine } from "./text.ts";
@@ -39,10 +39,28 @@ const TAGS: Record<Exclude<Outcome, "raised" | "latched">, string> = {
   enabled: "ENABLED",
 };
 
-/** `CRITICAL` while the alarm needs an operator, else what happened: `ACK`, `RESOLVED`, ... */
+/**
+ * For an `Alarm Reminder`: `REMINDER 2`, or `ESCALATED from major` (the severity the rule has;
+ * `rule.severity` is already the escalated one). Undefined for a transition.
+ */
+export function reminderLabel(detail: AlarmEventDetail): string | undefined {
+  if (!isReminder(detail)) return undefined;
+  const { kind, number, escalatedFrom } = detail.reminder;
+  return kind === "escalate" && escalatedFrom !== undefined
+    ? `ESCALATED from ${escalatedFrom}`
+    : `REMINDER ${number}`;
+}
+
+/**
+ * `CRITICAL` while the alarm needs an operator (`CRITICAL REMINDER 2`, `CRITICAL ESCALATED from
+ * major` for a reminder), else what happened: `ACK`, `RESOLVED`, ...
+ */
 export function tagOf(detail: AlarmEventDetail): string {
   const outcome = outcomeOf(detail);
-  return needsAction(outcome) ? detail.rule.severity.toUpperCase() : TAGS[outcome];
+  if (!needsAction(outcome)) return TAGS[outcome];
+  const label = reminderLabel(detail);
+  const severity = detail.rule.severity.toUpperCase();
+  return label === undefined ? severity : `${severity} ${label}`;
 }
 
 const SEVERITY_EMOJI: Record<Severity, string> = {

@@ -1,5 +1,6 @@
-import type { AlarmEventDetail } from "../../../../shared/domain/alarms/alarmEvent.ts";
+import type { AlarmEventDetail, AlarmReminderDetail } from "../../../../shared/domain/alarms/alarmEvent.ts";
 import { alarmIdOf, type ThingAlarms } from "../../../../shared/domain/alarms/alarmState.ts";
+import { applyReminders } from "../../../../shared/domain/alarms/dueNotifications.ts";
 import {
   emptyThing,
   evaluateTelemetry,
@@ -7,9 +8,9 @@ import {
 } from "../../../../shared/domain/alarms/evaluateThing.ts";
 import type { ActionRequest } from "../../../../shared/domain/alarms/operatorAction.ts";
 import { applyOperatorAction } from "../../../../shared/domain/alarms/operatorAction.ts";
-import type { AlarmRule } from "../../../../shared/domain/alarms/rule.ts";
+import type { AlarmRule, ThresholdRule } from "../../../../shared/domain/alarms/rule.ts";
 import { RuleIndex } from "../../../../shared/domain/alarms/ruleIndex.ts";
-import { toAlarmEvent } from "../../../../shared/domain/alarms/toAlarmEvent.ts";
+import { toAlarmEvent, toReminderEvent } from "../../../../shared/domain/alarms/toAlarmEvent.ts";
 import type { Transition } from "../../../../shared/domain/alarms/transition.ts";
 import type { MetricValue } from "../../../../shared/domain/ingest/types.ts";
 import type { DeviceRecord } from "../../../../shared/ports/deviceRegistry.ts";
@@ -59,6 +60,13 @@ class Alarm {
     return this.#details(evaluation.transitions);
   }
 
+  /** The reminders the sweep sends at `iso`, as it commits them. */
+  remind(iso: string): AlarmReminderDetail[] {
+    const { doc, reminders } = applyReminders(this.#doc, this.#context.rules, Date.parse(iso));
+    this.#doc = doc;
+    return reminders.map((reminder) => toReminderEvent(reminder, this.rule, this.device));
+  }
+
   act(iso: string, request: Omit<ActionRequest, "now">): AlarmEventDetail[] {
     const now = Date.parse(iso);
     const alarmId = alarmIdOf(this.rule.id, this.device.thingName);
@@ -94,8 +102,8 @@ function only(details: readonly AlarmEventDetail[]): AlarmEventDetail {
 const OVEN = { thingName: "oven-3", site: "plant-1", line: "line-2" };
 const ANA = "arn:aws:iam::123456789012:user/ana";
 
-function oven(latch = false): Alarm {
-  const alarm = new Alarm(thresholdRule({ forMs: 60_000, latch }), OVEN);
+function oven(latch = false, overrides: Partial<ThresholdRule> = {}): Alarm {
+  const alarm = new Alarm(thresholdRule({ forMs: 60_000, latch, ...overrides }), OVEN);
   alarm.samples("temperature", [
     ["2026-11-25T12:02:09.500Z", 255.1],
     ["2026-11-25T12:02:39.500Z", 258.7],
@@ -130,6 +138,27 @@ function latched(): AlarmEventDetail {
   const alarm = oven(true);
   raise(alarm);
   return only(alarm.samples("temperature", [["2026-11-25T12:07:50.000Z", 249.5]]));
+}
+
+const REPEAT = 30 * 60_000;
+
+/** Still ACTIVE and unacknowledged an hour after it was raised: the second reminder. */
+function repeatReminder(): AlarmEventDetail {
+  const alarm = oven(false, { notify: { repeatMs: REPEAT } });
+  raise(alarm);
+  only(alarm.remind("2026-11-25T12:33:10.000Z"));
+  return only(alarm.remind("2026-11-25T13:03:11.000Z"));
+}
+
+/** A major alarm escalated to critical after an hour, when its second reminder is due. */
+function escalated(): AlarmEventDetail {
+  const alarm = oven(false, {
+    severity: "major",
+    notify: { repeatMs: REPEAT, escalate: { afterMs: 2 * REPEAT, severity: "critical" } },
+  });
+  raise(alarm);
+  only(alarm.remind("2026-11-25T12:33:10.000Z"));
+  return only(alarm.remind("2026-11-25T13:03:12.000Z"));
 }
 
 function offlineRaised(): AlarmEventDetail {
@@ -211,6 +240,8 @@ export const ALARM_EVENTS = {
   "unicode-raised": unicodeRaised,
   "unicode-snoozed": unicodeSnoozed,
   "long-names": longNames,
+  "repeat-reminder": repeatReminder,
+  escalated,
 } satisfies Record<string, () => AlarmEventDetail>;
 
 export type AlarmEventCase = keyof typeof ALARM_EVENTS;

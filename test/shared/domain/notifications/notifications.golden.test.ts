@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkAlarmEventDetail } from "../../../../shared/contracts/alarmEvent.ts";
+import { checkAlarmEventDetail, checkAlarmReminderDetail } from "../../../../shared/contracts/alarmEvent.ts";
+import { isReminder } from "../../../../shared/domain/alarms/alarmEvent.ts";
 import { emailBody } from "../../../../shared/domain/notifications/emailBody.ts";
 import type { NotificationContext } from "../../../../shared/domain/notifications/notificationContext.ts";
 import { pagerDutyEvent } from "../../../../shared/domain/notifications/pagerDutyEvent.ts";
@@ -28,14 +29,17 @@ const CONTEXTS: Record<AlarmEventCase, NotificationContext> = {
     timeZone: "America/Chicago",
     ackCommand: (alarmId) => `plantwatch alarms ack ${alarmId} --stack plantwatch-prod`,
   },
+  "repeat-reminder": { consoleUrl: CONSOLE, timeZone: "Europe/Berlin" },
+  escalated: { timeZone: "Europe/Berlin" },
 };
 
 describe.each(Object.keys(ALARM_EVENTS) as AlarmEventCase[])("notifications for %s", (name) => {
   const detail = ALARM_EVENTS[name]();
   const context = CONTEXTS[name];
 
-  it("start from a valid C5 detail", () => {
-    expect(checkAlarmEventDetail(detail)).toEqual({ ok: true, detail });
+  it("start from a valid C5 detail (or reminder detail)", () => {
+    const check = isReminder(detail) ? checkAlarmReminderDetail : checkAlarmEventDetail;
+    expect(check(detail)).toEqual({ ok: true, detail });
   });
 
   it("match the golden subject", () => expectGolden(`${name}.subject.txt`, subject(detail)));
