@@ -12,6 +12,8 @@ export const LOG_RETENTION_DAYS: readonly number[] = Object.values(RetentionDays
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 
+/** EventBridge rule names are at most 64 characters; webhook rules are `<stackName>-webhook-<name>`. */
+const MAX_RULE_NAME_LENGTH = 64;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 /** Email and SMS subscribers of one SNS topic (each email address must confirm its subscription). */
@@ -33,7 +35,11 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 const SECRET_ARN_PATTERN =
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 
-const httpsUrl = z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: "must be an https:// URL" });
+const httpsUrl = z.url({
+  protocol: /^https$/,
+  hostname: z.regexes.domain,
+  error: (issue) => (issue.input === undefined ? "is required" : "must be an https:// URL"),
+});
 
 const webhookCommon = {
   /** Names the EventBridge rule (`<stackName>-webhook-<name>`), which `plantwatch dlq replay` targets. */
@@ -228,7 +234,19 @@ export function resolveConfig(sources: ConfigSources): PlantwatchConfig {
     throw new ConfigError(parsed.error.issues.flatMap((issue) => describeIssue(issue, layers)));
   }
   const config = parsed.data;
-  return { ...config, stackName: config.stackName ?? `plantwatch-${config.stage}` };
+  const stackName = config.stackName ?? `plantwatch-${config.stage}`;
+  const ruleNameProblems = config.alarms.notify.webhooks.flatMap(({ name }, index) => {
+    const ruleName = `${stackName}-webhook-${name}`;
+    return ruleName.length <= MAX_RULE_NAME_LENGTH
+      ? []
+      : [
+          `${locate(["alarms", "notify", "webhooks", String(index), "name"], layers)}: names the rule ` +
+            `"${ruleName}" (${ruleName.length} characters; EventBridge allows ${MAX_RULE_NAME_LENGTH}): ` +
+            "shorten the webhook name or the stack name",
+        ];
+  });
+  if (ruleNameProblems.length > 0) throw new ConfigError(ruleNameProblems);
+  return { ...config, stackName };
 }
 
 function collectLayers(sources: ConfigSources, problems: string[]): Layer[] {
@@ -299,8 +317,11 @@ function messageOf(issue: z.core.$ZodIssue): string {
     case "too_big":
       return `must be <= ${issue.maximum}`;
     case "too_small":
-      return `must be >= ${issue.minimum}`;
+      return issue.message.startsWith("Too small") ? `must be >= ${issue.minimum}` : issue.message;
     case "invalid_type":
+      // A message of the schema's own (not zod's default) says it best.
+      if (!issue.message.startsWith("Invalid input")) return issue.message;
+      if (issue.message.endsWith("received undefined")) return "is required";
       return issue.expected === "int" ? "must be an integer" : `must be a ${issue.expected}`;
     case "invalid_union":
       return "discriminator" in issue && issue.discriminator === "format"

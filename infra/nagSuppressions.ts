@@ -1,4 +1,5 @@
 import { type CfnElement, Stack, Validations } from "aws-cdk-lib";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
 import { QUARANTINE_PREFIX } from "../shared/contracts/storageLayout.ts";
 import type { PlantwatchStack } from "./stacks/PlantwatchStack.ts";
@@ -16,8 +17,8 @@ export interface NagSuppression {
  * tests fail on any finding not listed here and on any entry here that no longer matches a finding.
  */
 export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
-  const ingestPolicy = stack.ingest.function.role?.node.tryFindChild("DefaultPolicy");
-  if (!ingestPolicy) throw new Error("the ingest function's role has no policy to acknowledge findings on");
+  const ingestPolicy = defaultPolicyOf(stack.ingest.function, "ingest");
+  const apiPolicy = defaultPolicyOf(stack.apiFunction.function, "api");
   // cdk-nag names a wildcard resource as it renders it: `<LogicalId.Arn>/quarantine/*`.
   const quarantineObjects = `<${logicalIdOf(stack.quarantine.bucket)}.Arn>/${QUARANTINE_PREFIX}*`;
   return [
@@ -26,19 +27,20 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
       id: "AwsSolutions-SQS3",
       reason:
         "This queue is itself the dead-letter queue: the async on-failure destination of the ingest, " +
-        "evaluate and sweep functions, the error action of the telemetry and lifecycle rules, and the " +
-        "sweep schedule's dead-letter queue (SQS3 recognises only RedrivePolicy and Lambda " +
+        "evaluate, sweep and notify functions, the error action of the telemetry and lifecycle rules, " +
+        "the sweep schedule's and every EventBridge rule target's dead-letter queue (SQS3 recognises only RedrivePolicy and Lambda " +
         "DeadLetterConfig references). Messages stay 14 days (the SQS maximum) for " +
         "`plantwatch dlq replay`; a queue behind it would only move the same messages once more.",
     },
     {
       scope: ingestPolicy,
       id: "AwsSolutions-IAM5[Resource::*]",
-      reason:
-        "Only timestream:DescribeEndpoints is granted on '*': the Timestream SDK must discover its " +
-        "regional endpoint before WriteRecords, and DescribeEndpoints supports no resource-level " +
-        "permissions (the Service Authorization Reference lists no resource type for it). It reads no " +
-        "data; every data action in this policy names its exact resource.",
+      reason: describeEndpointsReason("WriteRecords"),
+    },
+    {
+      scope: apiPolicy,
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason: describeEndpointsReason("Select (the operator API's telemetry queries)"),
     },
     {
       scope: ingestPolicy,
@@ -60,6 +62,21 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
         "behind the SeriesStore port, so a replacement changes that adapter and this construct only.",
     },
   ];
+}
+
+function describeEndpointsReason(dataAction: string): string {
+  return (
+    "Only timestream:DescribeEndpoints is granted on '*': the Timestream SDK must discover its " +
+    `regional endpoint before ${dataAction}, and DescribeEndpoints supports no resource-level ` +
+    "permissions (the Service Authorization Reference lists no resource type for it). It reads no " +
+    "data; every data action in this policy names its exact resource."
+  );
+}
+
+function defaultPolicyOf(fn: IFunction, name: string): IConstruct {
+  const policy = fn.role?.node.tryFindChild("DefaultPolicy");
+  if (!policy) throw new Error(`the ${name} function's role has no policy to acknowledge findings on`);
+  return policy;
 }
 
 /** Records every suppression on its construct; cdk-nag reads them when it validates the app. */

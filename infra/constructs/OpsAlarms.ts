@@ -58,7 +58,7 @@ export class OpsAlarms extends Construct {
         alarm(
           `${capitalize(name)}Errors`,
           `${name}-errors`,
-          `The ${name} function failed (see its log group); async invocations are retried, then dead-lettered`,
+          `The ${name} function failed: see its log group`,
           fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
         ),
       ),

@@ -25,8 +25,15 @@ describe("resolveConfig", () => {
         eventBusName: "plantwatch",
         historyRetentionDays: 90,
         rulesRefreshSeconds: 60,
-        notify: { email: [], sms: [] },
+        notify: {
+          page: { email: [], sms: [] },
+          notify: { email: [], sms: [] },
+          ops: { email: [], sms: [] },
+          timeZone: "UTC",
+          webhooks: [],
+        },
       },
+      api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
       logRetentionDays: 30,
       removalPolicy: "retain",
       metricsNamespace: "plantwatch",
@@ -64,11 +71,36 @@ describe("resolveConfig", () => {
     expect(config.topicRoot).toBe("acme/site-1");
   });
 
-  it("accepts email and E.164 SMS recipients", () => {
+  it("accepts email and E.164 SMS subscribers per topic", () => {
     const config = resolveConfig({
-      defaults: { alarms: { notify: { email: ["ops@example.com"], sms: ["+4915112345678"] } } },
+      defaults: {
+        alarms: {
+          notify: {
+            page: { email: ["oncall@example.com"], sms: ["+4915112345678"] },
+            ops: { email: ["platform@example.com"] },
+          },
+        },
+      },
     });
-    expect(config.alarms.notify).toEqual({ email: ["ops@example.com"], sms: ["+4915112345678"] });
+    expect(config.alarms.notify).toMatchObject({
+      page: { email: ["oncall@example.com"], sms: ["+4915112345678"] },
+      notify: { email: [], sms: [] },
+      ops: { email: ["platform@example.com"], sms: [] },
+    });
+  });
+
+  it("accepts a console URL, a time zone and API throttling", () => {
+    const config = resolveConfig({
+      defaults: {
+        alarms: { notify: { consoleUrl: "https://plantwatch.example.com/", timeZone: "Europe/Berlin" } },
+        api: { throttlingRateLimit: 10, throttlingBurstLimit: 20 },
+      },
+    });
+    expect(config.alarms.notify).toMatchObject({
+      consoleUrl: "https://plantwatch.example.com/",
+      timeZone: "Europe/Berlin",
+    });
+    expect(config.api).toEqual({ throttlingRateLimit: 10, throttlingBurstLimit: 20 });
   });
 
   it("accepts a custom event bus name, history retention and rules refresh", () => {
@@ -95,6 +127,210 @@ describe("resolveConfig", () => {
       });
       expect(config.stackName).toBe(`plantwatch-${stage ?? "dev"}`);
     }
+  });
+});
+
+const SECRET = (name: string) =>
+  `arn:aws:secretsmanager:eu-central-1:123456789012:secret:plantwatch/${name}-AbCdEf`;
+
+describe("resolveConfig webhooks", () => {
+  const webhooksOf = (webhooks: unknown[], stackName?: string) =>
+    resolveConfig({ defaults: { stackName, alarms: { notify: { webhooks } } } }).alarms.notify.webhooks;
+  const problemsOfWebhooks = (webhooks: unknown[], stackName?: string) =>
+    problemsOf({ defaults: { stackName, alarms: { notify: { webhooks } } } });
+
+  it("fills each format's defaults: vendor URL, all severities, header, rate limit", () => {
+    expect(
+      webhooksOf([
+        { name: "slack", format: "slack", channel: "C0123456789", secretArn: SECRET("slack") },
+        { name: "pd", format: "pagerduty", secretArn: SECRET("pd"), secretField: "routingKey" },
+        { name: "hook", format: "json", url: "https://hooks.example.com/in", secretArn: SECRET("hook") },
+        {
+          name: "teams",
+          format: "teams",
+          url: "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01",
+          secretArn: SECRET("teams"),
+          severities: ["critical"],
+          rateLimitPerSecond: 5,
+        },
+      ]),
+    ).toEqual([
+      {
+        name: "slack",
+        format: "slack",
+        url: "https://slack.com/api/chat.postMessage",
+        channel: "C0123456789",
+        secretArn: SECRET("slack"),
+        severities: ["critical", "major", "minor", "warning", "info"],
+        rateLimitPerSecond: 1,
+      },
+      {
+        name: "pd",
+        format: "pagerduty",
+        url: "https://events.pagerduty.com/v2/enqueue",
+        secretArn: SECRET("pd"),
+        secretField: "routingKey",
+        severities: ["critical", "major", "minor", "warning", "info"],
+        rateLimitPerSecond: 2,
+      },
+      {
+        name: "hook",
+        format: "json",
+        url: "https://hooks.example.com/in",
+        header: "Authorization",
+        secretArn: SECRET("hook"),
+        severities: ["critical", "major", "minor", "warning", "info"],
+        rateLimitPerSecond: 10,
+      },
+      {
+        name: "teams",
+        format: "teams",
+        url: "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01",
+        secretArn: SECRET("teams"),
+        severities: ["critical"],
+        rateLimitPerSecond: 5,
+      },
+    ]);
+  });
+
+  it("rejects an unknown format, naming the formats", () => {
+    expect(problemsOfWebhooks([{ name: "x", format: "discord", secretArn: SECRET("x") }])).toEqual([
+      'plantwatch.alarms.notify.webhooks.0.format: must be one of "slack", "teams", "pagerduty", "json"',
+    ]);
+  });
+
+  it("rejects a bad name, an unknown severity and an empty list of severities", () => {
+    expect(
+      problemsOfWebhooks([
+        { name: "Ops Chat", format: "json", url: "https://a.example.com", secretArn: SECRET("a") },
+        {
+          name: "b",
+          format: "json",
+          url: "https://b.example.com",
+          secretArn: SECRET("b"),
+          severities: ["fatal"],
+        },
+        { name: "c", format: "json", url: "https://c.example.com", secretArn: SECRET("c"), severities: [] },
+      ]),
+    ).toEqual([
+      "plantwatch.alarms.notify.webhooks.0.name: must be 1-32 of [a-z0-9-]",
+      'plantwatch.alarms.notify.webhooks.1.severities.0: must be one of "critical", "major", "minor", "warning", "info"',
+      "plantwatch.alarms.notify.webhooks.2.severities: must name at least one severity (or leave it out for all)",
+    ]);
+  });
+
+  it("rejects a repeated webhook name (it names the rule) and a repeated severity", () => {
+    expect(
+      problemsOfWebhooks([
+        { name: "hook", format: "json", url: "https://a.example.com", secretArn: SECRET("a") },
+        {
+          name: "hook",
+          format: "slack",
+          channel: "#x",
+          secretArn: SECRET("b"),
+          severities: ["info", "info"],
+        },
+      ]),
+    ).toEqual([
+      "plantwatch.alarms.notify.webhooks.1.severities: must not repeat a severity",
+      'plantwatch.alarms.notify.webhooks.1.name: "hook" is used by another webhook',
+    ]);
+  });
+
+  it("rejects a credential where the secret ARN belongs, without repeating it", () => {
+    const problems = problemsOfWebhooks([
+      { name: "slack", format: "slack", channel: "#alarms", secretArn: "Bearer xoxb-1234-5678-abcdef" },
+    ]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^plantwatch\.alarms\.notify\.webhooks\.0\.secretArn: must be the full ARN/);
+    expect(problems[0]).not.toContain("xoxb");
+  });
+
+  it("rejects a partial secret ARN (without the 6-character suffix)", () => {
+    expect(
+      problemsOfWebhooks([
+        {
+          name: "hook",
+          format: "json",
+          url: "https://a.example.com",
+          secretArn: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:plantwatch/hook",
+        },
+      ])[0],
+    ).toMatch(/secretArn: must be the full ARN/);
+  });
+
+  it("requires https URLs, and a URL for teams and json", () => {
+    expect(
+      problemsOfWebhooks([
+        { name: "a", format: "json", url: "http://hooks.example.com", secretArn: SECRET("a") },
+        { name: "b", format: "teams", secretArn: SECRET("b") },
+        { name: "c", format: "json", secretArn: SECRET("c") },
+      ]),
+    ).toEqual([
+      "plantwatch.alarms.notify.webhooks.0.url: must be an https:// URL",
+      "plantwatch.alarms.notify.webhooks.1.url: is required",
+      "plantwatch.alarms.notify.webhooks.2.url: is required",
+    ]);
+  });
+
+  it("refuses a Teams URL that still carries its sig credential", () => {
+    const problems = problemsOfWebhooks([
+      {
+        name: "teams",
+        format: "teams",
+        url: "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=s3cr3t",
+        secretArn: SECRET("teams"),
+      },
+    ]);
+    expect(problems).toEqual([
+      "plantwatch.alarms.notify.webhooks.0.url: must not contain the sig parameter: it is the webhook's " +
+        "credential; remove it from the URL and store its value in the secret",
+    ]);
+    expect(problems[0]).not.toContain("s3cr3t");
+  });
+
+  it("requires a Slack channel, and allows channel and header only where they mean something", () => {
+    expect(
+      problemsOfWebhooks([
+        { name: "a", format: "slack", secretArn: SECRET("a") },
+        { name: "b", format: "slack", channel: "plant alarms", secretArn: SECRET("b") },
+        { name: "c", format: "pagerduty", channel: "#x", header: "X-Key", secretArn: SECRET("c") },
+        { name: "d", format: "json", url: "https://a.example.com", header: "X Key", secretArn: SECRET("d") },
+      ]),
+    ).toEqual([
+      "plantwatch.alarms.notify.webhooks.0.channel: is required for Slack: the channel id (C0123456789) or #name to post to",
+      "plantwatch.alarms.notify.webhooks.1.channel: must be a channel id like C0123456789 or a #name",
+      "plantwatch.alarms.notify.webhooks.2.channel: unknown key",
+      "plantwatch.alarms.notify.webhooks.2.header: unknown key",
+      "plantwatch.alarms.notify.webhooks.3.header: must be an HTTP header name (letters, digits, '-')",
+    ]);
+  });
+
+  it("rejects a rate limit outside EventBridge's 1..300 per second", () => {
+    expect(
+      problemsOfWebhooks([
+        {
+          name: "a",
+          format: "json",
+          url: "https://a.example.com",
+          secretArn: SECRET("a"),
+          rateLimitPerSecond: 301,
+        },
+      ]),
+    ).toEqual(["plantwatch.alarms.notify.webhooks.0.rateLimitPerSecond: must be <= 300"]);
+  });
+
+  it("rejects a webhook whose rule name would exceed EventBridge's 64 characters", () => {
+    const name = "a".repeat(32);
+    expect(
+      problemsOfWebhooks(
+        [{ name, format: "json", url: "https://a.example.com", secretArn: SECRET("a") }],
+        "plantwatch-production-site1",
+      ),
+    ).toEqual([
+      `plantwatch.alarms.notify.webhooks.0.name: names the rule "plantwatch-production-site1-webhook-${name}" ` +
+        "(68 characters; EventBridge allows 64): shorten the webhook name or the stack name",
+    ]);
   });
 });
 
@@ -137,14 +373,40 @@ describe("resolveConfig validation", () => {
     ]);
   });
 
-  it("rejects a malformed email and a non-E.164 phone number, by index", () => {
+  it("rejects a malformed email and a non-E.164 phone number, by topic and index", () => {
     expect(
       problemsOf({
-        defaults: { alarms: { notify: { email: ["ops@example.com", "ops-at-example"], sms: ["0151 123"] } } },
+        defaults: {
+          alarms: {
+            notify: { page: { email: ["ops@example.com", "ops-at-example"] }, ops: { sms: ["0151 123"] } },
+          },
+        },
       }),
     ).toEqual([
-      "plantwatch.alarms.notify.email.1: must be an email address",
-      "plantwatch.alarms.notify.sms.0: must be an E.164 number like +4915112345678",
+      "plantwatch.alarms.notify.page.email.1: must be an email address",
+      "plantwatch.alarms.notify.ops.sms.0: must be an E.164 number like +4915112345678",
+    ]);
+  });
+
+  it("rejects the old flat email/sms keys, so a subscription is never silently dropped", () => {
+    expect(problemsOf({ defaults: { alarms: { notify: { email: ["ops@example.com"] } } } })).toEqual([
+      "plantwatch.alarms.notify.email: unknown key",
+    ]);
+  });
+
+  it("rejects an unknown time zone, a console URL that is not http(s) and API throttling out of range", () => {
+    expect(
+      problemsOf({
+        defaults: {
+          alarms: { notify: { timeZone: "Europe/Atlantis", consoleUrl: "ftp://example.com" } },
+          api: { throttlingRateLimit: 0, throttlingBurstLimit: 5001 },
+        },
+      }),
+    ).toEqual([
+      "plantwatch.alarms.notify.consoleUrl: must be an http(s) URL",
+      "plantwatch.alarms.notify.timeZone: must be an IANA time zone like Europe/Berlin or UTC",
+      "plantwatch.api.throttlingRateLimit: must be >= 1",
+      "plantwatch.api.throttlingBurstLimit: must be <= 5000",
     ]);
   });
 
