@@ -1,4 +1,57 @@
-// Placeholder so the stack synthesizes while this function is being built (issue #4).
-export const handler = async (): Promise<never> => {
-  throw new Error("not built yet");
-};
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { TimestreamQueryClient } from "@aws-sdk/client-timestream-query";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
+import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
+import { TimestreamSeriesQuery } from "../../shared/adapters/aws/timestreamSeriesQuery.ts";
+import { readApiEnvironment } from "../../shared/config/operatorEnvironment.ts";
+import { systemClock } from "../../shared/ports/clock.ts";
+import { createAlarmEngine } from "../commons/alarmEngine.ts";
+import { logger, metrics } from "../commons/powertools.ts";
+import { createOperatorApi } from "./app.ts";
+import type { ApiEvent, ApiResult } from "./http.ts";
+
+const env = readApiEnvironment();
+const { engine, store } = createAlarmEngine(env);
+const api = createOperatorApi({
+  alarms: store,
+  engine,
+  rules: new DynamoDbRuleRepository({ tableName: env.RULES_TABLE }),
+  registry: new DynamoDbDeviceRegistry({
+    tableName: env.REGISTRY_TABLE,
+    cacheTtlMs: env.REGISTRY_CACHE_TTL_MS,
+    lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
+  }),
+  silences: new DynamoDbSilenceStore({ tableName: env.SILENCES_TABLE }),
+  series: new TimestreamSeriesQuery({
+    databaseName: env.TIMESTREAM_DATABASE,
+    tableName: env.TIMESTREAM_TABLE,
+    client: new TimestreamQueryClient({}),
+  }),
+  clock: systemClock,
+  log: {
+    error: (message, extra) => logger.error(message, extra ?? {}),
+    warn: (message, extra) => logger.warn(message, extra ?? {}),
+  },
+});
+
+/** API Gateway (HTTP API, IAM-authorised) → the operator API; the request id is the logs' correlation id. */
+async function serve(event: ApiEvent, context: Context): Promise<ApiResult> {
+  logger.setCorrelationId(event.requestContext?.requestId);
+  const result = await api(event, context);
+  const status = result.statusCode ?? 200;
+  metrics.addMetric(
+    status >= 500 ? "ServerErrors" : status >= 400 ? "ClientErrors" : "Requests",
+    MetricUnit.Count,
+    1,
+  );
+  return result;
+}
+
+export const handler = middy(serve)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -15,3 +15,8 @@ export interface DeviceRegistry {
   /** Notes that the thing was heard from at `at` (epoch ms). Implementations may coalesce writes. */
   recordLastSeen(thingName: string, at: number): Promise<void>;
 }
+
+/** Every registered device, for listings (the operator API); not cached. */
+export interface DeviceCatalog {
+  list(): Promise<readonly DeviceRecord[]>;
+}

@@ -4,11 +4,13 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { ThingAlarms } from "../../domain/alarms/alarmState.ts";
-import { type HistoryRecord, historyOutboxKey } from "../../domain/alarms/history.ts";
+import { type HistoryEntry, type HistoryRecord, historyOutboxKey } from "../../domain/alarms/history.ts";
+import type { AlarmHistoryReader, HistoryPage } from "../../ports/alarmHistory.ts";
 import type { AlarmStore, CommitOutcome } from "../../ports/alarmStore.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./retry.ts";
 
@@ -29,7 +31,7 @@ const BATCH_WRITE_LIMIT = 25;
 const MAX_BATCH_ATTEMPTS = 8;
 
 /** Alarm state in DynamoDB: versioned thing documents written with a condition on the version. */
-export class DynamoDbAlarmStore implements AlarmStore {
+export class DynamoDbAlarmStore implements AlarmStore, AlarmHistoryReader {
   readonly #client: DynamoDBDocumentClient;
   readonly #options: DynamoDbAlarmStoreOptions;
 
@@ -120,6 +122,36 @@ export class DynamoDbAlarmStore implements AlarmStore {
         pending = (UnprocessedItems?.[this.#options.historyTableName] ?? []) as Record<string, unknown>[];
       }
     }
+  }
+
+  /** One page of an alarm's history in time order, strongly consistent, continuing after the sort key `after`. */
+  async history(
+    alarmId: string,
+    page: { readonly limit: number; readonly after?: string },
+  ): Promise<HistoryPage> {
+    const entries: HistoryEntry[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined =
+      page.after === undefined ? undefined : { alarmId, sk: page.after };
+    // A page may come back short (1 MB cap), so keep reading until the limit or the end.
+    do {
+      const result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#options.historyTableName,
+          KeyConditionExpression: "alarmId = :alarmId",
+          ExpressionAttributeValues: { ":alarmId": alarmId },
+          ConsistentRead: true,
+          Limit: page.limit - entries.length,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const { sk: _sk, expiresAt: _expiresAt, ...entry } = item;
+        entries.push(entry as HistoryEntry);
+      }
+      ExclusiveStartKey = result.LastEvaluatedKey;
+    } while (ExclusiveStartKey && entries.length < page.limit);
+    const last = ExclusiveStartKey?.sk;
+    return { entries, ...(typeof last === "string" ? { last } : {}) };
   }
 
   async *scan(): AsyncIterable<ThingAlarms> {

@@ -1,8 +1,8 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "../../ports/clock.ts";
 import { systemClock } from "../../ports/clock.ts";
-import type { DeviceRecord, DeviceRegistry } from "../../ports/deviceRegistry.ts";
+import type { DeviceCatalog, DeviceRecord, DeviceRegistry } from "../../ports/deviceRegistry.ts";
 
 export type DynamoDbDeviceRegistryOptions = {
   readonly tableName: string;
@@ -27,7 +27,7 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /** The device registry table: partition key `thingName`; items written by `plantwatch provision`. */
-export class DynamoDbDeviceRegistry implements DeviceRegistry {
+export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog {
   readonly #client: DynamoDBDocumentClient;
   readonly #options: DynamoDbDeviceRegistryOptions;
   readonly #clock: Clock;
@@ -79,6 +79,15 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry {
       if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
     }
     remember(this.#lastSeenWritten, thingName, at);
+  }
+
+  /** Every device, sorted by thing name; reads the whole table (every page), bypassing the cache. */
+  async list(): Promise<readonly DeviceRecord[]> {
+    const devices: DeviceRecord[] = [];
+    for await (const page of paginateScan({ client: this.#client }, { TableName: this.#options.tableName })) {
+      for (const item of page.Items ?? []) devices.push(item as DeviceRecord);
+    }
+    return devices.sort((a, b) => (a.thingName < b.thingName ? -1 : a.thingName > b.thingName ? 1 : 0));
   }
 
   async #fetch(thingName: string): Promise<DeviceRecord | undefined> {

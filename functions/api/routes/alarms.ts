@@ -1,0 +1,161 @@
+import {
+  ACTION_SEGMENTS,
+  type ActionResult,
+  type AlarmView,
+  type HistoryView,
+} from "../../../shared/contracts/operatorApi.ts";
+import { isReminder } from "../../../shared/domain/alarms/alarmEvent.ts";
+import { OperatorApiError, RequestProblems } from "../../../shared/domain/api/apiError.ts";
+import { encodeCursor } from "../../../shared/domain/api/cursor.ts";
+import { actionBody, jsonBody } from "../../../shared/domain/api/requestBodies.ts";
+import {
+  alarmId as alarmIdParameter,
+  quote,
+  readQuery,
+  severityList,
+  stateList,
+  text,
+  thingGlob,
+} from "../../../shared/domain/api/requestParameters.ts";
+import { alarmView, alarmViewsOf, historyView } from "../../../shared/domain/api/views.ts";
+import { compileThingGlobs } from "../../../shared/domain/thingGlob.ts";
+import { type OperatorApiDependencies, ruleSummaries } from "../dependencies.ts";
+import { type ApiRoute, actorOf, deadlineOf, json, route } from "../http.ts";
+import { pageOf, pageRequest } from "../paging.ts";
+import { alarmDocs } from "./devices.ts";
+
+export function alarmRoutes(deps: OperatorApiDependencies): ApiRoute[] {
+  return [
+    route("GET /alarms", async (event) => {
+      const problems = new RequestProblems();
+      const query = readQuery(
+        event.queryStringParameters,
+        ["state", "severity", "thing", "site", "line", "limit", "next"],
+        problems,
+      );
+      const states = stateList(query.state, problems);
+      const severities = severityList(query.severity, problems);
+      const glob = query.thing === undefined ? undefined : thingGlob(query.thing, "query.thing", problems);
+      const site = query.site === undefined ? undefined : text(query.site, 128, "query.site", problems);
+      const line = query.line === undefined ? undefined : text(query.line, 128, "query.line", problems);
+      const page = pageRequest(query, "alarms", problems);
+      problems.throwIfAny();
+
+      const matches = glob === undefined ? undefined : compileThingGlobs([glob]);
+      const [docs, rules, devices, silences] = await Promise.all([
+        alarmDocs(deps),
+        ruleSummaries(deps),
+        deps.registry.list(),
+        deps.silences.list(),
+      ]);
+      const byThing = new Map(devices.map((device) => [device.thingName, device]));
+      const now = deps.clock.now();
+      const views: AlarmView[] = [];
+      for (const doc of docs.values()) {
+        if (matches !== undefined && !matches.test(doc.thingName)) continue;
+        const device = byThing.get(doc.thingName);
+        if (site !== undefined && device?.site !== site) continue;
+        if (line !== undefined && device?.line !== line) continue;
+        for (const view of alarmViewsOf(doc, rules, device, silences, now)) {
+          if (states !== undefined && !states.has(view.state)) continue;
+          if (severities !== undefined && !severities.has(view.rule.severity)) continue;
+          views.push(view);
+        }
+      }
+      views.sort((a, b) => (a.alarmId < b.alarmId ? -1 : a.alarmId > b.alarmId ? 1 : 0));
+      return json(
+        200,
+        pageOf(views, (view) => view.alarmId, page, "alarms"),
+      );
+    }),
+
+    route("GET /alarms/{alarmId}", async (event) => {
+      const problems = new RequestProblems();
+      readQuery(event.queryStringParameters, [], problems);
+      const ids = alarmIdParameter(event.pathParameters?.alarmId, "path.alarmId", problems);
+      problems.throwIfAny();
+      if (!ids) return unreachable();
+      return json(200, await currentView(deps, ids));
+    }),
+
+    route("GET /alarms/{alarmId}/history", async (event) => {
+      const problems = new RequestProblems();
+      const query = readQuery(event.queryStringParameters, ["limit", "next"], problems);
+      const ids = alarmIdParameter(event.pathParameters?.alarmId, "path.alarmId", problems);
+      const list = `history:${ids?.alarmId ?? ""}`;
+      const page = pageRequest(query, list, problems);
+      problems.throwIfAny();
+      if (!ids) return unreachable();
+
+      const history = await deps.alarms.history(ids.alarmId, page);
+      if (history.entries.length === 0 && page.after === undefined) {
+        const doc = await deps.alarms.load(ids.thingName);
+        if (!doc?.alarms[ids.ruleId])
+          throw new OperatorApiError("not_found", `alarm ${ids.alarmId} does not exist`);
+      }
+      const items = history.entries
+        .map(historyView)
+        .filter((view): view is HistoryView => view !== undefined);
+      return json(200, {
+        items,
+        ...(history.last === undefined ? {} : { next: encodeCursor(list, history.last) }),
+      });
+    }),
+
+    route("POST /alarms/{alarmId}/{action}", async (event, context) => {
+      const problems = new RequestProblems();
+      readQuery(event.queryStringParameters, [], problems);
+      const ids = alarmIdParameter(event.pathParameters?.alarmId, "path.alarmId", problems);
+      const segment = event.pathParameters?.action ?? "";
+      const action = Object.hasOwn(ACTION_SEGMENTS, segment) ? ACTION_SEGMENTS[segment] : undefined;
+      if (action === undefined) {
+        problems.add(
+          "path.action",
+          `must be one of ${Object.keys(ACTION_SEGMENTS).join(", ")}, not ${quote(segment)}`,
+        );
+      }
+      const body = jsonBody(event, { required: false });
+      const request = action === undefined ? {} : actionBody(body, action, problems);
+      problems.throwIfAny();
+      if (!ids || action === undefined) return unreachable();
+
+      const now = deps.clock.now();
+      const report = await deps.engine.act(
+        ids.alarmId,
+        {
+          action,
+          actor: { id: actorOf(event), ...(request.note === undefined ? {} : { note: request.note }) },
+          ...(request.durationMs === undefined ? {} : { durationMs: request.durationMs }),
+        },
+        { deadline: deadlineOf(context, now) },
+      );
+      const transition = report.events.find((detail) => !isReminder(detail));
+      const result: ActionResult = {
+        alarm: await currentView(deps, ids),
+        ...(transition === undefined ? {} : { event: transition }),
+      };
+      return json(200, result);
+    }),
+  ];
+}
+
+async function currentView(
+  deps: OperatorApiDependencies,
+  ids: { readonly alarmId: string; readonly ruleId: string; readonly thingName: string },
+): Promise<AlarmView> {
+  const [doc, rules, device, silences] = await Promise.all([
+    deps.alarms.load(ids.thingName),
+    ruleSummaries(deps),
+    deps.registry.get(ids.thingName),
+    deps.silences.list(),
+  ]);
+  const instance = doc?.alarms[ids.ruleId];
+  const rule = rules.get(ids.ruleId);
+  if (!instance || !rule) throw new OperatorApiError("not_found", `alarm ${ids.alarmId} does not exist`);
+  return alarmView(ids.thingName, instance, rule, device, silences, deps.clock.now());
+}
+
+/** Validation above has thrown for every undefined parameter; this keeps the types honest. */
+function unreachable(): never {
+  throw new Error("a validated parameter is missing");
+}

@@ -1,0 +1,170 @@
+import {
+  QueryCommand,
+  type QueryCommandOutput,
+  TimestreamQueryClient,
+  type TimestreamQueryClientConfig,
+} from "@aws-sdk/client-timestream-query";
+import { metricNameProblem } from "../../contracts/metricName.ts";
+import { PARTITION_DIMENSION, TELEMETRY_MEASURE_NAME } from "../../contracts/storageLayout.ts";
+import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
+import { PlantwatchError } from "../../errors.ts";
+import type {
+  SeriesQuery,
+  SeriesQueryPoint,
+  SeriesQueryRequest,
+  SeriesQueryResult,
+} from "../../ports/seriesQuery.ts";
+
+export type TimestreamSeriesQueryOptions = {
+  readonly databaseName: string;
+  readonly tableName: string;
+} & (
+  | { readonly client: TimestreamQueryClient; readonly clientConfig?: never }
+  | { readonly client?: never; readonly clientConfig?: TimestreamQueryClientConfig }
+);
+
+/** Timestream refused a query it should have accepted: a bug in the query text, not in the request. */
+export class TelemetryQueryError extends PlantwatchError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = "TelemetryQueryError";
+  }
+}
+
+/**
+ * Telemetry from Timestream (storage layout: one multi-measure record named `metrics` per sample,
+ * one column per metric, the thing in the `device` dimension). The query text is built only from
+ * values that match their patterns (checked again here, so no caller can splice text into it),
+ * integers, and the configured database and table.
+ */
+export class TimestreamSeriesQuery implements SeriesQuery {
+  readonly #client: TimestreamQueryClient;
+  readonly #target: { readonly databaseName: string; readonly tableName: string };
+
+  constructor(options: TimestreamSeriesQueryOptions) {
+    this.#client = options.client ?? new TimestreamQueryClient(options.clientConfig ?? {});
+    this.#target = { databaseName: options.databaseName, tableName: options.tableName };
+  }
+
+  async query(request: SeriesQueryRequest): Promise<SeriesQueryResult> {
+    const queryString = telemetryQueryText(request, this.#target);
+    const points: SeriesQueryPoint[] = [];
+    let nextToken: string | undefined;
+    // Newest first, at most maxPoints + 1 rows: one more than fits tells that the series was cut.
+    do {
+      let page: QueryCommandOutput;
+      try {
+        page = await this.#client.send(new QueryCommand({ QueryString: queryString, NextToken: nextToken }));
+      } catch (error) {
+        if (isUnknownColumn(error)) return { points: [], truncated: false };
+        if ((error as Error).name === "ValidationException") {
+          throw new TelemetryQueryError(
+            `Timestream refused the telemetry query: ${(error as Error).message}`,
+            error,
+          );
+        }
+        throw error;
+      }
+      for (const row of page.Rows ?? []) {
+        const point = toPoint(row.Data ?? [], request.stepMs !== undefined);
+        if (point) points.push(point);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined && points.length <= request.maxPoints);
+    const truncated = points.length > request.maxPoints;
+    return { points: points.slice(0, request.maxPoints).reverse(), truncated };
+  }
+}
+
+/** The query text for a raw or bucketed series. */
+export function telemetryQueryText(
+  request: SeriesQueryRequest,
+  target: { readonly databaseName: string; readonly tableName: string },
+): string {
+  if (!THING_NAME_PATTERN.test(request.thingName))
+    throw new RangeError("thing name does not match its pattern");
+  const problem = metricNameProblem(request.metric);
+  if (problem !== undefined) throw new RangeError(problem);
+  const from = integer(request.from, "from");
+  const to = integer(request.to, "to");
+  const limit = integer(request.maxPoints, "maxPoints") + 1;
+  const column = identifier(request.metric);
+  const source = `${identifier(target.databaseName)}.${identifier(target.tableName)}`;
+  const where = [
+    `${identifier(PARTITION_DIMENSION)} = ${literal(request.thingName)}`,
+    `measure_name = ${literal(TELEMETRY_MEASURE_NAME)}`,
+    `time >= from_milliseconds(${from})`,
+    `time < from_milliseconds(${to})`,
+    `${column} IS NOT NULL`,
+  ].join(" AND ");
+  if (request.stepMs === undefined) {
+    return `SELECT time, ${column} AS value FROM ${source} WHERE ${where} ORDER BY time DESC LIMIT ${limit}`;
+  }
+  if (!Number.isSafeInteger(request.stepMs) || request.stepMs < 1000 || request.stepMs % 1000 !== 0) {
+    throw new RangeError("stepMs must be whole seconds");
+  }
+  const bucket = `bin(time, ${integer(request.stepMs / 1000, "stepMs")}s)`;
+  return (
+    `SELECT ${bucket} AS bucket, avg(${column}) AS value, min(${column}) AS min, max(${column}) AS max, ` +
+    `count(${column}) AS count FROM ${source} WHERE ${where} GROUP BY ${bucket} ORDER BY bucket DESC LIMIT ${limit}`
+  );
+}
+
+function identifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function integer(value: number, name: string): string {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative integer`);
+  return String(value);
+}
+
+type Datum = { readonly ScalarValue?: string; readonly NullValue?: boolean };
+
+function toPoint(data: readonly Datum[], bucketed: boolean): SeriesQueryPoint | undefined {
+  const time = parseTimestamp(data[0]?.ScalarValue);
+  const value = toNumber(data[1]?.ScalarValue);
+  if (time === undefined || value === undefined) return undefined;
+  if (!bucketed) return { time, value };
+  const min = toNumber(data[2]?.ScalarValue);
+  const max = toNumber(data[3]?.ScalarValue);
+  const count = toNumber(data[4]?.ScalarValue);
+  return {
+    time,
+    value,
+    ...(min === undefined ? {} : { min }),
+    ...(max === undefined ? {} : { max }),
+    ...(count === undefined ? {} : { count }),
+  };
+}
+
+/** Timestream's `2026-11-25 12:03:10.123000000` (UTC), to epoch ms. */
+function parseTimestamp(value: string | undefined): number | undefined {
+  const match =
+    value === undefined ? null : /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?$/.exec(value);
+  if (!match) return undefined;
+  const ms = Date.parse(`${match[1]}T${match[2]}.${(match[3] ?? "").padEnd(3, "0").slice(0, 3)}Z`);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Doubles as numbers; a BOOLEAN metric as 1 or 0; anything else is not a point of a numeric series. */
+function toNumber(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === "true") return 1;
+  if (value === "false") return 0;
+  const number = Number(value);
+  return value.trim() !== "" && Number.isFinite(number) ? number : undefined;
+}
+
+/** A metric no thing has sent yet has no column: its series is empty, not an error. */
+function isUnknownColumn(error: unknown): boolean {
+  return (
+    (error as Error).name === "ValidationException" &&
+    /column '[^']*' does not exist/i.test((error as Error).message)
+  );
+}

@@ -1,0 +1,48 @@
+import type { ErrorCode, ErrorDetail } from "../../contracts/operatorApi.ts";
+import { PlantwatchError } from "../../errors.ts";
+
+/** A failure the operator API reports as it is: a C7 code, a message for the caller, and details. */
+export class OperatorApiError extends PlantwatchError {
+  readonly code: ErrorCode;
+  readonly details?: readonly ErrorDetail[];
+  /** `method_not_allowed`: the methods the path takes (the `Allow` header). */
+  readonly allow?: readonly string[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: readonly ErrorDetail[],
+    options: { readonly allow?: readonly string[] } = {},
+  ) {
+    super(message);
+    this.name = "OperatorApiError";
+    this.code = code;
+    if (details !== undefined) this.details = details;
+    if (options.allow !== undefined) this.allow = options.allow;
+  }
+}
+
+/** Collects every problem of a request, so one answer names them all. */
+export class RequestProblems {
+  readonly #details: ErrorDetail[] = [];
+
+  add(path: string, message: string): undefined {
+    this.#details.push({ path, message });
+    return undefined;
+  }
+
+  get count(): number {
+    return this.#details.length;
+  }
+
+  /** Throws `invalid_request` with every problem collected, if any. */
+  throwIfAny(): void {
+    if (this.#details.length === 0) return;
+    const [first] = this.#details;
+    const message =
+      this.#details.length === 1 && first
+        ? `${first.path}: ${first.message}`
+        : `${this.#details.length} problems with the request`;
+    throw new OperatorApiError("invalid_request", message, this.#details);
+  }
+}
