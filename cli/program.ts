@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { deprovisionCommand } from "./commands/deprovision.ts";
+import { dlqCommand } from "./commands/dlq.ts";
 import { provisionCommand } from "./commands/provision.ts";
 import { rulesCommand } from "./commands/rules.ts";
 import { simulateCommand } from "./commands/simulate.ts";
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   program.addCommand(deprovisionCommand());
   program.addCommand(rulesCommand());
   program.addCommand(simulateCommand());
+  program.addCommand(dlqCommand());
 
   return program;
 }

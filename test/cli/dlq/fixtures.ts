@@ -1,0 +1,227 @@
+import type { ReceivedMessage } from "../../../cli/dlq/deadLetter.ts";
+
+/**
+ * Realistic dead letters of each kind, shaped after AWS's documentation of each sender (Lambda
+ * on-failure destination records, the IoT rule error action message, EventBridge and Scheduler
+ * dead-letter message attributes) with plantwatch's own names and events.
+ */
+export interface DeadLetterFixture {
+  readonly body: string;
+  readonly messageAttributes: Readonly<Record<string, string>>;
+}
+
+export const ACCOUNT = "123456789012";
+export const REGION = "eu-west-1";
+export const INGEST_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:plantwatch-dev-Ingest`;
+export const EVALUATE_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:plantwatch-dev-Evaluate`;
+export const NOTIFY_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:plantwatch-dev-Notify`;
+export const SWEEP_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:plantwatch-dev-Sweep`;
+export const WEBHOOK_RULE = "plantwatch-dev-webhook-teams";
+export const WEBHOOK_RULE_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:rule/plantwatch/${WEBHOOK_RULE}`;
+export const API_DESTINATION_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:api-destination/plantwatch-dev-teams/5b3c2a8e-7d41-4f0e-9c1a-3e2d8f6b9a70`;
+
+/** A C2 payload as a device publishes it. */
+export const TELEMETRY_PAYLOAD = JSON.stringify({
+  ts: 1_764_072_189_500,
+  seq: 42,
+  metrics: { temperature: 262.4 },
+});
+export const TELEMETRY_PAYLOAD_BASE64 = Buffer.from(TELEMETRY_PAYLOAD).toString("base64");
+
+/** What the telemetry rule's SQL produced for it. */
+export const TELEMETRY_RULE_EVENT = {
+  payload: TELEMETRY_PAYLOAD_BASE64,
+  thingName: "oven-3",
+  receivedAt: 1_764_072_190_000,
+  clientId: "oven-3",
+};
+
+/** The ingest function gave up on a telemetry event after Lambda's two retries. */
+export const lambdaFailure: DeadLetterFixture = {
+  body: JSON.stringify({
+    version: "1.0",
+    timestamp: "2026-11-25T12:03:14.512Z",
+    requestContext: {
+      requestId: "c7f3a1de-8b0e-4c59-9a51-2f4f0d6e7a10",
+      functionArn: `${INGEST_ARN}:$LATEST`,
+      condition: "RetriesExhausted",
+      approximateInvokeCount: 3,
+    },
+    requestPayload: TELEMETRY_RULE_EVENT,
+    responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+    responsePayload: {
+      errorType: "IngestIncompleteError",
+      errorMessage: "1 sample(s) of 1 message(s) were not stored before the deadline; retrying",
+      trace: ["IngestIncompleteError: 1 sample(s) ...", "    at ingest (/var/task/index.mjs:1:2345)"],
+    },
+  }),
+  messageAttributes: {},
+};
+
+/** An event that waited longer than the maximum event age: Lambda sends no response. */
+export const lambdaEventAgeExceeded: DeadLetterFixture = {
+  body: JSON.stringify({
+    version: "1.0",
+    timestamp: "2026-11-25T18:03:14.000Z",
+    requestContext: {
+      requestId: "0d9e4f7a-2b6c-4e1d-8a3f-5c7b9d1e2f30",
+      functionArn: `${EVALUATE_ARN}:$LATEST`,
+      condition: "EventAgeExceeded",
+      approximateInvokeCount: 1,
+    },
+    requestPayload: { clientId: "oven-3", timestamp: 1_764_072_000_000, eventType: "disconnected" },
+  }),
+  messageAttributes: {},
+};
+
+const LAMBDA_THROTTLED =
+  "Failed to invoke lambda function. Received Server error from Lambda. The error code is 429";
+
+/** Both actions of the telemetry rule failed for one message. */
+export const iotTelemetryError: DeadLetterFixture = {
+  body: JSON.stringify({
+    ruleName: "plantwatch_dev_telemetry",
+    topic: "dt/plantwatch/oven-3/telemetry",
+    cloudwatchTraceId: "7e146a2c-95b5-6caf-98b9-50e3969734c7",
+    clientId: "oven-3",
+    base64OriginalPayload: TELEMETRY_PAYLOAD_BASE64,
+    failures: [
+      { failedAction: "LambdaAction", failedResource: INGEST_ARN, errorMessage: LAMBDA_THROTTLED },
+      { failedAction: "LambdaAction", failedResource: EVALUATE_ARN, errorMessage: LAMBDA_THROTTLED },
+    ],
+  }),
+  messageAttributes: {},
+};
+
+/** The same through Basic Ingest (the topic keeps its `$aws/rules/<rule>/` prefix), one action failed. */
+export const iotBasicIngestError: DeadLetterFixture = {
+  body: JSON.stringify({
+    ruleName: "plantwatch_dev_telemetry",
+    topic: "$aws/rules/plantwatch_dev_telemetry/dt/plantwatch/press-7/telemetry",
+    cloudwatchTraceId: "1c2d3e4f-5a6b-7c8d-9e0f-a1b2c3d4e5f6",
+    clientId: "press-7",
+    base64OriginalPayload: TELEMETRY_PAYLOAD_BASE64,
+    failures: [
+      { failedAction: "LambdaAction", failedResource: EVALUATE_ARN, errorMessage: LAMBDA_THROTTLED },
+    ],
+  }),
+  messageAttributes: {},
+};
+
+export const LIFECYCLE_EVENT = {
+  clientId: "oven-3",
+  timestamp: 1_764_072_300_000,
+  eventType: "disconnected",
+  sessionIdentifier: "00000000-0000-0000-0000-000000000000",
+  principalIdentifier: "c0ffee",
+  clientInitiatedDisconnect: false,
+  disconnectReason: "MQTT_KEEP_ALIVE_TIMEOUT",
+  versionNumber: 7,
+};
+
+export const iotLifecycleError: DeadLetterFixture = {
+  body: JSON.stringify({
+    ruleName: "plantwatch_dev_lifecycle",
+    topic: "$aws/events/presence/disconnected/oven-3",
+    cloudwatchTraceId: "9a8b7c6d-5e4f-3a2b-1c0d-e9f8a7b6c5d4",
+    clientId: "iotmanagedclient",
+    base64OriginalPayload: Buffer.from(JSON.stringify(LIFECYCLE_EVENT)).toString("base64"),
+    failures: [
+      {
+        failedAction: "LambdaAction",
+        failedResource: EVALUATE_ARN,
+        errorMessage:
+          "Failed to invoke lambda function. Received Server error from Lambda. The error code is 500",
+      },
+    ],
+  }),
+  messageAttributes: {},
+};
+
+/** A C5 event as EventBridge delivers it to a rule's targets. */
+export const ALARM_EVENT = {
+  version: "0",
+  id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+  "detail-type": "Alarm State Change",
+  source: "plantwatch",
+  account: ACCOUNT,
+  time: "2026-11-25T12:03:10Z",
+  region: REGION,
+  resources: [],
+  detail: {
+    version: "1",
+    alarmId: "oven-overheat:oven-3",
+    rule: { id: "oven-overheat", name: "Oven temperature too high", severity: "critical", kind: "threshold" },
+    device: { thingName: "oven-3", site: "plant-1", line: "line-2" },
+    state: {
+      value: "ACTIVE",
+      previous: "NORMAL",
+      reason: "temperature 262.4 > 250 for 60s",
+      timestamp: "2026-11-25T12:03:10.000Z",
+    },
+    trigger: { metric: "temperature", value: 262.4, sampleTime: "2026-11-25T12:03:09.500Z" },
+  },
+};
+
+/** The webhook's endpoint kept answering 503 until EventBridge gave up. */
+export const webhookTargetFailure: DeadLetterFixture = {
+  body: JSON.stringify(ALARM_EVENT),
+  messageAttributes: {
+    RULE_ARN: WEBHOOK_RULE_ARN,
+    TARGET_ARN: API_DESTINATION_ARN,
+    ERROR_CODE: "SDK_CLIENT_ERROR",
+    ERROR_MESSAGE:
+      "Unable to invoke ApiDestination endpoint: The endpoint responded with 503 Service Unavailable.",
+    EXHAUSTED_RETRY_CONDITION: "MaximumRetryAttempts",
+    RETRY_ATTEMPTS: "185",
+  },
+};
+
+/** EventBridge could not invoke the notify function (throttled past the retry policy). */
+export const notifyTargetFailure: DeadLetterFixture = {
+  body: JSON.stringify(ALARM_EVENT),
+  messageAttributes: {
+    RULE_ARN: `arn:aws:events:${REGION}:${ACCOUNT}:rule/plantwatch/plantwatch-dev-notify`,
+    TARGET_ARN: NOTIFY_ARN,
+    ERROR_CODE: "THROTTLING",
+    ERROR_MESSAGE: "Rate Exceeded.",
+    EXHAUSTED_RETRY_CONDITION: "MaximumEventAgeInSeconds",
+    RETRY_ATTEMPTS: "12",
+  },
+};
+
+/** A sweep occurrence EventBridge Scheduler could not deliver. */
+export const schedulerFailure: DeadLetterFixture = {
+  body: "{}",
+  messageAttributes: {
+    SCHEDULE_ARN: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/plantwatch-dev-SweepScheduleGroup/sweep`,
+    TARGET_ARN: SWEEP_ARN,
+    ERROR_CODE: "TooManyRequestsException",
+    ERROR_MESSAGE: "Rate Exceeded.",
+    EXHAUSTED_RETRY_CONDITION: "MaximumRetryAttempts",
+    RETRY_ATTEMPTS: "2",
+  },
+};
+
+/** Something a person sent to the queue by hand. */
+export const handWritten: DeadLetterFixture = { body: "please re-run oven-3", messageAttributes: {} };
+
+/** The fixture as a received message, for the pure functions. */
+export function received(
+  fixture: DeadLetterFixture,
+  system: {
+    readonly messageId?: string;
+    readonly sentTimestamp?: number;
+    readonly receiveCount?: number;
+  } = {},
+): ReceivedMessage {
+  return {
+    messageId: system.messageId ?? "5fea7756-0ea4-451a-a703-a558b933e274",
+    body: fixture.body,
+    attributes: {
+      SentTimestamp: String(system.sentTimestamp ?? 1_764_072_191_000),
+      ApproximateReceiveCount: String(system.receiveCount ?? 1),
+    },
+    messageAttributes: fixture.messageAttributes,
+  };
+}

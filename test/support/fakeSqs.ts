@@ -1,0 +1,358 @@
+import { createHash, randomUUID } from "node:crypto";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
+import { type LocalServer, startLocalServer } from "./localHttpServer.ts";
+
+const TARGET_PREFIX = "AmazonSQS.";
+const JSON_1_0 = "application/x-amz-json-1.0";
+const ACCOUNT = "123456789012";
+/** SQS's default when ReceiveMessage names no VisibilityTimeout (the queue's own setting). */
+const DEFAULT_VISIBILITY_SECONDS = 30;
+const MAX_VISIBILITY_SECONDS = 43_200;
+const MAX_BATCH = 10;
+
+/** Request-level failures the fake can be told to answer with. */
+export const SQS_FAULTS = {
+  accessDenied: {
+    status: 400,
+    type: "com.amazon.coral.service#AccessDeniedException",
+    queryError: "AccessDenied;Sender",
+    message: "User is not authorized to perform: sqs:ReceiveMessage on the queue",
+  },
+  internal: {
+    status: 500,
+    type: "com.amazonaws.sqs#InternalError",
+    queryError: "InternalError;Receiver",
+    message: "We encountered an internal error. Please try again.",
+  },
+} as const;
+export type SqsFault = keyof typeof SQS_FAULTS;
+
+/** A message put in the queue by a test, as a service would send it. */
+export interface FakeSqsMessageInput {
+  readonly body: string;
+  /** String message attributes (EventBridge and Scheduler put their error details there). */
+  readonly messageAttributes?: Readonly<Record<string, string>>;
+  /** Epoch ms; default: now. */
+  readonly sentTimestamp?: number;
+}
+
+/** A message in the queue as the fake holds it. */
+export interface FakeSqsMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+  /** Not hidden by a receive now. */
+  readonly visible: boolean;
+}
+
+export interface RecordedSqsRequest {
+  /** The operation from `x-amz-target`, e.g. `ReceiveMessage`. */
+  readonly operation: string;
+  readonly body: Record<string, unknown>;
+  readonly status: number;
+  readonly errorType?: string;
+}
+
+export interface FakeSqs extends LocalServer {
+  /** `<endpoint>/<account>/<name>`: the only queue; any other QueueUrl is QueueDoesNotExist. */
+  readonly queueUrl: string;
+  readonly requests: readonly RecordedSqsRequest[];
+  /** Adds a message; returns its id. */
+  send(message: FakeSqsMessageInput): string;
+  /** The messages not deleted, in the order sent. */
+  messages(): FakeSqsMessage[];
+  /** Answers the next `times` (default 1) requests of `operation` with `fault`. */
+  fail(operation: string, fault: SqsFault, options?: { readonly times?: number }): void;
+  /** Answers the next `times` (default 1) DeleteMessage requests for this message with an error. */
+  refuseDelete(messageId: string, options?: { readonly times?: number }): void;
+}
+
+interface StoredMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly messageAttributes: Readonly<Record<string, string>>;
+  readonly sentTimestamp: number;
+  receiveCount: number;
+  firstReceiveTimestamp?: number;
+  invisibleUntil: number;
+  /** Only the handle of the latest receive is valid, so a stale handle is caught. */
+  receiptHandle?: string;
+}
+
+/** An SQS client for a local endpoint; `maxAttempts: 1` so each request is seen once. */
+export function localSqsClient(endpoint: string): SQSClient {
+  return new SQSClient({ ...TEST_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
+}
+
+class SqsFailure extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly queryError: string;
+
+  constructor(status: number, type: string, queryError: string, message: string) {
+    super(message);
+    this.status = status;
+    this.type = type;
+    this.queryError = queryError;
+  }
+}
+
+const senderFault = (code: string, message: string) =>
+  new SqsFailure(400, `com.amazonaws.sqs#${code}`, `AWS.SimpleQueueService.${code};Sender`, message);
+
+/**
+ * A local SQS endpoint speaking what @aws-sdk/client-sqs 3.1169 sends: the AWS JSON 1.0 protocol
+ * (`X-Amz-Target: AmazonSQS.<Operation>`, `content-type: application/x-amz-json-1.0`). One in-memory
+ * standard queue that honours visibility timeouts and receipt handles, and answers ReceiveMessage
+ * with MD5OfBody (the SDK checks it) and only the attributes the request names.
+ */
+export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSqs> {
+  const requests: RecordedSqsRequest[] = [];
+  const stored: StoredMessage[] = [];
+  const faults: { operation: string; fault: SqsFault; remaining: number }[] = [];
+  const refusedDeletes = new Map<string, number>();
+  let queueUrl = "";
+
+  const checkQueue = (body: Record<string, unknown>) => {
+    if (body.QueueUrl !== queueUrl) {
+      throw senderFault("NonExistentQueue", `The specified queue does not exist: ${String(body.QueueUrl)}`);
+    }
+  };
+
+  const byHandle = (handle: unknown): StoredMessage => {
+    const message = stored.find((candidate) => candidate.receiptHandle === handle);
+    if (message === undefined || typeof handle !== "string") {
+      throw senderFault(
+        "ReceiptHandleIsInvalid",
+        `The input receipt handle "${String(handle)}" is not valid.`,
+      );
+    }
+    return message;
+  };
+
+  const deleteOne = (handle: unknown) => {
+    const message = byHandle(handle);
+    const refusals = refusedDeletes.get(message.messageId) ?? 0;
+    if (refusals > 0) {
+      refusedDeletes.set(message.messageId, refusals - 1);
+      throw new SqsFailure(
+        500,
+        "com.amazonaws.sqs#InternalError",
+        "InternalError;Receiver",
+        "scripted failure",
+      );
+    }
+    stored.splice(stored.indexOf(message), 1);
+  };
+
+  const changeVisibility = (handle: unknown, timeout: unknown) => {
+    const message = byHandle(handle);
+    const seconds = visibilitySeconds(timeout);
+    if (message.invisibleUntil <= Date.now()) {
+      throw senderFault("MessageNotInflight", "The message referred to is not in flight.");
+    }
+    message.invisibleUntil = Date.now() + seconds * 1000;
+  };
+
+  const receive = (body: Record<string, unknown>) => {
+    const max = body.MaxNumberOfMessages ?? 1;
+    if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_BATCH) {
+      throw senderFault(
+        "InvalidParameterValue",
+        `Value ${String(max)} for parameter MaxNumberOfMessages is invalid.`,
+      );
+    }
+    const seconds =
+      body.VisibilityTimeout === undefined
+        ? DEFAULT_VISIBILITY_SECONDS
+        : visibilitySeconds(body.VisibilityTimeout);
+    const now = Date.now();
+    const systemNames = [...names(body.MessageSystemAttributeNames), ...names(body.AttributeNames)];
+    const attributeNames = names(body.MessageAttributeNames);
+    const received = stored.filter((message) => message.invisibleUntil <= now).slice(0, max);
+    return {
+      Messages: received.map((message) => {
+        message.receiveCount++;
+        message.firstReceiveTimestamp ??= now;
+        message.invisibleUntil = now + seconds * 1000;
+        message.receiptHandle = `${message.messageId}#${randomUUID()}`;
+        const system: Record<string, string> = {
+          SenderId: "AIDAFAKESENDER",
+          SentTimestamp: String(message.sentTimestamp),
+          ApproximateReceiveCount: String(message.receiveCount),
+          ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
+        };
+        const attributes = Object.fromEntries(
+          Object.entries(system).filter(
+            ([name]) => systemNames.includes("All") || systemNames.includes(name),
+          ),
+        );
+        const messageAttributes = Object.fromEntries(
+          Object.entries(message.messageAttributes)
+            .filter(([name]) => attributeNames.some((pattern) => matchesAttribute(pattern, name)))
+            .map(([name, value]) => [name, { StringValue: value, DataType: "String" }]),
+        );
+        return {
+          MessageId: message.messageId,
+          ReceiptHandle: message.receiptHandle,
+          MD5OfBody: createHash("md5").update(message.body, "utf8").digest("hex"),
+          Body: message.body,
+          ...(Object.keys(attributes).length === 0 ? {} : { Attributes: attributes }),
+          ...(Object.keys(messageAttributes).length === 0 ? {} : { MessageAttributes: messageAttributes }),
+        };
+      }),
+    };
+  };
+
+  const batch = (body: Record<string, unknown>, each: (entry: Record<string, unknown>) => void) => {
+    const entries = body.Entries;
+    if (!Array.isArray(entries) || entries.length === 0) {
+      throw senderFault("EmptyBatchRequest", "There should be at least one entry in the request.");
+    }
+    if (entries.length > MAX_BATCH) {
+      throw senderFault(
+        "TooManyEntriesInBatchRequest",
+        `Maximum number of entries per request are ${MAX_BATCH}.`,
+      );
+    }
+    const ids = entries.map((entry: Record<string, unknown>) => entry.Id);
+    if (new Set(ids).size !== ids.length) {
+      throw senderFault(
+        "BatchEntryIdsNotDistinct",
+        "Two or more batch entries in the request have the same Id.",
+      );
+    }
+    const Successful: { Id: unknown }[] = [];
+    const Failed: { Id: unknown; SenderFault: boolean; Code: string; Message: string }[] = [];
+    for (const entry of entries as Record<string, unknown>[]) {
+      try {
+        each(entry);
+        Successful.push({ Id: entry.Id });
+      } catch (error) {
+        const failure = error as SqsFailure;
+        Failed.push({
+          Id: entry.Id,
+          SenderFault: failure.status < 500,
+          Code: failure.type.split("#").at(-1) ?? failure.type,
+          Message: failure.message,
+        });
+      }
+    }
+    return { Successful, Failed };
+  };
+
+  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
+    ReceiveMessage: receive,
+    DeleteMessage: (body) => {
+      deleteOne(body.ReceiptHandle);
+      return {};
+    },
+    DeleteMessageBatch: (body) => batch(body, (entry) => deleteOne(entry.ReceiptHandle)),
+    ChangeMessageVisibility: (body) => {
+      changeVisibility(body.ReceiptHandle, body.VisibilityTimeout);
+      return {};
+    },
+    ChangeMessageVisibilityBatch: (body) =>
+      batch(body, (entry) => changeVisibility(entry.ReceiptHandle, entry.VisibilityTimeout)),
+  };
+
+  const server = await startLocalServer(({ method, url, headers, body }) => {
+    const target = String(headers["x-amz-target"] ?? "");
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    let parsed: Record<string, unknown> = {};
+    let status = 200;
+    let answer: unknown;
+    let failure: SqsFailure | undefined;
+    try {
+      parsed = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
+      const handler = operations[operation];
+      if (method !== "POST" || url !== "/" || headers["content-type"] !== JSON_1_0 || handler === undefined) {
+        throw new SqsFailure(
+          400,
+          "com.amazonaws.sqs#UnsupportedOperation",
+          "AWS.SimpleQueueService.UnsupportedOperation;Sender",
+          `unsupported: ${method} ${url} ${String(headers["content-type"])} ${target}`,
+        );
+      }
+      const scripted = faults.find(
+        (candidate) => candidate.operation === operation && candidate.remaining > 0,
+      );
+      if (scripted) {
+        scripted.remaining--;
+        const fault = SQS_FAULTS[scripted.fault];
+        throw new SqsFailure(fault.status, fault.type, fault.queryError, fault.message);
+      }
+      checkQueue(parsed);
+      answer = handler(parsed);
+    } catch (error) {
+      failure =
+        error instanceof SqsFailure
+          ? error
+          : new SqsFailure(
+              400,
+              "com.amazonaws.sqs#InvalidRequest",
+              "InvalidRequest;Sender",
+              "body is not JSON",
+            );
+      status = failure.status;
+      answer = { __type: failure.type, message: failure.message };
+    }
+    requests.push({ operation, body: parsed, status, ...(failure ? { errorType: failure.type } : {}) });
+    return {
+      status,
+      headers: {
+        "content-type": JSON_1_0,
+        "x-amzn-requestid": randomUUID(),
+        ...(failure ? { "x-amzn-query-error": failure.queryError } : {}),
+      },
+      body: JSON.stringify(answer),
+    };
+  });
+  queueUrl = `${server.endpoint}/${ACCOUNT}/${queueName}`;
+
+  return {
+    ...server,
+    queueUrl,
+    requests,
+    send: ({ body, messageAttributes = {}, sentTimestamp = Date.now() }) => {
+      const messageId = randomUUID();
+      stored.push({ messageId, body, messageAttributes, sentTimestamp, receiveCount: 0, invisibleUntil: 0 });
+      return messageId;
+    },
+    messages: () =>
+      stored.map((message) => ({
+        messageId: message.messageId,
+        body: message.body,
+        receiveCount: message.receiveCount,
+        visible: message.invisibleUntil <= Date.now(),
+      })),
+    fail: (operation, fault, { times = 1 } = {}) => {
+      faults.push({ operation, fault, remaining: times });
+    },
+    refuseDelete: (messageId, { times = 1 } = {}) => {
+      refusedDeletes.set(messageId, times);
+    },
+  };
+}
+
+function visibilitySeconds(value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_VISIBILITY_SECONDS) {
+    throw senderFault(
+      "InvalidParameterValue",
+      `Value ${String(value)} for parameter VisibilityTimeout is invalid.`,
+    );
+  }
+  return value;
+}
+
+function names(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((name): name is string => typeof name === "string") : [];
+}
+
+/** `All` and `.*` name every attribute; `Prefix.*` those under a prefix; anything else one attribute. */
+function matchesAttribute(pattern: string, name: string): boolean {
+  if (pattern === "All" || pattern === ".*") return true;
+  if (pattern.endsWith(".*")) return name.startsWith(pattern.slice(0, -1));
+  return pattern === name;
+}
