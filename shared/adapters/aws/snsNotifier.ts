@@ -1,0 +1,99 @@
+import { PublishCommand, SNSClient, type SNSClientConfig } from "@aws-sdk/client-sns";
+import type { NotificationChannel } from "../../domain/notifications/channelFor.ts";
+import {
+  NotificationDeliveryError,
+  type SendOptions,
+  type SendReport,
+  type TopicMessage,
+  type TopicNotifier,
+} from "../../ports/notifier.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, waitForRetry } from "./retry.ts";
+
+export type SnsNotifierOptions = {
+  /** The topic ARN of each channel. */
+  readonly topicArns: Readonly<Record<NotificationChannel, string>>;
+  readonly backoff?: BackoffOptions;
+} & (
+  | { readonly client: SNSClient; readonly clientConfig?: never }
+  | { readonly client?: never; readonly clientConfig?: SNSClientConfig }
+);
+
+/** SNS's own throttles (the topic's and the KMS key's) answer 4xx, yet pass with time. */
+const THROTTLING = new Set(["ThrottledException", "KMSThrottlingException"]);
+
+/** The least time a request is given, even when the deadline is nearer. */
+const MIN_REQUEST_MS = 1_000;
+
+/**
+ * The topic notifier on Amazon SNS: one Publish per message, `MessageStructure: "json"` so e-mail
+ * and SMS subscribers each get their own text, and the attributes as String message attributes for
+ * filter policies. Throttling, 5xx and dropped connections are retried with jittered backoff until
+ * the deadline (the SDK's own retries are off, so none outlives the invocation); then, or at once for
+ * an error that retrying cannot fix, it throws `NotificationDeliveryError`.
+ */
+export class SnsNotifier implements TopicNotifier {
+  readonly #client: SNSClient;
+  readonly #topicArns: Readonly<Record<NotificationChannel, string>>;
+  readonly #backoff: BackoffOptions;
+
+  constructor(options: SnsNotifierOptions) {
+    this.#client = options.client ?? new SNSClient({ maxAttempts: 1, ...options.clientConfig });
+    this.#topicArns = options.topicArns;
+    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  async send(message: TopicMessage, options: SendOptions): Promise<SendReport> {
+    const command = new PublishCommand({
+      TopicArn: this.#topicArns[message.channel],
+      Subject: message.subject,
+      MessageStructure: "json",
+      Message: JSON.stringify(message.texts),
+      MessageAttributes: Object.fromEntries(
+        Object.entries(message.attributes).map(([name, value]) => [
+          name,
+          { DataType: "String", StringValue: value },
+        ]),
+      ),
+    });
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && !(await waitForRetry(attempt - 1, options.deadline, this.#backoff))) {
+        throw new NotificationDeliveryError(
+          "topic",
+          `SNS did not accept the message before the deadline after ${attempt} attempt(s); last: ${describe(lastError)}`,
+          { cause: lastError, retryable: true, retries: attempt - 1 },
+        );
+      }
+      // A hung request must not outlive the deadline either; each still gets a fair minimum.
+      const timeout = AbortSignal.timeout(requestTimeout(options.deadline - this.#now()));
+      try {
+        await this.#client.send(command, { abortSignal: timeout });
+        return { retries: attempt };
+      } catch (error) {
+        const name = (error as Error).name;
+        if (!timeout.aborted && !isTransient(error) && !THROTTLING.has(name)) {
+          throw new NotificationDeliveryError("topic", `SNS refused the message: ${describe(error)}`, {
+            cause: error,
+            retryable: false,
+            retries: attempt,
+          });
+        }
+        // After a timeout the message may have been published: a resend may duplicate it.
+        lastError = timeout.aborted ? new Error("no answer from SNS in time") : error;
+      }
+    }
+  }
+
+  #now(): number {
+    return (this.#backoff.now ?? Date.now)();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** What is left to the deadline, but at least `MIN_REQUEST_MS` and at most what a timer can wait. */
+function requestTimeout(remainingMs: number): number {
+  return Math.min(Math.max(MIN_REQUEST_MS, remainingMs), 2 ** 31 - 1);
+}
