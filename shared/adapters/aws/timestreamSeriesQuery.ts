@@ -87,7 +87,7 @@ export function telemetryQueryText(
   if (problem !== undefined) throw new RangeError(problem);
   const from = integer(request.from, "from");
   const to = integer(request.to, "to");
-  const limit = integer(request.maxPoints, "maxPoints") + 1;
+  const limit = integer(request.maxPoints + 1, "maxPoints");
   const column = identifier(request.metric);
   const source = `${identifier(target.databaseName)}.${identifier(target.tableName)}`;
   const where = [
