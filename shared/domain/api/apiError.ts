@@ -26,8 +26,9 @@ export class OperatorApiError extends PlantwatchError {
 export class RequestProblems {
   readonly #details: ErrorDetail[] = [];
 
+  /** Records a problem; only the first one of each path, as later checks of a refused value add nothing. */
   add(path: string, message: string): undefined {
-    this.#details.push({ path, message });
+    if (!this.#details.some((detail) => detail.path === path)) this.#details.push({ path, message });
     return undefined;
   }
 

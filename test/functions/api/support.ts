@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2WithIAMAuthorizer } from "aws-lambda";
+import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from "aws-lambda";
 import { matchOperatorRoute } from "../../../shared/domain/api/routeMatch.ts";
 
 export interface Answer {
@@ -76,4 +76,12 @@ export function apiEvent(
       },
     },
   };
+}
+
+/** Enough of a Lambda context for the handler: a request id and 10 s left. */
+export function lambdaContext(): Context {
+  return {
+    awsRequestId: "req-1",
+    getRemainingTimeInMillis: () => 10_000,
+  } as Context;
 }
