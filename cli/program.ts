@@ -1,9 +1,13 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { alarmsCommand } from "./commands/alarms.ts";
 import { deprovisionCommand } from "./commands/deprovision.ts";
+import { devicesCommand } from "./commands/devices.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { provisionCommand } from "./commands/provision.ts";
+import { queryCommand } from "./commands/query.ts";
 import { rulesCommand } from "./commands/rules.ts";
+import { silencesCommand } from "./commands/silences.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -35,6 +39,10 @@ export function createProgram(): Command {
   program.addCommand(deprovisionCommand());
   program.addCommand(rulesCommand());
   program.addCommand(simulateCommand());
+  program.addCommand(alarmsCommand());
+  program.addCommand(silencesCommand());
+  program.addCommand(devicesCommand());
+  program.addCommand(queryCommand());
   program.addCommand(dlqCommand());
 
   return program;
