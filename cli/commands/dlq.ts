@@ -25,7 +25,7 @@ interface QueueOptions extends TargetOptions {
 
 interface ReplayOptions extends QueueOptions {
   readonly eventBus?: string;
-  readonly id: readonly string[];
+  readonly id?: readonly string[];
   readonly kind?: readonly DeadLetterKind[];
   readonly dryRun?: boolean;
   readonly yes?: boolean;
@@ -90,14 +90,13 @@ export function dlqCommand(io: CliIo = processIo(), dependencies: DlqDependencie
       .description("list the messages in the dead-letter queue: id, age, kind, target, error, receive count")
       .option("--json", "print every field of each message as a JSON array")
       .addHelpText("after", LIST_HELP),
-    100,
   ).action(action(io, (options: QueueOptions) => list(io, dependencies, options)));
 
   withQueue(
     dlq
       .command("replay")
       .description("re-drive dead letters to where they were going; delete each once its re-drive succeeded")
-      .option("--id <messageId>", "only this message (repeatable)", collect, [])
+      .option("--id <messageId>", "only this message (repeatable)", collect)
       .addOption(
         new Option(
           "--kind <kind>",
@@ -113,7 +112,6 @@ export function dlqCommand(io: CliIo = processIo(), dependencies: DlqDependencie
       )
       .option("--json", "print the outcomes as a JSON array")
       .addHelpText("after", REPLAY_HELP),
-    10,
   ).action(action(io, (options: ReplayOptions) => replay(io, dependencies, options)));
 
   for (const command of [dlq, ...dlq.commands]) {
@@ -122,10 +120,10 @@ export function dlqCommand(io: CliIo = processIo(), dependencies: DlqDependencie
   return dlq;
 }
 
-function withQueue(command: Command, defaultMax: number): Command {
+function withQueue(command: Command): Command {
   return addTargetOptions(command)
     .option("--queue-url <url>", "dead-letter queue URL (default: the stack output DeadLetterQueueUrl)")
-    .option(`--max <n>`, `receive at most n messages (1-${MAX_MESSAGES})`, maxMessages, defaultMax);
+    .option(`--max <n>`, `receive at most n messages (1-${MAX_MESSAGES})`, maxMessages, 100);
 }
 
 function maxMessages(value: string): number {
@@ -136,8 +134,8 @@ function maxMessages(value: string): number {
   return number;
 }
 
-function collect(value: string, previous: readonly string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Repeatable, so checks the choice itself (an argParser replaces commander's own check). */
@@ -216,7 +214,7 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
           plan: planReplay(letter, { forceDelete: options.forceDelete === true }),
         }),
       );
-      const missing = options.id.filter((id) => !held.some((message) => message.messageId === id));
+      const missing = (options.id ?? []).filter((id) => !held.some((message) => message.messageId === id));
       for (const id of missing) {
         io.err(
           `${id}: not among the ${held.length} message(s) received (gone, hidden by another consumer, or past --max)\n`,
@@ -282,7 +280,7 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
 }
 
 function select(held: readonly HeldMessage[], options: ReplayOptions) {
-  const ids = new Set(options.id);
+  const ids = new Set(options.id ?? []);
   const kinds = new Set(options.kind ?? DEAD_LETTER_KINDS);
   return held
     .map((message) => ({ message, letter: classifyDeadLetter(message) }))

@@ -98,8 +98,13 @@ class SqsFailure extends Error {
   }
 }
 
-const senderFault = (code: string, message: string) =>
-  new SqsFailure(400, `com.amazonaws.sqs#${code}`, `AWS.SimpleQueueService.${code};Sender`, message);
+/**
+ * A client error as SQS answers it in JSON: the shape name in `__type`, and the old Query API code in
+ * `x-amzn-query-error`, from which the SDK names the exception (e.g. `AWS.SimpleQueueService.NonExistentQueue`
+ * becomes QueueDoesNotExist).
+ */
+const senderFault = (type: string, queryCode: string, message: string, status = 400) =>
+  new SqsFailure(status, `com.amazonaws.sqs#${type}`, `${queryCode};Sender`, message);
 
 /**
  * A local SQS endpoint speaking what @aws-sdk/client-sqs 3.1169 sends: the AWS JSON 1.0 protocol
@@ -116,7 +121,11 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
 
   const checkQueue = (body: Record<string, unknown>) => {
     if (body.QueueUrl !== queueUrl) {
-      throw senderFault("NonExistentQueue", `The specified queue does not exist: ${String(body.QueueUrl)}`);
+      throw senderFault(
+        "QueueDoesNotExist",
+        "AWS.SimpleQueueService.NonExistentQueue",
+        `The specified queue does not exist: ${String(body.QueueUrl)}`,
+      );
     }
   };
 
@@ -125,7 +134,9 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
     if (message === undefined || typeof handle !== "string") {
       throw senderFault(
         "ReceiptHandleIsInvalid",
+        "ReceiptHandleIsInvalid",
         `The input receipt handle "${String(handle)}" is not valid.`,
+        404,
       );
     }
     return message;
@@ -150,7 +161,11 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
     const message = byHandle(handle);
     const seconds = visibilitySeconds(timeout);
     if (message.invisibleUntil <= Date.now()) {
-      throw senderFault("MessageNotInflight", "The message referred to is not in flight.");
+      throw senderFault(
+        "MessageNotInflight",
+        "AWS.SimpleQueueService.MessageNotInflight",
+        "The message referred to is not in flight.",
+      );
     }
     message.invisibleUntil = Date.now() + seconds * 1000;
   };
@@ -159,6 +174,7 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
     const max = body.MaxNumberOfMessages ?? 1;
     if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_BATCH) {
       throw senderFault(
+        "InvalidParameterValueException",
         "InvalidParameterValue",
         `Value ${String(max)} for parameter MaxNumberOfMessages is invalid.`,
       );
@@ -208,11 +224,16 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
   const batch = (body: Record<string, unknown>, each: (entry: Record<string, unknown>) => void) => {
     const entries = body.Entries;
     if (!Array.isArray(entries) || entries.length === 0) {
-      throw senderFault("EmptyBatchRequest", "There should be at least one entry in the request.");
+      throw senderFault(
+        "EmptyBatchRequest",
+        "AWS.SimpleQueueService.EmptyBatchRequest",
+        "There should be at least one entry in the request.",
+      );
     }
     if (entries.length > MAX_BATCH) {
       throw senderFault(
         "TooManyEntriesInBatchRequest",
+        "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
         `Maximum number of entries per request are ${MAX_BATCH}.`,
       );
     }
@@ -220,6 +241,7 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
     if (new Set(ids).size !== ids.length) {
       throw senderFault(
         "BatchEntryIdsNotDistinct",
+        "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
         "Two or more batch entries in the request have the same Id.",
       );
     }
@@ -339,6 +361,7 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
 function visibilitySeconds(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_VISIBILITY_SECONDS) {
     throw senderFault(
+      "InvalidParameterValueException",
       "InvalidParameterValue",
       `Value ${String(value)} for parameter VisibilityTimeout is invalid.`,
     );
