@@ -10,7 +10,7 @@ import {
   formatPlan,
 } from "../dlq/formatDeadLetters.ts";
 import { awsRedrive } from "../dlq/redriveTargets.ts";
-import { type PlannedMessage, replayDeadLetters } from "../dlq/replayDeadLetters.ts";
+import { type PlannedMessage, type ReplayOutcome, replayDeadLetters } from "../dlq/replayDeadLetters.ts";
 import { planReplay } from "../dlq/replayPlan.ts";
 import { type HeldMessage, SqsDeadLetterQueue } from "../dlq/sqsDeadLetterQueue.ts";
 import { EXIT_CODES, UsageError } from "../errors.ts";
@@ -233,22 +233,15 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
         if (missing.length > 0) io.setExitCode(EXIT_CODES.usage);
         return;
       }
-      const eventBusName = planned.some(
+      const putsEvents = planned.some(
         ({ plan }) => plan.action === "redrive" && plan.steps.some((step) => step.kind === "put-event"),
-      )
+      );
+      const eventBusName = putsEvents
         ? await resolveStackOutput(options, "eventBusName", { value: options.eventBus, flag: "--event-bus" })
         : undefined;
       if (!options.yes && !(await io.confirm(`Replay these ${planned.length} message(s)? [y/N] `))) {
         throw new UsageError("cancelled: nothing was re-driven or deleted");
       }
-      const runStep = awsRedrive({
-        lambda: clients.lambda,
-        eventBridge: clients.eventBridge,
-        eventBusName: async () => {
-          if (eventBusName === undefined) throw new Error("no event bus was resolved for this run");
-          return eventBusName;
-        },
-      });
       const outcomes = await replayDeadLetters(
         planned,
         {
@@ -257,18 +250,16 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
             deleted.add(message.messageId);
           },
         },
-        runStep,
+        awsRedrive({
+          lambda: clients.lambda,
+          eventBridge: clients.eventBridge,
+          ...(eventBusName ? { eventBusName } : {}),
+        }),
       );
-      if (options.json) io.out(`${JSON.stringify(outcomes, null, 2)}\n`);
-      else io.out(formatOutcomes(outcomes));
-      const stay = outcomes.filter((outcome) => outcome.stays).length;
-      const counts = (status: string) => outcomes.filter((outcome) => outcome.status === status).length;
-      io.err(
-        `Replayed ${counts("replayed")}, removed ${counts("removed")}, kept ${counts("kept")}, failed ${counts("failed")}; ` +
-          `${stay} stay in the queue.\n`,
-      );
+      report(io, outcomes, options);
       if (outcomes.some((outcome) => outcome.accessDenied)) io.setExitCode(EXIT_CODES.runtime);
-      else if (stay > 0 || missing.length > 0) io.setExitCode(EXIT_CODES.usage);
+      else if (missing.length > 0 || outcomes.some((outcome) => outcome.stays))
+        io.setExitCode(EXIT_CODES.usage);
     } finally {
       await releaseAll(
         io,
@@ -277,6 +268,17 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
       );
     }
   });
+}
+
+function report(io: CliIo, outcomes: readonly ReplayOutcome[], options: ReplayOptions): void {
+  io.out(options.json ? `${JSON.stringify(outcomes, null, 2)}\n` : formatOutcomes(outcomes));
+  const count = (status: ReplayOutcome["status"]) =>
+    outcomes.filter((outcome) => outcome.status === status).length;
+  const stay = outcomes.filter((outcome) => outcome.stays).length;
+  io.err(
+    `Replayed ${count("replayed")}, removed ${count("removed")}, kept ${count("kept")}, failed ${count("failed")}; ` +
+      `${stay} stay in the queue.\n`,
+  );
 }
 
 function select(held: readonly HeldMessage[], options: ReplayOptions) {

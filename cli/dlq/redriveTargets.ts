@@ -16,12 +16,12 @@ export type RedriveStepRunner = (step: RedriveStep) => Promise<void>;
 
 /**
  * Re-drive through Lambda (asynchronous Invoke, accepted = 202) and EventBridge (PutEvents with
- * FailedEntryCount 0). The bus name is asked for only when an event is put.
+ * FailedEntryCount 0). `eventBusName` is needed only for plans that put events.
  */
 export function awsRedrive(clients: {
   readonly lambda: LambdaClient;
   readonly eventBridge: EventBridgeClient;
-  readonly eventBusName: () => Promise<string>;
+  readonly eventBusName?: string;
 }): RedriveStepRunner {
   return async (step) => {
     if (step.kind === "invoke") {
@@ -37,7 +37,8 @@ export function awsRedrive(clients: {
       }
       return;
     }
-    const eventBusName = await clients.eventBusName();
+    const { eventBusName } = clients;
+    if (eventBusName === undefined) throw new RedriveRefusedError("no event bus to put the event on");
     const { FailedEntryCount, Entries } = await clients.eventBridge.send(
       new PutEventsCommand({
         Entries: [
