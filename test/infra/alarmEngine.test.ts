@@ -90,9 +90,9 @@ describe("alarm engine infrastructure", () => {
       DeletionProtectionEnabled: true,
     });
 
-    it("has exactly four tables: registry, rules, alarm state and history", () => {
+    it("has exactly five tables: registry, rules, alarm state, history and silences", () => {
       expect(Object.keys(template.findResources("AWS::DynamoDB::Table")).sort()).toEqual(
-        [ids.registry, ids.rules, ids.alarms, ids.history].sort(),
+        [ids.registry, ids.rules, ids.alarms, ids.history, logicalIdOf(built.stack.silences.table)].sort(),
       );
     });
 
@@ -170,6 +170,7 @@ describe("alarm engine infrastructure", () => {
       expect(forEventBridge.map((statement) => statement.Principal)).toEqual([
         { Service: "events.amazonaws.com" },
         { Service: "events.amazonaws.com" },
+        { Service: "events.amazonaws.com" },
       ]);
       expect(readable(forEventBridge)).toEqual([
         {
@@ -187,6 +188,13 @@ describe("alarm engine infrastructure", () => {
           actions: ["kms:DescribeKey"],
           resources: ["*"],
           condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        },
+        {
+          // Rule targets' dead letters (see notifications.test.ts).
+          sid: "AllowEventBridgeToSendToTheDeadLetterQueue",
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: ["*"],
+          condition: { ArnLike: { "kms:EncryptionContext:aws:sqs:arn": `${REGION_ARN("sqs")}:*` } },
         },
       ]);
     });
@@ -244,15 +252,15 @@ describe("alarm engine infrastructure", () => {
     });
 
     it("lets IoT invoke each function only on behalf of the rules that name it, one permission per rule and function", () => {
-      const permissions = Object.entries(template.findResources("AWS::Lambda::Permission")).map(
-        ([permissionId, permission]) => ({
-          permissionId,
-          function: permission.Properties.FunctionName["Fn::GetAtt"][0],
-          sourceArn: render(permission.Properties.SourceArn),
-          principal: permission.Properties.Principal,
-          sourceAccount: render(permission.Properties.SourceAccount),
-        }),
-      );
+      const permissions = Object.entries(
+        template.findResources("AWS::Lambda::Permission", { Properties: { Principal: "iot.amazonaws.com" } }),
+      ).map(([permissionId, permission]) => ({
+        permissionId,
+        function: permission.Properties.FunctionName["Fn::GetAtt"][0],
+        sourceArn: render(permission.Properties.SourceArn),
+        principal: permission.Properties.Principal,
+        sourceAccount: render(permission.Properties.SourceAccount),
+      }));
       const telemetryArn = `${REGION_ARN("iot")}:rule/${telemetryRuleName(built.config.stackName)}`;
       const lifecycleArn = `${REGION_ARN("iot")}:rule/${lifecycleRuleName(built.config.stackName)}`;
       expect(permissions.map(({ permissionId, ...rest }) => rest)).toEqual([
