@@ -23,6 +23,7 @@ import {
 } from "../api/operatorArguments.ts";
 import { CliError, EXIT_CODES } from "../errors.ts";
 import { formatAlarmCounts, formatAlarmDetail, formatAlarmTable, paintState } from "../format/alarms.ts";
+import { examples } from "../format/help.ts";
 import { type OutputStyle, outputStyle, paint } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
 
@@ -50,33 +51,43 @@ interface ActOptions extends ApiTargetOptions {
 const ACTIONS = [
   {
     name: "ack",
+    example: `plantwatch alarms ack oven-overheat:oven-3 --note "checking burner"`,
     alias: "acknowledge",
     done: "acknowledged",
     description: "acknowledge: ACTIVE → ACKNOWLEDGED (back to NORMAL when it clears), LATCHED → NORMAL",
   },
   {
     name: "snooze",
+    example: "plantwatch alarms snooze oven-overheat:oven-3 oven-overheat:oven-4 --duration 30m",
     done: "snoozed",
     description: "snooze for --duration: → SNOOZED, no notifications, then NORMAL (re-armed)",
   },
-  { name: "disable", done: "disabled", description: "disable until enabled: → DISABLED, not evaluated" },
-  { name: "enable", done: "enabled", description: "enable a disabled alarm: DISABLED → NORMAL" },
+  {
+    name: "disable",
+    example: `plantwatch alarms disable oven-overheat:oven-3 --note "sensor replaced next week"`,
+    done: "disabled",
+    description: "disable: → DISABLED until enabled again",
+  },
+  {
+    name: "enable",
+    example: "plantwatch alarms enable oven-overheat:oven-3",
+    done: "enabled",
+    description: "enable a disabled alarm: DISABLED → NORMAL",
+  },
   {
     name: "reset",
+    example: `plantwatch alarms reset oven-overheat:oven-3 --note "latch cleared after inspection"`,
     done: "reset",
     description: "reset to NORMAL and re-arm (clears a latch without acknowledging)",
   },
 ] as const;
 
-const EXAMPLES = `
-Examples:
-  $ plantwatch alarms list --state ACTIVE,LATCHED --severity critical
-  $ plantwatch alarms list --thing 'oven-*' --site plant-1 --json
-  $ plantwatch alarms show oven-overheat:oven-3 --history 20
-  $ plantwatch alarms ack oven-overheat:oven-3 --note "checking burner"
-  $ plantwatch alarms snooze oven-overheat:oven-3 oven-overheat:oven-4 --duration 30m
-  $ plantwatch alarms list --local            (the local stack, npm start)
-`;
+const LIST_EXAMPLES = [
+  "plantwatch alarms list --state ACTIVE,LATCHED --severity critical",
+  "plantwatch alarms list --thing 'oven-*' --site plant-1 --json",
+  "plantwatch alarms list --local                 (the local stack: npm start)",
+];
+const SHOW_EXAMPLES = ["plantwatch alarms show oven-overheat:oven-3 --history 20"];
 
 /**
  * `plantwatch alarms list|show|ack|snooze|disable|enable|reset` (C4, C8) over the operator API (C7).
@@ -86,7 +97,10 @@ Examples:
 export function alarmsCommand(io: CliIo = processIo(), dependencies: ApiDependencies = {}): Command {
   const alarms = new Command("alarms")
     .description("alarm instances (C4): list, show with history, acknowledge, snooze, disable, enable, reset")
-    .addHelpText("after", EXAMPLES);
+    .addHelpText(
+      "after",
+      examples(...LIST_EXAMPLES, ...SHOW_EXAMPLES, ...ACTIONS.map((spec) => spec.example)),
+    );
 
   addApiTargetOptions(
     alarms
@@ -105,7 +119,8 @@ export function alarmsCommand(io: CliIo = processIo(), dependencies: ApiDependen
       .option("--thing <glob>", "only things matching this glob (* and ?), e.g. 'oven-*'", thingGlob)
       .option("--site <site>", "only things of this site", label)
       .option("--line <line>", "only things of this line", label)
-      .option("--json", "print the alarms as JSON (the API's alarm views)"),
+      .option("--json", "print the alarms as JSON (the API's alarm views)")
+      .addHelpText("after", examples(...LIST_EXAMPLES)),
   ).action(action(io, (options: ListOptions) => list(io, dependencies, options)));
 
   addApiTargetOptions(
@@ -119,7 +134,8 @@ export function alarmsCommand(io: CliIo = processIo(), dependencies: ApiDependen
         count(API_LIMITS.maxPageSize),
         10,
       )
-      .option("--json", "print { alarm, history } as JSON (the API's views)"),
+      .option("--json", "print { alarm, history } as JSON (the API's views)")
+      .addHelpText("after", examples(...SHOW_EXAMPLES)),
   ).action(action(io, (alarmId: string, options: ShowOptions) => show(io, dependencies, alarmId, options)));
 
   for (const spec of ACTIONS) {
@@ -128,7 +144,8 @@ export function alarmsCommand(io: CliIo = processIo(), dependencies: ApiDependen
       .description(spec.description)
       .argument("<alarmId...>", "one or more {ruleId}:{thingName}; each is reported")
       .option("--note <text>", "why, recorded in the alarm's history with your identity", note)
-      .option("--json", "print one result per alarm as JSON");
+      .option("--json", "print one result per alarm as JSON")
+      .addHelpText("after", examples(spec.example));
     if ("alias" in spec) command.alias(spec.alias);
     if (spec.name === "snooze") {
       command.requiredOption(
