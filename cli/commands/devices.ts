@@ -8,6 +8,7 @@ import {
 } from "../api/apiTarget.ts";
 import { label, thingGlob, thingName } from "../api/operatorArguments.ts";
 import { formatDeviceDetail, formatDeviceTable } from "../format/devices.ts";
+import { examples } from "../format/help.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
 
@@ -22,18 +23,17 @@ interface ShowOptions extends ApiTargetOptions {
   readonly json?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ plantwatch devices list --site plant-1
-  $ plantwatch devices list --thing 'oven-*' --json
-  $ plantwatch devices show oven-3
-`;
+const LIST_EXAMPLES = [
+  "plantwatch devices list --site plant-1",
+  "plantwatch devices list --thing 'oven-*' --json",
+];
+const SHOW_EXAMPLES = ["plantwatch devices show oven-3", "plantwatch devices show oven-3 --local"];
 
 /** `plantwatch devices list|show`: the registry, connectivity and alarms per thing, over the operator API (C7). */
 export function devicesCommand(io: CliIo = processIo(), dependencies: ApiDependencies = {}): Command {
   const devices = new Command("devices")
     .description("registered devices: site, line, last seen, connectivity, active alarms")
-    .addHelpText("after", EXAMPLES);
+    .addHelpText("after", examples(...LIST_EXAMPLES, ...SHOW_EXAMPLES));
 
   addApiTargetOptions(
     devices
@@ -42,7 +42,8 @@ export function devicesCommand(io: CliIo = processIo(), dependencies: ApiDepende
       .option("--thing <glob>", "only things matching this glob (* and ?), e.g. 'oven-*'", thingGlob)
       .option("--site <site>", "only things of this site", label)
       .option("--line <line>", "only things of this line", label)
-      .option("--json", "print the devices as JSON (the API's device views)"),
+      .option("--json", "print the devices as JSON (the API's device views)")
+      .addHelpText("after", examples(...LIST_EXAMPLES)),
   ).action(action(io, (options: ListOptions) => list(io, dependencies, options)));
 
   addApiTargetOptions(
@@ -50,7 +51,8 @@ export function devicesCommand(io: CliIo = processIo(), dependencies: ApiDepende
       .command("show")
       .description("show one device with its alarms")
       .argument("<thingName>", "the thing name, e.g. oven-3")
-      .option("--json", "print the device view as JSON"),
+      .option("--json", "print the device view as JSON")
+      .addHelpText("after", examples(...SHOW_EXAMPLES)),
   ).action(action(io, (name: string, options: ShowOptions) => show(io, dependencies, name, options)));
 
   for (const command of [devices, ...devices.commands]) {

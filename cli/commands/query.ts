@@ -16,6 +16,7 @@ import {
   time,
 } from "../api/operatorArguments.ts";
 import { UsageError } from "../errors.ts";
+import { examples } from "../format/help.ts";
 import { outputStyle } from "../format/table.ts";
 import { formatTelemetryCsv, formatTelemetrySummary, formatTelemetryTable } from "../format/telemetry.ts";
 import { action, type CliIo, processIo } from "../io.ts";
@@ -29,12 +30,11 @@ interface QueryOptions extends ApiTargetOptions {
   readonly csv?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ plantwatch query oven-3 --metric temperature                       (the last hour, raw)
-  $ plantwatch query oven-3 --metric temperature --from -24h --step 15m
-  $ plantwatch query oven-3 --metric vibration_rms --from 2026-11-25T00:00:00Z --to 2026-11-26T00:00:00Z --csv > day.csv
-`;
+const EXAMPLES = [
+  "plantwatch query oven-3 --metric temperature                (the last hour, raw points)",
+  "plantwatch query oven-3 --metric temperature --from -24h --step 15m",
+  "plantwatch query oven-3 --metric vibration_rms --from 2026-11-25T00:00:00Z --to 2026-11-26T00:00:00Z --csv > day.csv",
+];
 
 /** `plantwatch query <thingName> --metric ...`: a device's series (C7 telemetry route), raw or bucketed. */
 export function queryCommand(
@@ -61,7 +61,7 @@ export function queryCommand(
       .addOption(new Option("--json", "print the API's telemetry view as JSON").conflicts("csv"))
       .option("--csv", "print the points as CSV"),
   )
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", examples(...EXAMPLES))
     .action(action(io, (name: string, options: QueryOptions) => run(io, dependencies, clock, name, options)));
   query.configureOutput({ writeOut: io.out, writeErr: io.err });
   return query;

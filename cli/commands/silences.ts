@@ -17,6 +17,7 @@ import {
   time,
 } from "../api/operatorArguments.ts";
 import { UsageError } from "../errors.ts";
+import { examples } from "../format/help.ts";
 import { formatSilence, formatSilenceTable, silenceStatus } from "../format/silences.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
@@ -41,14 +42,13 @@ interface RemoveOptions extends ApiTargetOptions {
   readonly json?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ plantwatch silences add oven-3-service --things oven-3 --duration 2h --comment "burner swap"
-  $ plantwatch silences add line-2-stop --site plant-1 --line line-2 --from 2026-12-01T06:00:00Z --until 2026-12-01T14:00:00Z
-  $ plantwatch silences add ovens --things 'oven-*,kiln-?' --duration 30m
-  $ plantwatch silences list --all
-  $ plantwatch silences remove oven-3-service
-`;
+const ADD_EXAMPLES = [
+  'plantwatch silences add oven-3-service --things oven-3 --duration 2h --comment "burner swap"',
+  "plantwatch silences add line-2-stop --site plant-1 --line line-2 --from 2026-12-01T06:00:00Z --until 2026-12-01T14:00:00Z",
+  "plantwatch silences add ovens --things 'oven-*,kiln-?' --duration 30m",
+];
+const LIST_EXAMPLES = ["plantwatch silences list", "plantwatch silences list --all --json"];
+const REMOVE_EXAMPLES = ["plantwatch silences remove oven-3-service"];
 
 /**
  * `plantwatch silences list|add|remove`: maintenance windows (C4) over the operator API (C7).
@@ -61,14 +61,15 @@ export function silencesCommand(
 ): Command {
   const silences = new Command("silences")
     .description("maintenance windows: matching alarms are recorded but notify no one")
-    .addHelpText("after", EXAMPLES);
+    .addHelpText("after", examples(...ADD_EXAMPLES, ...LIST_EXAMPLES, ...REMOVE_EXAMPLES));
 
   addApiTargetOptions(
     silences
       .command("list")
       .description("list silences that are active or upcoming")
       .option("--all", "also those that have ended (until the table's TTL removes them)")
-      .option("--json", "print the silences as JSON (the API's silence views)"),
+      .option("--json", "print the silences as JSON (the API's silence views)")
+      .addHelpText("after", examples(...LIST_EXAMPLES)),
   ).action(action(io, (options: ListOptions) => list(io, dependencies, clock, options)));
 
   addApiTargetOptions(
@@ -91,7 +92,8 @@ export function silencesCommand(
       .option("--until <time>", "when it ends: ISO time with a zone, or epoch ms", time)
       .option("--from <time>", "when it starts (default: now): ISO time with a zone, or epoch ms", time)
       .option("--comment <text>", "why, shown with the silence", note)
-      .option("--json", "print the created silence as JSON"),
+      .option("--json", "print the created silence as JSON")
+      .addHelpText("after", examples(...ADD_EXAMPLES)),
   ).action(action(io, (id: string, options: AddOptions) => add(io, dependencies, clock, id, options)));
 
   addApiTargetOptions(
@@ -100,7 +102,8 @@ export function silencesCommand(
       .alias("delete")
       .description("delete a silence: matching alarms notify again")
       .argument("<id>", "the silence id")
-      .option("--json", 'print { "removed": id } as JSON'),
+      .option("--json", 'print { "removed": id } as JSON')
+      .addHelpText("after", examples(...REMOVE_EXAMPLES)),
   ).action(action(io, (id: string, options: RemoveOptions) => remove(io, dependencies, id, options)));
 
   for (const command of [silences, ...silences.commands]) {
