@@ -58,6 +58,21 @@ export class NotificationTopics extends Construct {
     this.ops = topic("Ops", props.ops);
 
     const { account, region, partition } = Stack.of(this);
+    const opsAlarms = `arn:${partition}:cloudwatch:${region}:${account}:alarm:${props.opsAlarmNamePrefix}*`;
+    // The topic policy (which enforceSSL creates) replaces SNS's default one, so CloudWatch, a service
+    // rather than an identity of this account, is let in explicitly, and only for these alarms.
+    this.ops.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "AllowThisDeploymentsAlarmsToPublish",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [this.ops.topicArn],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": opsAlarms },
+        },
+      }),
+    );
     props.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: "AllowCloudWatchAlarmsToPublishToTheOpsTopic",
@@ -67,9 +82,7 @@ export class NotificationTopics extends Construct {
         resources: ["*"],
         conditions: {
           StringEquals: { "aws:SourceAccount": account },
-          ArnLike: {
-            "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:${props.opsAlarmNamePrefix}*`,
-          },
+          ArnLike: { "aws:SourceArn": opsAlarms },
         },
       }),
     );

@@ -88,18 +88,46 @@ describe("validation harness", () => {
   });
 });
 
-describe.each(["dev", "prod"])("the app for stage %s", (stage) => {
+const secretArn = (name: string) =>
+  `arn:aws:secretsmanager:eu-central-1:123456789012:secret:plantwatch/${name}-AbCdEf`;
+/** Every webhook format and every subscription kind, so their resources are checked too. */
+const EVERYTHING_CONFIGURED = {
+  alarms: {
+    notify: {
+      page: { email: ["oncall@example.com"], sms: ["+4915112345678"] },
+      ops: { email: ["platform@example.com"] },
+      webhooks: [
+        { name: "slack", format: "slack", channel: "#alarms", secretArn: secretArn("slack") },
+        {
+          name: "teams",
+          format: "teams",
+          url: "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=1",
+          secretArn: secretArn("teams"),
+        },
+        { name: "pd", format: "pagerduty", secretArn: secretArn("pd") },
+        { name: "hook", format: "json", url: "https://hooks.example.com/in", secretArn: secretArn("hook") },
+      ],
+    },
+  },
+};
+
+describe.each([
+  { name: "dev", stage: "dev", overrides: undefined },
+  { name: "prod", stage: "prod", overrides: undefined },
+  { name: "dev with webhooks and subscriptions", stage: "dev", overrides: EVERYTHING_CONFIGURED },
+])("the app for stage $name", ({ name, stage, overrides }) => {
   let validated: ValidationOutcome;
   let unsuppressed: ValidationOutcome;
   let suppressions: NagSuppression[];
 
   beforeAll(() => {
     const context = cdkJsonContext({ stage });
-    const built = buildApp({ context, outdir: tempOutdir(`nag-${stage}`) });
+    const dir = name.replace(/\W+/g, "-");
+    const built = buildApp({ context, outdir: tempOutdir(`nag-${dir}`), overrides });
     suppressions = nagSuppressions(built.stack);
     validated = synthesizeAndValidate(built.app);
     unsuppressed = synthesizeAndValidate(
-      buildApp({ context, outdir: tempOutdir(`nag-${stage}-raw`), nagSuppressions: false }).app,
+      buildApp({ context, outdir: tempOutdir(`nag-${dir}-raw`), overrides, nagSuppressions: false }).app,
     );
   });
 

@@ -185,6 +185,27 @@ describe("notifications infrastructure", () => {
       );
     });
 
+    it("lets CloudWatch publish to the ops topic only for this deployment's alarms in this account", () => {
+      template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+        Topics: [{ Ref: ids.ops }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: "AllowThisDeploymentsAlarmsToPublish",
+              Effect: "Allow",
+              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: { Ref: ids.ops },
+              Condition: {
+                StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+                ArnLike: { "aws:SourceArn": Match.anyValue() },
+              },
+            },
+          ]),
+        },
+      });
+    });
+
     it("lets CloudWatch use the key only for this deployment's alarms in this account", () => {
       expect(renderDeep(keyStatement("AllowCloudWatchAlarmsToPublishToTheOpsTopic"))).toEqual({
         Sid: "AllowCloudWatchAlarmsToPublishToTheOpsTopic",
