@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alarmsCommand } from "../../cli/commands/alarms.ts";
+import { formatAlarmTable } from "../../cli/format/alarms.ts";
+import { outputStyle } from "../../cli/format/table.ts";
+import type { CliIo } from "../../cli/io.ts";
 import type { AlarmView, HistoryView } from "../../shared/contracts/operatorApi.ts";
 import { type LocalServer, startLocalServer } from "../support/localHttpServer.ts";
 import {
@@ -349,4 +352,33 @@ describe("plantwatch alarms", () => {
       expect(run.stdout).toContain("Examples:\n  $ plantwatch alarms ");
     },
   );
+});
+
+describe("outputStyle", () => {
+  const terminal = { interactive: true } as CliIo;
+  const pipe = { interactive: false } as CliIo;
+
+  it("colours only on a terminal, and not with NO_COLOR or a dumb terminal", () => {
+    expect(outputStyle(terminal, {})).toEqual({ colour: true });
+    expect(outputStyle(pipe, {})).toEqual({ colour: false });
+    expect(outputStyle(terminal, { NO_COLOR: "1" })).toEqual({ colour: false });
+    expect(outputStyle(terminal, { TERM: "dumb" })).toEqual({ colour: false });
+  });
+
+  it("colours the state and keeps the columns aligned", () => {
+    const alarm: AlarmView = {
+      alarmId: ALARM,
+      thingName: "oven-3",
+      rule: { id: "oven-overheat", name: "Oven", severity: "critical", kind: "threshold" },
+      device: {},
+      state: "ACTIVE",
+      since: "2026-11-25T12:00:00.000Z",
+    };
+
+    const coloured = formatAlarmTable([alarm], { colour: true });
+    const plain = formatAlarmTable([alarm], { colour: false });
+
+    expect(coloured).toContain("\u001b[31mACTIVE\u001b[39m");
+    expect(coloured.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, "g"), "")).toBe(plain);
+  });
 });
