@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alarmsCommand } from "../../cli/commands/alarms.ts";
 import { formatAlarmTable } from "../../cli/format/alarms.ts";
@@ -106,6 +108,7 @@ describe("plantwatch alarms", () => {
       [["--severity", "urgent"], "urgent: expected one or more of critical, major, minor, warning, info"],
       [["--thing", "oven 3"], "expected a thing-name glob"],
       [["--site", ""], "expected a non-empty value"],
+      [["--timeout", "0"], "expected a number of seconds, more than 0 and at most 900"],
     ])("refuses %j before any request (exit 1)", async (filters, message) => {
       const run = await offline("list", ...filters);
 
@@ -342,6 +345,22 @@ describe("plantwatch alarms", () => {
     });
   });
 
+  it("runs as the real command: exit 1 before any request, exit 2 when the API is down", async () => {
+    const bin = fileURLToPath(new URL("../../cli/bin.ts", import.meta.url));
+
+    const noDuration = await runBin([bin, "alarms", "snooze", ALARM, "--local", `${recorder.endpoint}/api`]);
+    const badUrl = await runBin([bin, "alarms", "list", "--local", "localhost:8080"]);
+    const down = await runBin([bin, "alarms", "list", "--local", await closedUrl()]);
+
+    expect(noDuration.code).toBe(1);
+    expect(noDuration.stderr).toContain("required option '--duration <duration>' not specified");
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr).toContain("expected a URL such as http://localhost:8080/api");
+    expect(recorder.requests).toEqual([]);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain("error: cannot reach the operator API");
+  });
+
   it.each([["list"], ["show"], ["ack"], ["snooze"], ["disable"], ["enable"], ["reset"]])(
     "prints help with examples for %s",
     async (name) => {
@@ -382,3 +401,12 @@ describe("outputStyle", () => {
     expect(coloured.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, "g"), "")).toBe(plain);
   });
 });
+
+function runBin(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ["--import", "tsx", ...args], (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+    child.stdin?.end();
+  });
+}
