@@ -1,5 +1,6 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
+import { WEBHOOK_FORMATS } from "../shared/contracts/alarmNotification.ts";
 import { assertTopicRoot, DEFAULT_TOPIC_ROOT } from "../shared/contracts/telemetryTopic.ts";
 import { SEVERITIES } from "../shared/domain/alarms/rule.ts";
 import { ConfigError } from "./ConfigError.ts";
@@ -23,9 +24,6 @@ const subscriptionsSchema = z
     sms: z.array(z.string().regex(E164, "must be an E.164 number like +4915112345678")).default([]),
   })
   .prefault({});
-
-export const WEBHOOK_FORMATS = ["slack", "teams", "pagerduty", "json"] as const;
-export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /**
  * Secrets stay in Secrets Manager: the template holds a dynamic reference to this ARN, never the

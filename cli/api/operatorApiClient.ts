@@ -1,6 +1,6 @@
 import type { ErrorBody, Page } from "../../shared/contracts/operatorApi.ts";
 import { CliError, EXIT_CODES } from "../errors.ts";
-import { OperatorApiError, OperatorApiUnreachableError } from "./operatorApiError.ts";
+import { ApiCallError, OperatorApiUnreachableError } from "./apiCallError.ts";
 import type { RequestSigner } from "./requestSigner.ts";
 
 /** A list longer than this many pages is almost certainly a cursor loop, not a real fleet. */
@@ -29,7 +29,7 @@ function encodeRfc3986(value: string): string {
 
 /**
  * A client of the operator HTTP API (C7): JSON in and out, every request signed when a signer is
- * given, C7 error bodies turned into `OperatorApiError`s with the server's code and message.
+ * given, C7 error bodies turned into `ApiCallError`s with the server's code and message.
  * Path segments are given unencoded (`["alarms", "oven-overheat:oven-3"]`) and encoded here.
  */
 export class OperatorApiClient {
@@ -166,7 +166,7 @@ function parseSuccess<T>(method: HttpMethod, url: URL, status: number, text: str
 }
 
 /** A C7 error body, or whatever else a gateway in between answered (its own JSON or text). */
-function errorFrom(status: number, text: string): OperatorApiError {
+function errorFrom(status: number, text: string): ApiCallError {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -175,7 +175,7 @@ function errorFrom(status: number, text: string): OperatorApiError {
   }
   if (isErrorBody(parsed)) {
     const { code, message, details, requestId } = parsed.error;
-    return new OperatorApiError({
+    return new ApiCallError({
       status,
       code,
       message,
@@ -185,7 +185,7 @@ function errorFrom(status: number, text: string): OperatorApiError {
   }
   // API Gateway's own refusals (IAM, throttling) are `{"message": "..."}`.
   const gatewayMessage = (parsed as { message?: unknown } | undefined)?.message;
-  return new OperatorApiError({
+  return new ApiCallError({
     status,
     code: `http_${status}`,
     message: typeof gatewayMessage === "string" ? gatewayMessage : snippet(text) || "(empty body)",

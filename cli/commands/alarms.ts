@@ -3,6 +3,7 @@ import type { ActionBody, ActionResult, AlarmView, HistoryView } from "../../sha
 import { API_LIMITS } from "../../shared/contracts/operatorApi.ts";
 import type { AlarmStateName } from "../../shared/domain/alarms/alarmState.ts";
 import type { Severity } from "../../shared/domain/alarms/rule.ts";
+import { ApiCallError } from "../api/apiCallError.ts";
 import {
   type ApiDependencies,
   type ApiTargetOptions,
@@ -10,7 +11,6 @@ import {
   operatorApiClient,
 } from "../api/apiTarget.ts";
 import type { OperatorApiClient } from "../api/operatorApiClient.ts";
-import { OperatorApiError } from "../api/operatorApiError.ts";
 import {
   alarmIds,
   alarmStates,
@@ -276,7 +276,7 @@ async function actOn(
     };
     return { report, failure: EXIT_CODES.ok };
   } catch (error) {
-    if (error instanceof OperatorApiError) {
+    if (error instanceof ApiCallError) {
       const { status, code, apiMessage: message } = error;
       return { report: { alarmId, ok: false, error: { status, code, message } }, failure: error.exitCode };
     }

@@ -3,11 +3,9 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { ALARM_NOTIFICATION_DETAIL_TYPE } from "../../shared/contracts/alarmNotification.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 import type { WebhookConfig } from "../config.ts";
-
-/** The detail-type of the formatted notifications the notify function puts back on the bus. */
-export const ALARM_NOTIFICATION_DETAIL_TYPE = "Alarm Notification";
 
 /** `plantwatch dlq replay` re-sends a webhook's dead letters with `replayTo` set to this rule name. */
 export function webhookRuleName(stackName: string, webhookName: string): string {

@@ -1,11 +1,9 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type PlantwatchApp } from "../../infra/app.ts";
-import {
-  ALARM_NOTIFICATION_DETAIL_TYPE,
-  webhookRuleName,
-} from "../../infra/constructs/WebhookDestination.ts";
+import { webhookRuleName } from "../../infra/constructs/WebhookDestination.ts";
 import { STACK_OUTPUTS } from "../../infra/stackOutputs.ts";
+import { ALARM_NOTIFICATION_DETAIL_TYPE } from "../../shared/contracts/alarmNotification.ts";
 import {
   ALARM_EVENT_DETAIL_TYPE,
   ALARM_EVENT_SOURCE,

@@ -93,9 +93,7 @@ export function alarmRoutes(deps: OperatorApiDependencies): ApiRoute[] {
         if (!doc?.alarms[ids.ruleId])
           throw new OperatorApiError("not_found", `alarm ${ids.alarmId} does not exist`);
       }
-      const items = history.entries
-        .map(historyView)
-        .filter((view): view is HistoryView => view !== undefined);
+      const items = history.entries.map(historyView);
       return json(200, {
         items,
         ...(history.last === undefined ? {} : { next: encodeCursor(list, history.last) }),

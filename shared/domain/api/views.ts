@@ -87,11 +87,16 @@ export function deviceView(
   };
 }
 
-/** Undefined for the sweep's reminder records, which C7's history view has no kind for (yet). */
-export function historyView(entry: HistoryEntry): HistoryView | undefined {
+export function historyView(entry: HistoryEntry): HistoryView {
   switch (entry.kind) {
     case "reminder":
-      return undefined;
+      return {
+        kind: "reminder",
+        at: iso(entry.at),
+        reminder: entry.reminder,
+        number: entry.number,
+        severity: entry.severity,
+      };
     case "transition":
       return {
         kind: "transition",

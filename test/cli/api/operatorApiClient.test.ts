@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ApiCallError } from "../../../cli/api/apiCallError.ts";
 import { OperatorApiClient } from "../../../cli/api/operatorApiClient.ts";
-import { OperatorApiError } from "../../../cli/api/operatorApiError.ts";
 import { sigV4Signer } from "../../../cli/api/requestSigner.ts";
 import { CliError } from "../../../cli/errors.ts";
 import {
@@ -168,7 +168,7 @@ describe("OperatorApiClient", () => {
 
       const failure = client().get(["alarms"]);
 
-      await expect(failure).rejects.toBeInstanceOf(OperatorApiError);
+      await expect(failure).rejects.toBeInstanceOf(ApiCallError);
       await expect(failure).rejects.toMatchObject({
         status,
         code,

@@ -45,12 +45,10 @@ describe("awsRedrive", () => {
   });
 
   it("refuses a put whose entry failed, naming EventBridge's error code", async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .resolves({
-        FailedEntryCount: 1,
-        Entries: [{ ErrorCode: "ThrottlingException", ErrorMessage: "Rate exceeded." }],
-      });
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: "ThrottlingException", ErrorMessage: "Rate exceeded." }],
+    });
     const run = awsRedrive({
       lambda: lambdaClient,
       eventBridge: eventBridgeClient,

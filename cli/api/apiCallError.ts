@@ -6,7 +6,7 @@ import { CliError, EXIT_CODES } from "../errors.ts";
  * user cannot fix by changing the command: credentials and permissions (401, 403), throttling
  * (429) and timeouts (408) exit 2 like a 5xx.
  */
-export class OperatorApiError extends CliError {
+export class ApiCallError extends CliError {
   readonly status: number;
   /** The C7 error code, or `http_<status>` when the body is not a C7 error (API Gateway's own). */
   readonly code: string;
@@ -24,7 +24,7 @@ export class OperatorApiError extends CliError {
   }) {
     const details = (error.details ?? []).map((detail) => `\n  ${detail.path}: ${detail.message}`).join("");
     super(`${error.code}: ${error.message}${details}${hintFor(error.status)}`, exitCodeFor(error.status));
-    this.name = "OperatorApiError";
+    this.name = "ApiCallError";
     this.status = error.status;
     this.code = error.code;
     this.apiMessage = error.message;
