@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestOperatorApi, TEST_PRINCIPAL, type TestOperatorApi } from "../../support/operatorApi.ts";
+import {
+  OVEN_OVERHEAT_RULE,
+  startTestOperatorApi,
+  TEST_PRINCIPAL,
+  type TestOperatorApi,
+} from "../../support/operatorApi.ts";
 import { call } from "./support.ts";
 
 describe("operator API: devices and alarms", () => {
@@ -189,6 +194,27 @@ describe("operator API: devices and alarms", () => {
     expect(first.body.items.map((entry: { to: string }) => entry.to)).toEqual(["ACTIVE", "DISABLED"]);
     expect(second.body.items.map((entry: { to: string }) => entry.to)).toEqual(["NORMAL"]);
     expect(second.body.next).toBeUndefined();
+  });
+
+  it("lists the sweep's reminders in the history, after the transition they remind of", async () => {
+    await api.applyRules([{ ...OVEN_OVERHEAT_RULE, id: "oven-reminded", notify: { repeat: "10m" } }]);
+    await api.sendTelemetry("oven-7", { temperature: 300 });
+    api.clock.advance(10 * 60_000);
+    await api.engine.sweep(api.deps.alarms.scan(), {
+      deadline: Number.MAX_SAFE_INTEGER,
+      staleAfterMs: 60_000,
+    });
+
+    const { body } = await call(api.url, "GET", "/alarms/oven-reminded:oven-7/history");
+
+    expect(body.items.map((entry: { kind: string }) => entry.kind)).toEqual(["transition", "reminder"]);
+    expect(body.items[1]).toEqual({
+      kind: "reminder",
+      at: new Date(api.clock.now()).toISOString(),
+      reminder: "repeat",
+      number: 1,
+      severity: OVEN_OVERHEAT_RULE.severity,
+    });
   });
 
   it("refuses a history cursor issued for another alarm", async () => {
