@@ -70,11 +70,9 @@ export function toReminderEvent(
 ): AlarmReminderDetail {
   const iso = (ms: number) => new Date(ms).toISOString();
   const severity = reminder.severity ?? rule.severity;
-  const unacknowledged = `unacknowledged for ${formatDuration(reminder.at - reminder.activeSince)}`;
-  const reason =
-    reminder.kind === "escalate"
-      ? `still ACTIVE, ${unacknowledged}: escalated from ${rule.severity} to ${severity}`
-      : `still ACTIVE, ${unacknowledged} (reminder ${reminder.number})`;
+  // The headline of every message names the state, the reminder number and any escalation already
+  // (from `reminder`); the reason only adds how long nobody has answered.
+  const reason = `unacknowledged for ${formatDuration(reminder.at - reminder.activeSince)}`;
   return {
     version: "1",
     alarmId: reminder.alarmId,

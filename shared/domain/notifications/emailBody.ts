@@ -46,6 +46,12 @@ function headlineOf(detail: AlarmEventDetail, outcome: Outcome): string {
   return `${headline}: ${rule} on ${truncate(oneLine(detail.device.thingName), 64)}`;
 }
 
+/** When it happened; for a reminder, when the alarm became ACTIVE (the reminder's own time is now). */
+function since(detail: AlarmEventDetail, context: NotificationContext): string[] {
+  const at = isReminder(detail) ? detail.reminder.activeSince : detail.state.timestamp;
+  return [`${INDENT}${humanTime(at, context.timeZone)}`, `${INDENT}${at}`];
+}
+
 /** `reminder 2; ACTIVE since ...`, or `escalated from major to critical (reminder 2); ACTIVE since ...`. */
 function reminderRow(detail: AlarmReminderDetail, context: NotificationContext): string {
   const { kind, number, escalatedFrom, activeSince } = detail.reminder;
@@ -88,10 +94,7 @@ export function emailBody(detail: AlarmEventDetail, context: NotificationContext
       ...optional("Site", device.site),
       ...optional("Line", device.line),
     ]),
-    ...section("Since", [
-      `${INDENT}${humanTime(state.timestamp, context.timeZone)}`,
-      `${INDENT}${state.timestamp}`,
-    ]),
+    ...section("Since", since(detail, context)),
     ...section(
       "Who",
       actor ? [...row("By", oneLine(actor.id)), ...(note.length > 0 ? row("Note", note) : [])] : [],

@@ -103,6 +103,8 @@ export function triggerText(trigger: NonNullable<AlarmEventDetail["trigger"]>): 
 }
 
 export function stateChange(detail: AlarmEventDetail, arrow = "→"): string {
+  // A reminder is not a change: say what it still is.
+  if (isReminder(detail)) return `${detail.state.value}, not acknowledged`;
   return `${detail.state.previous} ${arrow} ${detail.state.value}`;
 }
 

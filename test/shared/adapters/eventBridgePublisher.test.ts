@@ -135,7 +135,7 @@ describe("EventBridgePublisher", () => {
         state: {
           value: "ACTIVE",
           previous: "ACTIVE",
-          reason: "still ACTIVE, unacknowledged for 30m (reminder 1)",
+          reason: "unacknowledged for 30m",
           timestamp: new Date(T0 + 30 * 60_000).toISOString(),
         },
         reminder: { kind: "repeat", activeSince: new Date(T0).toISOString(), number: 1 },

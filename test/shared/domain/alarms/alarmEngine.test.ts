@@ -235,16 +235,10 @@ describe("AlarmEngine", () => {
         detail.state.reason,
       ]),
     ).toEqual([
-      ["repeat", 1, "major", iso(10), "still ACTIVE, unacknowledged for 10m (reminder 1)"],
-      ["repeat", 2, "major", iso(20), "still ACTIVE, unacknowledged for 20m (reminder 2)"],
-      [
-        "escalate",
-        3,
-        "critical",
-        iso(25),
-        "still ACTIVE, unacknowledged for 25m: escalated from major to critical",
-      ],
-      ["repeat", 4, "critical", iso(35), "still ACTIVE, unacknowledged for 35m (reminder 4)"],
+      ["repeat", 1, "major", iso(10), "unacknowledged for 10m"],
+      ["repeat", 2, "major", iso(20), "unacknowledged for 20m"],
+      ["escalate", 3, "critical", iso(25), "unacknowledged for 25m"],
+      ["repeat", 4, "critical", iso(35), "unacknowledged for 35m"],
     ]);
     expect(reminders[2]?.reminder).toMatchObject({ escalatedFrom: "major", activeSince: iso(0) });
     const history = [...store.history.values()].map(({ entry }) => entry);
