@@ -1,9 +1,4 @@
-import {
-  ACTION_SEGMENTS,
-  type ActionResult,
-  type AlarmView,
-  type HistoryView,
-} from "../../../shared/contracts/operatorApi.ts";
+import { ACTION_SEGMENTS, type ActionResult, type AlarmView } from "../../../shared/contracts/operatorApi.ts";
 import { isReminder } from "../../../shared/domain/alarms/alarmEvent.ts";
 import { OperatorApiError, RequestProblems } from "../../../shared/domain/api/apiError.ts";
 import { encodeCursor } from "../../../shared/domain/api/cursor.ts";
