@@ -32,21 +32,24 @@ export function addTargetOptions(command: Command): Command {
     .option(
       "--endpoint <url>",
       "a local endpoint instead of AWS (e.g. a local DynamoDB); name the resource too",
-      endpointUrl,
+      httpUrlParser("http://localhost:8000"),
     );
 }
 
-function endpointUrl(value: string): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== "http:" && protocol !== "https:") {
-    throw new InvalidArgumentError("expected a URL such as http://localhost:8000");
-  }
-  return value;
+/** A commander parser for an http(s) URL option; `example` shows what is expected. */
+export function httpUrlParser(example: string): (value: string) => string {
+  return (value) => {
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(value).protocol;
+    } catch {
+      protocol = undefined;
+    }
+    if (protocol !== "http:" && protocol !== "https:") {
+      throw new InvalidArgumentError(`expected a URL such as ${example}`);
+    }
+    return value;
+  };
 }
 
 /** SDK client settings for the target; a local endpoint gets a region and placeholder credentials. */

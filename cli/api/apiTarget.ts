@@ -3,13 +3,14 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.ts";
-import { DEFAULT_STACK, resolveStackOutput } from "../target.ts";
+import { DEFAULT_STACK, httpUrlParser, resolveStackOutput } from "../target.ts";
 import { OperatorApiClient } from "./operatorApiClient.ts";
 import { sigV4Signer } from "./requestSigner.ts";
 
 /** The operator API of the embedded local stack (`npm start`). */
 export const LOCAL_API_URL = "http://localhost:8080/api";
 const DEFAULT_TIMEOUT_SECONDS = 30;
+const httpUrl = httpUrlParser(LOCAL_API_URL);
 
 /** Where an operator command sends its requests: a deployed stack's API, a given URL, or the local stack. */
 export interface ApiTargetOptions {
@@ -55,19 +56,6 @@ export function addApiTargetOptions(command: Command): Command {
       positiveSeconds,
       DEFAULT_TIMEOUT_SECONDS,
     );
-}
-
-function httpUrl(value: string): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== "http:" && protocol !== "https:") {
-    throw new InvalidArgumentError("expected a URL such as http://localhost:8080/api");
-  }
-  return value;
 }
 
 function positiveSeconds(value: string): number {

@@ -38,7 +38,12 @@ export type SweepEnvironment = z.infer<typeof sweepEnvironmentSchema>;
 export type EvaluateEnvironmentVariables = { readonly [K in keyof EvaluateEnvironment]: string };
 export type SweepEnvironmentVariables = { readonly [K in keyof SweepEnvironment]: string };
 
-function read<T>(schema: z.ZodMiniType<T>, functionName: string, env: NodeJS.ProcessEnv): T {
+/** Validates a function's environment at start-up, naming every problem. */
+export function readEnvironment<T>(
+  schema: z.ZodMiniType<T>,
+  functionName: string,
+  env: NodeJS.ProcessEnv,
+): T {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
@@ -48,6 +53,6 @@ function read<T>(schema: z.ZodMiniType<T>, functionName: string, env: NodeJS.Pro
 }
 
 export const readEvaluateEnvironment = (env: NodeJS.ProcessEnv = process.env): EvaluateEnvironment =>
-  read(evaluateEnvironmentSchema, "evaluate", env);
+  readEnvironment(evaluateEnvironmentSchema, "evaluate", env);
 export const readSweepEnvironment = (env: NodeJS.ProcessEnv = process.env): SweepEnvironment =>
-  read(sweepEnvironmentSchema, "sweep", env);
+  readEnvironment(sweepEnvironmentSchema, "sweep", env);

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { sweepEnvironmentSchema } from "./alarmEnvironment.ts";
+import { readEnvironment, sweepEnvironmentSchema } from "./alarmEnvironment.ts";
 
 /**
  * The environments of the notify and api functions: declared once, set by the CDK stack (typed
@@ -40,16 +40,7 @@ export type ApiEnvironment = z.infer<typeof apiEnvironmentSchema>;
 export type NotifyEnvironmentVariables = { readonly [K in keyof NotifyEnvironment]: string };
 export type ApiEnvironmentVariables = { readonly [K in keyof ApiEnvironment]: string };
 
-function read<T>(schema: z.ZodMiniType<T>, functionName: string, env: NodeJS.ProcessEnv): T {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`${functionName} function environment is invalid: ${problems.join("; ")}`);
-  }
-  return parsed.data;
-}
-
 export const readNotifyEnvironment = (env: NodeJS.ProcessEnv = process.env): NotifyEnvironment =>
-  read(notifyEnvironmentSchema, "notify", env);
+  readEnvironment(notifyEnvironmentSchema, "notify", env);
 export const readApiEnvironment = (env: NodeJS.ProcessEnv = process.env): ApiEnvironment =>
-  read(apiEnvironmentSchema, "api", env);
+  readEnvironment(apiEnvironmentSchema, "api", env);
