@@ -1,0 +1,24 @@
+/** Where the dashboard finds the operator API (C7) and the live events. */
+export interface DashboardConfig {
+  /** Base URL of the C7 routes, without a trailing slash. */
+  readonly apiBase: string;
+  /** Server-Sent Events URL (`shared/contracts/liveEvents.ts`). */
+  readonly eventsUrl: string;
+}
+
+/**
+ * From the query (`?api=https://.../prod&events=...`) or else the page's
+ * `<meta name="plantwatch:api">` / `<meta name="plantwatch:events">`, relative to the page: the
+ * local stack serves both next to the page, a hosted copy points them elsewhere.
+ */
+export function readConfig(page: Document, location: Location): DashboardConfig {
+  const query = new URLSearchParams(location.search);
+  const meta = (name: string) =>
+    page.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content || undefined;
+  const api = query.get("api") ?? meta("plantwatch:api") ?? "api";
+  const events = query.get("events") ?? meta("plantwatch:events") ?? "events";
+  return {
+    apiBase: new URL(api, location.href).href.replace(/\/+$/, ""),
+    eventsUrl: new URL(events, location.href).href,
+  };
+}

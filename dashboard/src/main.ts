@@ -1,0 +1,120 @@
+import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
+import { AlarmConsole } from "./alarmConsole.ts";
+import { OperatorApiClient } from "./api.ts";
+import { readConfig } from "./config.ts";
+import { DeviceView } from "./deviceView.ts";
+import { byId, setText } from "./dom.ts";
+import { FleetView } from "./fleetView.ts";
+import { FrameScheduler } from "./frame.ts";
+import { AlarmHistoryView } from "./historyView.ts";
+import { type ConnectionStatus, connectLiveEvents } from "./liveEvents.ts";
+import { RulesView } from "./rulesView.ts";
+import { SilencesView } from "./silencesView.ts";
+import { DashboardStore } from "./store.ts";
+import { Toasts } from "./toasts.ts";
+
+/** "Last seen" is relative; refresh it now and then rather than on every sample. */
+const CLOCK_TICK_MS = 5000;
+
+const config = readConfig(document, location);
+const api = new OperatorApiClient(config.apiBase);
+const store = new DashboardStore();
+const frames = new FrameScheduler();
+
+const fleet = new FleetView(byId("fleet"), store);
+const device = new DeviceView(byId("device"), store, api, frames);
+const alarms = new AlarmConsole(byId("alarms"), store, api);
+const history = new AlarmHistoryView(byId("history"), store, api);
+const rules = new RulesView(byId("rules"), store);
+const silences = new SilencesView(byId("silences"), store, api);
+const toasts = new Toasts(byId("toasts"), (alarmId) => {
+  store.selectAlarm(alarmId);
+  byId("history").scrollIntoView({ behavior: "smooth", block: "nearest" });
+});
+const banner = byId("banner");
+const connection = byId("connection");
+
+const renderFleet = () => fleet.render();
+const renderAlarms = () => alarms.render();
+const renderHistory = () => void history.render();
+const renderRules = () => rules.render();
+const renderSilences = () => silences.render();
+const addCharts = () => device.addCharts();
+const refreshAlarmBands = () => device.refreshAlarms();
+const selectDevice = () => device.select();
+
+store.on("devices", () => {
+  frames.schedule(renderFleet);
+  frames.schedule(renderAlarms);
+});
+store.on("alarms", () => {
+  frames.schedule(renderFleet);
+  frames.schedule(renderAlarms);
+  frames.schedule(renderHistory);
+  frames.schedule(refreshAlarmBands);
+});
+store.on("rules", () => {
+  frames.schedule(renderRules);
+  frames.schedule(addCharts);
+});
+store.on("silences", () => frames.schedule(renderSilences));
+store.on("metrics", () => frames.schedule(addCharts));
+store.on("selection", () => {
+  frames.schedule(selectDevice);
+  frames.schedule(renderFleet);
+  frames.schedule(renderAlarms);
+  frames.schedule(renderHistory);
+});
+
+async function load(): Promise<void> {
+  try {
+    const [deviceList, alarmList, ruleList, silenceList] = await Promise.all([
+      api.devices(),
+      api.alarms(),
+      api.rules(),
+      api.silences(),
+    ]);
+    store.rules = ruleList;
+    store.silences = silenceList;
+    store.setAlarms(alarmList);
+    store.setDevices(deviceList);
+    store.changed("rules");
+    store.changed("silences");
+    setText(banner, "");
+    banner.hidden = true;
+    document.body.dataset.ready = "true";
+  } catch (error) {
+    setText(banner, `Could not load from the operator API at ${config.apiBase}: ${(error as Error).message}`);
+    banner.hidden = false;
+  }
+}
+
+function onLiveEvent(event: LiveEvent): void {
+  store.apply(event);
+  if (event.type !== "alarm") return;
+  toasts.show(event);
+  const { detail } = event;
+  const known = store.alarms.get(detail.alarmId);
+  // Show the new state at once; the full view (snooze time, silences) follows from the API.
+  if (known !== undefined) {
+    store.putAlarm({ ...known, state: detail.state.value, since: detail.state.timestamp });
+  }
+  api.alarm(detail.alarmId).then(
+    (view) => store.putAlarm(view),
+    (error: unknown) => console.warn(`alarm ${detail.alarmId} not reloaded`, error),
+  );
+}
+
+let everOpen = false;
+function onConnection(status: ConnectionStatus): void {
+  connection.dataset.state = status;
+  setText(connection, status === "open" ? "live" : `${status}…`);
+  if (status !== "open") return;
+  // Events sent while the stream was down are gone: read everything again.
+  if (everOpen) void load();
+  everOpen = true;
+}
+
+void load();
+connectLiveEvents(config.eventsUrl, onLiveEvent, onConnection);
+setInterval(() => frames.schedule(renderFleet), CLOCK_TICK_MS);
