@@ -156,7 +156,7 @@ export class AlarmConsole {
       { "data-testid": "alarm-row", "data-alarm-id": alarm.alarmId },
       h("td", {}, severity),
       h("td", {}, name, h("div", { class: "muted small" }, alarm.alarmId)),
-      h("td", {}, alarm.thingName),
+      h("td", { class: "nowrap" }, alarm.thingName),
       h("td", {}, state),
       h("td", {}, since),
       h("td", { class: "actions" }, note, duration, ...buttons, history, error),

@@ -21,6 +21,7 @@ export class DeviceView {
   /** The `since` of each of the device's alarms when its history was last read. */
   readonly #historySeen = new Map<string, string>();
   readonly #bands = new Map<string, ReturnType<typeof alarmBands>>();
+  readonly #resizes: ResizeObserver;
   #thing: string | undefined;
 
   constructor(root: HTMLElement, store: DashboardStore, api: OperatorApiClient, frames: FrameScheduler) {
@@ -31,16 +32,22 @@ export class DeviceView {
     this.#message = h("p", { class: "muted", role: "status" });
     this.#grid = h("div", { class: "charts", "data-testid": "charts" });
     root.append(this.#title, this.#message, this.#grid);
-    new ResizeObserver(() => {
-      for (const chart of this.#charts.values()) chart.resize(this.#chartWidth());
-    }).observe(this.#grid);
+    this.#resizes = new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const chart = [...this.#charts.values()].find((candidate) => candidate.element === entry.target);
+        chart?.resize(chartWidth(entry.target));
+      }
+    });
     store.onTelemetry((sample) => this.#onSample(sample));
   }
 
   /** The selection changed: start over with the new device's charts. */
   select(): void {
     if (this.#thing !== undefined && this.#thing === this.#store.selectedThing) return;
-    for (const chart of this.#charts.values()) chart.destroy();
+    for (const chart of this.#charts.values()) {
+      this.#resizes.unobserve(chart.element);
+      chart.destroy();
+    }
     this.#charts.clear();
     this.#dirty.clear();
     this.#historySeen.clear();
@@ -63,15 +70,23 @@ export class DeviceView {
       ...(this.#store.metricsSeen.get(thing) ?? []),
       ...ruleMetrics(this.#store.rules, device, thing),
     ]);
-    for (const metric of [...metrics].sort()) {
-      if (this.#charts.has(metric)) continue;
-      const chart = new MetricChart(metric, this.#chartWidth());
-      this.#charts.set(metric, chart);
-      this.#grid.append(chart.element);
-      void this.#load(thing, chart);
-    }
+    for (const metric of [...metrics].sort()) this.#chartOf(thing, metric);
     this.refreshRules();
     setText(this.#message, this.#charts.size === 0 ? "No telemetry from this device yet." : "");
+  }
+
+  #chartOf(thing: string, metric: string): MetricChart {
+    const existing = this.#charts.get(metric);
+    if (existing !== undefined) return existing;
+    const chart = new MetricChart(metric);
+    this.#charts.set(metric, chart);
+    this.#grid.append(chart.element);
+    // Each chart takes the width its grid cell gives it, now and whenever the page is resized.
+    chart.resize(chartWidth(chart.element));
+    this.#resizes.observe(chart.element);
+    chart.thresholds = thresholdLines(this.#store.rules, this.#store.devices.get(thing), thing, metric);
+    void this.#load(thing, chart);
+    return chart;
   }
 
   refreshRules(): void {
@@ -133,13 +148,14 @@ export class DeviceView {
   #onSample(sample: TelemetrySample): void {
     if (sample.thingName !== this.#thing) return;
     for (const [metric, value] of Object.entries(sample.metrics)) {
-      const chart = this.#charts.get(metric);
-      if (chart === undefined) continue;
-      if (typeof value === "number") chart.append(sample.time, value);
-      else if (typeof value === "boolean") chart.append(sample.time, value ? 1 : 0);
-      else continue;
+      const number = typeof value === "boolean" ? Number(value) : value;
+      if (typeof number !== "number") continue;
+      // A metric first seen now gets its chart at once, so this sample is not lost while it loads.
+      const chart = this.#chartOf(sample.thingName, metric);
+      chart.append(sample.time, number);
       this.#markDirty(chart);
     }
+    setText(this.#message, "");
   }
 
   #markDirty(chart: MetricChart): void {
@@ -151,10 +167,8 @@ export class DeviceView {
     for (const chart of this.#dirty) chart.redraw();
     this.#dirty.clear();
   };
+}
 
-  #chartWidth(): number {
-    const width = this.#grid.clientWidth;
-    const columns = width >= 900 ? 2 : 1;
-    return Math.max(280, Math.floor((width - (columns - 1) * 16) / columns) - 2);
-  }
+function chartWidth(element: Element): number {
+  return Math.max(240, Math.floor(element.clientWidth));
 }

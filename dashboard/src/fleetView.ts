@@ -80,7 +80,7 @@ export class FleetView {
       h("th", { scope: "row" }, button),
       h("td"),
       h("td"),
-      h("td"),
+      h("td", { class: "nowrap" }),
       h("td"),
     ) as HTMLTableRowElement;
   }

@@ -50,9 +50,8 @@ function entryItem(entry: HistoryEntry): HTMLLIElement {
         " ",
         h("strong", {}, `${entry.from} → ${entry.to}`),
         ` ${entry.reason}`,
-        entry.actor === undefined
-          ? null
-          : ` — ${entry.actor.id}${entry.actor.note ? `: “${entry.actor.note}”` : ""}`,
+        // The reason already names the actor; the note is what it adds.
+        entry.actor?.note ? ` — “${entry.actor.note}”` : null,
       );
     case "action":
       return h(

@@ -44,7 +44,7 @@ export class MetricChart {
   readonly #latest: HTMLElement;
   readonly #plot: uPlot;
 
-  constructor(metric: string, width: number) {
+  constructor(metric: string, width = 400) {
     this.metric = metric;
     this.#latest = h("span", { class: "latest", "data-testid": "latest-value" }, "—");
     const canvas = h("div", { class: "plot" });
@@ -76,6 +76,7 @@ export class MetricChart {
   }
 
   resize(width: number): void {
+    if (width === this.#plot.width) return;
     this.#plot.setSize({ width, height: HEIGHT });
   }
 

@@ -20,7 +20,7 @@ export class DashboardStore {
   readonly alarms = new Map<string, AlarmView>();
   rules: readonly AlarmRuleDocument[] = [];
   silences: readonly SilenceView[] = [];
-  /** Metrics seen in live telemetry, per thing: the API has no route that lists a thing's metrics. */
+  /** Numeric and boolean metrics seen in live telemetry, per thing: no C7 route lists a thing's metrics. */
   readonly metricsSeen = new Map<string, Set<string>>();
   /** Receive time (ms, this browser's clock) of the newest live telemetry per thing. */
   readonly lastTelemetry = new Map<string, number>();
@@ -50,8 +50,10 @@ export class DashboardStore {
   setDevices(devices: readonly DeviceView[]): void {
     this.devices.clear();
     for (const device of devices) this.devices.set(device.thingName, device);
-    if (this.selectedThing === undefined && devices[0] !== undefined) {
-      this.selectedThing = devices[0].thingName;
+    // A newcomer's eye goes to the machine in trouble first.
+    const first = devices.find((device) => this.openAlarmsOf(device.thingName).length > 0) ?? devices[0];
+    if (this.selectedThing === undefined && first !== undefined) {
+      this.selectedThing = first.thingName;
       this.changed("selection");
     }
     this.changed("devices");
@@ -90,7 +92,9 @@ export class DashboardStore {
       }
       const before = seen.size;
       for (const sample of event.samples) {
-        for (const metric of Object.keys(sample.metrics)) seen.add(metric);
+        // Strings (a mode, a recipe) are not charted.
+        for (const [metric, value] of Object.entries(sample.metrics))
+          if (typeof value !== "string") seen.add(metric);
         for (const listener of this.#telemetryListeners) {
           listener({ thingName: event.thingName, time: sample.time, metrics: sample.metrics });
         }
