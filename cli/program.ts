@@ -4,6 +4,7 @@ import { alarmsCommand } from "./commands/alarms.ts";
 import { deprovisionCommand } from "./commands/deprovision.ts";
 import { devicesCommand } from "./commands/devices.ts";
 import { dlqCommand } from "./commands/dlq.ts";
+import { localCommand } from "./commands/local.ts";
 import { provisionCommand } from "./commands/provision.ts";
 import { queryCommand } from "./commands/query.ts";
 import { rulesCommand } from "./commands/rules.ts";
@@ -21,20 +22,7 @@ export function createProgram(): Command {
     .version(version)
     .showHelpAfterError();
 
-  program
-    .command("local")
-    .description("run the embedded local stack with a demo fleet (not built yet)")
-    .action(() => {
-      process.stderr.write(
-        [
-          "plantwatch local: the embedded local stack is not built yet.",
-          "What works today: `npm test` (the whole suite) and `npx cdk synth` / `npx cdk deploy` (see README.md).",
-          "",
-        ].join("\n"),
-      );
-      process.exitCode = 2;
-    });
-
+  program.addCommand(localCommand());
   program.addCommand(provisionCommand());
   program.addCommand(deprovisionCommand());
   program.addCommand(rulesCommand());
