@@ -37,18 +37,29 @@ const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 const HANDLER_TIMEOUT_MS = 29_000;
 
 /**
+ * The request listener behind `startHttpApiServer`, for a server that serves other paths too (the
+ * local stack's, which also serves the dashboard and live events on one port).
+ */
+export function createHttpApiListener(
+  options: Omit<HttpApiServerOptions, "port" | "host">,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const basePath = normalizeBasePath(options.basePath ?? "");
+  return (request, response) => {
+    serve(request, response, options, basePath).catch((error: unknown) => {
+      // Only writing the response can fail here; the connection is all there is left to end.
+      response.destroy(error instanceof Error ? error : undefined);
+    });
+  };
+}
+
+/**
  * The operator API on a plain node:http server: each request becomes an API Gateway HTTP API
  * payload 2.0 event with an IAM authorizer context, and the handler's result is written back. The
  * local stack and the CLI tests serve the very handler that runs in Lambda this way.
  */
 export async function startHttpApiServer(options: HttpApiServerOptions): Promise<HttpApiServer> {
   const basePath = normalizeBasePath(options.basePath ?? "");
-  const server = createServer((request, response) => {
-    serve(request, response, options, basePath).catch((error: unknown) => {
-      // Only writing the response can fail here; the connection is all there is left to end.
-      response.destroy(error instanceof Error ? error : undefined);
-    });
-  });
+  const server = createServer(createHttpApiListener(options));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
@@ -69,7 +80,7 @@ export async function startHttpApiServer(options: HttpApiServerOptions): Promise
 async function serve(
   request: IncomingMessage,
   response: ServerResponse,
-  options: HttpApiServerOptions,
+  options: Omit<HttpApiServerOptions, "port" | "host">,
   basePath: string,
 ): Promise<void> {
   const requestId = `${options.requestIdPrefix ?? "local-"}${randomUUID()}`;
