@@ -1,6 +1,5 @@
 import { userInfo } from "node:os";
 import { createOperatorApi } from "../../functions/api/app.ts";
-import { CachedSilences } from "../../functions/notify/cachedSilences.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import {
@@ -176,7 +175,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       live,
       onEvent: (detail, silencedBy) => report.alarm(detail, silencedBy),
       ...(webhooks ? { webhooks } : {}),
-      silences: new CachedSilences(silences, clock, 2_000),
+      // Alarm events are few, and a silence just made should hold at once: no cache here.
+      silences,
       registry: registry(5_000),
       clock,
     });

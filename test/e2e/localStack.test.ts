@@ -38,7 +38,10 @@ function recordingReporter(): LocalStackReporter & Recorded {
   const recorded: Recorded = { refusals: [], problems: [], alarms: [] };
   return {
     ...recorded,
-    alarm: (detail) => recorded.alarms.push(`${detail.alarmId} ${detail.state.value}`),
+    alarm: (detail, silencedBy) =>
+      recorded.alarms.push(
+        `${detail.alarmId} ${detail.state.value}${silencedBy ? ` (silenced by ${silencedBy})` : ""}`,
+      ),
     quarantined: () => {},
     refused: (refusal) => recorded.refusals.push(refusal),
     device: () => {},
@@ -288,6 +291,31 @@ describe("the local stack", () => {
       expect.objectContaining({
         clientId: "oven-9",
         reason: '"oven-9" may not publish to dt/plantwatch/oven-1/telemetry',
+      }),
+    );
+  });
+
+  it("keeps a silenced thing's alarms off the webhooks and marks them on the console, still on the dashboard", async () => {
+    const silence = await fetch(`${stack.urls.api}/silences/oven-10-maintenance`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ match: { things: ["oven-10"] }, duration: "1h", comment: "burner swap" }),
+    });
+    expect(silence.status).toBeLessThan(300);
+    const webhooksBefore = webhookBodies.length;
+    const client = await plainClient("oven-10");
+    await client.publishAsync("dt/plantwatch/oven-10/telemetry", sample({ temperature: 270 }), { qos: 1 });
+
+    await vi.waitFor(
+      () => expect(report.alarms).toContain("oven-overheat:oven-10 ACTIVE (silenced by oven-10-maintenance)"),
+      WAIT,
+    );
+    await stack.idle();
+    expect(webhookBodies).toHaveLength(webhooksBefore);
+    expect(liveEvents).toContainEqual(
+      expect.objectContaining({
+        type: "alarm",
+        detail: expect.objectContaining({ alarmId: "oven-overheat:oven-10" }),
       }),
     );
   });
