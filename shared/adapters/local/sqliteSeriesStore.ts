@@ -235,10 +235,15 @@ export class SqliteSeriesStore implements SeriesStore, SeriesQuery {
 
 function prepare(db: Database) {
   const range = "thing = @thing AND metric = @metric AND time >= @from AND time < @to AND num IS NOT NULL";
+  // Without statistics SQLite prefers the primary key's `thing` prefix to the (thing, time) index,
+  // which makes every write scan the thing's whole history.
+  const bySample = "series INDEXED BY series_by_sample WHERE thing = ? AND time = ?";
   return {
-    sample: db.prepare("SELECT metric, type, num, text, version FROM series WHERE thing = ? AND time = ?"),
-    deleteSample: db.prepare("DELETE FROM series WHERE thing = ? AND time = ?"),
-    touchSample: db.prepare("UPDATE series SET version = ?, site = ?, line = ? WHERE thing = ? AND time = ?"),
+    sample: db.prepare(`SELECT metric, type, num, text, version FROM ${bySample}`),
+    deleteSample: db.prepare(`DELETE FROM ${bySample}`),
+    touchSample: db.prepare(
+      `UPDATE series INDEXED BY series_by_sample SET version = ?, site = ?, line = ? WHERE thing = ? AND time = ?`,
+    ),
     insert: db.prepare(
       "INSERT INTO series (thing, metric, time, type, num, text, site, line, version) " +
         "VALUES (@thing, @metric, @time, @type, @num, @text, @site, @line, @version)",
