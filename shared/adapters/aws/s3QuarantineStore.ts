@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { QUARANTINE_PREFIX } from "../../contracts/storageLayout.ts";
 import type { QuarantineEntry } from "../../domain/ingest/types.ts";
 import type { QuarantineStore } from "../../ports/quarantineStore.ts";
+import { quarantineObjects } from "../quarantineObjects.ts";
 
 export type S3QuarantineStoreOptions = {
   readonly bucketName: string;
@@ -29,28 +29,17 @@ export class S3QuarantineStore implements QuarantineStore {
   }
 
   async put(entries: readonly QuarantineEntry[]): Promise<void> {
-    const partitions = new Map<string, string[]>();
-    for (const entry of entries) {
-      const receivedAt = new Date(entry.receivedAt).toISOString();
-      const partition = `reason=${entry.reason}/date=${receivedAt.slice(0, 10)}`;
-      const line = JSON.stringify({ ...entry, receivedAt });
-      const lines = partitions.get(partition);
-      if (lines) lines.push(line);
-      else partitions.set(partition, [line]);
-    }
     await Promise.all(
-      [...partitions].map(([partition, lines]) => {
-        const body = `${lines.join("\n")}\n`;
-        const digest = createHash("sha256").update(body).digest("hex").slice(0, 32);
-        return this.#client.send(
+      quarantineObjects(entries, this.#prefix).map(({ key, body }) =>
+        this.#client.send(
           new PutObjectCommand({
             Bucket: this.#bucketName,
-            Key: `${this.#prefix}${partition}/${digest}.jsonl`,
+            Key: key,
             Body: body,
             ContentType: "application/x-ndjson",
           }),
-        );
-      }),
+        ),
+      ),
     );
   }
 }

@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { QUARANTINE_PREFIX } from "../../contracts/storageLayout.ts";
 import { QUARANTINE_REASONS } from "../../domain/ingest/quarantineReason.ts";
 import type { QuarantineEntry } from "../../domain/ingest/types.ts";
 import type { QuarantineStore } from "../../ports/quarantineStore.ts";
+import { quarantineObjects } from "../quarantineObjects.ts";
 
 export interface FileQuarantineStoreOptions {
   /** The root the quarantine keys are laid out under, e.g. `.plantwatch`. */
@@ -22,20 +23,13 @@ export interface QuarantineFile {
   readonly path: string;
 }
 
-/** One object (S3) or file (local) of quarantined entries: its key under the root and its content. */
-export interface QuarantineObject {
-  readonly key: string;
-  readonly body: string;
-}
-
 const PARTITION = /^reason=([a-z_]+)$/;
 const DATE = /^date=(\d{4}-\d{2}-\d{2})$/;
 
 /**
- * The quarantine of the embedded stack: the S3 quarantine's layout as files, JSON Lines under
+ * The quarantine of the embedded stack: the S3 quarantine's layout (`quarantineObjects`) as files,
  * `{directory}/quarantine/reason={reason}/date={yyyy-mm-dd}/{sha256}.jsonl`, so the same tools read
- * both. Names are content hashes, so a retried batch overwrites its own files instead of adding copies;
- * each file appears whole (written aside, then renamed).
+ * both. Each file appears whole (written aside, then renamed).
  */
 export class FileQuarantineStore implements QuarantineStore {
   readonly #directory: string;
@@ -47,6 +41,7 @@ export class FileQuarantineStore implements QuarantineStore {
   }
 
   async put(entries: readonly QuarantineEntry[]): Promise<void> {
+    checkReasons(entries);
     await Promise.all(
       quarantineObjects(entries, this.#prefix).map(async ({ key, body }) => {
         const path = join(this.#directory, key);
@@ -83,29 +78,13 @@ export class FileQuarantineStore implements QuarantineStore {
   }
 }
 
-/**
- * Groups entries into one JSON Lines object per reason and day (UTC, of the receive time), each line
- * the entry with an ISO receive time, keyed by a hash of its content.
- */
-export function quarantineObjects(entries: readonly QuarantineEntry[], prefix: string): QuarantineObject[] {
-  const partitions = new Map<string, string[]>();
-  for (const entry of entries) {
-    // The reason becomes a path segment: only the known codes may.
-    if (!(QUARANTINE_REASONS as readonly string[]).includes(entry.reason)) {
-      throw new RangeError(`unknown quarantine reason ${JSON.stringify(entry.reason)}`);
+/** The reason becomes a directory name: only the known codes may. */
+function checkReasons(entries: readonly QuarantineEntry[]): void {
+  for (const { reason } of entries) {
+    if (!(QUARANTINE_REASONS as readonly string[]).includes(reason)) {
+      throw new RangeError(`unknown quarantine reason ${JSON.stringify(reason)}`);
     }
-    const receivedAt = new Date(entry.receivedAt).toISOString();
-    const partition = `reason=${entry.reason}/date=${receivedAt.slice(0, 10)}`;
-    const line = JSON.stringify({ ...entry, receivedAt });
-    const lines = partitions.get(partition);
-    if (lines) lines.push(line);
-    else partitions.set(partition, [line]);
   }
-  return [...partitions].map(([partition, lines]) => {
-    const body = `${lines.join("\n")}\n`;
-    const digest = createHash("sha256").update(body).digest("hex").slice(0, 32);
-    return { key: `${prefix}${partition}/${digest}.jsonl`, body };
-  });
 }
 
 async function subdirectories(path: string): Promise<string[]> {
