@@ -108,12 +108,17 @@ export function stateChange(detail: AlarmEventDetail, arrow = "→"): string {
   return `${detail.state.previous} ${arrow} ${detail.state.value}`;
 }
 
+/** How the local stack names its operator: `local:{os user}`. */
+const LOCAL_ACTOR_PREFIX = "local:";
+
 /**
  * Who acted, as a colleague would say it: the last part of an IAM ARN (`user/ana` → `ana`,
- * `assumed-role/Operator/ana` → `ana`), any other id as it is.
+ * `assumed-role/Operator/ana` → `ana`), the user of a local stack's id (`local:root` → `root`),
+ * any other id as it is.
  */
 export function actorName(id: string): string {
   const name = oneLine(id);
+  if (name.startsWith(LOCAL_ACTOR_PREFIX)) return name.slice(LOCAL_ACTOR_PREFIX.length) || name;
   if (!name.startsWith("arn:")) return name;
   const resource = name.split(":").slice(5).join(":");
   return resource.split("/").at(-1) || name;

@@ -77,7 +77,12 @@ describe("actorName", () => {
     ["arn:aws:iam::123456789012:user/ops/night/ana", "ana"],
     ["arn:aws:sts::123456789012:assumed-role/Operator/ana@example.com", "ana@example.com"],
     ["arn:aws:iam::123456789012:root", "root"],
-    ["local:ana", "local:ana"],
+    ["local:ana", "ana"],
+    ["local:root", "root"],
+    ["local:DOMAIN\\ana", "DOMAIN\\ana"],
+    ["local:", "local:"],
+    ["localhost:ana", "localhost:ana"],
+    ["ana", "ana"],
     ["jürgen\nbob", "jürgen bob"],
   ])("names %s as %s", (id, name) => {
     expect(actorName(id)).toBe(name);
