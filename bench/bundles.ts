@@ -1,0 +1,210 @@
+/**
+ * Per function: the size of the bundle `cdk synth` produces (exactly what `cdk deploy` uploads), what
+ * fills it (esbuild metafile, same options), and module init time in a fresh Node process against a
+ * bare process that imports and creates only the same SDK clients, bundled the same way.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { buildApp } from "../infra/app.ts";
+import { PROJECT_ROOT } from "../infra/projectPaths.ts";
+import type { BenchProfile } from "./profile.ts";
+
+const run = promisify(execFile);
+
+export const FUNCTIONS = ["ingest", "evaluate", "sweep", "notify", "api"] as const;
+export const BUNDLE_GOAL_BYTES = 300 * 1024;
+
+/** SDK packages a function may bundle, and how the bare process creates the client. */
+const SDK_CLIENTS: Record<string, { readonly name: string; readonly create: string }> = {
+  "@aws-sdk/client-dynamodb": { name: "DynamoDBClient", create: "new DynamoDBClient({})" },
+  "@aws-sdk/lib-dynamodb": {
+    name: "DynamoDBDocumentClient",
+    create: "DynamoDBDocumentClient.from(new DynamoDBClient({}))",
+  },
+  "@aws-sdk/client-s3": { name: "S3Client", create: "new S3Client({})" },
+  "@aws-sdk/client-timestream-write": {
+    name: "TimestreamWriteClient",
+    create: "new TimestreamWriteClient({})",
+  },
+  "@aws-sdk/client-timestream-query": {
+    name: "TimestreamQueryClient",
+    create: "new TimestreamQueryClient({})",
+  },
+  "@aws-sdk/client-eventbridge": { name: "EventBridgeClient", create: "new EventBridgeClient({})" },
+  "@aws-sdk/client-sns": { name: "SNSClient", create: "new SNSClient({})" },
+  "@aws-sdk/client-sqs": { name: "SQSClient", create: "new SQSClient({})" },
+};
+
+export interface FunctionResult {
+  readonly name: string;
+  /** index.mjs as uploaded; the source map beside it is reported apart (it is uploaded too, but never loaded unless an error is mapped). */
+  readonly bundleBytes: number;
+  readonly sourceMapBytes: number;
+  readonly largestInputs: readonly { readonly package: string; readonly bytes: number }[];
+  readonly sdkClients: readonly string[];
+  readonly initMs: number;
+  readonly bareInitMs: number;
+  readonly bareBundleBytes: number;
+  /** initMs ÷ bareInitMs (goal ≤ 1.2). */
+  readonly initRatio: number;
+}
+
+interface LambdaResource {
+  Type: string;
+  Properties: { Code: { S3Key: string }; Environment?: { Variables?: Record<string, unknown> } };
+}
+
+/** Same options as PlantwatchFunction's `bundling` block, as NodejsFunction hands them to esbuild. */
+export const ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node24",
+  mainFields: ["module", "main"],
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  minify: true,
+} as const;
+
+const RUNNER = `
+const started = performance.now();
+await import(process.argv[2]);
+process.stdout.write(JSON.stringify({ importMs: performance.now() - started }));
+`;
+
+export async function benchBundles(profile: BenchProfile): Promise<FunctionResult[]> {
+  const work = mkdtempSync(join(tmpdir(), "plantwatch-bench-"));
+  try {
+    const { app, config } = buildApp({ outdir: join(work, "cdk.out"), nag: false });
+    const stack = app.synth().getStackByName(config.stackName);
+    const manifest = JSON.parse(
+      readFileSync(join(work, "cdk.out", `${stack.stackName}.assets.json`), "utf8"),
+    ) as {
+      files: Record<
+        string,
+        { source: { path: string }; destinations: Record<string, { objectKey: string }> }
+      >;
+    };
+    const functions = Object.values(stack.template.Resources as Record<string, LambdaResource>).filter(
+      (resource) => resource.Type === "AWS::Lambda::Function",
+    );
+    const runner = join(work, "runner.mjs");
+    writeFileSync(runner, RUNNER);
+
+    const results: FunctionResult[] = [];
+    for (const name of FUNCTIONS) {
+      const fn = functions.find((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name);
+      if (!fn) throw new Error(`no function ${name} in the template`);
+      const asset = Object.values(manifest.files).find((file) =>
+        Object.values(file.destinations).some((d) => d.objectKey === fn.Properties.Code.S3Key),
+      );
+      if (!asset) throw new Error(`no asset for ${name}`);
+      const entry = join(work, "cdk.out", asset.source.path, "index.mjs");
+      const env = lambdaEnvironment(fn.Properties.Environment?.Variables ?? {});
+
+      const analysis = await analyse(name);
+      const bare = join(work, `bare-${name}.mjs`);
+      await build({
+        ...ESBUILD_OPTIONS,
+        stdin: {
+          contents: bareSource(analysis.sdkClients),
+          resolveDir: PROJECT_ROOT,
+          loader: "js",
+        },
+        outfile: bare,
+      });
+      const initMs = await medianInit(runner, entry, env, profile.initSpawns);
+      const bareInitMs = await medianInit(runner, bare, env, profile.initSpawns);
+      results.push({
+        name,
+        bundleBytes: statSync(entry).size,
+        sourceMapBytes: statSync(`${entry}.map`, { throwIfNoEntry: false })?.size ?? 0,
+        largestInputs: analysis.largest,
+        sdkClients: analysis.sdkClients,
+        initMs,
+        bareInitMs,
+        bareBundleBytes: statSync(bare).size,
+        initRatio: initMs / bareInitMs,
+      });
+    }
+    return results;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Named imports, as the functions import them, so the bare bundle holds the clients and not every command. */
+function bareSource(packages: readonly string[]): string {
+  const clients = packages.map((pkg) => ({ pkg, ...(SDK_CLIENTS[pkg] as { name: string; create: string }) }));
+  const needsDynamo =
+    clients.some((c) => c.pkg === "@aws-sdk/lib-dynamodb") && !packages.includes("@aws-sdk/client-dynamodb");
+  const imports = clients.map((c) => `import { ${c.name} } from ${JSON.stringify(c.pkg)};`);
+  if (needsDynamo) imports.push('import { DynamoDBClient } from "@aws-sdk/client-dynamodb";');
+  return [...imports, `globalThis.clients = [${clients.map((c) => c.create).join(", ")}];`].join("\n");
+}
+
+/** The template's environment with placeholders for tokens, plus what the Lambda runtime sets. */
+function lambdaEnvironment(variables: Record<string, unknown>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(variables)) {
+    env[key] =
+      typeof value === "string"
+        ? value
+        : key.endsWith("_ARN")
+          ? "arn:aws:sns:eu-west-1:123456789012:bench"
+          : `bench-${key.toLowerCase()}`;
+  }
+  return {
+    ...env,
+    PATH: process.env.PATH ?? "",
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "AKIDBENCH",
+    AWS_SECRET_ACCESS_KEY: "bench",
+    AWS_LAMBDA_FUNCTION_NAME: "plantwatch-bench",
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
+  };
+}
+
+async function medianInit(
+  runner: string,
+  entry: string,
+  env: Record<string, string>,
+  spawns: number,
+): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < spawns; i++) {
+    const { stdout } = await run(process.execPath, [runner, entry], { env });
+    times.push((JSON.parse(stdout.slice(stdout.lastIndexOf("{"))) as { importMs: number }).importMs);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+/** What fills a bundle, by package (or source folder), from esbuild's metafile. */
+async function analyse(name: string) {
+  const result = await build({
+    ...ESBUILD_OPTIONS,
+    entryPoints: [join(PROJECT_ROOT, "functions", name, "handler.ts")],
+    outfile: join(tmpdir(), `plantwatch-bench-${name}.mjs`),
+    write: false,
+    metafile: true,
+  });
+  const output = Object.values(result.metafile.outputs)[0];
+  const byPackage = new Map<string, number>();
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const key = match ? (match[1] as string) : path.split("/").slice(0, 2).join("/");
+    byPackage.set(key, (byPackage.get(key) ?? 0) + input.bytesInOutput);
+  }
+  const largest = [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([pkg, bytes]) => ({ package: pkg, bytes }));
+  const sdkClients = Object.keys(SDK_CLIENTS).filter((pkg) => byPackage.has(pkg));
+  return { largest, sdkClients };
+}

@@ -1,0 +1,307 @@
+/**
+ * The ingest function's CPU path without the network: event → message → parse + validate (C2) →
+ * enrich → map to Timestream records → the WriteRecords request body as the SDK serializes it.
+ * Measured against the same run's floor: a bare `JSON.parse` + iterate over the same payloads.
+ */
+import {
+  TimestreamWriteClient,
+  WriteRecords$,
+  WriteRecordsCommand,
+  type WriteRecordsCommandInput,
+} from "@aws-sdk/client-timestream-write";
+import { operation } from "@smithy/core/schema";
+import { Bench } from "tinybench";
+import { toReceivedMessage } from "../functions/ingest/toReceivedMessage.ts";
+import { toWriteChunks } from "../shared/adapters/aws/timestreamRecords.ts";
+import type { TelemetryRuleEvent } from "../shared/contracts/telemetryRule.ts";
+import { ingestMessages } from "../shared/domain/ingest/ingestMessages.ts";
+import { DEFAULT_TELEMETRY_LIMITS } from "../shared/domain/ingest/types.ts";
+import type { DeviceRecord, DeviceRegistry } from "../shared/ports/deviceRegistry.ts";
+import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../shared/ports/seriesStore.ts";
+import type { BenchProfile } from "./profile.ts";
+
+export interface IngestCase {
+  readonly name: string;
+  /** Messages handed to one `ingestMessages` call (1 = direct mode, one message per invocation). */
+  readonly messagesPerCall: number;
+  readonly samplesPerMessage: number;
+  readonly messagesPerSecond: number;
+  readonly samplesPerSecond: number;
+  readonly floorMessagesPerSecond: number;
+  /** Path ÷ floor (goal ≥ 0.35). */
+  readonly ratio: number;
+  /** WriteRecords requests and records per message, as the run built them. */
+  readonly requestsPerMessage: number;
+  readonly recordsPerRequest: number;
+  readonly bodyBytesPerMessage: number;
+}
+
+export interface IngestResults {
+  readonly cases: readonly IngestCase[];
+  /** Where the path's time goes, per WriteRecords request and per record (µs). */
+  readonly serializer: {
+    readonly sdkMicrosPerRequest1Record: number;
+    readonly sdkMicrosPerRecord100: number;
+    readonly jsonStringifyMicrosPerRecord100: number;
+  };
+}
+
+const T0 = Date.parse("2026-11-25T12:00:00.000Z");
+const METRICS = [
+  "temperature",
+  "pressure",
+  "vibration_rms",
+  "current",
+  "voltage",
+  "speed",
+  "humidity",
+  "flow",
+];
+const TARGET = { databaseName: "plantwatch", tableName: "telemetry" };
+
+function metrics(seed: number): Record<string, number> {
+  return Object.fromEntries(METRICS.map((name, i) => [name, Math.round((seed * 7 + i * 13) % 1000) / 4]));
+}
+
+function event(thingName: string, payload: unknown, receivedAt: number): TelemetryRuleEvent {
+  return {
+    thingName,
+    clientId: thingName,
+    receivedAt,
+    payload: Buffer.from(JSON.stringify(payload)).toString("base64"),
+  };
+}
+
+/** The SDK's own request serializer for WriteRecords (what its serialize middleware runs), no signing, no network. */
+function sdkSerializer() {
+  const client = new TimestreamWriteClient({
+    region: "eu-west-1",
+    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
+  });
+  const config = client.config as unknown as {
+    protocol: {
+      serializeRequest(op: unknown, input: unknown, context: unknown): Promise<{ body: Uint8Array | string }>;
+    };
+  };
+  const [, ns, name, traits, input, output] = WriteRecords$ as unknown as Parameters<typeof operation>;
+  const op = operation(ns, name, traits, input, output);
+  const context = {
+    ...client.config,
+    endpoint: async () => ({
+      hostname: "ingest-cell1.timestream.eu-west-1.amazonaws.com",
+      protocol: "https:",
+      path: "/",
+    }),
+  };
+  return {
+    client,
+    serialize: async (request: WriteRecordsCommandInput) =>
+      (await config.protocol.serializeRequest(op, request, context)).body,
+  };
+}
+
+/** Proves once that the bench serializes exactly what `client.send(new WriteRecordsCommand(...))` puts on the wire. */
+async function assertSameBodyAsSend(
+  serializer: ReturnType<typeof sdkSerializer>,
+  input: WriteRecordsCommandInput,
+): Promise<void> {
+  let sent: unknown;
+  const { client } = serializer;
+  client.middlewareStack.add(
+    () => async (args) => {
+      sent = (args.request as { body: unknown }).body;
+      return { output: { $metadata: {} }, response: {} } as never;
+    },
+    { step: "build", priority: "high", name: "benchCapture" },
+  );
+  await client.send(new WriteRecordsCommand(input));
+  const ours = Buffer.from(await serializer.serialize(input)).toString("utf8");
+  const theirs = Buffer.from(sent as Uint8Array).toString("utf8");
+  if (ours !== theirs) throw new Error("bench serializer differs from the SDK's send path");
+}
+
+/** The Timestream adapter minus the network: chunks as the adapter cuts them, bodies as the SDK serializes them. */
+class SerializingSeriesStore implements SeriesStore {
+  requests = 0;
+  records = 0;
+  bytes = 0;
+  constructor(
+    private readonly serialize: (input: WriteRecordsCommandInput) => Promise<Uint8Array | string>,
+  ) {}
+
+  async write(points: readonly SeriesPoint[]): Promise<SeriesWriteResult> {
+    for (const chunk of toWriteChunks(points, TARGET)) {
+      const body = await this.serialize(chunk.input);
+      this.requests++;
+      this.records += chunk.input.Records?.length ?? 0;
+      this.bytes += body.length;
+    }
+    return { rejected: [], unwritten: [], retries: 0 };
+  }
+}
+
+const registry: DeviceRegistry = {
+  get: async (thingName): Promise<DeviceRecord> => ({ thingName, site: "plant-1", line: "line-2" }),
+  recordLastSeen: async () => {},
+};
+
+interface Workload {
+  readonly name: string;
+  readonly events: readonly TelemetryRuleEvent[];
+  readonly messagesPerCall: number;
+  readonly samplesPerMessage: number;
+}
+
+function workloads(messages: number): Workload[] {
+  const single = (thing: (i: number) => string) =>
+    Array.from({ length: messages }, (_, i) =>
+      event(thing(i), { ts: T0 + i * 1_000, seq: i, metrics: metrics(i) }, T0 + i * 1_000 + 40),
+    );
+  const batches = Array.from({ length: Math.max(1, Math.round(messages / 100)) }, (_, b) =>
+    event(
+      `press-${b % 50}`,
+      {
+        samples: Array.from({ length: 100 }, (_, i) => ({
+          ts: T0 + (b * 100 + i) * 100,
+          metrics: metrics(b * 100 + i),
+        })),
+      },
+      T0 + (b + 1) * 10_000,
+    ),
+  );
+  return [
+    {
+      name: "8-metric message, 1 per call (direct)",
+      events: single((i) => `oven-${i % 500}`),
+      messagesPerCall: 1,
+      samplesPerMessage: 1,
+    },
+    {
+      name: "8-metric messages, 100 per call, 100 things (stream)",
+      events: single((i) => `oven-${i % 500}`),
+      messagesPerCall: 100,
+      samplesPerMessage: 1,
+    },
+    {
+      name: "8-metric messages, 100 per call, 1 thing (stream)",
+      events: single(() => "oven-1"),
+      messagesPerCall: 100,
+      samplesPerMessage: 1,
+    },
+    {
+      name: "100-sample batch message, 1 per call",
+      events: batches,
+      messagesPerCall: 1,
+      samplesPerMessage: 100,
+    },
+  ];
+}
+
+export async function benchIngestPath(profile: BenchProfile): Promise<IngestResults> {
+  const serializer = sdkSerializer();
+  const cases: IngestCase[] = [];
+  const deps = (store: SeriesStore) => ({
+    registry,
+    store,
+    quarantine: { put: async () => {} },
+    clock: { now: () => T0 + 3_600_000 },
+    limits: DEFAULT_TELEMETRY_LIMITS,
+  });
+
+  for (const workload of workloads(profile.ingestMessages)) {
+    const texts = workload.events.map((e) => Buffer.from(e.payload, "base64").toString("utf8"));
+    const store = new SerializingSeriesStore(serializer.serialize);
+    const run = async () => {
+      for (let start = 0; start < workload.events.length; start += workload.messagesPerCall) {
+        const batch = workload.events
+          .slice(start, start + workload.messagesPerCall)
+          .map((e) => toReceivedMessage(e));
+        const report = await ingestMessages(batch, deps(store), { deadline: Number.MAX_SAFE_INTEGER });
+        if (report.stored !== batch.length * workload.samplesPerMessage)
+          throw new Error(`${workload.name}: not all stored`);
+      }
+    };
+    // The floor touches every metric value of every sample, as any consumer must.
+    let sink = 0;
+    const floor = () => {
+      for (const text of texts) {
+        const json = JSON.parse(text) as {
+          samples?: { metrics: Record<string, unknown> }[];
+          metrics?: Record<string, unknown>;
+        };
+        for (const sample of json.samples ?? [json]) {
+          for (const name in sample.metrics) if (sample.metrics[name] !== undefined) sink++;
+        }
+      }
+    };
+
+    const bench = new Bench({ time: profile.cpuTimeMs, warmupTime: profile.warmupMs, iterations: 1 });
+    bench.add("path", run).add("floor", floor);
+    await bench.run();
+    if (sink < 0) throw new Error("unreachable");
+    const [path, base] = bench.tasks.map((task) => meanMs(task.result, task.name));
+    const messages = workload.events.length;
+    const perSecond = (ms: number | undefined) => (messages / (ms as number)) * 1_000;
+    const pathRate = perSecond(path);
+    const floorRate = perSecond(base);
+
+    // One clean pass for the request counts.
+    const counted = new SerializingSeriesStore(serializer.serialize);
+    for (let start = 0; start < messages; start += workload.messagesPerCall) {
+      const batch = workload.events
+        .slice(start, start + workload.messagesPerCall)
+        .map((e) => toReceivedMessage(e));
+      await ingestMessages(batch, deps(counted), { deadline: Number.MAX_SAFE_INTEGER });
+    }
+    cases.push({
+      name: workload.name,
+      messagesPerCall: workload.messagesPerCall,
+      samplesPerMessage: workload.samplesPerMessage,
+      messagesPerSecond: pathRate,
+      samplesPerSecond: pathRate * workload.samplesPerMessage,
+      floorMessagesPerSecond: floorRate,
+      ratio: pathRate / floorRate,
+      requestsPerMessage: counted.requests / messages,
+      recordsPerRequest: counted.records / counted.requests,
+      bodyBytesPerMessage: counted.bytes / messages,
+    });
+  }
+
+  return { cases, serializer: await serializerCosts(serializer, profile) };
+}
+
+async function serializerCosts(serializer: ReturnType<typeof sdkSerializer>, profile: BenchProfile) {
+  const points = (count: number): SeriesPoint[] =>
+    Array.from({ length: count }, (_, i) => ({
+      thingName: "oven-1",
+      site: "plant-1",
+      line: "line-2",
+      time: T0 + i,
+      version: T0,
+      metrics: metrics(i),
+      ref: { messageIndex: 0, sampleIndex: i },
+    }));
+  const one = toWriteChunks(points(1), TARGET)[0]?.input as WriteRecordsCommandInput;
+  const hundred = toWriteChunks(points(100), TARGET)[0]?.input as WriteRecordsCommandInput;
+  await assertSameBodyAsSend(serializer, hundred);
+  const bench = new Bench({ time: profile.cpuTimeMs / 2, warmupTime: profile.warmupMs, iterations: 1 });
+  bench
+    .add("sdk 1", () => serializer.serialize(one))
+    .add("sdk 100", () => serializer.serialize(hundred))
+    .add("stringify 100", () => {
+      JSON.stringify(hundred);
+    });
+  await bench.run();
+  const [sdk1, sdk100, stringify100] = bench.tasks.map((task) => meanMs(task.result, task.name) * 1_000);
+  return {
+    sdkMicrosPerRequest1Record: sdk1 as number,
+    sdkMicrosPerRecord100: (sdk100 as number) / 100,
+    jsonStringifyMicrosPerRecord100: (stringify100 as number) / 100,
+  };
+}
+
+export function meanMs(result: unknown, name: string): number {
+  const latency = (result as { latency?: { mean: number } }).latency;
+  if (!latency) throw new Error(`bench task ${name} has no result: ${JSON.stringify(result)}`);
+  return latency.mean;
+}
