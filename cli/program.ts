@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { alarmsCommand } from "./commands/alarms.ts";
+import { costCommand } from "./commands/cost.ts";
 import { deprovisionCommand } from "./commands/deprovision.ts";
 import { devicesCommand } from "./commands/devices.ts";
 import { dlqCommand } from "./commands/dlq.ts";
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   program.addCommand(devicesCommand());
   program.addCommand(queryCommand());
   program.addCommand(dlqCommand());
+  program.addCommand(costCommand());
 
   return program;
 }

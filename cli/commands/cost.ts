@@ -1,0 +1,110 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { CostInputs } from "../cost/costModel.ts";
+import { estimateCost } from "../cost/estimateCost.ts";
+import { formatCostEstimate } from "../cost/formatCost.ts";
+import { examples } from "../format/help.ts";
+import { outputStyle } from "../format/table.ts";
+import { action, type CliIo, processIo } from "../io.ts";
+import { duration } from "../simulator/options.ts";
+
+interface CostOptions {
+  readonly devices: number;
+  readonly interval: number;
+  readonly metrics: number;
+  readonly payloadBytes: number;
+  readonly ingestion: "direct" | "stream";
+  readonly basicIngest?: boolean;
+  readonly alarmRate?: number;
+  readonly batchSize: number;
+  readonly batchWindow: number;
+  readonly kinesis: "on-demand" | "provisioned";
+  readonly memoryRetentionHours: number;
+  readonly magneticRetentionDays: number;
+  readonly json?: boolean;
+}
+
+const EXAMPLES = [
+  "plantwatch cost --devices 10000 --interval 10s --metrics 8 --payload-bytes 300 --ingestion direct",
+  "plantwatch cost --devices 10000 --interval 10s --ingestion stream --basic-ingest --batch-size 500 --batch-window 5s",
+  "plantwatch cost --devices 500 --interval 1m --alarm-rate 2 --json",
+];
+
+const whole = (min: number, max: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+  }
+  return parsed;
+};
+
+function rate(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0) {
+    throw new InvalidArgumentError("expected transitions per device per day, a number ≥ 0");
+  }
+  return parsed;
+}
+
+function interval(value: string): number {
+  const ms = duration(value);
+  if (ms < 100 || ms > 86_400_000) throw new InvalidArgumentError("expected an interval from 100ms to 24h");
+  return ms;
+}
+
+/** `plantwatch cost`: the monthly bill of a fleet, per service, from prices and measured call counts. */
+export function costCommand(io: CliIo = processIo()): Command {
+  const cost = new Command("cost")
+    .description(
+      "monthly AWS cost of a fleet, per service and per million messages, with the two anchors side by side; " +
+        "the per-message call counts are measured by running the real code over a generated workload",
+    )
+    .option("--devices <n>", "devices reporting", whole(1, 10_000_000), 10_000)
+    .option("--interval <duration>", "how often each device reports, e.g. 10s or 1m", interval, 10_000)
+    .option("--metrics <n>", "metrics per message", whole(1, 200), 8)
+    .option("--payload-bytes <n>", "bytes per message as sent", whole(1, 131_072), 300)
+    .addOption(
+      new Option("--ingestion <mode>", "direct (a Lambda per message) or stream (Kinesis batches)")
+        .choices(["direct", "stream"])
+        .default("direct"),
+    )
+    .option("--basic-ingest", "devices publish to $aws/rules/<rule>/... (no messaging charge)")
+    .option(
+      "--alarm-rate <n>",
+      "alarm transitions per device per day (default: as measured under the demo scenario)",
+      rate,
+    )
+    .option("--batch-size <n>", "stream mode: records per Lambda batch", whole(1, 10_000), 100)
+    .option("--batch-window <duration>", "stream mode: longest wait to fill a batch", duration, 1_000)
+    .addOption(
+      new Option("--kinesis <mode>", "stream mode: Kinesis capacity mode")
+        .choices(["on-demand", "provisioned"])
+        .default("on-demand"),
+    )
+    .option("--memory-retention-hours <n>", "Timestream memory store retention", whole(1, 8766), 24)
+    .option("--magnetic-retention-days <n>", "Timestream magnetic store retention", whole(1, 73_000), 365)
+    .option("--json", "print the estimate as JSON")
+    .addHelpText("after", examples(...EXAMPLES))
+    .action(action(io, (options: CostOptions) => run(io, options)));
+  cost.configureOutput({ writeOut: io.out, writeErr: io.err });
+  return cost;
+}
+
+async function run(io: CliIo, options: CostOptions): Promise<void> {
+  const inputs: CostInputs = {
+    devices: options.devices,
+    intervalMs: options.interval,
+    metrics: options.metrics,
+    payloadBytes: options.payloadBytes,
+    ingestion: options.ingestion,
+    basicIngest: options.basicIngest === true,
+    ...(options.alarmRate === undefined ? {} : { alarmRate: options.alarmRate }),
+    batchSize: options.batchSize,
+    batchWindowMs: options.batchWindow,
+    kinesis: options.kinesis,
+    memoryRetentionHours: options.memoryRetentionHours,
+    magneticRetentionDays: options.magneticRetentionDays,
+  };
+  const estimate = await estimateCost(inputs);
+  if (options.json) io.out(`${JSON.stringify(estimate, null, 2)}\n`);
+  else io.out(formatCostEstimate(estimate, outputStyle(io)));
+}

@@ -1,0 +1,269 @@
+import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
+import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import { EventBridgePublisher } from "../../shared/adapters/aws/eventBridgePublisher.ts";
+import { DEFAULT_BACKOFF } from "../../shared/adapters/aws/retry.ts";
+import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
+import { compileRule } from "../../shared/contracts/compileRule.ts";
+import { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
+import { ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
+import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../shared/domain/ingest/types.ts";
+import { createFleetSimulation } from "../../shared/domain/simulation/fleetSimulation.ts";
+import type { Clock } from "../../shared/ports/clock.ts";
+import type { RuleSource } from "../../shared/ports/ruleSource.ts";
+import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../local/demoFleet.ts";
+import { CountingDynamoDb, countingEventBridgeClient, countingTimestreamClient } from "./countingClients.ts";
+
+/** How the simulated fleet reaches the functions. */
+export interface ProfileShape {
+  /** Simulated devices (the counts are per message, so a small fleet stands for a large one). */
+  readonly devices: number;
+  readonly intervalMs: number;
+  /** Metrics per message: the simulator's seven, trimmed or padded with extra gauges. */
+  readonly metrics: number;
+  /** Messages per function invocation: 1 in direct mode, the stream batch otherwise. */
+  readonly batchSize: number;
+  /**
+   * Warm containers a thing's messages are spread over: in direct mode any container may take any
+   * message (each keeps its own registry cache), in stream mode a thing's shard always goes to one.
+   */
+  readonly containers: number;
+  readonly lastSeenIntervalMs: number;
+  readonly registryCacheTtlMs: number;
+}
+
+/** What the real code did, counted at the SDK clients, over the measured (second) half of the run. */
+export interface MeasuredProfile {
+  readonly shape: ProfileShape;
+  readonly messages: number;
+  readonly samples: number;
+  readonly averagePayloadBytes: number;
+  readonly timestream: {
+    readonly requests: number;
+    readonly records: number;
+    readonly writeUnits: number;
+    readonly storedBytes: number;
+  };
+  readonly registry: {
+    readonly readUnits: number;
+    readonly lastSeenWrites: number;
+    readonly writeUnits: number;
+  };
+  readonly alarms: {
+    readonly readUnits: number;
+    readonly writes: number;
+    readonly writeUnits: number;
+    readonly historyWriteUnits: number;
+    /** Average alarm item size in bytes (for the sweep's scan and storage). */
+    readonly itemBytes: number;
+  };
+  readonly events: {
+    readonly putEventsRequests: number;
+    readonly billedEvents: number;
+    readonly transitions: number;
+  };
+}
+
+const START = Date.UTC(2026, 10, 23, 6, 0, 0);
+const DATABASE = { databaseName: "plantwatch", tableName: "telemetry" };
+const TABLES = { registry: "registry", alarms: "alarms", history: "history" } as const;
+
+/**
+ * Runs the real ingest and alarm code (`ingestMessages`, `AlarmEngine`, and the Timestream,
+ * DynamoDB and EventBridge adapters) over the demo fleet's messages, with SDK clients that answer
+ * like AWS and count what AWS would bill. The first half of the run warms caches and fills items;
+ * the second half is what is reported, per message. Deterministic: no wall clock, a fixed seed.
+ */
+export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfile> {
+  const dynamo = new CountingDynamoDb();
+  const timestream = countingTimestreamClient();
+  const eventBridge = countingEventBridgeClient();
+  const now = { value: START };
+  const clock: Clock = { now: () => now.value };
+  const devices = demoDevices(shape.devices);
+  for (const device of devices) dynamo.put(TABLES.registry, device.thingName, { ...device });
+  const ruleSet = { version: "demo", rules: demoRules().map(compileRule) };
+  const rules: RuleSource = { current: async () => ruleSet };
+  // Deadlines are in simulated time, so the adapters must read the same clock.
+  const backoff = { ...DEFAULT_BACKOFF, now: clock.now };
+  const store = new TimestreamSeriesStore({ ...DATABASE, client: timestream.client, backoff });
+  const alarmStore = new DynamoDbAlarmStore({
+    alarmsTableName: TABLES.alarms,
+    historyTableName: TABLES.history,
+    historyRetentionMs: 90 * 86_400_000,
+    client: dynamo.client,
+  });
+  const publisher = new EventBridgePublisher({
+    eventBusName: "plantwatch",
+    client: eventBridge.client,
+    backoff,
+  });
+  const registry = (lastSeenIntervalMs: number) =>
+    new DynamoDbDeviceRegistry({
+      tableName: TABLES.registry,
+      cacheTtlMs: shape.registryCacheTtlMs,
+      lastSeenIntervalMs,
+      clock,
+      client: dynamo.client,
+    });
+  const containers = Array.from({ length: Math.max(1, shape.containers) }, () => {
+    const alarmRegistry = registry(Number.MAX_SAFE_INTEGER);
+    return {
+      ingest: {
+        registry: registry(shape.lastSeenIntervalMs),
+        store,
+        quarantine: { put: async () => {} },
+        clock,
+        limits: DEFAULT_TELEMETRY_LIMITS,
+      },
+      engine: new AlarmEngine({
+        store: alarmStore,
+        publisher,
+        rules,
+        registry: alarmRegistry,
+        clock,
+        limits: DEFAULT_TELEMETRY_LIMITS,
+      }),
+    };
+  });
+
+  const batches = generateBatches(shape);
+  const half = Math.floor(batches.length / 2);
+  let baseline = snapshot(dynamo, timestream.counts, eventBridge.counts, 0);
+  let transitions = 0;
+  let messages = 0;
+  let samples = 0;
+  let payloadBytes = 0;
+  for (const [index, { container, batch }] of batches.entries()) {
+    if (index === half) baseline = snapshot(dynamo, timestream.counts, eventBridge.counts, transitions);
+    const last = batch[batch.length - 1] as ReceivedMessage;
+    now.value = last.receivedAt;
+    const worker = containers[container % containers.length] as (typeof containers)[number];
+    const deadline = now.value + 60_000;
+    const report = await ingestMessages(batch, worker.ingest, { deadline });
+    const evaluated = await worker.engine.evaluateTelemetry(batch, { deadline });
+    transitions += evaluated.transitions;
+    if (index >= half) {
+      messages += batch.length;
+      samples += report.stored;
+      payloadBytes += batch.reduce((total, message) => total + message.payload.byteLength, 0);
+    }
+  }
+  const end = snapshot(dynamo, timestream.counts, eventBridge.counts, transitions);
+  const alarmItems = dynamo.tables.get(TABLES.alarms)?.size ?? 0;
+  return {
+    shape,
+    messages,
+    samples,
+    averagePayloadBytes: payloadBytes / Math.max(1, messages),
+    timestream: {
+      requests: end.timestream.requests - baseline.timestream.requests,
+      records: end.timestream.records - baseline.timestream.records,
+      writeUnits: end.timestream.writeUnits - baseline.timestream.writeUnits,
+      storedBytes: end.timestream.storedBytes - baseline.timestream.storedBytes,
+    },
+    registry: {
+      readUnits: end.registry.readUnits - baseline.registry.readUnits,
+      lastSeenWrites: end.registry.writes - baseline.registry.writes,
+      writeUnits: end.registry.writeUnits - baseline.registry.writeUnits,
+    },
+    alarms: {
+      readUnits: end.alarms.readUnits - baseline.alarms.readUnits,
+      writes: end.alarms.writes - baseline.alarms.writes,
+      writeUnits: end.alarms.writeUnits - baseline.alarms.writeUnits,
+      historyWriteUnits: end.history.writeUnits - baseline.history.writeUnits,
+      itemBytes: alarmItems === 0 ? 0 : dynamo.storedBytes(TABLES.alarms) / alarmItems,
+    },
+    events: {
+      putEventsRequests: end.events.requests - baseline.events.requests,
+      billedEvents: end.events.billedEvents - baseline.events.billedEvents,
+      transitions: end.transitions - baseline.transitions,
+    },
+  };
+}
+
+function snapshot(
+  dynamo: CountingDynamoDb,
+  timestream: ReturnType<typeof countingTimestreamClient>["counts"],
+  events: ReturnType<typeof countingEventBridgeClient>["counts"],
+  transitions: number,
+) {
+  return {
+    timestream: { ...timestream },
+    registry: { ...dynamo.countsOf(TABLES.registry) },
+    alarms: { ...dynamo.countsOf(TABLES.alarms) },
+    history: { ...dynamo.countsOf(TABLES.history) },
+    events: { ...events },
+    transitions,
+  };
+}
+
+/**
+ * The demo fleet's messages in time order (the demo scenarios, at the given interval), long enough
+ * for several lastSeen intervals and two scenario cycles, cut into invocations: one message each in
+ * direct mode (spread over the containers in turn), consecutive runs of `batchSize` in stream mode
+ * (one container: a shard's batches are handled in order).
+ */
+function generateBatches(shape: ProfileShape): { container: number; batch: ReceivedMessage[] }[] {
+  const cycleMs = DEMO_SETTINGS.cycleMs ?? 240_000;
+  const runMs = Math.max(2 * cycleMs, 4 * shape.lastSeenIntervalMs, 4 * shape.registryCacheTtlMs);
+  const ticks = Math.max(24, Math.ceil(runMs / shape.intervalMs));
+  const simulations = createFleetSimulation({
+    things: demoDevices(shape.devices).map(({ thingName }) => ({ thingName })),
+    scenarios: DEMO_SCENARIOS,
+    seed: 7,
+    startTime: START,
+    intervalMs: shape.intervalMs,
+    totalTicks: ticks,
+    settings: DEMO_SETTINGS,
+  });
+  const messages: ReceivedMessage[] = [];
+  for (let tick = 0; tick < ticks; tick++) {
+    simulations.forEach((simulation, index) => {
+      for (const action of simulation.step(tick).actions) {
+        if (action.type !== "publish") continue;
+        messages.push({
+          thingName: simulation.thingName,
+          // Devices spread over the interval, as a real fleet's clocks do.
+          receivedAt:
+            START + tick * shape.intervalMs + Math.floor((index * shape.intervalMs) / shape.devices),
+          payload: withMetrics(action.payload, shape.metrics),
+        });
+      }
+    });
+  }
+  const batches: { container: number; batch: ReceivedMessage[] }[] = [];
+  const size = Math.max(1, shape.batchSize);
+  for (let start = 0; start < messages.length; start += size) {
+    const index = batches.length;
+    // Direct mode: IoT invokes whichever container is free; in turn is the even spread.
+    batches.push({ container: size === 1 ? index : 0, batch: messages.slice(start, start + size) });
+  }
+  return batches;
+}
+
+/** The simulator sends seven metrics; trim or pad (with plausible gauges) to the asked-for count. */
+function withMetrics(payload: Uint8Array, count: number): Uint8Array {
+  const message = JSON.parse(Buffer.from(payload).toString("utf8")) as {
+    metrics?: Record<string, unknown>;
+    samples?: { metrics: Record<string, unknown> }[];
+  };
+  const adjust = (metrics: Record<string, unknown>) => {
+    const names = Object.keys(metrics);
+    // Keep the alarm rules' metrics first, so trimming never hides what the rules evaluate.
+    const keep = [
+      "temperature",
+      "oil_pressure",
+      ...names.filter((name) => name !== "temperature" && name !== "oil_pressure"),
+    ]
+      .filter((name) => name in metrics)
+      .slice(0, count);
+    const adjusted: Record<string, unknown> = {};
+    for (const name of keep) adjusted[name] = metrics[name];
+    for (let extra = keep.length; extra < count; extra++)
+      adjusted[`gauge_${extra}`] = 100 + extra + (extra % 7) / 10;
+    return adjusted;
+  };
+  if (message.metrics) message.metrics = adjust(message.metrics);
+  for (const sample of message.samples ?? []) sample.metrics = adjust(sample.metrics);
+  return Buffer.from(JSON.stringify(message), "utf8");
+}

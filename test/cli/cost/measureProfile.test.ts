@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { measureProfile, type ProfileShape } from "../../../cli/cost/measureProfile.ts";
+
+const SHAPE: ProfileShape = {
+  devices: 6,
+  intervalMs: 10_000,
+  metrics: 8,
+  batchSize: 1,
+  containers: 1,
+  lastSeenIntervalMs: 300_000,
+  registryCacheTtlMs: 60_000,
+};
+
+describe("measured workload profile", () => {
+  it("writes one single-record request per message when each message is its own invocation", async () => {
+    const profile = await measureProfile(SHAPE);
+    expect(profile.messages).toBeGreaterThan(0);
+    expect(profile.timestream.requests).toBe(profile.messages);
+    expect(profile.timestream.records).toBe(profile.messages);
+    // One consistent read of the thing's alarm state per message, and a write (lastTelemetryAt).
+    expect(profile.alarms.readUnits).toBe(profile.messages);
+    expect(profile.alarms.writes).toBeGreaterThanOrEqual(profile.messages);
+  });
+
+  it("puts a thing's messages of one batch into one request", async () => {
+    // Batches of 12 messages from 6 devices: two messages per thing per batch.
+    const profile = await measureProfile({ ...SHAPE, batchSize: 12 });
+    expect(profile.timestream.records / profile.timestream.requests).toBeCloseTo(2, 1);
+  });
+
+  it("writes lastSeen less often with a longer interval", async () => {
+    const often = await measureProfile({ ...SHAPE, lastSeenIntervalMs: 30_000 });
+    const rarely = await measureProfile({ ...SHAPE, lastSeenIntervalMs: 300_000 });
+    const rate = (profile: typeof often) => profile.registry.lastSeenWrites / profile.messages;
+    // Every 3rd message against every 30th: ten times the writes, per message.
+    expect(rate(often)).toBeGreaterThan(rate(rarely) * 5);
+  });
+
+  it("writes lastSeen more often when messages spread over containers with their own caches", async () => {
+    const one = await measureProfile(SHAPE);
+    const many = await measureProfile({ ...SHAPE, containers: 20 });
+    expect(many.registry.lastSeenWrites).toBeGreaterThan(one.registry.lastSeenWrites);
+  });
+
+  it("counts transitions and the PutEvents that carry them under the demo scenario", async () => {
+    const profile = await measureProfile(SHAPE);
+    expect(profile.events.transitions).toBeGreaterThan(0);
+    expect(profile.events.putEventsRequests).toBe(profile.events.transitions);
+  });
+});
