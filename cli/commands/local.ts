@@ -165,7 +165,8 @@ function startupText(stack: LocalStack, options: LocalOptions): string {
     ...rows.map(([key, value]) => `  ${key.padEnd(11)} ${value}`),
     "",
     "Try:",
-    "  npx plantwatch alarms list --local",
+    // Named in full: right whatever --host and --http-port were.
+    `  npx plantwatch alarms list --local ${stack.urls.api}`,
     `  mosquitto_pub -h localhost -p ${stack.ports.mqtt} -i press-1 -t dt/plantwatch/press-1/telemetry -m '{"metrics":{"temperature":261}}'`,
     "",
     "",
