@@ -166,6 +166,42 @@ const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /**
+   * How telemetry reaches the ingest and evaluate functions: `direct` (the telemetry rule invokes
+   * both, one message per invocation) or `stream` (the rule writes to a Kinesis data stream, one
+   * partition per thing, and both functions consume it in batches).
+   */
+  ingestion: z
+    .strictObject({
+      mode: z.enum(["direct", "stream"]).default("direct"),
+      /** Used in stream mode only; a direct deployment may keep these settings for later. */
+      stream: z
+        .strictObject({
+          /** On-demand scales by itself and bills per GB; provisioned bills per shard-hour. */
+          capacity: z.enum(["on-demand", "provisioned"]).default("on-demand"),
+          /** Provisioned capacity only: each shard takes 1 MB/s or 1,000 records/s of writes. */
+          shards: int(1, 10_000).optional(),
+          /**
+           * How long records stay readable. Dead letters of the stream consumers are pointers into
+           * the stream (shard and sequence numbers, not the data), so `plantwatch dlq replay` can
+           * re-drive them only within this time: 7 days outlasts a weekend.
+           */
+          retentionHours: int(24, 8760).default(168),
+          /** Records per function invocation at most. */
+          batchSize: int(1, 10_000).default(500),
+          /** How long Lambda gathers records before invoking, unless the batch is full first. */
+          batchWindowSeconds: int(0, 300).default(1),
+          /** Concurrent batches per shard (each thing's records still stay in order). */
+          parallelizationFactor: int(1, 10).default(1),
+          /** Retries of a failed batch before its pointer goes to the dead-letter queue. */
+          maxRetryAttempts: int(0, 10_000).default(10),
+          /** Records older than this go to the dead-letter queue instead of the functions. */
+          maxRecordAgeSeconds: int(60, 604_800).default(21_600),
+        })
+        .prefault({}),
+    })
+    .prefault({})
+    .superRefine(streamSettingsProblems),
   /** The operator HTTP API (C7): throttling of its default stage, for all routes together. */
   api: z
     .strictObject({
@@ -378,6 +414,25 @@ function duplicateWebhookNames(
       });
     }
   });
+}
+
+function streamSettingsProblems<
+  T extends { readonly stream: { readonly capacity: string; readonly shards?: number | undefined } },
+>(ingestion: T, context: z.core.$RefinementCtx<T>): void {
+  const { capacity, shards } = ingestion.stream;
+  if (capacity === "on-demand" && shards !== undefined) {
+    context.addIssue({
+      code: "custom",
+      path: ["stream", "shards"],
+      message: 'applies to capacity "provisioned" only; on-demand streams scale by themselves: remove it',
+    });
+  } else if (capacity === "provisioned" && shards === undefined) {
+    context.addIssue({
+      code: "custom",
+      path: ["stream", "shards"],
+      message: 'is required with capacity "provisioned" (1 shard takes 1 MB/s or 1,000 records/s)',
+    });
+  }
 }
 
 function topicRootProblems(root: string, context: z.core.$RefinementCtx<string>): void {

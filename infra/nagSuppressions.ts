@@ -61,6 +61,21 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
         "closed to new customers. Known and reported as an open design question; the store is " +
         "behind the SeriesStore port, so a replacement changes that adapter and this construct only.",
     },
+    ...(stack.telemetryStream
+      ? [
+          {
+            scope: stack.telemetryStream.stream,
+            id: "AwsSolutions-KDS3",
+            reason:
+              "The telemetry stream is encrypted with the deployment's customer-managed key, as every " +
+              "store of plantwatch is (DESIGN.md: one key for Timestream, DynamoDB, SQS, SNS), so that " +
+              "one key policy and one CloudTrail trail cover all telemetry at rest. KDS3 warns of the " +
+              "cost: the key itself already exists, and Kinesis calls KMS about every five minutes " +
+              "per producer or consumer credential when it rotates the data key (Kinesis developer " +
+              "guide, 'Costs, Regions, and performance considerations'), a few dollars a month at most.",
+          },
+        ]
+      : []),
   ];
 }
 

@@ -2,7 +2,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import type { Context } from "aws-lambda";
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { readEvaluateEnvironment } from "../../shared/config/alarmEnvironment.ts";
 import { isLifecycleEvent, type LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
 import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
@@ -10,7 +10,9 @@ import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import { createAlarmEngine } from "../commons/alarmEngine.ts";
 import { publishEngineMetrics } from "../commons/engineMetrics.ts";
 import { logger, metrics } from "../commons/powertools.ts";
+import { batchItemFailures, isKinesisStreamEvent, streamMessagesOf } from "../commons/telemetryStream.ts";
 import { toReceivedMessage } from "../ingest/toReceivedMessage.ts";
+import { evaluateByThing } from "./evaluateByThing.ts";
 
 /** Time kept back from the deadline for delivery bookkeeping and metrics. */
 const DEADLINE_MARGIN_MS = 3_000;
@@ -24,24 +26,46 @@ const { engine } = createAlarmEngine(env, {
 /**
  * The telemetry rule's second action (one message) and the lifecycle rule's action (one presence
  * event), both asynchronous: a thrown error means Lambda retries, then the dead-letter queue.
+ * In stream mode, also a batch of the telemetry stream, answered with the records to deliver again.
  */
-async function evaluate(event: TelemetryRuleEvent | LifecycleEvent, context: Context): Promise<EngineReport> {
+async function evaluate(
+  event: TelemetryRuleEvent | LifecycleEvent | KinesisStreamEvent,
+  context: Context,
+): Promise<EngineReport | KinesisStreamBatchResponse> {
   const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+  if (isKinesisStreamEvent(event)) return evaluateBatch(event, deadline);
   let report: EngineReport;
   if (isLifecycleEvent(event)) {
     report = await engine.recordConnectivity(event, { deadline });
   } else {
     const message = toReceivedMessage(event);
     report = await engine.evaluateTelemetry([message], { deadline });
-    metrics.addMetric(
-      "EvaluationLatency",
-      MetricUnit.Milliseconds,
-      Math.max(0, Date.now() - message.receivedAt),
-    );
+    publishLatency(message.receivedAt);
   }
   publishEngineMetrics(report);
   if (report.transitions > 0) logger.info("alarm transitions", { report });
   return report;
+}
+
+async function evaluateBatch(
+  event: KinesisStreamEvent,
+  deadline: number,
+): Promise<KinesisStreamBatchResponse> {
+  const batch = streamMessagesOf(event);
+  const { report, failed, errors } = await evaluateByThing(engine, batch, { deadline });
+  // The oldest record of the batch waited longest: the latency alarms are judged by.
+  const oldest = Math.min(...batch.map(({ message }) => message.receivedAt));
+  if (batch.length > 0) publishLatency(oldest);
+  publishEngineMetrics(report);
+  for (const { thingName, error } of errors) {
+    logger.warn("thing not evaluated; its records are delivered again", { thingName, error });
+  }
+  if (report.transitions > 0 || failed.length > 0) logger.info("alarm transitions", { report });
+  return batchItemFailures(failed);
+}
+
+function publishLatency(receivedAt: number): void {
+  metrics.addMetric("EvaluationLatency", MetricUnit.Milliseconds, Math.max(0, Date.now() - receivedAt));
 }
 
 export const handler = middy(evaluate)

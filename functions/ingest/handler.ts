@@ -1,7 +1,7 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import type { Context } from "aws-lambda";
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { S3QuarantineStore } from "../../shared/adapters/aws/s3QuarantineStore.ts";
 import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
@@ -12,8 +12,10 @@ import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
 import { IngestIncompleteError } from "../../shared/errors.ts";
 import { systemClock } from "../../shared/ports/clock.ts";
 import { logger, metrics } from "../commons/powertools.ts";
+import { batchItemFailures, isKinesisStreamEvent, streamMessagesOf } from "../commons/telemetryStream.ts";
 import { publishIngestMetrics } from "./ingestMetrics.ts";
 import { toReceivedMessage } from "./toReceivedMessage.ts";
+import { noteUnwrittenMessages } from "./unwrittenMessages.ts";
 
 /** Time kept back from the deadline to quarantine, publish metrics and return. */
 const DEADLINE_MARGIN_MS = 3_000;
@@ -38,16 +40,41 @@ const dependencies = {
   },
 };
 
-/** The telemetry rule's Lambda action: one message per (asynchronous) invocation. */
-async function ingest(event: TelemetryRuleEvent, context: Context): Promise<IngestReport> {
-  const report = await ingestMessages([toReceivedMessage(event)], dependencies, {
-    deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
-  });
+/**
+ * Direct mode: the telemetry rule's Lambda action, one message per (asynchronous) invocation.
+ * Stream mode: a batch of the telemetry stream, answered with the records to deliver again.
+ */
+async function ingest(
+  event: TelemetryRuleEvent | KinesisStreamEvent,
+  context: Context,
+): Promise<IngestReport | KinesisStreamBatchResponse> {
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+  if (isKinesisStreamEvent(event)) return ingestBatch(event, deadline);
+
+  const report = await ingestMessages([toReceivedMessage(event)], dependencies, { deadline });
   publishIngestMetrics(report);
   logger.info("ingested", { report });
   // Lambda's asynchronous retries, then the on-failure destination (DLQ), take it from here (C6).
   if (report.unwritten > 0) throw new IngestIncompleteError(report.unwritten, report.messages);
   return report;
+}
+
+/**
+ * The whole batch through the same use case; the records with samples left unwritten are named,
+ * so Lambda delivers them (and those after them) again, then parks a pointer in the DLQ (C6).
+ */
+async function ingestBatch(event: KinesisStreamEvent, deadline: number): Promise<KinesisStreamBatchResponse> {
+  const batch = streamMessagesOf(event);
+  const unwritten = new Set<number>();
+  const report = await ingestMessages(
+    batch.map(({ message }) => message),
+    { ...dependencies, store: noteUnwrittenMessages(dependencies.store, unwritten) },
+    { deadline },
+  );
+  publishIngestMetrics(report);
+  const failed = batch.filter((_, index) => unwritten.has(index));
+  logger.info("ingested", { report, failedRecords: failed.length });
+  return batchItemFailures(failed);
 }
 
 export const handler = middy(ingest)

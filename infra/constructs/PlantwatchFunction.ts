@@ -44,6 +44,8 @@ export interface PlantwatchFunctionProps {
  * explicit statements (`addToRolePolicy`).
  */
 export class PlantwatchFunction extends nodejs.NodejsFunction {
+  readonly #failureQueues = new Set<sqs.IQueue>();
+
   constructor(scope: Construct, id: string, props: PlantwatchFunctionProps) {
     // Role and log group must exist before the function, so they are created beside it.
     const role = new iam.Role(scope, `${id}Role`, {
@@ -110,8 +112,18 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
    * the event to `queue` (which the role may send to; SqsDestination would grant wildcard KMS actions).
    */
   sendFailuresTo(queue: sqs.IQueue, options: { retryAttempts: number; maxEventAge: Duration }): void {
-    this.allow("SendFailedEventsToDeadLetterQueue", ["sqs:SendMessage"], [queue.queueArn]);
+    this.allowSendingFailuresTo(queue);
     this.configureAsyncInvoke({ ...options, onFailure: new QueueFailureDestination(queue) });
+  }
+
+  /**
+   * Lets the role send to `queue`, once whoever asks (the async invoke config, a stream event source
+   * mapping's on-failure destination): Lambda sends both kinds of failure record with the role.
+   */
+  allowSendingFailuresTo(queue: sqs.IQueue): void {
+    if (this.#failureQueues.has(queue)) return;
+    this.#failureQueues.add(queue);
+    this.allow("SendFailedEventsToDeadLetterQueue", ["sqs:SendMessage"], [queue.queueArn]);
   }
 
   /** Lets the role use `key` only through `services`, which encrypt and decrypt with it on the function's behalf. */

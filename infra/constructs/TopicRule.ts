@@ -5,6 +5,7 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import type { TelemetryStream } from "./TelemetryStream.ts";
 
 export interface TopicRuleProps {
   /** From `shared/contracts` (devices using Basic Ingest address the telemetry rule by name). */
@@ -18,15 +19,22 @@ export interface TopicRuleProps {
    * function's failure or throttling never delays another. Keyed by the id of its invoke permission.
    */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /**
+   * An action that puts each message on this stream as one record under the partition key (an IoT
+   * substitution template such as `${topic(3)}`), through a role only IoT, for this rule, may
+   * assume. The telemetry rule in stream mode has this action and no functions. @default - none
+   */
+  readonly stream?: { readonly target: TelemetryStream; readonly partitionKey: string };
   /** Receives messages an action could not be delivered to. */
   readonly deadLetterQueue: sqs.IQueue;
   readonly deadLetterQueueKey: kms.IKey;
 }
 
 /**
- * An IoT topic rule whose actions invoke Lambda functions, with the dead-letter queue as error
- * action through a role only IoT, for this rule, may assume. IoT may invoke each function only on
- * behalf of this rule in this account. Serves the `telemetry` and the `lifecycle` rules.
+ * An IoT topic rule whose actions invoke Lambda functions (or, for the telemetry rule in stream
+ * mode, put records on a Kinesis stream), with the dead-letter queue as error action through a role
+ * only IoT, for this rule, may assume. IoT may invoke each function only on behalf of this rule in
+ * this account. Serves the `telemetry` and the `lifecycle` rules.
  */
 export class TopicRule extends Construct {
   readonly rule: iot.CfnTopicRule;
@@ -42,12 +50,7 @@ export class TopicRule extends Construct {
 
     const errorActionRole = new iam.Role(this, "ErrorActionRole", {
       description: `Lets IoT rule ${this.ruleName} park undeliverable messages in the dead-letter queue`,
-      assumedBy: new iam.ServicePrincipal("iot.amazonaws.com", {
-        conditions: {
-          StringEquals: { "aws:SourceAccount": stack.account },
-          ArnEquals: { "aws:SourceArn": this.ruleArn },
-        },
-      }),
+      assumedBy: this.#iotOnBehalfOfThisRule(),
     });
     errorActionRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -65,7 +68,9 @@ export class TopicRule extends Construct {
       }),
     );
 
-    const invokePermissions = Object.entries(props.functions).map(
+    const stream = props.stream;
+    const functions = props.functions;
+    const invokePermissions = Object.entries(functions).map(
       ([permissionId, fn]) =>
         new lambda.CfnPermission(this, permissionId, {
           functionName: fn.functionArn,
@@ -75,6 +80,24 @@ export class TopicRule extends Construct {
           sourceAccount: stack.account,
         }),
     );
+    const actions: iot.CfnTopicRule.ActionProperty[] = Object.values(functions).map((fn) => ({
+      lambda: { functionArn: fn.functionArn },
+    }));
+    let putRole: iam.Role | undefined;
+    if (stream) {
+      putRole = new iam.Role(this, "StreamActionRole", {
+        description: `Lets IoT rule ${this.ruleName} put messages on the telemetry stream`,
+        assumedBy: this.#iotOnBehalfOfThisRule(),
+      });
+      stream.target.allowPut(putRole);
+      actions.push({
+        kinesis: {
+          streamName: stream.target.stream.streamName,
+          partitionKey: stream.partitionKey,
+          roleArn: putRole.roleArn,
+        },
+      });
+    }
 
     this.rule = new iot.CfnTopicRule(this, "Rule", {
       ruleName: this.ruleName,
@@ -83,7 +106,7 @@ export class TopicRule extends Construct {
         sql: props.sql,
         awsIotSqlVersion: props.sqlVersion,
         ruleDisabled: false,
-        actions: Object.values(props.functions).map((fn) => ({ lambda: { functionArn: fn.functionArn } })),
+        actions,
         errorAction: {
           sqs: {
             queueUrl: props.deadLetterQueue.queueUrl,
@@ -95,5 +118,18 @@ export class TopicRule extends Construct {
     });
     // No message may reach the rule before the rule may invoke its functions.
     for (const permission of invokePermissions) this.rule.addResourceDependency(permission);
+    // Nor before the rule may put records on the stream.
+    const putPolicy = putRole?.node.tryFindChild("DefaultPolicy");
+    if (putPolicy) this.rule.node.addDependency(putPolicy);
+  }
+
+  /** IoT, acting for this rule in this account only (confused-deputy protection). */
+  #iotOnBehalfOfThisRule(): iam.ServicePrincipal {
+    return new iam.ServicePrincipal("iot.amazonaws.com", {
+      conditions: {
+        StringEquals: { "aws:SourceAccount": Stack.of(this).account },
+        ArnEquals: { "aws:SourceArn": this.ruleArn },
+      },
+    });
   }
 }

@@ -6,6 +6,7 @@ import {
   LIFECYCLE_TOPIC_FILTER,
   lifecycleRuleName,
 } from "../../shared/contracts/lifecycleRule.ts";
+import { telemetryPartitionKey } from "../../shared/contracts/streamRecord.ts";
 import {
   TELEMETRY_RULE_SQL_VERSION,
   telemetryRuleName,
@@ -29,6 +30,7 @@ import { OperatorApi } from "../constructs/OperatorApi.ts";
 import { OpsAlarms } from "../constructs/OpsAlarms.ts";
 import { QuarantineBucket } from "../constructs/QuarantineBucket.ts";
 import { TelemetryStore } from "../constructs/TelemetryStore.ts";
+import { streamConsumerOptions, TelemetryStream } from "../constructs/TelemetryStream.ts";
 import { TopicRule } from "../constructs/TopicRule.ts";
 import { WebhookDestination } from "../constructs/WebhookDestination.ts";
 import { STACK_OUTPUTS } from "../stackOutputs.ts";
@@ -59,6 +61,8 @@ export class PlantwatchStack extends Stack {
   readonly ingest: IngestFunction;
   readonly evaluate: AlarmFunction;
   readonly sweep: AlarmFunction;
+  /** Stream mode only: what the telemetry rule writes and the ingest and evaluate functions read. */
+  readonly telemetryStream?: TelemetryStream;
   readonly telemetryRule: TopicRule;
   readonly lifecycleRule: TopicRule;
   readonly sweepSchedule: FunctionSchedule;
@@ -177,15 +181,41 @@ export class PlantwatchStack extends Stack {
       deadLetterQueue: this.deadLetterQueue.queue,
       deadLetterQueueKey: key,
     };
-    // Two actions on one rule keep storing and alarming independent: a Timestream throttle never
-    // delays an alarm.
-    this.telemetryRule = new TopicRule(this, "TelemetryRule", {
+    const telemetryRule = {
       ...ruleProps,
       ruleName: telemetryRuleName(config.stackName),
-      description: `C1 telemetry from ${topic.filter} (and its Basic Ingest topic) to the ingest and evaluate functions`,
       sql: telemetryRuleSql(topic),
-      functions: { InvokeIngest: this.ingest.function, InvokeEvaluate: this.evaluate.function },
-    });
+    };
+    if (config.ingestion.mode === "stream") {
+      // One stream, two consumers: each reads at its own pace, so storing and alarming stay
+      // independent as in direct mode, in batches, and each thing's messages in order.
+      const { stream: settings } = config.ingestion;
+      this.telemetryStream = new TelemetryStream(this, "TelemetryStream", {
+        encryptionKey: key,
+        capacity: settings.capacity,
+        ...(settings.shards === undefined ? {} : { shards: settings.shards }),
+        retention: Duration.hours(settings.retentionHours),
+        deadLetterQueue: this.deadLetterQueue.queue,
+        removalPolicy,
+      });
+      const consumer = streamConsumerOptions(settings);
+      this.telemetryStream.addConsumer("IngestMapping", this.ingest.function, consumer);
+      this.telemetryStream.addConsumer("EvaluateMapping", this.evaluate.function, consumer);
+      this.telemetryRule = new TopicRule(this, "TelemetryRule", {
+        ...telemetryRule,
+        description: `C1 telemetry from ${topic.filter} (and its Basic Ingest topic) to the telemetry stream, one partition per thing`,
+        functions: {},
+        stream: { target: this.telemetryStream, partitionKey: telemetryPartitionKey(topic) },
+      });
+    } else {
+      // Two actions on one rule keep storing and alarming independent: a Timestream throttle never
+      // delays an alarm.
+      this.telemetryRule = new TopicRule(this, "TelemetryRule", {
+        ...telemetryRule,
+        description: `C1 telemetry from ${topic.filter} (and its Basic Ingest topic) to the ingest and evaluate functions`,
+        functions: { InvokeIngest: this.ingest.function, InvokeEvaluate: this.evaluate.function },
+      });
+    }
     this.lifecycleRule = new TopicRule(this, "LifecycleRule", {
       ...ruleProps,
       ruleName: lifecycleRuleName(config.stackName),

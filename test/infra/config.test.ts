@@ -34,6 +34,18 @@ describe("resolveConfig", () => {
         },
       },
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+      ingestion: {
+        mode: "direct",
+        stream: {
+          capacity: "on-demand",
+          retentionHours: 168,
+          batchSize: 500,
+          batchWindowSeconds: 1,
+          parallelizationFactor: 1,
+          maxRetryAttempts: 10,
+          maxRecordAgeSeconds: 21_600,
+        },
+      },
       logRetentionDays: 30,
       removalPolicy: "retain",
       metricsNamespace: "plantwatch",
@@ -503,6 +515,93 @@ describe("resolveConfig validation", () => {
     expect(act).toThrow(ConfigError);
     expect(act).toThrow(
       /invalid plantwatch configuration:\n {2}- plantwatch\.timestream\.memoryRetentionHours: must be >= 1\n {2}- plantwatch\.logRetentionDays: must be one of/,
+    );
+  });
+});
+
+describe("resolveConfig ingestion", () => {
+  it("selects stream mode with on-demand capacity and the documented batching by default", () => {
+    const { ingestion } = resolveConfig({ overrides: { ingestion: { mode: "stream" } } });
+
+    expect(ingestion).toEqual({
+      mode: "stream",
+      stream: {
+        capacity: "on-demand",
+        retentionHours: 168,
+        batchSize: 500,
+        batchWindowSeconds: 1,
+        parallelizationFactor: 1,
+        maxRetryAttempts: 10,
+        maxRecordAgeSeconds: 21_600,
+      },
+    });
+  });
+
+  it("accepts provisioned capacity with a shard count, and every batching setting", () => {
+    const stream = {
+      capacity: "provisioned",
+      shards: 4,
+      retentionHours: 24,
+      batchSize: 10_000,
+      batchWindowSeconds: 0,
+      parallelizationFactor: 10,
+      maxRetryAttempts: 0,
+      maxRecordAgeSeconds: 60,
+    };
+
+    expect(resolveConfig({ overrides: { ingestion: { mode: "stream", stream } } }).ingestion.stream).toEqual(
+      stream,
+    );
+  });
+
+  it("lets a direct deployment keep stream settings for later", () => {
+    const config = resolveConfig({
+      overrides: { ingestion: { mode: "direct", stream: { capacity: "provisioned", shards: 2 } } },
+    });
+
+    expect(config.ingestion.mode).toBe("direct");
+  });
+
+  it("requires shards with provisioned capacity and refuses them with on-demand", () => {
+    expect(problemsOf({ overrides: { ingestion: { stream: { capacity: "provisioned" } } } })).toEqual([
+      'plantwatch.ingestion.stream.shards: is required with capacity "provisioned" (1 shard takes 1 MB/s or 1,000 records/s)',
+    ]);
+    expect(problemsOf({ defaults: { ingestion: { mode: "stream", stream: { shards: 2 } } } })).toEqual([
+      'plantwatch.ingestion.stream.shards: applies to capacity "provisioned" only; on-demand streams scale by themselves: remove it',
+    ]);
+  });
+
+  it("names every setting out of range, an unknown mode and an unknown key", () => {
+    const problems = problemsOf({
+      overrides: {
+        ingestion: {
+          mode: "kafka",
+          stream: {
+            capacity: "serverless",
+            retentionHours: 12,
+            batchSize: 10_001,
+            batchWindowSeconds: 301,
+            parallelizationFactor: 11,
+            maxRetryAttempts: -1,
+            maxRecordAgeSeconds: 30,
+            shardCount: 2,
+          },
+        },
+      },
+    });
+
+    expect([...problems].sort()).toEqual(
+      [
+        'overrides.ingestion.mode: must be one of "direct", "stream"',
+        'overrides.ingestion.stream.capacity: must be one of "on-demand", "provisioned"',
+        "overrides.ingestion.stream.retentionHours: must be >= 24",
+        "overrides.ingestion.stream.batchSize: must be <= 10000",
+        "overrides.ingestion.stream.batchWindowSeconds: must be <= 300",
+        "overrides.ingestion.stream.parallelizationFactor: must be <= 10",
+        "overrides.ingestion.stream.maxRetryAttempts: must be >= 0",
+        "overrides.ingestion.stream.maxRecordAgeSeconds: must be >= 60",
+        "overrides.ingestion.stream.shardCount: unknown key",
+      ].sort(),
     );
   });
 });

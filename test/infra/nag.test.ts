@@ -115,6 +115,11 @@ describe.each([
   { name: "dev", stage: "dev", overrides: undefined },
   { name: "prod", stage: "prod", overrides: undefined },
   { name: "dev with webhooks and subscriptions", stage: "dev", overrides: EVERYTHING_CONFIGURED },
+  {
+    name: "dev in stream mode",
+    stage: "dev",
+    overrides: { ingestion: { mode: "stream", stream: { capacity: "provisioned", shards: 2 } } },
+  },
 ])("the app for stage $name", ({ name, stage, overrides }) => {
   let validated: ValidationOutcome;
   let unsuppressed: ValidationOutcome;
