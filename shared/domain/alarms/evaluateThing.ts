@@ -87,7 +87,9 @@ export function evaluateTelemetry(
       builder.patch({ connectivity: { connected: true, since: message.receivedAt } });
     }
   }
-  evaluateOfflineRules(builder, context);
+  // The message proves the thing was online when it was received: judge the offline rules at that
+  // moment, not at processing time, or an old message of a stream batch would look like silence.
+  evaluateOfflineRules(builder, { ...context, now: Math.max(message.receivedAt, doc.lastTelemetryAt ?? 0) });
   return builder.result();
 }
 

@@ -202,6 +202,20 @@ describe("AlarmEngine", () => {
     ]);
   });
 
+  it("raises no offline alarm for the old messages of a batch processed late (stream mode)", async () => {
+    rules = [offlineRule({ afterMs: 5 * 60_000 })];
+    // Twenty minutes of messages every 10 s, all processed at once, twenty minutes later.
+    now = T0 + 20 * 60_000;
+    const batch = Array.from({ length: 120 }, (_, index) =>
+      message("oven-3", index * 10, { temperature: 200 }),
+    );
+
+    const report = await engine.evaluateTelemetry(batch, deadline);
+
+    expect(report.transitions).toBe(0);
+    expect(publisher.published).toEqual([]);
+  });
+
   it("sends repeat reminders and one escalation from the sweep, recorded in the history", async () => {
     rules = [
       thresholdRule({
