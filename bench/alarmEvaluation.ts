@@ -2,13 +2,12 @@
  * Alarm evaluation cost per sample with 10, 1,000 and 10,000 rules of which the same few match
  * the thing: the index must make the cost depend on the matching rules, not on all rules.
  */
-import { Bench } from "tinybench";
 import type { ThingAlarms } from "../shared/domain/alarms/alarmState.ts";
 import { emptyThing, evaluateTelemetry } from "../shared/domain/alarms/evaluateThing.ts";
 import type { AlarmRule } from "../shared/domain/alarms/rule.ts";
 import { RuleIndex } from "../shared/domain/alarms/ruleIndex.ts";
 import { thresholdRule } from "../test/support/alarmRules.ts";
-import { meanMs } from "./ingestPath.ts";
+import { measure } from "./measure.ts";
 import type { BenchProfile } from "./profile.ts";
 
 export interface AlarmResults {
@@ -50,14 +49,14 @@ function ruleSet(total: number): AlarmRule[] {
 }
 
 export async function benchAlarmEvaluation(profile: BenchProfile): Promise<AlarmResults> {
-  const bench = new Bench({ time: profile.cpuTimeMs, warmupTime: profile.warmupMs, iterations: 1 });
+  const tasks: Record<string, () => void> = {};
   for (const total of RULE_COUNTS) {
     const state: { index: RuleIndex; doc: ThingAlarms; time: number } = {
       index: new RuleIndex({ version: String(total), rules: ruleSet(total) }),
       doc: emptyThing("oven-3"),
       time: T0,
     };
-    bench.add(String(total), () => {
+    tasks[String(total)] = () => {
       state.time += 1_000;
       const metrics = Object.fromEntries(
         METRICS.map((metric, i) => [metric, 200 + ((state.time / 1000 + i) % 100)]),
@@ -68,13 +67,14 @@ export async function benchAlarmEvaluation(profile: BenchProfile): Promise<Alarm
         { receivedAt: state.time, samples: [{ time: state.time, metrics }] },
         { rules, device: undefined, now: state.time },
       ).doc;
-    });
+    };
   }
-  await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const ms = meanMs(task.result, task.name);
-    return { rules: Number(task.name), microsPerSample: ms * 1_000, samplesPerSecond: 1_000 / ms };
-  });
+  const means = await measure(tasks, profile);
+  const rows = Object.entries(means).map(([rules, ms]) => ({
+    rules: Number(rules),
+    microsPerSample: ms * 1_000,
+    samplesPerSecond: 1_000 / ms,
+  }));
   const micros = (rules: number) => rows.find((row) => row.rules === rules)?.microsPerSample ?? Number.NaN;
   return { rows, ratio: micros(10_000) / micros(10) };
 }

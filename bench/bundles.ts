@@ -118,8 +118,7 @@ export async function benchBundles(profile: BenchProfile): Promise<FunctionResul
         },
         outfile: bare,
       });
-      const initMs = await medianInit(runner, entry, env, profile.initSpawns);
-      const bareInitMs = await medianInit(runner, bare, env, profile.initSpawns);
+      const { initMs, bareInitMs } = await medianInits(runner, entry, bare, env, profile.initSpawns);
       results.push({
         name,
         bundleBytes: statSync(entry).size,
@@ -170,19 +169,26 @@ function lambdaEnvironment(variables: Record<string, unknown>): Record<string, s
   };
 }
 
-async function medianInit(
+/** Function and bare process alternate, so load from elsewhere falls on both alike; medians of each. */
+async function medianInits(
   runner: string,
   entry: string,
+  bare: string,
   env: Record<string, string>,
   spawns: number,
-): Promise<number> {
-  const times: number[] = [];
+) {
+  const importMs = async (file: string) => {
+    const { stdout } = await run(process.execPath, [runner, file], { env });
+    return (JSON.parse(stdout.slice(stdout.lastIndexOf("{"))) as { importMs: number }).importMs;
+  };
+  const fn: number[] = [];
+  const base: number[] = [];
   for (let i = 0; i < spawns; i++) {
-    const { stdout } = await run(process.execPath, [runner, entry], { env });
-    times.push((JSON.parse(stdout.slice(stdout.lastIndexOf("{"))) as { importMs: number }).importMs);
+    fn.push(await importMs(entry));
+    base.push(await importMs(bare));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  return { initMs: median(fn), bareInitMs: median(base) };
 }
 
 /** What fills a bundle, by package (or source folder), from esbuild's metafile. */

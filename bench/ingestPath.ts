@@ -10,7 +10,6 @@ import {
   type WriteRecordsCommandInput,
 } from "@aws-sdk/client-timestream-write";
 import { operation } from "@smithy/core/schema";
-import { Bench } from "tinybench";
 import { toReceivedMessage } from "../functions/ingest/toReceivedMessage.ts";
 import { toWriteChunks } from "../shared/adapters/aws/timestreamRecords.ts";
 import type { TelemetryRuleEvent } from "../shared/contracts/telemetryRule.ts";
@@ -18,6 +17,7 @@ import { ingestMessages } from "../shared/domain/ingest/ingestMessages.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../shared/domain/ingest/types.ts";
 import type { DeviceRecord, DeviceRegistry } from "../shared/ports/deviceRegistry.ts";
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../shared/ports/seriesStore.ts";
+import { measure } from "./measure.ts";
 import type { BenchProfile } from "./profile.ts";
 
 export interface IngestCase {
@@ -100,6 +100,11 @@ function sdkSerializer() {
   };
 }
 
+const utf8 = new TextDecoder();
+// The SDK's body is a Uint8Array subclass that warns when treated as a string; copy its bytes instead.
+const toBytes = (body: Uint8Array | string) =>
+  typeof body === "string" ? new TextEncoder().encode(body) : Uint8Array.prototype.slice.call(body);
+
 /** Proves once that the bench serializes exactly what `client.send(new WriteRecordsCommand(...))` puts on the wire. */
 async function assertSameBodyAsSend(
   serializer: ReturnType<typeof sdkSerializer>,
@@ -115,8 +120,8 @@ async function assertSameBodyAsSend(
     { step: "build", priority: "high", name: "benchCapture" },
   );
   await client.send(new WriteRecordsCommand(input));
-  const ours = Buffer.from(await serializer.serialize(input)).toString("utf8");
-  const theirs = Buffer.from(sent as Uint8Array).toString("utf8");
+  const ours = utf8.decode(toBytes(await serializer.serialize(input)));
+  const theirs = utf8.decode(toBytes(sent as Uint8Array | string));
   if (ours !== theirs) throw new Error("bench serializer differs from the SDK's send path");
 }
 
@@ -235,11 +240,8 @@ export async function benchIngestPath(profile: BenchProfile): Promise<IngestResu
       }
     };
 
-    const bench = new Bench({ time: profile.cpuTimeMs, warmupTime: profile.warmupMs, iterations: 1 });
-    bench.add("path", run).add("floor", floor);
-    await bench.run();
+    const { path, floor: base } = await measure({ path: run, floor }, profile);
     if (sink < 0) throw new Error("unreachable");
-    const [path, base] = bench.tasks.map((task) => meanMs(task.result, task.name));
     const messages = workload.events.length;
     const perSecond = (ms: number | undefined) => (messages / (ms as number)) * 1_000;
     const pathRate = perSecond(path);
@@ -284,24 +286,17 @@ async function serializerCosts(serializer: ReturnType<typeof sdkSerializer>, pro
   const one = toWriteChunks(points(1), TARGET)[0]?.input as WriteRecordsCommandInput;
   const hundred = toWriteChunks(points(100), TARGET)[0]?.input as WriteRecordsCommandInput;
   await assertSameBodyAsSend(serializer, hundred);
-  const bench = new Bench({ time: profile.cpuTimeMs / 2, warmupTime: profile.warmupMs, iterations: 1 });
-  bench
-    .add("sdk 1", () => serializer.serialize(one))
-    .add("sdk 100", () => serializer.serialize(hundred))
-    .add("stringify 100", () => {
-      JSON.stringify(hundred);
-    });
-  await bench.run();
-  const [sdk1, sdk100, stringify100] = bench.tasks.map((task) => meanMs(task.result, task.name) * 1_000);
+  const ms = await measure(
+    {
+      sdk1: () => serializer.serialize(one),
+      sdk100: () => serializer.serialize(hundred),
+      stringify100: () => JSON.stringify(hundred),
+    },
+    { ...profile, cpuTimeMs: profile.cpuTimeMs / 2 },
+  );
   return {
-    sdkMicrosPerRequest1Record: sdk1 as number,
-    sdkMicrosPerRecord100: (sdk100 as number) / 100,
-    jsonStringifyMicrosPerRecord100: (stringify100 as number) / 100,
+    sdkMicrosPerRequest1Record: (ms.sdk1 as number) * 1_000,
+    sdkMicrosPerRecord100: ((ms.sdk100 as number) * 1_000) / 100,
+    jsonStringifyMicrosPerRecord100: ((ms.stringify100 as number) * 1_000) / 100,
   };
-}
-
-export function meanMs(result: unknown, name: string): number {
-  const latency = (result as { latency?: { mean: number } }).latency;
-  if (!latency) throw new Error(`bench task ${name} has no result: ${JSON.stringify(result)}`);
-  return latency.mean;
 }

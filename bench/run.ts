@@ -115,4 +115,14 @@ writeFileSync(
   out,
   `${JSON.stringify({ machine, ingest, alarms, bundles, endToEnd, table: rows }, null, 2)}\n`,
 );
-console.log(`results written to ${out}`);
+const markdown = [
+  `Measured ${machine.date.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform})${profile.quick ? "; QUICK run, figures meaningless" : ""}.`,
+  "",
+  "| part | measure | value | goal | met |",
+  "| --- | --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.part} | ${r.measure} | ${r.value} | ${r.goal} | ${r.met} |`),
+  "",
+].join("\n");
+const markdownOut = `${out.replace(/\.json$/, "")}.md`;
+writeFileSync(markdownOut, markdown);
+console.log(`results written to ${out} and ${markdownOut}`);
