@@ -115,12 +115,20 @@ writeFileSync(
   out,
   `${JSON.stringify({ machine, ingest, alarms, bundles, endToEnd, table: rows }, null, 2)}\n`,
 );
+const cells = [
+  ["part", "measure", "value", "goal", "met"],
+  ...rows.map((r) => [r.part, r.measure, r.value, r.goal, r.met]),
+];
+// Columns padded as biome formats markdown tables, so a fresh results.md passes `npm run lint`.
+const widths = [0, 1, 2, 3, 4].map((i) => Math.max(3, ...cells.map((line) => (line[i] as string).length)));
+const line = (values: readonly string[]) =>
+  `| ${values.map((v, i) => v.padEnd(widths[i] as number)).join(" | ")} |`;
 const markdown = [
   `Measured ${machine.date.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform})${profile.quick ? "; QUICK run, figures meaningless" : ""}.`,
   "",
-  "| part | measure | value | goal | met |",
-  "| --- | --- | --- | --- | --- |",
-  ...rows.map((r) => `| ${r.part} | ${r.measure} | ${r.value} | ${r.goal} | ${r.met} |`),
+  line(cells[0] as string[]),
+  line(widths.map((w) => "-".repeat(w))),
+  ...cells.slice(1).map(line),
   "",
 ].join("\n");
 const markdownOut = `${out.replace(/\.json$/, "")}.md`;
