@@ -1,4 +1,5 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -36,6 +37,8 @@ interface ReplayOptions extends QueueOptions {
 export interface DlqClients {
   readonly sqs: SQSClient;
   readonly lambda: LambdaClient;
+  /** Reads back the records of discarded stream batches. */
+  readonly kinesis: KinesisClient;
   readonly eventBridge: EventBridgeClient;
 }
 
@@ -55,13 +58,17 @@ const LIST_HELP = `
 SQS has no peek: listing receives the messages, which hides them from other consumers for up to
 ${LIST_VISIBILITY_SECONDS} s and counts as a receive. They are made visible again as soon as the list is printed
 (if the command is interrupted, they reappear after ${LIST_VISIBILITY_SECONDS} s).
-Kinds: lambda-failure (a function's async invocation failed after its retries), iot-rule-error (an IoT
-rule could not invoke a function), eventbridge-target (a rule could not deliver an alarm event to the notify
+Kinds: lambda-failure (a function's async invocation failed after its retries), stream-batch (ingest or
+evaluate gave up on a batch of the telemetry stream: shard, sequence range and condition; stream ingestion
+mode), iot-rule-error (an IoT rule could not invoke a function), eventbridge-target (a rule could not deliver an alarm event to the notify
 function or a webhook), scheduler (a sweep occurrence failed), unknown (none of these).`;
 
 const REPLAY_HELP = `
 Each message goes back where it was going, and is deleted only after that call succeeded:
   lambda-failure       async Invoke of the function with the original event
+  stream-batch         the batch's records read back from the stream (shard, start to end sequence number),
+                       async Invoke of the function with them as one Kinesis event (several if over 256 KB);
+                       records gone with the stream's retention: kept, reported as expired
   iot-rule-error       the rule's event rebuilt from the original payload (receivedAt = the SQS SentTimestamp,
                        moments after IoT received it), async Invoke of each function that failed
   eventbridge-target   notify function: async Invoke with the event; webhook (API destination): the event put on
@@ -71,7 +78,7 @@ Each message goes back where it was going, and is deleted only after that call s
 Re-driving twice is safe: ingest and evaluate ignore samples they have seen, alarm events de-duplicate.
 Messages are received (hidden for up to ${REPLAY_VISIBILITY_SECONDS} s); those not deleted are made visible again at the end.
 Exit codes: 0 every selected message re-driven or removed, 1 some stay in the queue (a failed re-drive,
-an unknown shape, an --id not received) or bad input, 2 AWS/runtime error (no access, missing stack).
+an expired stream batch, an unknown shape, an --id not received) or bad input, 2 AWS/runtime error (no access, missing stack).
 
 Examples:
   plantwatch dlq replay --dry-run
@@ -152,6 +159,7 @@ function defaultClients(options: TargetOptions): DlqClients {
   return {
     sqs: new SQSClient(config),
     lambda: new LambdaClient(config),
+    kinesis: new KinesisClient(config),
     eventBridge: new EventBridgeClient(config),
   };
 }
@@ -171,6 +179,7 @@ async function withQueueClients(
   } finally {
     clients.sqs.destroy();
     clients.lambda.destroy();
+    clients.kinesis.destroy();
     clients.eventBridge.destroy();
   }
 }
@@ -252,6 +261,7 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
         },
         awsRedrive({
           lambda: clients.lambda,
+          kinesis: clients.kinesis,
           eventBridge: clients.eventBridge,
           ...(eventBusName ? { eventBusName } : {}),
         }),
@@ -276,7 +286,8 @@ function report(io: CliIo, outcomes: readonly ReplayOutcome[], options: ReplayOp
     outcomes.filter((outcome) => outcome.status === status).length;
   const stay = outcomes.filter((outcome) => outcome.stays).length;
   io.err(
-    `Replayed ${count("replayed")}, removed ${count("removed")}, kept ${count("kept")}, failed ${count("failed")}; ` +
+    `Replayed ${count("replayed")}, removed ${count("removed")}, kept ${count("kept")}, failed ${count("failed")}, ` +
+      `expired ${count("expired")}; ` +
       `${stay} stay in the queue.\n`,
   );
 }

@@ -1,11 +1,12 @@
 import * as z from "zod";
 
 /**
- * The four kinds of message the deployment's one dead-letter queue receives (C6), and `unknown` for
+ * The five kinds of message the deployment's one dead-letter queue receives (C6), and `unknown` for
  * anything else. Pure: it reads a received SQS message and says what it is, nothing more.
  */
 export const DEAD_LETTER_KINDS = [
   "lambda-failure",
+  "stream-batch",
   "iot-rule-error",
   "eventbridge-target",
   "scheduler",
@@ -39,6 +40,27 @@ export interface LambdaFailure extends DeadLetterBase {
   readonly kind: "lambda-failure";
   readonly functionArn: string;
   readonly requestPayload: unknown;
+}
+
+/** Where a discarded stream batch lies: the records themselves stay in the stream, until retention. */
+export interface StreamBatchPointer {
+  readonly streamArn: string;
+  readonly shardId: string;
+  /** The batch's first and last sequence numbers (decimal strings), both included. */
+  readonly startSequenceNumber: string;
+  readonly endSequenceNumber: string;
+  readonly batchSize: number;
+}
+
+/**
+ * A batch a Kinesis event source mapping discarded after its retries (`RetryAttemptsExhausted`) or
+ * because its records grew too old (`RecordAgeExceeded`): a pointer into the stream, no data.
+ */
+export interface StreamBatchFailure extends DeadLetterBase {
+  readonly kind: "stream-batch";
+  readonly functionArn: string;
+  readonly condition: string;
+  readonly batch: StreamBatchPointer;
 }
 
 export interface IotActionFailure {
@@ -90,6 +112,7 @@ export interface UnknownDeadLetter extends DeadLetterBase {
 
 export type DeadLetter =
   | LambdaFailure
+  | StreamBatchFailure
   | IotRuleError
   | EventBridgeTargetFailure
   | SchedulerFailure
@@ -111,6 +134,24 @@ const lambdaRecordSchema = z.object({
     .loose()
     .optional(),
   responsePayload: z.unknown().optional(),
+});
+
+const SEQUENCE_NUMBER = /^\d{1,128}$/;
+
+const streamBatchSchema = z.object({
+  requestContext: z.object({
+    functionArn: z.string().startsWith("arn:"),
+    condition: z.string(),
+    approximateInvokeCount: z.number(),
+  }),
+  responseContext: z.object({ functionError: z.string().optional() }).loose().optional(),
+  KinesisBatchInfo: z.object({
+    shardId: z.string().min(1),
+    startSequenceNumber: z.string().regex(SEQUENCE_NUMBER),
+    endSequenceNumber: z.string().regex(SEQUENCE_NUMBER),
+    batchSize: z.number(),
+    streamArn: z.string().startsWith("arn:"),
+  }),
 });
 
 const iotErrorSchema = z.object({
@@ -186,6 +227,27 @@ export function classifyDeadLetter(message: ReceivedMessage): DeadLetter {
   const body = parseJson(message.body);
   if (body === undefined) return unknown(base, "the body is not JSON and there are no error attributes");
 
+  const stream = streamBatchSchema.safeParse(body);
+  if (stream.success) {
+    const { requestContext, responseContext, KinesisBatchInfo: info } = stream.data;
+    const batch: StreamBatchPointer = {
+      streamArn: info.streamArn,
+      shardId: info.shardId,
+      startSequenceNumber: info.startSequenceNumber,
+      endSequenceNumber: info.endSequenceNumber,
+      batchSize: info.batchSize,
+    };
+    return {
+      ...base,
+      kind: "stream-batch",
+      functionArn: requestContext.functionArn,
+      condition: requestContext.condition,
+      batch,
+      target: requestContext.functionArn,
+      error: `${lambdaError(requestContext, responseContext?.functionError, undefined)}; ${describeBatch(batch)}`,
+    };
+  }
+
   const record = lambdaRecordSchema.safeParse(body);
   if (record.success) {
     const { requestContext, responseContext, responsePayload } = record.data;
@@ -248,6 +310,11 @@ function lambdaError(
   const detail = [payload?.errorType, payload?.errorMessage].filter((part) => typeof part === "string");
   if (detail.length > 0) return `${attempts}: ${detail.join(": ")}`;
   return functionError === undefined ? attempts : `${attempts}: ${functionError} error`;
+}
+
+/** "500 record(s) of shardId-000000000001, sequence numbers 4962... to 4962...". */
+export function describeBatch(batch: StreamBatchPointer): string {
+  return `${batch.batchSize} record(s) of ${batch.shardId}, sequence numbers ${batch.startSequenceNumber} to ${batch.endSequenceNumber}`;
 }
 
 function integerAttribute(value: string | undefined): number | undefined {

@@ -1,7 +1,8 @@
-import type { DeadLetter, DeadLetterKind } from "./deadLetter.ts";
+import { type DeadLetter, type DeadLetterKind, describeBatch } from "./deadLetter.ts";
 import type { RedriveStepRunner } from "./redriveTargets.ts";
 import { REPLAY_TO_FIELD, type RedriveStep, type ReplayPlan } from "./replayPlan.ts";
 import type { HeldMessage } from "./sqsDeadLetterQueue.ts";
+import { StreamBatchExpiredError } from "./streamBatchRecords.ts";
 
 /** A received message with what it is and what replay will do with it. */
 export interface PlannedMessage {
@@ -10,7 +11,8 @@ export interface PlannedMessage {
   readonly plan: ReplayPlan;
 }
 
-export type ReplayStatus = "replayed" | "removed" | "kept" | "failed";
+/** `expired`: a stream batch whose records the stream no longer holds; the message stays. */
+export type ReplayStatus = "replayed" | "removed" | "kept" | "failed" | "expired";
 
 export interface ReplayOutcome {
   readonly messageId: string;
@@ -39,6 +41,9 @@ const ACCESS_ERRORS = new Set([
   "KMSAccessDeniedException",
 ]);
 
+/** Errors whose message says it all; others are shown with their name (the service's error code). */
+const PLAIN_ERRORS = new Set(["Error", "RedriveRefusedError", "StreamBatchExpiredError"]);
+
 /**
  * Carries out each plan in turn: a message is deleted only after every re-drive step was accepted, so
  * a failure leaves it in the queue for the next replay (re-running steps that had succeeded is safe:
@@ -59,7 +64,8 @@ export async function replayDeadLetters(
     if (plan.action === "redrive") {
       const failure = await runSteps(plan.steps, runStep);
       if (failure !== undefined) {
-        outcomes.push({ ...outcome, status: "failed", stays: true, ...failure });
+        const { expired, ...reported } = failure;
+        outcomes.push({ ...outcome, status: expired ? "expired" : "failed", stays: true, ...reported });
         continue;
       }
     }
@@ -88,7 +94,7 @@ export async function replayDeadLetters(
 async function runSteps(
   steps: readonly RedriveStep[],
   runStep: RedriveStepRunner,
-): Promise<{ detail: string; accessDenied: boolean } | undefined> {
+): Promise<{ detail: string; accessDenied: boolean; expired: boolean } | undefined> {
   for (const [index, step] of steps.entries()) {
     try {
       await runStep(step);
@@ -97,23 +103,29 @@ async function runSteps(
       return {
         detail: `${describeStep(step)} failed: ${describeError(error)}${before}`,
         accessDenied: isAccessError(error),
+        expired: error instanceof StreamBatchExpiredError,
       };
     }
   }
   return undefined;
 }
 
-/** "invoke <function> (async)" or "put <detail-type> event for rule <name>". */
+/** "invoke <function> (async)", "read ... of <stream>, invoke <function> (async)" or "put <detail-type> event for rule <name>". */
 export function describeStep(step: RedriveStep): string {
   if (step.kind === "invoke") return `invoke ${step.functionName} (async)`;
+  if (step.kind === "invoke-stream-batch") {
+    return `read ${describeBatch(step.batch)} from ${step.batch.streamArn}, invoke ${step.functionName} (async)`;
+  }
   return `put "${step.detailType}" event for rule ${String(step.detail[REPLAY_TO_FIELD])}`;
 }
 
 function describeError(error: unknown): string {
   const { name, message } = error as Error;
-  return name === "Error" || name === "RedriveRefusedError" ? message : `${name}: ${message}`;
+  return PLAIN_ERRORS.has(name) ? message : `${name}: ${message}`;
 }
 
+/** Also through a cause: a stream batch's later invocation wraps the error that refused it. */
 function isAccessError(error: unknown): boolean {
-  return ACCESS_ERRORS.has((error as Error).name);
+  const { name, cause } = error as Error;
+  return ACCESS_ERRORS.has(name) || (cause !== undefined && isAccessError(cause));
 }

@@ -6,6 +6,8 @@ import type {
   IotRuleError,
   LambdaFailure,
   SchedulerFailure,
+  StreamBatchFailure,
+  StreamBatchPointer,
 } from "./deadLetter.ts";
 
 /** One call that hands a dead letter's event to where it was going. */
@@ -15,6 +17,15 @@ export type RedriveStep =
       /** A function ARN or name, as Lambda's Invoke takes it; always invoked asynchronously. */
       readonly functionName: string;
       readonly payload: unknown;
+    }
+  | {
+      /**
+       * Reads the batch's records back from the stream and invokes the function (asynchronously)
+       * with them as a Kinesis event, in as many invocations as Lambda's payload limit needs.
+       */
+      readonly kind: "invoke-stream-batch";
+      readonly functionName: string;
+      readonly batch: StreamBatchPointer;
     }
   | {
       readonly kind: "put-event";
@@ -42,6 +53,7 @@ export const SUPERSEDED =
 
 const LAMBDA_FUNCTION_ARN =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
+const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const API_DESTINATION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:api-destination\//;
 const RULE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:rule\/(?:[^/]+\/)?([^/]+)$/;
@@ -50,6 +62,8 @@ export function planReplay(letter: DeadLetter, options: { readonly forceDelete: 
   switch (letter.kind) {
     case "lambda-failure":
       return planLambdaFailure(letter);
+    case "stream-batch":
+      return planStreamBatch(letter);
     case "iot-rule-error":
       return planIotRuleError(letter);
     case "eventbridge-target":
@@ -67,6 +81,15 @@ function planLambdaFailure(letter: LambdaFailure): ReplayPlan {
   const functionName = invokableFunction(letter.functionArn);
   if (functionName === undefined) return keep(`${letter.functionArn} is not a Lambda function ARN`);
   return redrive({ kind: "invoke", functionName, payload: letter.requestPayload });
+}
+
+function planStreamBatch(letter: StreamBatchFailure): ReplayPlan {
+  const functionName = invokableFunction(letter.functionArn);
+  if (functionName === undefined) return keep(`${letter.functionArn} is not a Lambda function ARN`);
+  if (!KINESIS_STREAM_ARN.test(letter.batch.streamArn)) {
+    return keep(`${letter.batch.streamArn} is not a Kinesis stream ARN`);
+  }
+  return redrive({ kind: "invoke-stream-batch", functionName, batch: letter.batch });
 }
 
 /**

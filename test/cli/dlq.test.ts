@@ -7,6 +7,7 @@ import {
   localEventBridgeClient,
   startFakeEventBridge,
 } from "../support/fakeEventBridge.ts";
+import { type FakeKinesis, localKinesisClient, startFakeKinesis } from "../support/fakeKinesis.ts";
 import { type FakeLambda, localLambdaClient, startFakeLambda } from "../support/fakeLambda.ts";
 import { type FakeSqs, localSqsClient, startFakeSqs } from "../support/fakeSqs.ts";
 import {
@@ -20,6 +21,7 @@ import {
   NOTIFY_ARN,
   notifyTargetFailure,
   schedulerFailure,
+  streamBatchFailure,
   TELEMETRY_PAYLOAD_BASE64,
   TELEMETRY_RULE_EVENT,
   WEBHOOK_RULE,
@@ -38,6 +40,7 @@ interface Run {
 
 describe("plantwatch dlq", () => {
   let sqs: FakeSqs;
+  let kinesis: FakeKinesis;
   let lambda: FakeLambda;
   let eventBridge: FakeEventBridge;
 
@@ -45,9 +48,9 @@ describe("plantwatch dlq", () => {
     [lambda, eventBridge] = await Promise.all([startFakeLambda(), startFakeEventBridge()]);
   });
   beforeEach(async () => {
-    // A fresh queue per test; the Lambda and EventBridge fakes are read by what each test sent.
-    sqs = await startFakeSqs();
-    return () => sqs.stop();
+    // A fresh queue and stream per test; the Lambda and EventBridge fakes are read by what each test sent.
+    [sqs, kinesis] = await Promise.all([startFakeSqs(), startFakeKinesis()]);
+    return () => Promise.all([sqs.stop(), kinesis.stop()]).then(() => undefined);
   });
   afterAll(async () => {
     await Promise.all([lambda.stop(), eventBridge.stop()]);
@@ -83,6 +86,7 @@ describe("plantwatch dlq", () => {
       clients: () => ({
         sqs: localSqsClient(sqs.endpoint),
         lambda: localLambdaClient(lambda.endpoint),
+        kinesis: localKinesisClient(kinesis.endpoint),
         eventBridge: localEventBridgeClient(eventBridge.endpoint),
       }),
       now: () => NOW,
@@ -269,7 +273,7 @@ describe("plantwatch dlq", () => {
       for (const id of [failed, iot, notify, webhook]) expect(outcome(id)).toMatch(/\sreplayed\s/);
       expect(outcome(scheduled)).toMatch(/\sremoved\s+superseded by the next occurrence/);
       expect(outcome(unknown)).toMatch(/\skept\s+unknown shape .*--force-delete removes it/);
-      expect(stderr).toMatch(/Replayed 4, removed 1, kept 1, failed 0; 1 stay in the queue\./);
+      expect(stderr).toMatch(/Replayed 4, removed 1, kept 1, failed 0, expired 0; 1 stay in the queue\./);
       expect(code).toBe(1);
     });
 
@@ -456,7 +460,7 @@ describe("plantwatch dlq", () => {
 
       expect(code).toBe(1);
       expect(stderr).toMatch(
-        /Allowed choices are lambda-failure, iot-rule-error, eventbridge-target, scheduler, unknown/,
+        /Allowed choices are lambda-failure, stream-batch, iot-rule-error, eventbridge-target, scheduler, unknown/,
       );
     });
 
@@ -474,6 +478,187 @@ describe("plantwatch dlq", () => {
       expect(stderr).toMatch(/--endpoint needs --event-bus/);
       expect(invocations).toHaveLength(0);
       expect(sqs.messages().every((message) => message.visible)).toBe(true);
+    });
+  });
+
+  describe("stream batches", () => {
+    const SHARD = "shardId-000000000001";
+    const ARRIVED = Date.parse("2026-11-25T11:58:01.500Z");
+
+    /** Telemetry rule events as the stream holds them, one per thing and index. */
+    function ruleEvents(count: number, padding = 0) {
+      return Array.from({ length: count }, (_, index) => ({
+        partitionKey: `oven-${index}`,
+        arrivedAt: ARRIVED + index,
+        data: JSON.stringify({
+          payload: Buffer.from(JSON.stringify({ seq: index, pad: "x".repeat(padding) })).toString("base64"),
+          thingName: `oven-${index}`,
+          receivedAt: ARRIVED + index,
+        }),
+      }));
+    }
+
+    /** Puts a record before and after `records`, and a dead letter naming exactly `records`. */
+    function discardedBatch(records: ReturnType<typeof ruleEvents>, functionArn = `${INGEST_ARN}:$LATEST`) {
+      kinesis.put(SHARD, ruleEvents(1));
+      const sequenceNumbers = kinesis.put(SHARD, records);
+      kinesis.put(SHARD, ruleEvents(1));
+      const location = {
+        shardId: SHARD,
+        startSequenceNumber: sequenceNumbers[0] ?? "",
+        endSequenceNumber: sequenceNumbers.at(-1) ?? "",
+        batchSize: records.length,
+        streamArn: kinesis.streamArn,
+      };
+      return { id: park(streamBatchFailure(location, { functionArn })), sequenceNumbers, location };
+    }
+
+    const kinesisOperations = () => kinesis.requests.map((request) => request.operation);
+
+    it("list shows the kind, the function, the condition and where the records lie", async () => {
+      const { id, location } = discardedBatch(ruleEvents(3));
+
+      const { code, stdout } = await plantwatchDlq(["list"]);
+
+      expect(code).toBe(0);
+      const row = stdout.split("\n").find((line) => line.startsWith(id)) ?? "";
+      expect(row).toMatch(
+        /3h 5m\s+stream-batch\s+function:plantwatch-dev-Ingest:\$LATEST\s+RetryAttemptsExhausted after 11 attempt\(s\): Unhandled error; 3 record/,
+      );
+      const [entry] = JSON.parse((await plantwatchDlq(["list", "--json"])).stdout) as Record<
+        string,
+        unknown
+      >[];
+      expect(entry).toMatchObject({
+        kind: "stream-batch",
+        condition: "RetryAttemptsExhausted",
+        batch: location,
+      });
+      expect(kinesis.requests).toHaveLength(0);
+    });
+
+    it("replay reads exactly the batch's records, re-invokes the function with them in order, and deletes the message", async () => {
+      const records = ruleEvents(5);
+      const { id, sequenceNumbers } = discardedBatch(records, `${EVALUATE_ARN}:$LATEST`);
+      kinesis.pageSize(2);
+
+      const { code, stdout, invocations } = await watching(() => plantwatchDlq(["replay", "--yes"]));
+
+      expect(code).toBe(0);
+      expect(remaining()).toEqual([]);
+      expect(invocations).toHaveLength(1);
+      expect(invocations[0]).toMatchObject({
+        functionName: EVALUATE_ARN,
+        invocationType: "Event",
+        status: 202,
+      });
+      expect(invocations[0]?.payload).toEqual({
+        Records: records.map((record, index) => ({
+          eventSource: "aws:kinesis",
+          eventSourceARN: kinesis.streamArn,
+          eventID: `${SHARD}:${sequenceNumbers[index]}`,
+          eventName: "aws:kinesis:record",
+          eventVersion: "1.0",
+          invokeIdentityArn: EVALUATE_ARN,
+          awsRegion: "eu-west-1",
+          kinesis: {
+            kinesisSchemaVersion: "1.0",
+            partitionKey: record.partitionKey,
+            sequenceNumber: sequenceNumbers[index],
+            data: Buffer.from(record.data).toString("base64"),
+            approximateArrivalTimestamp: record.arrivedAt / 1000,
+          },
+        })),
+      });
+      expect(kinesis.requests[0]).toMatchObject({
+        operation: "GetShardIterator",
+        contentType: "application/x-amz-json-1.1",
+        body: {
+          StreamARN: kinesis.streamArn,
+          ShardId: SHARD,
+          ShardIteratorType: "AT_SEQUENCE_NUMBER",
+          StartingSequenceNumber: sequenceNumbers[0],
+        },
+      });
+      // Pages of two: three reads hold the five records, and the third goes past the end.
+      expect(kinesisOperations()).toEqual(["GetShardIterator", "GetRecords", "GetRecords", "GetRecords"]);
+      expect(stdout).toMatch(
+        new RegExp(`${id}\\s+stream-batch\\s+replayed\\s+read 5 record\\(s\\) of ${SHARD}`),
+      );
+    });
+
+    it("splits a batch over Lambda's 256 KB asynchronous limit into several invocations, in order", async () => {
+      const records = ruleEvents(6, 60_000);
+      const { sequenceNumbers } = discardedBatch(records);
+
+      const { code, invocations } = await watching(() => plantwatchDlq(["replay", "--yes"]));
+
+      expect(code).toBe(0);
+      expect(remaining()).toEqual([]);
+      expect(invocations.length).toBeGreaterThan(1);
+      for (const invocation of invocations) {
+        expect(Buffer.byteLength(JSON.stringify(invocation.payload))).toBeLessThanOrEqual(262_144);
+      }
+      const replayed = invocations.flatMap((invocation) =>
+        (invocation.payload as { Records: { kinesis: { sequenceNumber: string } }[] }).Records.map(
+          (record) => record.kinesis.sequenceNumber,
+        ),
+      );
+      expect(replayed).toEqual(sequenceNumbers);
+    });
+
+    it("keeps the message when a later invocation is refused, and a replay sends the whole batch again", async () => {
+      const { id } = discardedBatch(ruleEvents(6, 60_000));
+      let calls = 0;
+      lambda.fail("throttled", { where: () => ++calls === 2 });
+
+      const { code, stdout } = await plantwatchDlq(["replay", "--yes"]);
+
+      expect(code).toBe(1);
+      expect(remaining()).toEqual([id]);
+      expect(sqs.messages()[0]?.visible).toBe(true);
+      expect(stdout).toMatch(
+        /failed\s+read .* failed: TooManyRequestsException: .* \(invocation 2 of \d; 1 accepted\)/,
+      );
+    });
+
+    it.each([
+      ["GetShardIterator refuses the trimmed sequence number", "error" as const, 3],
+      ["GetRecords returns only later records", "trim-horizon" as const, 2],
+      ["GetRecords returns none in the range", "trim-horizon" as const, 7],
+    ])(
+      "keeps a batch whose records expired (%s): expired, exit 1, nothing invoked",
+      async (_case, start, count) => {
+        const { id } = discardedBatch(ruleEvents(5));
+        kinesis.trim(SHARD, count, { start });
+
+        const { code, stdout, stderr, invocations } = await watching(() =>
+          plantwatchDlq(["replay", "--yes"]),
+        );
+
+        expect(code).toBe(1);
+        expect(invocations).toHaveLength(0);
+        expect(remaining()).toEqual([id]);
+        expect(sqs.messages()[0]?.visible).toBe(true);
+        expect(operations()).not.toContain("DeleteMessage");
+        expect(stdout).toMatch(new RegExp(`${id}\\s+stream-batch\\s+expired\\s+.*no longer in the stream`));
+        expect(stderr).toMatch(/failed 0, expired 1; 1 stay in the queue/);
+      },
+    );
+
+    it("--dry-run shows the batch it would read and changes nothing: no read, no call, no delete", async () => {
+      const { id, location } = discardedBatch(ruleEvents(3));
+
+      const { code, stdout, invocations } = await watching(() => plantwatchDlq(["replay", "--dry-run"]));
+
+      expect(code).toBe(0);
+      expect(kinesis.requests).toHaveLength(0);
+      expect(invocations).toHaveLength(0);
+      expect(remaining()).toEqual([id]);
+      expect(sqs.messages()[0]?.visible).toBe(true);
+      expect(stdout).toContain(
+        `re-drive: read 3 record(s) of ${SHARD}, sequence numbers ${location.startSequenceNumber} to ${location.endSequenceNumber} from ${kinesis.streamArn}, invoke ${INGEST_ARN} (async)`,
+      );
     });
   });
 });

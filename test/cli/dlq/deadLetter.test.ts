@@ -6,14 +6,17 @@ import {
   EVALUATE_ARN,
   handWritten,
   INGEST_ARN,
+  ingestBatchFailure,
   iotLifecycleError,
   iotTelemetryError,
   lambdaEventAgeExceeded,
   lambdaFailure,
   notifyTargetFailure,
   received,
+  STREAM_ARN,
   SWEEP_ARN,
   schedulerFailure,
+  streamBatchFailure,
   TELEMETRY_PAYLOAD_BASE64,
   TELEMETRY_RULE_EVENT,
   WEBHOOK_RULE_ARN,
@@ -42,6 +45,48 @@ describe("classifyDeadLetter", () => {
 
     expect(letter.kind).toBe("lambda-failure");
     expect(letter.error).toBe("EventAgeExceeded after 1 attempt(s)");
+  });
+
+  it("reads a stream batch an event source mapping discarded: the function, the condition and where the records lie", () => {
+    const letter = classifyDeadLetter(received(ingestBatchFailure));
+
+    expect(letter).toMatchObject({
+      kind: "stream-batch",
+      functionArn: `${INGEST_ARN}:$LATEST`,
+      target: `${INGEST_ARN}:$LATEST`,
+      condition: "RetryAttemptsExhausted",
+      batch: {
+        streamArn: STREAM_ARN,
+        shardId: "shardId-000000000001",
+        startSequenceNumber: "49628139210948183734528409328453523425632473869374586882",
+        endSequenceNumber: "49628139210948183734528409331975567873107396453618221058",
+        batchSize: 500,
+      },
+    });
+    expect(letter.error).toBe(
+      "RetryAttemptsExhausted after 11 attempt(s): Unhandled error; 500 record(s) of shardId-000000000001, " +
+        "sequence numbers 49628139210948183734528409328453523425632473869374586882 to 49628139210948183734528409331975567873107396453618221058",
+    );
+  });
+
+  it("reads a stream batch whose records grew older than the mapping's maximum age", () => {
+    const letter = classifyDeadLetter(
+      received(
+        streamBatchFailure(
+          { shardId: "shardId-000000000000", startSequenceNumber: "1", endSequenceNumber: "2", batchSize: 2 },
+          { functionArn: EVALUATE_ARN, condition: "RecordAgeExceeded" },
+        ),
+      ),
+    );
+
+    expect(letter).toMatchObject({
+      kind: "stream-batch",
+      condition: "RecordAgeExceeded",
+      target: EVALUATE_ARN,
+    });
+    expect(letter.error).toMatch(
+      /^RecordAgeExceeded after 4 attempt\(s\): Unhandled error; 2 record\(s\) of shardId-000000000000/,
+    );
   });
 
   it("reads an IoT rule error message with every failed action", () => {
@@ -97,6 +142,15 @@ describe("classifyDeadLetter", () => {
     [
       "a Lambda record without requestPayload",
       withoutField(lambdaFailure.body, "requestPayload"),
+      {},
+      /neither/,
+    ],
+    [
+      "a stream batch record whose sequence number is not a number",
+      replaceField(ingestBatchFailure.body, "KinesisBatchInfo", {
+        ...(JSON.parse(ingestBatchFailure.body) as { KinesisBatchInfo: object }).KinesisBatchInfo,
+        startSequenceNumber: "latest",
+      }),
       {},
       /neither/,
     ],

@@ -74,6 +74,59 @@ export const lambdaEventAgeExceeded: DeadLetterFixture = {
   messageAttributes: {},
 };
 
+export const STREAM_ARN = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/plantwatch-dev-TelemetryStream`;
+
+/** Where a discarded batch lies in the telemetry stream. */
+export interface StreamBatchLocation {
+  readonly shardId: string;
+  readonly startSequenceNumber: string;
+  readonly endSequenceNumber: string;
+  readonly batchSize: number;
+  readonly streamArn?: string;
+}
+
+/**
+ * What a Kinesis event source mapping sends its on-failure destination when it discards a batch:
+ * the invocation's context and a pointer into the stream, no data.
+ */
+export function streamBatchFailure(
+  location: StreamBatchLocation,
+  options: { readonly functionArn?: string; readonly condition?: string } = {},
+): DeadLetterFixture {
+  const condition = options.condition ?? "RetryAttemptsExhausted";
+  return {
+    body: JSON.stringify({
+      requestContext: {
+        requestId: "3b8d6c1e-0f2a-4e7b-9c5d-7a1f2e3b4c5d",
+        functionArn: options.functionArn ?? `${INGEST_ARN}:$LATEST`,
+        condition,
+        approximateInvokeCount: condition === "RecordAgeExceeded" ? 4 : 11,
+      },
+      responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+      version: "1.0",
+      timestamp: "2026-11-25T12:00:00.000Z",
+      KinesisBatchInfo: {
+        shardId: location.shardId,
+        startSequenceNumber: location.startSequenceNumber,
+        endSequenceNumber: location.endSequenceNumber,
+        approximateArrivalOfFirstRecord: "2026-11-25T11:58:01.512Z",
+        approximateArrivalOfLastRecord: "2026-11-25T11:58:02.004Z",
+        batchSize: location.batchSize,
+        streamArn: location.streamArn ?? STREAM_ARN,
+      },
+    }),
+    messageAttributes: {},
+  };
+}
+
+/** A batch of 500 records the ingest function failed on until its retries ran out. */
+export const ingestBatchFailure = streamBatchFailure({
+  shardId: "shardId-000000000001",
+  startSequenceNumber: "49628139210948183734528409328453523425632473869374586882",
+  endSequenceNumber: "49628139210948183734528409331975567873107396453618221058",
+  batchSize: 500,
+});
+
 const LAMBDA_THROTTLED =
   "Failed to invoke lambda function. Received Server error from Lambda. The error code is 429";
 

@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { INGEST_ARN } from "./fixtures.ts";
 
 const lambdaClient = new LambdaClient(TEST_CLIENT_CONFIG);
 const eventBridgeClient = new EventBridgeClient(TEST_CLIENT_CONFIG);
+const kinesisClient = new KinesisClient(TEST_CLIENT_CONFIG);
 const lambda = mockClient(lambdaClient);
 const eventBridge = mockClient(eventBridgeClient);
 
@@ -29,7 +31,7 @@ describe("awsRedrive", () => {
 
   it("refuses an Invoke that Lambda answered with anything but 202 (it ran synchronously, or not at all)", async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
-    const run = awsRedrive({ lambda: lambdaClient, eventBridge: eventBridgeClient });
+    const run = awsRedrive({ lambda: lambdaClient, kinesis: kinesisClient, eventBridge: eventBridgeClient });
 
     await expect(run(invoke)).rejects.toThrow(
       new RedriveRefusedError(`Invoke ${INGEST_ARN} answered 200, not 202`),
@@ -38,7 +40,7 @@ describe("awsRedrive", () => {
   });
 
   it("refuses a put without a bus before calling EventBridge", async () => {
-    const run = awsRedrive({ lambda: lambdaClient, eventBridge: eventBridgeClient });
+    const run = awsRedrive({ lambda: lambdaClient, kinesis: kinesisClient, eventBridge: eventBridgeClient });
 
     await expect(run(putEvent)).rejects.toThrow(/no event bus/);
     expect(eventBridge.calls()).toHaveLength(0);
@@ -51,6 +53,7 @@ describe("awsRedrive", () => {
     });
     const run = awsRedrive({
       lambda: lambdaClient,
+      kinesis: kinesisClient,
       eventBridge: eventBridgeClient,
       eventBusName: "plantwatch",
     });
@@ -62,7 +65,7 @@ describe("awsRedrive", () => {
 
   it("passes an SDK error through, for the caller to classify", async () => {
     lambda.on(InvokeCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
-    const run = awsRedrive({ lambda: lambdaClient, eventBridge: eventBridgeClient });
+    const run = awsRedrive({ lambda: lambdaClient, kinesis: kinesisClient, eventBridge: eventBridgeClient });
 
     await expect(run(invoke)).rejects.toMatchObject({ name: "AccessDeniedException" });
   });

@@ -7,6 +7,7 @@ import {
   EVALUATE_ARN,
   handWritten,
   INGEST_ARN,
+  ingestBatchFailure,
   iotBasicIngestError,
   iotLifecycleError,
   iotTelemetryError,
@@ -15,7 +16,9 @@ import {
   NOTIFY_ARN,
   notifyTargetFailure,
   received,
+  STREAM_ARN,
   schedulerFailure,
+  streamBatchFailure,
   TELEMETRY_PAYLOAD_BASE64,
   TELEMETRY_RULE_EVENT,
   WEBHOOK_RULE,
@@ -37,6 +40,40 @@ describe("planReplay", () => {
     expect(plan(lambdaFailure)).toEqual({
       action: "redrive",
       steps: [{ kind: "invoke", functionName: INGEST_ARN, payload: TELEMETRY_RULE_EVENT }],
+    });
+  });
+
+  it("reads a discarded stream batch back and invokes its function, unqualified for $LATEST", () => {
+    expect(plan(ingestBatchFailure)).toEqual({
+      action: "redrive",
+      steps: [
+        {
+          kind: "invoke-stream-batch",
+          functionName: INGEST_ARN,
+          batch: {
+            streamArn: STREAM_ARN,
+            shardId: "shardId-000000000001",
+            startSequenceNumber: "49628139210948183734528409328453523425632473869374586882",
+            endSequenceNumber: "49628139210948183734528409331975567873107396453618221058",
+            batchSize: 500,
+          },
+        },
+      ],
+    });
+  });
+
+  it("keeps a stream batch whose stream is not a Kinesis stream", () => {
+    const letter = streamBatchFailure({
+      shardId: "shardId-000000000000",
+      startSequenceNumber: "1",
+      endSequenceNumber: "2",
+      batchSize: 2,
+      streamArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/2026-11-25T00:00:00.000",
+    });
+
+    expect(plan(letter)).toEqual({
+      action: "keep",
+      reason: expect.stringMatching(/is not a Kinesis stream ARN/),
     });
   });
 
