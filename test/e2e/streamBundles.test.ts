@@ -129,11 +129,17 @@ describe("stream mode function bundles", () => {
         bundle,
         [
           {
+            // lathe-2's 100-sample batch fills a WriteRecords request of its own; mill-1's two
+            // samples share the other, which stays throttled.
             event: kinesisEvent([
-              telemetryRecord(10, "lathe-2", { ts: NOW - 3_000, metrics: { rpm: 900 } }),
+              telemetryRecord(10, "lathe-2", {
+                samples: Array.from({ length: 100 }, (_, index) => ({
+                  ts: NOW - 3_000 - index * 10,
+                  metrics: { rpm: 900 + index },
+                })),
+              }),
               telemetryRecord(11, "mill-1", { ts: NOW - 3_000, metrics: { rpm: 1200 } }),
               kinesisRecord("not a rule event", { partitionKey: "mill-1", index: 12, arrivedAt: NOW }),
-              telemetryRecord(13, "lathe-2", { ts: NOW - 2_000, metrics: { rpm: 901 } }),
               telemetryRecord(14, "mill-1", { ts: NOW - 2_000, metrics: { rpm: 1201 } }),
             ]),
             remainingMs: 3_400,
@@ -152,7 +158,7 @@ describe("stream mode function bundles", () => {
           },
         },
       ]);
-      expect(timestream.rows().filter((row) => row.dimensions.device === "lathe-2")).toHaveLength(2);
+      expect(timestream.rows().filter((row) => row.dimensions.device === "lathe-2")).toHaveLength(100);
       expect(timestream.rows().filter((row) => row.dimensions.device === "mill-1")).toEqual([]);
       const quarantined = [...s3.objects().values()].filter((object) => object.bucket === QUARANTINE_BUCKET);
       expect(quarantined.map((object) => object.key)).toEqual([

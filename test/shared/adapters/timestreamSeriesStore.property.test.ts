@@ -30,7 +30,7 @@ const faults = fc.record({
 const key = (ref: SampleRef) => `${ref.messageIndex}/${ref.sampleIndex}`;
 
 describe("TimestreamSeriesStore", () => {
-  it("accounts for every point exactly once as stored, rejected or unwritten, in requests of one series and ≤ 100 records", async () => {
+  it("accounts for every point exactly once as stored, rejected or unwritten, in requests of ≤ 100 records whose records each have exactly one device", async () => {
     await fc.assert(
       fc.asyncProperty(batch, faults, async (perThing, script) => {
         const points: SeriesPoint[] = perThing.flatMap(({ count, poisoned }, messageIndex) =>
@@ -84,7 +84,13 @@ describe("TimestreamSeriesStore", () => {
           expect(stored.filter((ref) => ref !== undefined && poisoned.includes(ref))).toEqual([]);
           for (const request of fake.writeRequests()) {
             expect(request.Records?.length).toBeLessThanOrEqual(100);
-            expect(request.CommonAttributes?.Dimensions).toHaveLength(1);
+            for (const record of request.Records ?? []) {
+              const dimensions = [
+                ...(request.CommonAttributes?.Dimensions ?? []),
+                ...(record.Dimensions ?? []),
+              ];
+              expect(dimensions.filter((dimension) => dimension.Name === "device")).toHaveLength(1);
+            }
           }
         } finally {
           client.destroy();

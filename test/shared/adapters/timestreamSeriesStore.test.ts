@@ -98,19 +98,13 @@ describe("TimestreamSeriesStore", () => {
       expect(storedRefs(points)).toEqual(refsOf(points));
     });
 
-    it("sends the dimensions once per request in CommonAttributes, omitting absent site and line", async () => {
-      const points = [
-        ...series("oven-3", 2, { messageIndex: 0, site: "plant-1", line: "line-2" }),
-        ...series("press-7", 2, { messageIndex: 1, site: "plant-1" }),
-        ...series("mixer-9", 2, { messageIndex: 2 }),
-      ];
+    it("sends the dimensions once in CommonAttributes when a request holds one series, omitting absent site and line", async () => {
+      await store.write(series("oven-3", 2, { site: "plant-1", line: "line-2" }), {
+        deadline: farDeadline(),
+      });
 
-      await store.write(points, { deadline: farDeadline() });
-
-      const common = (device: string) =>
-        fake.writeRequests().find((request) => request.CommonAttributes?.Dimensions?.[0]?.Value === device)
-          ?.CommonAttributes;
-      expect(common("oven-3")).toEqual({
+      const [request] = fake.writeRequests();
+      expect(request?.CommonAttributes).toEqual({
         Dimensions: [
           { Name: "device", Value: "oven-3" },
           { Name: "site", Value: "plant-1" },
@@ -120,18 +114,45 @@ describe("TimestreamSeriesStore", () => {
         MeasureValueType: "MULTI",
         TimeUnit: "MILLISECONDS",
       });
-      expect(common("press-7")?.Dimensions).toEqual([
-        { Name: "device", Value: "press-7" },
-        { Name: "site", Value: "plant-1" },
-      ]);
-      expect(common("mixer-9")?.Dimensions).toEqual([{ Name: "device", Value: "mixer-9" }]);
-      for (const request of fake.writeRequests()) {
-        expect(request.DatabaseName).toBe(DATABASE);
-        expect(request.TableName).toBe(TABLE);
-        for (const record of request.Records ?? []) {
-          expect(Object.keys(record).sort()).toEqual(["MeasureValues", "Time", "Version"]);
-        }
+      expect(request?.DatabaseName).toBe(DATABASE);
+      expect(request?.TableName).toBe(TABLE);
+      for (const record of request?.Records ?? []) {
+        expect(Object.keys(record).sort()).toEqual(["MeasureValues", "Time", "Version"]);
       }
+    });
+
+    it("packs the points of several things into one request, each record with its own dimensions", async () => {
+      const points = [
+        ...series("oven-3", 2, { messageIndex: 0, site: "plant-1", line: "line-2" }),
+        ...series("press-7", 2, { messageIndex: 1, site: "plant-1" }),
+        ...series("mixer-9", 2, { messageIndex: 2 }),
+      ];
+
+      await store.write(points, { deadline: farDeadline() });
+
+      const [request, ...others] = fake.writeRequests();
+      expect(others).toEqual([]);
+      expect(request?.CommonAttributes).toEqual({
+        MeasureName: "metrics",
+        MeasureValueType: "MULTI",
+        TimeUnit: "MILLISECONDS",
+      });
+      expect(request?.Records?.map((record) => record.Dimensions)).toEqual([
+        ...Array(2).fill([
+          { Name: "device", Value: "oven-3" },
+          { Name: "site", Value: "plant-1" },
+          { Name: "line", Value: "line-2" },
+        ]),
+        ...Array(2).fill([
+          { Name: "device", Value: "press-7" },
+          { Name: "site", Value: "plant-1" },
+        ]),
+        ...Array(2).fill([{ Name: "device", Value: "mixer-9" }]),
+      ]);
+      const rowsOf = (device: string) => fake.rows().filter((row) => row.dimensions.device === device);
+      expect(rowsOf("press-7").map((row) => row.dimensions)).toEqual(
+        Array(2).fill({ device: "press-7", site: "plant-1" }),
+      );
     });
 
     it("sends each point's time in milliseconds and its version, numbers as DOUBLE, booleans as BOOLEAN and strings as VARCHAR", async () => {
@@ -162,7 +183,7 @@ describe("TimestreamSeriesStore", () => {
       expect(fake.rows()).toHaveLength(1);
     });
 
-    it("never puts points of two things in one request", async () => {
+    it("gives a series with a full request's worth of points requests of its own, and packs the rest", async () => {
       const oven = series("oven-3", 120, { messageIndex: 0 });
       const press = series("press-7", 30, { messageIndex: 1 });
       const interleaved = oven.flatMap((point, index) => (press[index] ? [point, press[index]] : [point]));
@@ -170,9 +191,9 @@ describe("TimestreamSeriesStore", () => {
       await store.write(interleaved, { deadline: farDeadline() });
 
       const requests = fake.writeRequests();
-      expect(requests).toHaveLength(3);
-      const devices = requests.map((request) => request.CommonAttributes?.Dimensions?.[0]?.Value);
-      expect(devices.sort()).toEqual(["oven-3", "oven-3", "press-7"]);
+      expect(requests.map((request) => request.Records?.length)).toEqual([100, 50]);
+      expect(requests[0]?.CommonAttributes?.Dimensions).toEqual([{ Name: "device", Value: "oven-3" }]);
+      expect(requests[1]?.CommonAttributes?.Dimensions).toBeUndefined();
       const rowsOf = (device: string) => fake.rows().filter((row) => row.dimensions.device === device);
       expect(rowsOf("oven-3").map((row) => row.time)).toEqual(oven.map((point) => String(point.time)));
       expect(rowsOf("press-7").map((row) => row.time)).toEqual(press.map((point) => String(point.time)));
@@ -247,23 +268,24 @@ describe("TimestreamSeriesStore", () => {
       expect(storedRefs(points)).toEqual(refsOf(points));
     });
 
-    it("reports exactly the points of a series still throttled at the deadline as unwritten", async () => {
-      const oven = series("oven-3", 150, { messageIndex: 0 });
+    it("reports exactly the points of a request still throttled at the deadline as unwritten", async () => {
+      // oven-3 fills a request of its own; press-7 and mixer-9 share one, which stays throttled.
+      const oven = series("oven-3", 100, { messageIndex: 0 });
       const press = series("press-7", 30, { messageIndex: 1 });
       const mixer = series("mixer-9", 20, { messageIndex: 2 });
       const points = [...oven, ...press, ...mixer];
       fake.fail("throttling", {
         times: Number.POSITIVE_INFINITY,
-        where: (request) => request.CommonAttributes?.Dimensions?.[0]?.Value === "press-7",
+        where: (request) => request.CommonAttributes?.Dimensions === undefined,
       });
 
       const result = await store.write(points, { deadline: clock.now() + 50 });
 
       expect(result.rejected).toEqual([]);
-      expect([...result.unwritten].sort(byRef)).toEqual(refsOf(press));
+      expect([...result.unwritten].sort(byRef)).toEqual(refsOf([...press, ...mixer]));
       expect(result.retries).toBeGreaterThan(0);
-      expect(storedRefs(points)).toEqual(refsOf([...oven, ...mixer]));
-      expect(fake.rows()).toHaveLength(oven.length + mixer.length);
+      expect(storedRefs(points)).toEqual(refsOf(oven));
+      expect(fake.rows()).toHaveLength(oven.length);
     });
 
     it("gives up without retrying when the deadline has already passed", async () => {
