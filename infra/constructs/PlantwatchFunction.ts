@@ -14,6 +14,18 @@ import { QueueFailureDestination } from "./QueueFailureDestination.ts";
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 const ESBUILD_TARGET = FUNCTION_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, "node$1");
 
+/**
+ * Credential providers of the SDK's default chain that Lambda never reaches (the runtime sets the
+ * environment credentials the chain tries first), bundled as a stub that passes to the next link.
+ */
+export const UNBUNDLED_CREDENTIAL_PROVIDERS = [
+  "@aws-sdk/credential-provider-sso",
+  "@aws-sdk/credential-provider-ini",
+  "@aws-sdk/credential-provider-process",
+  "@aws-sdk/credential-provider-web-identity",
+] as const;
+const UNUSED_CREDENTIAL_PROVIDER = join(PROJECT_ROOT, "functions/commons/unusedCredentialProvider.ts");
+
 export interface PlantwatchFunctionProps {
   /** Path of the handler module, relative to the repository root (e.g. `functions/ingest/handler.ts`). */
   readonly entry: string;
@@ -90,6 +102,10 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
         sourcesContent: false,
         // Bundle everything, the AWS SDK v3 included, rather than use the runtime's copy.
         externalModules: [],
+        // CDK passes each as `--alias:<package>=<stub>` to esbuild.
+        esbuildArgs: {
+          "--alias": UNBUNDLED_CREDENTIAL_PROVIDERS.map((pkg) => `${pkg}=${UNUSED_CREDENTIAL_PROVIDER}`),
+        },
       },
     });
 
