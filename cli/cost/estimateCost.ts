@@ -68,12 +68,14 @@ export async function estimateCost(inputs: CostInputs): Promise<CostEstimate> {
     lastSeenIntervalMs: LAST_SEEN_INTERVAL_MS,
     registryCacheTtlMs: REGISTRY_CACHE_TTL_MS,
   });
-  const plantwatch = plantwatchCost(inputs, profile);
+  const measuredProfile =
+    inputs.ingestion === "stream" ? withTimestreamOf(profile, await packedWrites(inputs)) : profile;
+  const plantwatch = plantwatchCost(inputs, measuredProfile);
   return {
     inputs,
     messagesPerMonth: messages,
     measured: {
-      ...perMessage(profile),
+      ...perMessage(measuredProfile),
       simulatedDevices: SIMULATED_DEVICES,
       simulatedMessages: profile.messages,
       batchSize,
@@ -101,3 +103,40 @@ export async function estimateCost(inputs: CostInputs): Promise<CostEstimate> {
     negligible: NEGLIGIBLE,
   };
 }
+
+/**
+ * Timestream packs the points of different things into one request, so its counts depend on the
+ * real batch, which holds about one message from each of up to `batch.size` things: measured
+ * again with that many things (capped, to keep the run short), one message each per batch.
+ */
+async function packedWrites(inputs: CostInputs): Promise<MeasuredProfile> {
+  const batch = streamBatch(inputs);
+  const things = Math.max(1, Math.min(Math.round(batch.size), MAX_PACKING_THINGS));
+  return measureProfile({
+    devices: things,
+    intervalMs: inputs.intervalMs,
+    metrics: inputs.metrics,
+    batchSize: things,
+    containers: 1,
+    lastSeenIntervalMs: LAST_SEEN_INTERVAL_MS,
+    registryCacheTtlMs: REGISTRY_CACHE_TTL_MS,
+  });
+}
+
+/** `profile` with the Timestream counts of `packed`, per message of `profile`. */
+function withTimestreamOf(profile: MeasuredProfile, packed: MeasuredProfile): MeasuredProfile {
+  const scale = profile.messages / Math.max(1, packed.messages);
+  const { requests, records, writeUnits, storedBytes } = packed.timestream;
+  return {
+    ...profile,
+    timestream: {
+      requests: requests * scale,
+      records: records * scale,
+      writeUnits: writeUnits * scale,
+      storedBytes: storedBytes * scale,
+    },
+  };
+}
+
+/** Enough things to fill a WriteRecords request (100 records). */
+const MAX_PACKING_THINGS = 100;
