@@ -46,6 +46,8 @@ export class LocalEventBus implements EventPublisher {
 
   async publish(details: readonly AlarmEventDetail[]): Promise<PublishResult> {
     const failures: PublishFailure[] = [];
+    // The silences as they are now, read once for all of this batch's events (not once per event).
+    let silences: Promise<readonly Silence[] | undefined> | undefined;
     for (const detail of details) {
       const reminder = isReminder(detail);
       const checked = reminder ? checkAlarmReminderDetail(detail) : checkAlarmEventDetail(detail);
@@ -55,24 +57,31 @@ export class LocalEventBus implements EventPublisher {
       }
       const detailType = reminder ? ALARM_REMINDER_DETAIL_TYPE : ALARM_EVENT_DETAIL_TYPE;
       this.#options.live.publish({ type: "alarm", detailType, detail: checked.detail });
-      const silencedBy = await this.#silenceFor(checked.detail);
+      silences ??= this.#activeSilences();
+      const silencedBy = await this.#silenceFor(checked.detail, await silences);
       this.#options.onEvent(checked.detail, silencedBy);
       if (silencedBy === undefined) this.#options.webhooks?.send(eventEnvelope(detailType, checked.detail));
     }
     return { failures, retries: 0 };
   }
 
-  async #silenceFor(detail: AlarmEventDetail): Promise<string | undefined> {
+  /** The silences active now; undefined if they cannot be read. */
+  async #activeSilences(): Promise<readonly Silence[] | undefined> {
     const now = this.#options.clock.now();
-    let active: readonly Silence[];
     try {
-      active = (await this.#options.silences.list()).filter((silence) => silenceActiveAt(silence, now));
+      return (await this.#options.silences.list()).filter((silence) => silenceActiveAt(silence, now));
     } catch {
-      // As the notify function: better a message too many than none.
       return undefined;
     }
-    if (active.length === 0) return undefined;
-    return silencing(active, await this.#subject(detail, active), now)?.id;
+  }
+
+  async #silenceFor(
+    detail: AlarmEventDetail,
+    active: readonly Silence[] | undefined,
+  ): Promise<string | undefined> {
+    // Silences unreadable: as the notify function, better a message too many than none.
+    if (active === undefined || active.length === 0) return undefined;
+    return silencing(active, await this.#subject(detail, active), this.#options.clock.now())?.id;
   }
 
   async #subject(detail: AlarmEventDetail, active: readonly Silence[]): Promise<SilenceSubject> {

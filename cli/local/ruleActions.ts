@@ -1,9 +1,12 @@
 import { toReceivedMessage } from "../../functions/ingest/toReceivedMessage.ts";
-import { isLifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
+import { isLifecycleEvent, type LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
 import type { LiveEventSink } from "../../shared/contracts/liveEvents.ts";
 import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
 import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import { type IngestDependencies, ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
+import type { ReceivedMessage } from "../../shared/domain/ingest/types.ts";
+import type { SeriesStore } from "../../shared/ports/seriesStore.ts";
+import { BatchQueue } from "./batchQueue.ts";
 
 export interface RuleActionsOptions {
   readonly telemetryRuleName: string;
@@ -12,23 +15,47 @@ export interface RuleActionsOptions {
   readonly ingest: IngestDependencies;
   readonly engine: Pick<AlarmEngine, "evaluateTelemetry" | "recordConnectivity">;
   readonly live: LiveEventSink;
-  /** How long one action may take, as a Lambda timeout would bound it. */
+  /** How long one batch may take, as a Lambda timeout would bound it. */
   readonly timeoutMs?: number;
-  /** An action failed (where Lambda would retry and then dead-letter): the console says so. */
+  /** Items per batch at most (default `MAX_BATCH_ITEMS`). */
+  readonly maxBatch?: number;
+  /** An action failed for a message (where Lambda would retry and then dead-letter): the console says so. */
   readonly onError: (action: string, error: unknown) => void;
 }
 
+/** What the evaluate action takes: both rules feed it, in arrival order. */
+type Evaluation =
+  | { readonly kind: "telemetry"; readonly message: ReceivedMessage }
+  | { readonly kind: "lifecycle"; readonly event: LifecycleEvent };
+
+/** Things evaluated at once within a batch: the engine's own default. */
+const EVALUATE_CONCURRENCY = 8;
+
 /**
- * What the rules' Lambda actions do, in process: the telemetry rule's two actions (ingest, and
- * evaluate), independent of each other as on AWS, and the lifecycle rule's (evaluate). Each thing's
- * actions run in the order its messages arrived, as its time-ordered samples.
+ * What the rules' Lambda actions do, in process, batched as in stream mode (see `BatchQueue`): the
+ * telemetry rule's two actions (ingest, and evaluate), independent of each other as on AWS, and the
+ * lifecycle rule's (evaluate). Ingest stores a batch in one write (one SQLite transaction); evaluate
+ * reads and writes each thing's alarm document once per batch. Each thing's telemetry and lifecycle
+ * events are evaluated in the order they arrived; a failure is reported for each message it concerns.
  */
 export class RuleActions {
   readonly #options: RuleActionsOptions;
-  readonly #queues = new Map<string, Promise<void>>();
+  readonly #ingest: BatchQueue<ReceivedMessage>;
+  readonly #evaluate: BatchQueue<Evaluation>;
 
   constructor(options: RuleActionsOptions) {
     this.#options = options;
+    const maxItems = options.maxBatch === undefined ? {} : { maxItems: options.maxBatch };
+    this.#ingest = new BatchQueue({
+      run: (messages) => this.#ingestBatch(messages),
+      onError: (_message, error) => options.onError("ingest", error),
+      ...maxItems,
+    });
+    this.#evaluate = new BatchQueue({
+      run: (items) => this.#evaluateBatch(items),
+      onError: (_item, error) => options.onError("evaluate", error),
+      ...maxItems,
+    });
   }
 
   /** One rule's output for one message; unknown rules are ignored. */
@@ -36,47 +63,99 @@ export class RuleActions {
     const { telemetryRuleName, lifecycleRuleName } = this.#options;
     if (ruleName === telemetryRuleName) {
       const message = toReceivedMessage(output as Partial<TelemetryRuleEvent>);
-      this.#enqueue(`ingest:${message.thingName}`, "ingest", async (deadline) => {
-        const report = await ingestMessages([message], this.#options.ingest, { deadline });
-        if (report.unwritten > 0) {
-          throw new Error(`${report.unwritten} sample(s) of ${message.thingName} were not written`);
-        }
-      });
-      this.#enqueue(`evaluate:${message.thingName}`, "evaluate", async (deadline) =>
-        this.#checkReport(await this.#options.engine.evaluateTelemetry([message], { deadline })),
-      );
+      this.#ingest.push(message);
+      this.#evaluate.push({ kind: "telemetry", message });
     } else if (ruleName === lifecycleRuleName && isLifecycleEvent(output)) {
-      const event = output;
       this.#options.live.publish({
         type: "connectivity",
-        thingName: event.clientId,
-        connected: event.eventType === "connected",
-        at: event.timestamp,
+        thingName: output.clientId,
+        connected: output.eventType === "connected",
+        at: output.timestamp,
       });
-      this.#enqueue(`evaluate:${event.clientId}`, "evaluate", async (deadline) =>
-        this.#checkReport(await this.#options.engine.recordConnectivity(event, { deadline })),
-      );
+      this.#evaluate.push({ kind: "lifecycle", event: output });
     }
   }
 
-  /** Resolves once every action dispatched so far has finished. */
+  /** Resolves once every action dispatched so far has finished (pending batches run now). */
   async idle(): Promise<void> {
-    while (this.#queues.size > 0) await Promise.allSettled([...this.#queues.values()]);
+    await Promise.all([this.#ingest.idle(), this.#evaluate.idle()]);
   }
 
-  #enqueue(key: string, action: string, run: (deadline: number) => Promise<void>): void {
-    const previous = this.#queues.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => run(Date.now() + (this.#options.timeoutMs ?? 30_000)))
-      .catch((error: unknown) => this.#options.onError(action, error))
-      .finally(() => {
-        if (this.#queues.get(key) === next) this.#queues.delete(key);
-      });
-    this.#queues.set(key, next);
+  #deadline(): number {
+    return Date.now() + (this.#options.timeoutMs ?? 30_000);
   }
 
+  async #ingestBatch(messages: readonly ReceivedMessage[]): Promise<void> {
+    const { ingest, onError } = this.#options;
+    // Which messages' samples the store did not get to: the report only counts them.
+    const unwritten = new Map<number, number>();
+    const store: SeriesStore = {
+      write: async (points, options) => {
+        const result = await ingest.store.write(points, options);
+        for (const { messageIndex } of result.unwritten) {
+          unwritten.set(messageIndex, (unwritten.get(messageIndex) ?? 0) + 1);
+        }
+        return result;
+      },
+    };
+    await ingestMessages(messages, { ...ingest, store }, { deadline: this.#deadline() });
+    for (const [messageIndex, count] of unwritten) {
+      const thingName = messages[messageIndex]?.thingName ?? "";
+      onError("ingest", new Error(`${count} sample(s) of ${thingName} were not written`));
+    }
+  }
+
+  async #evaluateBatch(items: readonly Evaluation[]): Promise<void> {
+    const byThing = new Map<string, Evaluation[]>();
+    for (const item of items) {
+      const thingName = item.kind === "telemetry" ? item.message.thingName : item.event.clientId;
+      const list = byThing.get(thingName);
+      if (list) list.push(item);
+      else byThing.set(thingName, [item]);
+    }
+    // One engine call per thing, not one for the batch: a thing that fails then fails alone, and
+    // the batch ends only when every thing's update has (the next batch must not overtake one).
+    const queue = [...byThing.values()];
+    const worker = async () => {
+      for (let thing = queue.shift(); thing !== undefined; thing = queue.shift()) {
+        await this.#evaluateThing(thing);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EVALUATE_CONCURRENCY, queue.length) }, worker));
+  }
+
+  /** One thing's items in order: each run of telemetry in one call, lifecycle events between them. */
+  async #evaluateThing(items: readonly Evaluation[]): Promise<void> {
+    const { engine, onError } = this.#options;
+    const deadline = this.#deadline();
+    let run: ReceivedMessage[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const messages = run;
+      run = [];
+      try {
+        this.#checkReport(await engine.evaluateTelemetry(messages, { deadline }));
+      } catch (error) {
+        for (const _ of messages) onError("evaluate", error);
+      }
+    };
+    for (const item of items) {
+      if (item.kind === "telemetry") {
+        run.push(item.message);
+        continue;
+      }
+      await flush();
+      try {
+        this.#checkReport(await engine.recordConnectivity(item.event, { deadline }));
+      } catch (error) {
+        onError("evaluate", error);
+      }
+    }
+    await flush();
+  }
+
+  /** Each event the bus could not take, once. */
   #checkReport(report: EngineReport): void {
-    const [first] = report.deliveryErrors;
-    if (first !== undefined) this.#options.onError("publish", first);
+    for (const error of report.deliveryErrors) this.#options.onError("publish", error);
   }
 }
