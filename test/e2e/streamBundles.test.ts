@@ -10,8 +10,7 @@ import { type FakeS3, startFakeS3 } from "../support/fakeS3.ts";
 import { type FakeTimestream, startFakeTimestream } from "../support/fakeTimestream.ts";
 import { kinesisEvent, kinesisRecord, sequenceNumber } from "../support/kinesisEvents.ts";
 import { runBundle } from "../support/runBundle.ts";
-import type { SynthesizedFunction } from "../support/synthesizedFunction.ts";
-import { synthesizeFunctionWith } from "../support/synthesizedFunctionWith.ts";
+import { type SynthesizedFunction, synthesizeFunction } from "../support/synthesizedFunction.ts";
 
 const STREAM_MODE = { ingestion: { mode: "stream" } };
 const NOW = Date.now();
@@ -65,7 +64,7 @@ describe("stream mode function bundles", () => {
     let env: Record<string, string>;
 
     beforeAll(async () => {
-      bundle = synthesizeFunctionWith("ingest", STREAM_MODE);
+      bundle = synthesizeFunction("ingest", STREAM_MODE);
       [timestream, s3] = await Promise.all([startFakeTimestream(), startFakeS3()]);
       env = {
         ...stringValues(bundle.environment),
@@ -180,7 +179,7 @@ describe("stream mode function bundles", () => {
     let alarmsTableName: string;
 
     beforeAll(async () => {
-      bundle = synthesizeFunctionWith("evaluate", STREAM_MODE);
+      bundle = synthesizeFunction("evaluate", STREAM_MODE);
       eventBridge = await startFakeEventBridge();
       const tables = {
         ...(await createAlarmTables(dynamo.client, "plantwatch-stream")),

@@ -24,15 +24,18 @@ interface AssetManifest {
   >;
 }
 
-let assembly:
-  | { outdir: string; resources: { Type: string; Properties: LambdaProperties }[]; manifest: AssetManifest }
-  | undefined;
+const assemblies = new Map<
+  string,
+  { outdir: string; resources: { Type: string; Properties: LambdaProperties }[]; manifest: AssetManifest }
+>();
 
-/** Synthesizes the app once per test process into a temporary cloud assembly. */
-function synthesized() {
+/** Synthesizes the app once per test process (and per configuration overrides) into a temporary assembly. */
+function synthesized(overrides: unknown) {
+  const cacheKey = JSON.stringify(overrides ?? null);
+  let assembly = assemblies.get(cacheKey);
   if (!assembly) {
     const outdir = mkdtempSync(join(tmpdir(), "plantwatch-cdk-out-"));
-    const { app, config } = buildApp({ outdir });
+    const { app, config } = buildApp(overrides === undefined ? { outdir } : { outdir, overrides });
     const stack = app.synth().getStackByName(config.stackName);
     const resources = Object.values(
       stack.template.Resources as Record<string, { Type: string; Properties: LambdaProperties }>,
@@ -41,16 +44,18 @@ function synthesized() {
       readFileSync(join(outdir, `${stack.stackName}.assets.json`), "utf8"),
     ) as AssetManifest;
     assembly = { outdir, resources, manifest };
+    assemblies.set(cacheKey, assembly);
   }
   return assembly;
 }
 
 /**
  * The bundle of the Lambda function whose Powertools service name is `serviceName`, found through
- * the asset manifest (S3 object key → asset folder): exactly what `cdk deploy` uploads.
+ * the asset manifest (S3 object key → asset folder): exactly what `cdk deploy` uploads, for the
+ * default configuration or with configuration `overrides` (stream mode, for example).
  */
-export function synthesizeFunction(serviceName: string): SynthesizedFunction {
-  const { outdir, resources, manifest } = synthesized();
+export function synthesizeFunction(serviceName: string, overrides?: unknown): SynthesizedFunction {
+  const { outdir, resources, manifest } = synthesized(overrides);
   const fn = resources.find(
     (resource) =>
       resource.Type === "AWS::Lambda::Function" &&
