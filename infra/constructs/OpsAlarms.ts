@@ -1,6 +1,7 @@
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import type * as kinesis from "aws-cdk-lib/aws-kinesis";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
@@ -15,6 +16,12 @@ export interface OpsAlarmsProps {
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   /** IoT topic rule names whose action failures raise an alarm, keyed by a short name. */
   readonly topicRules: Readonly<Record<string, string>>;
+  /**
+   * Stream mode: the telemetry stream, whose oldest unread record may not get older than this. A
+   * consumer that keeps naming a failing record retries it without erroring, so only the iterator
+   * age shows that the stream is stuck (or that the functions fall behind).
+   */
+  readonly stream?: { readonly stream: kinesis.IStream; readonly maxIteratorAge: Duration };
 }
 
 /**
@@ -29,12 +36,18 @@ export class OpsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OpsAlarmsProps) {
     super(scope, id);
     const action = new actions.SnsAction(props.opsTopic);
-    const alarm = (alarmId: string, name: string, description: string, metric: cloudwatch.IMetric) => {
+    const alarm = (
+      alarmId: string,
+      name: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      threshold = 0,
+    ) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         alarmName: `${props.alarmNamePrefix}-${name}`,
         alarmDescription: description,
         metric,
-        threshold: 0,
+        threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -76,6 +89,20 @@ export class OpsAlarms extends Construct {
           }),
         ),
       ),
+      ...(props.stream
+        ? [
+            alarm(
+              "StreamIteratorAge",
+              "stream-iterator-age",
+              `The telemetry stream's oldest unread record is older than ${props.stream.maxIteratorAge.toHumanString()}: the ingest or evaluate function is stuck on a batch or falling behind (see their logs; failed batches end in the dead-letter queue)`,
+              props.stream.stream.metricGetRecordsIteratorAgeMilliseconds({
+                period: Duration.minutes(1),
+                statistic: cloudwatch.Stats.MAXIMUM,
+              }),
+              props.stream.maxIteratorAge.toMilliseconds(),
+            ),
+          ]
+        : []),
     ];
   }
 }

@@ -35,6 +35,9 @@ import { TopicRule } from "../constructs/TopicRule.ts";
 import { WebhookDestination } from "../constructs/WebhookDestination.ts";
 import { STACK_OUTPUTS } from "../stackOutputs.ts";
 
+/** How far behind the stream consumers may fall before the ops topic hears of it. */
+const STREAM_MAX_ITERATOR_AGE = Duration.minutes(5);
+
 export interface PlantwatchStackProps extends StackProps {
   readonly config: PlantwatchConfig;
 }
@@ -310,6 +313,9 @@ export class PlantwatchStack extends Stack {
         api: this.apiFunction.function,
       },
       topicRules: { telemetry: this.telemetryRule.ruleName, lifecycle: this.lifecycleRule.ruleName },
+      ...(this.telemetryStream
+        ? { stream: { stream: this.telemetryStream.stream, maxIteratorAge: STREAM_MAX_ITERATOR_AGE } }
+        : {}),
     });
 
     const outputs: Record<keyof typeof STACK_OUTPUTS, string> = {

@@ -47,6 +47,10 @@ describe("ingestion mode direct", () => {
     template.resourceCountIs("AWS::Kinesis::Stream", 0);
     template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
     expect(built.stack.telemetryStream).toBeUndefined();
+    const iteratorAlarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).filter(
+      (alarm) => alarm.Properties.MetricName === "GetRecords.IteratorAgeMilliseconds",
+    );
+    expect(iteratorAlarms).toEqual([]);
     const rule = resource(template, "AWS::IoT::TopicRule", logicalIdOf(built.stack.telemetryRule.rule));
     expect(rule.Properties.TopicRulePayload.Actions).toEqual([
       { Lambda: { FunctionArn: getAtt(logicalIdOf(built.stack.ingest.function)) } },
@@ -285,6 +289,27 @@ describe("ingestion mode stream", () => {
       );
 
       expect(configs).toEqual(expect.arrayContaining([{ Ref: ids.ingest }, { Ref: ids.evaluate }]));
+    });
+  });
+
+  describe("the ops alarms", () => {
+    it("alarm on the ops topic when the stream's oldest unread record is five minutes old", () => {
+      const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).filter(
+        (alarm) => alarm.Properties.MetricName === "GetRecords.IteratorAgeMilliseconds",
+      );
+
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]?.Properties).toMatchObject({
+        AlarmName: `${built.config.stackName}-stream-iterator-age`,
+        Namespace: "AWS/Kinesis",
+        Dimensions: [{ Name: "StreamName", Value: { Ref: ids.stream } }],
+        Statistic: "Maximum",
+        Period: 60,
+        Threshold: 300_000,
+        ComparisonOperator: "GreaterThanThreshold",
+        TreatMissingData: "notBreaching",
+      });
+      expect(alarms[0]?.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Ops/) }]);
     });
   });
 });
