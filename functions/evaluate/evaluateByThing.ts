@@ -1,4 +1,8 @@
-import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
+import {
+  type AlarmEngine,
+  combineReports,
+  type EngineReport,
+} from "../../shared/domain/alarms/alarmEngine.ts";
 import type { StreamMessage } from "../commons/telemetryStream.ts";
 
 /** Things evaluated at once, as the engine does within one batch. */
@@ -51,21 +55,5 @@ export async function evaluateByThing(
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
   const order = new Map(batch.map((item, index) => [item, index]));
   failed.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  return { report: sumReports(reports), failed, errors };
-}
-
-function sumReports(reports: readonly EngineReport[]): EngineReport {
-  const total = (count: (report: EngineReport) => number) =>
-    reports.reduce((sum, report) => sum + count(report), 0);
-  return {
-    things: total((report) => report.things),
-    transitions: total((report) => report.transitions),
-    reminders: total((report) => report.reminders),
-    late: total((report) => report.late),
-    duplicates: total((report) => report.duplicates),
-    conflicts: total((report) => report.conflicts),
-    eventsDeferred: total((report) => report.eventsDeferred),
-    publishRetries: total((report) => report.publishRetries),
-    deliveryErrors: reports.flatMap((report) => report.deliveryErrors),
-  };
+  return { report: combineReports(reports), failed, errors };
 }

@@ -207,14 +207,22 @@ export class AlarmEngine {
     update: (item: T) => Promise<UpdateReport | undefined>,
   ): Promise<EngineReport> {
     const reports: UpdateReport[] = [];
+    const failures: unknown[] = [];
     const queue = [...items];
+    // Things are independent: one thing's failure does not stop the others, and the call settles
+    // only when every update has, so no write outlives the invocation that started it.
     const worker = async () => {
       for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-        const report = await update(item);
-        if (report) reports.push(report);
+        try {
+          const report = await update(item);
+          if (report) reports.push(report);
+        } catch (error) {
+          failures.push(error);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#deps.concurrency ?? 8, items.length) }, worker));
+    if (failures.length > 0) throw failures[0];
     return {
       things: reports.length,
       transitions: sum(reports, (report) => report.events.length - report.reminders),
@@ -227,6 +235,22 @@ export class AlarmEngine {
       deliveryErrors: reports.flatMap((report) => report.deliveryErrors),
     };
   }
+}
+
+/** The counts of several engine calls as one report (e.g. a stream batch evaluated thing by thing). */
+export function combineReports(reports: readonly EngineReport[]): EngineReport {
+  const total = (count: (report: EngineReport) => number) => sum(reports, count);
+  return {
+    things: total((report) => report.things),
+    transitions: total((report) => report.transitions),
+    reminders: total((report) => report.reminders),
+    late: total((report) => report.late),
+    duplicates: total((report) => report.duplicates),
+    conflicts: total((report) => report.conflicts),
+    eventsDeferred: total((report) => report.eventsDeferred),
+    publishRetries: total((report) => report.publishRetries),
+    deliveryErrors: reports.flatMap((report) => report.deliveryErrors),
+  };
 }
 
 function hasStaleDeliveries(doc: ThingAlarms, before: number): boolean {

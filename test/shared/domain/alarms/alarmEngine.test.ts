@@ -309,6 +309,25 @@ describe("AlarmEngine", () => {
     expect(publisher.published).toEqual([]);
   });
 
+  it("finishes the other things of a batch before failing for the thing that kept conflicting", async () => {
+    const commit = store.commit.bind(store);
+    store.commit = async (next, expected) => {
+      if (next.thingName === "oven-1") return "conflict";
+      // The healthy thing's write is slow: the failing call must still wait for it.
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+      return commit(next, expected);
+    };
+
+    await expect(
+      engine.evaluateTelemetry(
+        [message("oven-1", 1, { temperature: 262.4 }), message("oven-2", 1, { temperature: 262.4 })],
+        deadline,
+      ),
+    ).rejects.toThrow(ConcurrentUpdateError);
+
+    expect(publisher.published.map((event) => event.alarmId)).toEqual(["oven-overheat:oven-2"]);
+  });
+
   it("keeps the history in the outbox when writing it fails, and the sweep writes it later", async () => {
     const appendHistory = store.appendHistory.bind(store);
     store.appendHistory = async () => {
