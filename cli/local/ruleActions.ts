@@ -5,7 +5,7 @@ import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts
 import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import { type IngestDependencies, ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
 import type { ReceivedMessage } from "../../shared/domain/ingest/types.ts";
-import type { SeriesStore } from "../../shared/ports/seriesStore.ts";
+import { countUnwrittenByMessage } from "../../shared/domain/ingest/unwrittenByMessage.ts";
 import { BatchQueue } from "./batchQueue.ts";
 
 export interface RuleActionsOptions {
@@ -87,17 +87,8 @@ export class RuleActions {
 
   async #ingestBatch(messages: readonly ReceivedMessage[]): Promise<void> {
     const { ingest, onError } = this.#options;
-    // Which messages' samples the store did not get to: the report only counts them.
     const unwritten = new Map<number, number>();
-    const store: SeriesStore = {
-      write: async (points, options) => {
-        const result = await ingest.store.write(points, options);
-        for (const { messageIndex } of result.unwritten) {
-          unwritten.set(messageIndex, (unwritten.get(messageIndex) ?? 0) + 1);
-        }
-        return result;
-      },
-    };
+    const store = countUnwrittenByMessage(ingest.store, unwritten);
     await ingestMessages(messages, { ...ingest, store }, { deadline: this.#deadline() });
     for (const [messageIndex, count] of unwritten) {
       const thingName = messages[messageIndex]?.thingName ?? "";

@@ -9,13 +9,13 @@ import { readIngestEnvironment } from "../../shared/config/ingestEnvironment.ts"
 import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
 import { type IngestReport, ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
+import { countUnwrittenByMessage } from "../../shared/domain/ingest/unwrittenByMessage.ts";
 import { IngestIncompleteError } from "../../shared/errors.ts";
 import { systemClock } from "../../shared/ports/clock.ts";
 import { logger, metrics } from "../commons/powertools.ts";
 import { batchItemFailures, isKinesisStreamEvent, streamMessagesOf } from "../commons/telemetryStream.ts";
 import { publishIngestMetrics } from "./ingestMetrics.ts";
 import { toReceivedMessage } from "./toReceivedMessage.ts";
-import { noteUnwrittenMessages } from "./unwrittenMessages.ts";
 
 /** Time kept back from the deadline to quarantine, publish metrics and return. */
 const DEADLINE_MARGIN_MS = 3_000;
@@ -65,10 +65,10 @@ async function ingest(
  */
 async function ingestBatch(event: KinesisStreamEvent, deadline: number): Promise<KinesisStreamBatchResponse> {
   const batch = streamMessagesOf(event);
-  const unwritten = new Set<number>();
+  const unwritten = new Map<number, number>();
   const report = await ingestMessages(
     batch.map(({ message }) => message),
-    { ...dependencies, store: noteUnwrittenMessages(dependencies.store, unwritten) },
+    { ...dependencies, store: countUnwrittenByMessage(dependencies.store, unwritten) },
     { deadline },
   );
   publishIngestMetrics(report);
