@@ -1,78 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CommanderError } from "commander";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LOCAL_API_URL } from "../../cli/api/apiTarget.ts";
-import { rulesCommand } from "../../cli/commands/rules.ts";
-import type { CliIo } from "../../cli/io.ts";
 import { loadRuleFile } from "../../shared/contracts/loadRuleFile.ts";
 import { startLocalServer } from "../support/localHttpServer.ts";
 import { startTestOperatorApi, type TestOperatorApi } from "../support/operatorApi.ts";
 import { closedUrl, startRecordingServer } from "./api/cliHarness.ts";
+import { EXAMPLE, OVEN, plantwatchRules } from "./rulesHarness.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const EXAMPLE = join(ROOT, "examples/alarms.yaml");
 const WRITES = ["BatchWriteItem", "UpdateItem", "PutItem", "DeleteItem", "TransactWriteItems"];
-
-const OVEN = `- id: oven-overheat
-  name: Oven temperature too high
-  severity: critical
-  kind: threshold
-  metric: temperature
-  condition: { op: ">", value: 250 }
-- id: machine-offline
-  name: Machine offline
-  severity: major
-  kind: offline
-  after: 5m
-`;
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly questions: readonly string[];
-}
-
-/** Runs `plantwatch rules ...` in this process, with a terminal that is one only if `interactive`. */
-async function plantwatchRules(
-  args: readonly string[],
-  terminal: { interactive?: boolean; answer?: boolean; stdin?: string } = {},
-): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  let code = 0;
-  const questions: string[] = [];
-  const io: CliIo = {
-    out: (text) => {
-      stdout += text;
-    },
-    err: (text) => {
-      stderr += text;
-    },
-    interactive: terminal.interactive ?? false,
-    confirm: async (question) => {
-      questions.push(question);
-      return terminal.answer ?? false;
-    },
-    readText: async (path) => (path === "-" ? (terminal.stdin ?? "") : readFile(path, "utf8")),
-    setExitCode: (exitCode) => {
-      code = exitCode;
-    },
-  };
-  const command = rulesCommand(io);
-  for (const each of [command, ...command.commands]) each.exitOverride();
-  try {
-    await command.parseAsync([...args], { from: "user" });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = error.exitCode;
-  }
-  return { code, stdout, stderr, questions };
-}
 
 describe("plantwatch rules --local", () => {
   let api: TestOperatorApi;
