@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HttpApiHandler } from "../../shared/adapters/local/httpApiServer.ts";
+import { createHttpApiListener } from "../../shared/adapters/local/httpApiServer.ts";
 import { CliError, EXIT_CODES } from "../errors.ts";
-import { API_BASE_PATH, startApiForwarder } from "./httpApiProxy.ts";
 import { loadDashboardAssets } from "./httpDashboard.ts";
 import { SSE_PING_MS, streamLiveEvents } from "./httpEvents.ts";
 import type { LiveEventHub } from "./liveEventHub.ts";
@@ -34,14 +34,19 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
+/** Where the local stack serves the operator API (C7), as the API mapping on AWS would. */
+export const API_BASE_PATH = "/api";
+
 /**
  * The local stack's one HTTP port: the operator API (C7) under `/api` served by the same handler as
  * Lambda, live events as Server-Sent Events at `/events`, and the dashboard at `/`.
  */
 export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
   const assets = await loadDashboardAssets(options.dashboard?.directory);
-  const api = await startApiForwarder({
+  // The API's requests become API Gateway events for the very handler that runs in Lambda.
+  const serveApi = createHttpApiListener({
     handler: options.apiHandler,
+    basePath: API_BASE_PATH,
     ...(options.principal === undefined ? {} : { principal: options.principal }),
   });
   const streams = new Set<() => void>();
@@ -50,7 +55,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   const server = createServer((request, response) => {
     const path = pathOf(request);
     if (path === API_BASE_PATH || path.startsWith(`${API_BASE_PATH}/`)) {
-      api.forward(request, response);
+      serveApi(request, response);
       return;
     }
     const method = request.method ?? "GET";
@@ -78,7 +83,6 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   try {
     await listen(server, options.port, host);
   } catch (error) {
-    await api.close();
     throw listenError(error, host, options.port);
   }
   const { port, address, family } = server.address() as AddressInfo;
@@ -93,7 +97,6 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
-      await api.close();
     },
   };
 }
