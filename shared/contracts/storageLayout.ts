@@ -12,5 +12,8 @@ export const PARTITION_DIMENSION = SERIES_DIMENSIONS[0];
 /** All metrics of a sample travel in one multi-measure record under this measure name. */
 export const TELEMETRY_MEASURE_NAME = "metrics";
 
+/** On InfluxDB: every sample is one point of this measurement, tagged with `SERIES_DIMENSIONS`, one field per metric. */
+export const INFLUX_MEASUREMENT = "telemetry";
+
 /** Key prefix of quarantine objects in the quarantine bucket. */
 export const QUARANTINE_PREFIX = "quarantine/";

@@ -9,6 +9,11 @@ export interface InfluxConnection {
   readonly database: string;
   /** The API token, fetched at most once per cold start by the caller's provider; never logged. */
   readonly token: () => Promise<string>;
+  /**
+   * Told when InfluxDB refuses the token (401/403), so a cached token is read again on the next
+   * call: the token resource replaces and revokes tokens, and warm containers must not keep failing.
+   */
+  readonly tokenRejected?: () => void;
   /** `Token` for InfluxDB 2, `Bearer` for InfluxDB 3. @default "Token" */
   readonly authScheme?: "Token" | "Bearer";
   /** For tests: a fetch that reaches a fake or a local server. @default globalThis.fetch */
