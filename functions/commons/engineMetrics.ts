@@ -13,6 +13,9 @@ export function publishEngineMetrics(report: EngineReport): void {
   metrics.addMetric("PublishRetries", MetricUnit.Count, report.publishRetries);
   metrics.addMetric("DeliveryErrors", MetricUnit.Count, report.deliveryErrors.length);
   metrics.addMetric("RemindersSent", MetricUnit.Count, report.reminders);
+  if (report.foreignThings !== undefined) {
+    metrics.addMetric("ForeignLifecycleEvents", MetricUnit.Count, report.foreignThings);
+  }
   for (const error of report.deliveryErrors)
     logger.error("delivery after commit failed; left in the outbox", { error });
 }

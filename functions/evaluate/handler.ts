@@ -37,6 +37,9 @@ async function evaluate(
   let report: EngineReport;
   if (isLifecycleEvent(event)) {
     report = await engine.recordConnectivity(event, { deadline });
+    // Not an error: another stage's thing (every lifecycle rule of the account sees every thing).
+    if (report.foreignThings)
+      logger.debug("presence event of a thing not in this registry; ignored", { clientId: event.clientId });
   } else {
     const message = toReceivedMessage(event);
     report = await engine.evaluateTelemetry([message], { deadline });

@@ -40,6 +40,11 @@ export interface EvaluateFunctionProps extends AlarmFunctionProps {
   readonly maxSampleAge: Duration;
 }
 
+export interface SweepFunctionProps extends AlarmFunctionProps {
+  /** Reserved concurrent executions of the sweep. @default - none (the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
+}
+
 /** What differs between the two alarm functions. */
 interface Variant {
   readonly name: "evaluate" | "sweep";
@@ -80,14 +85,18 @@ export class AlarmFunction extends Construct {
   }
 
   /**
-   * Raises offline alarms, ends expired snoozes and re-sends unpublished events, once a minute.
-   * Never two at once: concurrent sweeps would race each other over every thing's document for
-   * nothing (the conditional writes keep that safe, not cheap), so concurrency is reserved at 1 and a
-   * run must end (timeout 60 s) before the next is due. A failed run is not retried: the next one, a
-   * minute later, does the same work on fresher state; it still goes to the dead-letter queue, where
-   * a failing sweep shows.
+   * Raises offline alarms, ends expired snoozes and re-sends unpublished events, once a minute. A
+   * run ends (timeout 60 s) before the next is due, and overlapping runs (a slow run, or the
+   * scheduler delivering twice) are safe without reserved concurrency: every change is a conditional
+   * write on the thing's versioned document, the loser re-reads and finds nothing left to do, and
+   * outbox events are claimed by a conditional write before they are re-sent
+   * (test/shared/domain/alarms/alarmEngine.overlappingSweeps.test.ts). A reservation is opt-in
+   * (`alarms.sweep.reservedConcurrency`): Lambda refuses one that leaves the account's unreserved
+   * pool below its minimum, which a new account's quota of 10 does. A failed run is not retried: the
+   * next one, a minute later, does the same work on fresher state; it still goes to the dead-letter
+   * queue, where a failing sweep shows.
    */
-  static sweep(scope: Construct, id: string, props: AlarmFunctionProps): AlarmFunction {
+  static sweep(scope: Construct, id: string, props: SweepFunctionProps): AlarmFunction {
     const environment = storeEnvironment(props) satisfies SweepEnvironmentVariables;
     return new AlarmFunction(scope, id, props, {
       name: "sweep",
@@ -95,7 +104,9 @@ export class AlarmFunction extends Construct {
       environment,
       extraAlarmActions: ["dynamodb:Scan"],
       timeout: Duration.seconds(60),
-      reservedConcurrentExecutions: 1,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       retryAttempts: 0,
       maxEventAge: Duration.minutes(2),
     });

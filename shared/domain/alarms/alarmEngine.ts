@@ -42,6 +42,12 @@ export interface EngineReport {
   readonly eventsDeferred: number;
   readonly publishRetries: number;
   readonly deliveryErrors: readonly unknown[];
+  /**
+   * Lifecycle only: presence events of things not in this stage's registry, ignored. IoT Core sends
+   * every thing's presence events to every lifecycle rule of the account, so another stage's things
+   * (or anyone's test clients) show up here.
+   */
+  readonly foreignThings?: number;
 }
 
 /**
@@ -87,13 +93,25 @@ export class AlarmEngine {
     });
   }
 
-  /** A C1 lifecycle event: the client id is the thing name. */
+  /**
+   * A C1 lifecycle event: the client id is the thing name. Only things registered in this stage's
+   * registry count (the registry is cached, so this costs no extra read per event); any other
+   * thing's event is ignored and counted as foreign: it writes nothing and raises nothing.
+   */
   async recordConnectivity(event: LifecycleEvent, options: { deadline: number }): Promise<EngineReport> {
     const index = await this.#ruleIndex();
     const now = this.#deps.clock.now();
-    return this.#forEachThing([event.clientId], async (thingName) => {
-      if (!THING_NAME_PATTERN.test(thingName)) return undefined;
+    let foreignThings = 0;
+    const report = await this.#forEachThing([event.clientId], async (thingName) => {
+      if (!THING_NAME_PATTERN.test(thingName)) {
+        foreignThings++;
+        return undefined;
+      }
       const { device, rules } = await this.#thing(index, thingName);
+      if (device === undefined) {
+        foreignThings++;
+        return undefined;
+      }
       if (rules.offline.length === 0) return undefined;
       const connectivity = { connected: event.eventType === "connected", since: event.timestamp };
       return updateThing(
@@ -108,6 +126,7 @@ export class AlarmEngine {
         },
       );
     });
+    return { ...report, foreignThings };
   }
 
   /** ACKNOWLEDGE, SNOOZE, DISABLE, ENABLE, RESET on `{ruleId}:{thingName}` (C4). */
@@ -250,6 +269,7 @@ export function combineReports(reports: readonly EngineReport[]): EngineReport {
     eventsDeferred: total((report) => report.eventsDeferred),
     publishRetries: total((report) => report.publishRetries),
     deliveryErrors: reports.flatMap((report) => report.deliveryErrors),
+    foreignThings: total((report) => report.foreignThings ?? 0),
   };
 }
 

@@ -26,8 +26,9 @@ export interface UpdateContext {
   readonly now: number;
   readonly deadline: number;
   /**
-   * Sweep only: also deliver outbox events committed before this time (their invocation failed to)
-   * and every history record still in the outbox.
+   * Sweep only: also deliver outbox events committed before this time (their invocation failed to),
+   * claiming them by the conditional write first, and every history record still in the outbox
+   * (history writes are idempotent puts, so they need no claim).
    */
   readonly redeliverOlderThan?: number;
 }
@@ -74,7 +75,10 @@ export async function updateThing(
     const leftovers =
       context.redeliverOlderThan === undefined ? none : leftoversOf(doc, context.redeliverOlderThan);
 
-    if (!evaluation.changed && evaluation.transitions.length === 0) {
+    // Re-sent events are claimed in the same conditional write (their commit time moves to now), so
+    // that of two overlapping sweeps only the one that wins the write sends them again.
+    const claimed = leftovers.events.length > 0;
+    if (!evaluation.changed && evaluation.transitions.length === 0 && !claimed) {
       const delivery = await deliver(thingName, leftovers.events, leftovers.history, late, deps, context);
       return { ...counts, ...delivery, committed: false, version: doc.version, events: [], reminders: 0 };
     }
@@ -102,6 +106,9 @@ export async function updateThing(
       version,
       outbox: {
         ...doc.outbox,
+        ...Object.fromEntries(
+          leftovers.events.map((detail) => [alarmEventKey(detail), { detail, committedAt: context.now }]),
+        ),
         ...Object.fromEntries(
           events.map((detail) => [alarmEventKey(detail), { detail, committedAt: context.now }]),
         ),

@@ -179,6 +179,8 @@ const deliveryContext = new AsyncLocalStorage<DeliveryContext>();
 class RecordingStore implements AlarmStore {
   readonly commits: CommitRecord[] = [];
   conflicts = 0;
+  /** Outside a delivery (the sweep, one update per thing at a time): the document last read per thing. */
+  readonly #sweepReads = new Map<string, ThingAlarms | undefined>();
 
   constructor(private readonly inner: AlarmStore) {}
 
@@ -186,12 +188,14 @@ class RecordingStore implements AlarmStore {
     const doc = await this.inner.load(thingName);
     const context = deliveryContext.getStore();
     if (context) context.lastRead = doc;
+    else this.#sweepReads.set(thingName, doc);
     return doc;
   }
 
   async commit(next: ThingAlarms, expectedVersion: number | undefined): Promise<CommitOutcome> {
     const context = deliveryContext.getStore();
-    const before = context?.lastRead?.outbox ?? {};
+    // Events already in the outbox (the sweep re-stamps those it claims to send again) are not new.
+    const before = (context ? context.lastRead : this.#sweepReads.get(next.thingName))?.outbox ?? {};
     const outcome = await this.inner.commit(next, expectedVersion);
     if (outcome === "conflict") {
       this.conflicts++;
