@@ -147,16 +147,19 @@ function bareSource(packages: readonly string[]): string {
   return [...imports, `globalThis.clients = [${clients.map((c) => c.create).join(", ")}];`].join("\n");
 }
 
+/** A value of the right shape for a variable the template sets from a token (an ARN, the InfluxDB URL). */
+function placeholderFor(key: string): string {
+  if (key.endsWith("SECRET_ARN")) return "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bench-Ab12Cd";
+  if (key.endsWith("_ARN")) return "arn:aws:sns:eu-west-1:123456789012:bench";
+  if (key.endsWith("_URL")) return "https://bench.invalid:8086";
+  return `bench-${key.toLowerCase()}`;
+}
+
 /** The template's environment with placeholders for tokens, plus what the Lambda runtime sets. */
 function lambdaEnvironment(variables: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) {
-    env[key] =
-      typeof value === "string"
-        ? value
-        : key.endsWith("_ARN")
-          ? "arn:aws:sns:eu-west-1:123456789012:bench"
-          : `bench-${key.toLowerCase()}`;
+    env[key] = typeof value === "string" ? value : placeholderFor(key);
   }
   return {
     ...env,

@@ -37,6 +37,7 @@ export function buildApp(options: BuildAppOptions = {}): PlantwatchApp {
     defaults: app.node.tryGetContext("plantwatch"),
     stages: app.node.tryGetContext("plantwatch:stages"),
     stage: app.node.tryGetContext("stage"),
+    seriesStore: app.node.tryGetContext("series.store"),
     overrides: options.overrides,
   });
 

@@ -1,7 +1,7 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
 import { WEBHOOK_FORMATS } from "../shared/contracts/alarmNotification.ts";
-import { assertTopicRoot, DEFAULT_TOPIC_ROOT } from "../shared/contracts/telemetryTopic.ts";
+import { assertTopicRoot, defaultTopicRootFor } from "../shared/contracts/telemetryTopic.ts";
 import { SEVERITIES } from "../shared/domain/alarms/rule.ts";
 import { ConfigError } from "./ConfigError.ts";
 
@@ -111,6 +111,67 @@ const webhookSchema = z.discriminatedUnion("format", [
   }),
 ]);
 
+/** Instance classes of Timestream for InfluxDB (CloudFormation `DbInstanceType`). */
+export const INFLUX_INSTANCE_CLASSES = [
+  "db.influx.medium",
+  "db.influx.large",
+  "db.influx.xlarge",
+  "db.influx.2xlarge",
+  "db.influx.4xlarge",
+  "db.influx.8xlarge",
+  "db.influx.12xlarge",
+  "db.influx.16xlarge",
+  "db.influx.24xlarge",
+] as const;
+/** Included-IOPS storage tiers: T1 3,000 IOPS, T2 12,000, T3 16,000 (T2 and T3 from 400 GiB). */
+export const INFLUX_STORAGE_TYPES = [
+  "InfluxIOIncludedT1",
+  "InfluxIOIncludedT2",
+  "InfluxIOIncludedT3",
+] as const;
+const MIN_GIB_ABOVE_T1 = 400;
+/** The InfluxDB instance is named after the stack; CreateDbInstance allows 3-40 of these. */
+const INFLUX_INSTANCE_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
+const INFLUX_INSTANCE_NAME_MAX = 40;
+
+const influxdbSchema = z
+  .strictObject({
+    instanceClass: z.enum(INFLUX_INSTANCE_CLASSES).default("db.influx.medium"),
+    /** Allocated storage; CreateDbInstance accepts 20-16384 GiB. It can only grow later. */
+    storageGiB: int(20, 16_384).default(20),
+    storageType: z.enum(INFLUX_STORAGE_TYPES).default("InfluxIOIncludedT1"),
+    /** `multi-az` keeps a standby in a second availability zone (about twice the instance cost). */
+    deployment: z.enum(["single-az", "multi-az"]).default("single-az"),
+    /** The bucket's retention; ingest quarantines older samples (`ts_too_old`). */
+    retentionDays: int(1, 36_500).default(365),
+    /**
+     * An existing VPC (by attributes: synth stays offline) instead of plantwatch's own. Its subnets
+     * must route to DynamoDB, S3, Secrets Manager and EventBridge (endpoints or NAT): plantwatch
+     * adds no endpoints to a VPC it does not own. @default - a VPC of its own (2 AZs, isolated)
+     */
+    vpc: z
+      .strictObject({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id like vpc-0123456789abcdef0"),
+        subnetIds: z
+          .array(
+            z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id like subnet-0123456789abcdef0"),
+          )
+          .min(2, "must name 2 or 3 subnets in different availability zones")
+          .max(3, "must name 2 or 3 subnets (the InfluxDB instance takes at most 3)")
+          .refine((ids) => new Set(ids).size === ids.length, "must not repeat a subnet"),
+        /** The subnets' availability zones, in the same order. @default - unknown at synth */
+        availabilityZones: z
+          .array(
+            z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "must be an availability zone like eu-west-1a"),
+          )
+          .optional(),
+      })
+      .superRefine(vpcZoneProblems)
+      .optional(),
+  })
+  .prefault({})
+  .superRefine(influxStorageProblems);
+
 const configSchema = z.strictObject({
   /** Deployment stage, selected with `-c stage=<name>`. */
   stage: z.string().regex(STAGE_PATTERN, "must match ^[a-z][a-z0-9-]{0,19}$").default("dev"),
@@ -119,8 +180,23 @@ const configSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{2,99}$/, "must be 3-100 letters, digits and '-', starting with a letter")
     .optional(),
-  /** C1 topic root: devices publish to `{topicRoot}/{thingName}/telemetry`. */
-  topicRoot: z.string().superRefine(topicRootProblems).default(DEFAULT_TOPIC_ROOT),
+  /**
+   * C1 topic root: devices publish to `{topicRoot}/{thingName}/telemetry`.
+   * @default `dt/plantwatch` for stage prod, `dt/plantwatch-<stage>` for every other stage
+   */
+  topicRoot: z.string().superRefine(topicRootProblems).optional(),
+  /**
+   * Where the telemetry series live: `influxdb` (Amazon Timestream for InfluxDB, open to every
+   * account) or `liveanalytics` (Timestream for LiveAnalytics, the `timestream` settings; only for
+   * accounts that used it before 2025-06-20).
+   */
+  series: z
+    .strictObject({
+      store: z.enum(["influxdb", "liveanalytics"]).default("influxdb"),
+      influxdb: influxdbSchema,
+    })
+    .prefault({}),
+  /** Timestream for LiveAnalytics (`series.store: "liveanalytics"` only). */
   timestream: z
     .strictObject({
       memoryRetentionHours: int(1, 8766).default(24),
@@ -148,6 +224,16 @@ const configSchema = z.strictObject({
       historyRetentionDays: int(1, 3650).default(90),
       /** How often a function container checks for changed rules; C3 requires pickup within 60 s. */
       rulesRefreshSeconds: int(5, 60).default(60),
+      sweep: z
+        .strictObject({
+          /**
+           * Reserved concurrency of the sweep function. Overlapping sweeps are safe without it
+           * (conditional writes, outbox claims); reserving takes from the account's unreserved pool,
+           * which Lambda refuses below its minimum (10 or 50 on new accounts). @default - none
+           */
+          reservedConcurrency: int(1, 1000).optional(),
+        })
+        .prefault({}),
       notify: z
         .strictObject({
           /** SNS subscriptions of the `page` topic: critical and major alarms (someone is woken up). */
@@ -232,7 +318,9 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
-export type PlantwatchConfig = DeepReadonly<z.output<typeof configSchema> & { stackName: string }>;
+export type PlantwatchConfig = DeepReadonly<
+  z.output<typeof configSchema> & { stackName: string; topicRoot: string }
+>;
 export type WebhookConfig = PlantwatchConfig["alarms"]["notify"]["webhooks"][number];
 /** What cdk.json may set: any subset of the keys, nested. */
 export type PlantwatchConfigInput = z.input<typeof configSchema>;
@@ -244,6 +332,8 @@ export interface ConfigSources {
   readonly stages?: unknown;
   /** `-c stage=<name>`; without it, the stage of the defaults. */
   readonly stage?: unknown;
+  /** `-c series.store=<store>`: the series store for this synth, above cdk.json and the stage. */
+  readonly seriesStore?: unknown;
   /** Programmatic overrides applied last (tests, tools). */
   readonly overrides?: unknown;
 }
@@ -279,8 +369,18 @@ export function resolveConfig(sources: ConfigSources): PlantwatchConfig {
             "shorten the webhook name or the stack name",
         ];
   });
-  if (ruleNameProblems.length > 0) throw new ConfigError(ruleNameProblems);
-  return { ...config, stackName };
+  const instanceNameProblems =
+    config.series.store === "influxdb" &&
+    !(INFLUX_INSTANCE_NAME_PATTERN.test(stackName) && stackName.length <= INFLUX_INSTANCE_NAME_MAX)
+      ? [
+          `${locate(["stackName"], layers)}: names the InfluxDB instance "${stackName}", which must be ` +
+            `3-${INFLUX_INSTANCE_NAME_MAX} letters and digits in groups joined by single '-' (starting with a letter)`,
+        ]
+      : [];
+  if (ruleNameProblems.length + instanceNameProblems.length > 0) {
+    throw new ConfigError([...ruleNameProblems, ...instanceNameProblems]);
+  }
+  return { ...config, stackName, topicRoot: config.topicRoot ?? defaultTopicRootFor(config.stage) };
 }
 
 function collectLayers(sources: ConfigSources, problems: string[]): Layer[] {
@@ -324,6 +424,9 @@ function collectLayers(sources: ConfigSources, problems: string[]): Layer[] {
     layers.push({ source: `plantwatch:stages.${stage}`, value: stageOverrides });
   }
   layers.push({ source: "stage", value: { stage } });
+  if (sources.seriesStore !== undefined) {
+    layers.push({ source: "-c series.store", value: { series: { store: sources.seriesStore } } });
+  }
 
   if (sources.overrides !== undefined) {
     if (isRecord(sources.overrides)) layers.push({ source: "overrides", value: sources.overrides });
@@ -343,6 +446,8 @@ function describeIssue(issue: z.core.$ZodIssue, layers: readonly Layer[]): strin
 /** The context path of a value: in the last layer that sets it, else in the defaults. */
 function locate(path: readonly string[], layers: readonly Layer[]): string {
   const layer = [...layers].reverse().find((candidate) => getPath(candidate.value, path) !== undefined);
+  // A command-line layer is named by its own flag, which already spells the path.
+  if (layer?.source.startsWith("-c ")) return layer.source;
   return [layer?.source ?? "plantwatch", ...path].join(".");
 }
 
@@ -431,6 +536,36 @@ function streamSettingsProblems<
       code: "custom",
       path: ["stream", "shards"],
       message: 'is required with capacity "provisioned" (1 shard takes 1 MB/s or 1,000 records/s)',
+    });
+  }
+}
+
+function influxStorageProblems<T extends { readonly storageGiB: number; readonly storageType: string }>(
+  influxdb: T,
+  context: z.core.$RefinementCtx<T>,
+): void {
+  if (influxdb.storageType !== "InfluxIOIncludedT1" && influxdb.storageGiB < MIN_GIB_ABOVE_T1) {
+    context.addIssue({
+      code: "custom",
+      path: ["storageGiB"],
+      message:
+        `must be >= ${MIN_GIB_ABOVE_T1} with storageType "${influxdb.storageType}" ` +
+        '(Timestream for InfluxDB offers T2 and T3 from 400 GiB; below that use "InfluxIOIncludedT1")',
+    });
+  }
+}
+
+function vpcZoneProblems<
+  T extends {
+    readonly subnetIds: readonly string[];
+    readonly availabilityZones?: readonly string[] | undefined;
+  },
+>(vpc: T, context: z.core.$RefinementCtx<T>): void {
+  if (vpc.availabilityZones !== undefined && vpc.availabilityZones.length !== vpc.subnetIds.length) {
+    context.addIssue({
+      code: "custom",
+      path: ["availabilityZones"],
+      message: `must name one zone per subnet, in the order of subnetIds (${vpc.subnetIds.length})`,
     });
   }
 }

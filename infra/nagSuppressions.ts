@@ -2,6 +2,7 @@ import { type CfnElement, Stack, Validations } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
 import { QUARANTINE_PREFIX } from "../shared/contracts/storageLayout.ts";
+import type { InfluxSeriesStore } from "./constructs/InfluxSeriesStore.ts";
 import type { PlantwatchStack } from "./stacks/PlantwatchStack.ts";
 
 /** One acknowledged finding: where, which rule (with the exact finding for IAM5), and why. */
@@ -35,12 +36,14 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
     {
       scope: ingestPolicy,
       id: "AwsSolutions-IAM5[Resource::*]",
-      reason: describeEndpointsReason("WriteRecords"),
+      reason: stack.influxStore ? networkInterfacesReason("ingest") : describeEndpointsReason("WriteRecords"),
     },
     {
       scope: apiPolicy,
       id: "AwsSolutions-IAM5[Resource::*]",
-      reason: describeEndpointsReason("Select (the operator API's telemetry queries)"),
+      reason: stack.influxStore
+        ? networkInterfacesReason("api")
+        : describeEndpointsReason("Select (the operator API's telemetry queries)"),
     },
     {
       scope: ingestPolicy,
@@ -52,15 +55,20 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
         "function cannot read, list or delete there, and an overwrite keeps the previous version " +
         "(the bucket is versioned).",
     },
-    {
-      scope: stack.telemetryStore,
-      id: "CloudFormation-Validate::W3697",
-      reason:
-        "Timestream for LiveAnalytics is the series store DESIGN.md specifies. AWS put it in " +
-        "maintenance mode on 2025-06-20: it keeps working for accounts that already use it, but is " +
-        "closed to new customers. Known and reported as an open design question; the store is " +
-        "behind the SeriesStore port, so a replacement changes that adapter and this construct only.",
-    },
+    ...(stack.telemetryStore
+      ? [
+          {
+            scope: stack.telemetryStore,
+            id: "CloudFormation-Validate::W3697",
+            reason:
+              "Timestream for LiveAnalytics is the series store DESIGN.md specifies. AWS put it in " +
+              "maintenance mode on 2025-06-20: it keeps working for accounts that already use it, but is " +
+              "closed to new customers. Known and reported as an open design question; the store is " +
+              "behind the SeriesStore port, so a replacement changes that adapter and this construct only.",
+          },
+        ]
+      : []),
+    ...(stack.influxStore ? influxSuppressions(stack.influxStore) : []),
     ...(stack.telemetryStream
       ? [
           {
@@ -77,6 +85,68 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
         ]
       : []),
   ];
+}
+
+/** The InfluxDB store's own findings: its token resource and its two secrets. */
+function influxSuppressions(store: InfluxSeriesStore): NagSuppression[] {
+  const token = store.token;
+  const framework = token.provider.node.findChild("framework-onEvent") as IFunction;
+  const frameworkPolicy = defaultPolicyOf(framework, "token provider framework");
+  return [
+    {
+      scope: defaultPolicyOf(token.function, "influx-token"),
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason: networkInterfacesReason("influx-token"),
+    },
+    {
+      scope: framework.role ?? framework,
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      reason:
+        "The role of the CDK custom-resources Provider framework function, which CDK creates with " +
+        "AWSLambdaBasicExecutionRole (CreateLogGroup, CreateLogStream, PutLogEvents). The function only " +
+        "relays CloudFormation events to the token function and writes its own logs (to its own " +
+        "encrypted log group); it touches no data, and the managed policy grants nothing beyond logging.",
+    },
+    {
+      scope: frameworkPolicy,
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(token.function)}.Arn>:*]`,
+      reason:
+        "Written by the CDK Provider framework: lambda:InvokeFunction on the token function and its " +
+        "versions and aliases (`<arn>:*`), so that a qualified invocation works too. The wildcard ranges " +
+        "over the qualifiers of that one function only.",
+    },
+    {
+      scope: token.secret,
+      id: "AwsSolutions-SMG4",
+      reason:
+        "The secret holds the bucket's InfluxDB API token, which the token resource writes. InfluxDB 2 " +
+        "tokens do not expire and Secrets Manager cannot rotate one by itself: rotating means creating " +
+        "a new token and revoking the old, which is what replacing the custom resource does (a " +
+        "redeploy with a changed bucket, org or endpoint, or a delete and create). Functions re-read " +
+        "it at each cold start.",
+    },
+    {
+      scope: store.adminPassword,
+      id: "AwsSolutions-SMG4",
+      reason:
+        "The initial admin password of the InfluxDB instance, read by CloudFormation only when the " +
+        "instance is created. Timestream for InfluxDB keeps the credentials in a secret of its own " +
+        "(InfluxAuthParametersSecretArn), which the token resource uses; rotating this copy would not " +
+        "change the instance's password at all.",
+    },
+  ];
+}
+
+function networkInterfacesReason(functionName: string): string {
+  return (
+    `The ${functionName} function runs in the InfluxDB VPC. Lambda creates and deletes its network ` +
+    "interfaces with the execution role: ec2:CreateNetworkInterface, DescribeNetworkInterfaces, " +
+    "DescribeSubnets, DeleteNetworkInterface, Assign/UnassignPrivateIpAddresses on '*', the actions of " +
+    "AWSLambdaVPCAccessExecutionRole written out (no managed policy). DescribeNetworkInterfaces works " +
+    "only on '*' and the interface ids are chosen by Lambda (Lambda developer guide, 'Giving Lambda " +
+    "functions access to resources in an Amazon VPC'). Every data action in this policy names its " +
+    "exact resource."
+  );
 }
 
 function describeEndpointsReason(dataAction: string): string {

@@ -10,8 +10,27 @@ export const STACK_OUTPUTS = {
     description: "SQS dead-letter queue for `plantwatch dlq`",
   },
   ingestFunction: { key: "IngestFunctionName", description: "Ingest Lambda function" },
-  timestreamDatabase: { key: "TimestreamDatabaseName", description: "Timestream database" },
-  timestreamTable: { key: "TimestreamTableName", description: "Timestream telemetry table" },
+  timestreamDatabase: {
+    key: "TimestreamDatabaseName",
+    description: "Timestream for LiveAnalytics database",
+    store: "liveanalytics",
+  },
+  timestreamTable: {
+    key: "TimestreamTableName",
+    description: "Timestream for LiveAnalytics telemetry table",
+    store: "liveanalytics",
+  },
+  influxUrl: {
+    key: "InfluxUrl",
+    description: "Timestream for InfluxDB endpoint (private: reachable from the stack's VPC only)",
+    store: "influxdb",
+  },
+  influxBucket: { key: "InfluxBucket", description: "InfluxDB bucket of the telemetry", store: "influxdb" },
+  influxTokenSecretArn: {
+    key: "InfluxTokenSecretArn",
+    description: "Secrets Manager secret holding the bucket's read/write token (JSON field token)",
+    store: "influxdb",
+  },
   telemetryRule: {
     key: "TelemetryRuleName",
     description: "IoT rule; Basic Ingest topics start $aws/rules/<name>/",
@@ -48,3 +67,14 @@ export const STACK_OUTPUTS = {
     description: "SNS topic of the deployment's own CloudWatch alarms (DLQ not empty, errors)",
   },
 } as const;
+
+export type StackOutputName = keyof typeof STACK_OUTPUTS;
+export type SeriesStoreKind = "influxdb" | "liveanalytics";
+
+/** The outputs a deployment with this series store has: the common ones and its store's own. */
+export function stackOutputsOf(store: SeriesStoreKind): StackOutputName[] {
+  return (Object.keys(STACK_OUTPUTS) as StackOutputName[]).filter((name) => {
+    const output = STACK_OUTPUTS[name];
+    return !("store" in output) || output.store === store;
+  });
+}

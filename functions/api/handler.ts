@@ -1,17 +1,16 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { TimestreamQueryClient } from "@aws-sdk/client-timestream-query";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
-import { TimestreamSeriesQuery } from "../../shared/adapters/aws/timestreamSeriesQuery.ts";
-import { readApiEnvironment } from "../../shared/config/operatorEnvironment.ts";
+import { readApiEnvironment, seriesTargetOf } from "../../shared/config/operatorEnvironment.ts";
 import { systemClock } from "../../shared/ports/clock.ts";
 import { createAlarmEngine } from "../commons/alarmEngine.ts";
 import { logger, metrics } from "../commons/powertools.ts";
+import { seriesQueryFor } from "../commons/seriesAdapters.ts";
 import { createOperatorApi } from "./app.ts";
 import type { ApiEvent, ApiResult } from "./http.ts";
 
@@ -27,11 +26,7 @@ const api = createOperatorApi({
     lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
   }),
   silences: new DynamoDbSilenceStore({ tableName: env.SILENCES_TABLE }),
-  series: new TimestreamSeriesQuery({
-    databaseName: env.TIMESTREAM_DATABASE,
-    tableName: env.TIMESTREAM_TABLE,
-    client: new TimestreamQueryClient({}),
-  }),
+  series: seriesQueryFor(seriesTargetOf(env)),
   clock: systemClock,
   log: {
     error: (message, extra) => logger.error(message, extra ?? {}),

@@ -4,8 +4,7 @@ import middy from "@middy/core";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { S3QuarantineStore } from "../../shared/adapters/aws/s3QuarantineStore.ts";
-import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
-import { readIngestEnvironment } from "../../shared/config/ingestEnvironment.ts";
+import { readIngestEnvironment, seriesTargetOf } from "../../shared/config/ingestEnvironment.ts";
 import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
 import { type IngestReport, ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
@@ -13,6 +12,7 @@ import { countUnwrittenByMessage } from "../../shared/domain/ingest/unwrittenByM
 import { IngestIncompleteError } from "../../shared/errors.ts";
 import { systemClock } from "../../shared/ports/clock.ts";
 import { logger, metrics } from "../commons/powertools.ts";
+import { seriesStoreFor } from "../commons/seriesAdapters.ts";
 import { batchItemFailures, isKinesisStreamEvent, streamMessagesOf } from "../commons/telemetryStream.ts";
 import { publishIngestMetrics } from "./ingestMetrics.ts";
 import { toReceivedMessage } from "./toReceivedMessage.ts";
@@ -27,10 +27,7 @@ const dependencies = {
     cacheTtlMs: env.REGISTRY_CACHE_TTL_MS,
     lastSeenIntervalMs: env.LAST_SEEN_INTERVAL_MS,
   }),
-  store: new TimestreamSeriesStore({
-    databaseName: env.TIMESTREAM_DATABASE,
-    tableName: env.TIMESTREAM_TABLE,
-  }),
+  store: seriesStoreFor(seriesTargetOf(env)),
   quarantine: new S3QuarantineStore({ bucketName: env.QUARANTINE_BUCKET }),
   clock: systemClock,
   limits: {

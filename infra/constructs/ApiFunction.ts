@@ -5,10 +5,10 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import type { ApiEnvironmentVariables } from "../../shared/config/operatorEnvironment.ts";
+import type { ApiOwnVariables } from "../../shared/config/operatorEnvironment.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 import { PlantwatchFunction } from "./PlantwatchFunction.ts";
-import type { TelemetryStore } from "./TelemetryStore.ts";
+import type { SeriesStoreBinding } from "./SeriesStoreBinding.ts";
 
 export interface ApiFunctionProps {
   readonly registryTable: dynamodb.ITable;
@@ -16,7 +16,8 @@ export interface ApiFunctionProps {
   readonly historyTable: dynamodb.ITable;
   readonly rulesTable: dynamodb.ITable;
   readonly silencesTable: dynamodb.ITable;
-  readonly telemetryStore: TelemetryStore;
+  /** Where telemetry is queried: sets the function's series variables, access and placement. */
+  readonly seriesStore: SeriesStoreBinding;
   readonly eventBus: events.IEventBus;
   /** The key encrypting the tables and the log group. */
   readonly encryptionKey: kms.IKey;
@@ -46,12 +47,10 @@ export class ApiFunction extends Construct {
       REGISTRY_TABLE: props.registryTable.tableName,
       SILENCES_TABLE: props.silencesTable.tableName,
       EVENT_BUS_NAME: props.eventBus.eventBusName,
-      TIMESTREAM_DATABASE: props.telemetryStore.databaseName,
-      TIMESTREAM_TABLE: props.telemetryStore.tableName,
       HISTORY_RETENTION_MS: String(props.historyRetention.toMilliseconds()),
       RULES_REFRESH_MS: String(props.rulesRefresh.toMilliseconds()),
       REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),
-    } satisfies ApiEnvironmentVariables;
+    } satisfies ApiOwnVariables;
 
     this.function = new PlantwatchFunction(this, "Function", {
       entry: "functions/api/handler.ts",
@@ -63,6 +62,7 @@ export class ApiFunction extends Construct {
       logRetention: props.logRetention,
       logEncryptionKey: props.encryptionKey,
       logRemovalPolicy: props.logRemovalPolicy,
+      ...(props.seriesStore.placement && { placement: props.seriesStore.placement }),
     });
 
     const fn = this.function;
@@ -92,9 +92,7 @@ export class ApiFunction extends Construct {
       ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
       [props.silencesTable.tableArn],
     );
-    fn.allow("QueryTelemetry", ["timestream:Select"], [props.telemetryStore.tableArn]);
-    // DescribeEndpoints has no resource-level permissions: it must be granted on "*".
-    fn.allow("DiscoverTimestreamEndpoints", ["timestream:DescribeEndpoints"], ["*"]);
+    props.seriesStore.bindTo(fn, "read");
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: "PublishAlarmEvents",

@@ -5,20 +5,21 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import type { IngestEnvironmentVariables } from "../../shared/config/ingestEnvironment.ts";
+import type { IngestOwnVariables } from "../../shared/config/ingestEnvironment.ts";
 import { QUARANTINE_PREFIX } from "../../shared/contracts/storageLayout.ts";
 import { PlantwatchFunction } from "./PlantwatchFunction.ts";
-import type { TelemetryStore } from "./TelemetryStore.ts";
+import type { SeriesStoreBinding } from "./SeriesStoreBinding.ts";
 
 export interface IngestFunctionProps {
-  readonly telemetryStore: TelemetryStore;
+  /** Where samples are written: sets the function's series variables, access and placement. */
+  readonly seriesStore: SeriesStoreBinding;
   readonly registryTable: dynamodb.ITable;
   readonly quarantineBucket: s3.IBucket;
   readonly deadLetterQueue: sqs.IQueue;
   /** The key encrypting the registry, the quarantine bucket, the queue and the log group. */
   readonly encryptionKey: kms.IKey;
   readonly clockSkewSeconds: number;
-  /** Samples older than this are quarantined rather than offered to Timestream. */
+  /** Samples older than this are quarantined rather than offered to the series store. */
   readonly maxSampleAge: Duration;
   readonly lastSeenIntervalSeconds: number;
   readonly registryCacheTtlSeconds: number;
@@ -39,15 +40,13 @@ export class IngestFunction extends Construct {
   constructor(scope: Construct, id: string, props: IngestFunctionProps) {
     super(scope, id);
     const environment = {
-      TIMESTREAM_DATABASE: props.telemetryStore.databaseName,
-      TIMESTREAM_TABLE: props.telemetryStore.tableName,
       REGISTRY_TABLE: props.registryTable.tableName,
       QUARANTINE_BUCKET: props.quarantineBucket.bucketName,
       CLOCK_SKEW_MS: String(props.clockSkewSeconds * 1000),
       MAX_SAMPLE_AGE_MS: String(props.maxSampleAge.toMilliseconds()),
       LAST_SEEN_INTERVAL_MS: String(props.lastSeenIntervalSeconds * 1000),
       REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtlSeconds * 1000),
-    } satisfies IngestEnvironmentVariables;
+    } satisfies IngestOwnVariables;
 
     this.function = new PlantwatchFunction(this, "Function", {
       entry: "functions/ingest/handler.ts",
@@ -58,12 +57,11 @@ export class IngestFunction extends Construct {
       logRetention: props.logRetention,
       logEncryptionKey: props.encryptionKey,
       logRemovalPolicy: props.logRemovalPolicy,
+      ...(props.seriesStore.placement && { placement: props.seriesStore.placement }),
     });
 
     const fn = this.function;
-    fn.allow("WriteTelemetry", ["timestream:WriteRecords"], [props.telemetryStore.tableArn]);
-    // DescribeEndpoints has no resource-level permissions: it must be granted on "*".
-    fn.allow("DiscoverTimestreamEndpoints", ["timestream:DescribeEndpoints"], ["*"]);
+    props.seriesStore.bindTo(fn, "write");
     fn.allow(
       "ReadDeviceAndRecordLastSeen",
       ["dynamodb:GetItem", "dynamodb:UpdateItem"],

@@ -27,9 +27,9 @@ export interface NotificationTopicsProps {
  * with the deployment key, TLS only, with the configured email and SMS subscriptions.
  *
  * The notify function publishes with its role's permissions (sns:Publish and the key through SNS).
- * CloudWatch publishes to `ops` as a service, so the key policy lets cloudwatch.amazonaws.com use the
- * key, and only on behalf of this deployment's alarms (by name prefix) in this account. Email and SMS
- * deliveries need nothing more: SNS decrypts for its own deliveries.
+ * CloudWatch publishes to `ops` as a service: the topic policy admits only this deployment's alarms
+ * (by name prefix) in this account, and the key policy lets cloudwatch.amazonaws.com use the key to
+ * do so. Email and SMS deliveries need nothing more: SNS decrypts for its own deliveries.
  */
 export class NotificationTopics extends Construct {
   readonly page: sns.Topic;
@@ -73,17 +73,18 @@ export class NotificationTopics extends Construct {
         },
       }),
     );
+    // The key statement has the form AWS documents for CloudWatch alarms and SSE-KMS topics
+    // (re:Post knowledge center "cloudwatch-configure-alarm-sns": principal, Decrypt and
+    // GenerateDataKey*, no condition). AWS documents no condition key that CloudWatch's KMS request
+    // is sure to carry, and a condition the request lacks makes every ops alarm fail to publish with
+    // nothing but a line in the alarm history. Which alarms may publish is decided by the topic
+    // policy above (aws:SourceArn, the documented form); `plantwatch doctor` proves the path.
     props.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: "AllowCloudWatchAlarmsToPublishToTheOpsTopic",
         principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        // What SNS needs from a publisher to an encrypted topic.
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"],
-        conditions: {
-          StringEquals: { "aws:SourceAccount": account },
-          ArnLike: { "aws:SourceArn": opsAlarms },
-        },
       }),
     );
   }

@@ -6,6 +6,7 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { deadLetterAlarmName, opsAlarmName } from "../opsAlarmNames.ts";
 
 export interface OpsAlarmsProps {
   /** Every alarm's name starts with this (the ops topic's key policy admits alarms by this prefix). */
@@ -44,7 +45,7 @@ export class OpsAlarms extends Construct {
       threshold = 0,
     ) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
-        alarmName: `${props.alarmNamePrefix}-${name}`,
+        alarmName: name,
         alarmDescription: description,
         metric,
         threshold,
@@ -60,7 +61,7 @@ export class OpsAlarms extends Construct {
     this.alarms = [
       alarm(
         "DeadLetters",
-        "dead-letters",
+        deadLetterAlarmName(props.alarmNamePrefix),
         "Messages are waiting in the dead-letter queue: inspect with `plantwatch dlq list`, re-drive with `plantwatch dlq replay`",
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
@@ -70,7 +71,7 @@ export class OpsAlarms extends Construct {
       ...Object.entries(props.functions).map(([name, fn]) =>
         alarm(
           `${capitalize(name)}Errors`,
-          `${name}-errors`,
+          opsAlarmName(props.alarmNamePrefix, `${name}-errors`),
           `The ${name} function failed: see its log group`,
           fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
         ),
@@ -78,7 +79,7 @@ export class OpsAlarms extends Construct {
       ...Object.entries(props.topicRules).map(([name, ruleName]) =>
         alarm(
           `${capitalize(name)}RuleFailures`,
-          `${name}-rule-failures`,
+          opsAlarmName(props.alarmNamePrefix, `${name}-rule-failures`),
           `IoT rule ${ruleName} could not run an action; the message went to its error action (the dead-letter queue)`,
           new cloudwatch.Metric({
             namespace: "AWS/IoT",
@@ -93,7 +94,7 @@ export class OpsAlarms extends Construct {
         ? [
             alarm(
               "StreamIteratorAge",
-              "stream-iterator-age",
+              opsAlarmName(props.alarmNamePrefix, "stream-iterator-age"),
               `The telemetry stream's oldest unread record is older than ${props.stream.maxIteratorAge.toHumanString()}: the ingest or evaluate function is stuck on a batch or falling behind (see their logs; failed batches end in the dead-letter queue)`,
               props.stream.stream.metricGetRecordsIteratorAgeMilliseconds({
                 period: Duration.minutes(1),

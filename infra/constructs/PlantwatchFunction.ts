@@ -9,6 +9,7 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { PROJECT_ROOT } from "../projectPaths.ts";
 import { QueueFailureDestination } from "./QueueFailureDestination.ts";
+import type { FunctionPlacement } from "./SeriesStoreBinding.ts";
 
 /** The newest Node.js runtime this CDK version offers, and the esbuild target matching it. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -46,6 +47,8 @@ export interface PlantwatchFunctionProps {
   readonly timeout?: Duration;
   /** @default - no reserved concurrency */
   readonly reservedConcurrentExecutions?: number;
+  /** Runs the function in these subnets with these security groups. @default - outside any VPC */
+  readonly placement?: FunctionPlacement;
 }
 
 /**
@@ -83,6 +86,11 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role,
       logGroup,
+      ...(props.placement && {
+        vpc: props.placement.vpc,
+        vpcSubnets: props.placement.subnets,
+        securityGroups: [...props.placement.securityGroups],
+      }),
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
@@ -116,6 +124,25 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
         resources: [logGroup.logGroupArn],
       }),
     );
+    if (props.placement) {
+      // Lambda creates and removes the function's network interfaces with the role. The actions are
+      // those of AWSLambdaVPCAccessExecutionRole (no managed policy here); DescribeNetworkInterfaces
+      // works only on "*" and Lambda picks the interfaces' ids itself.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: "ManageVpcNetworkInterfaces",
+          actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+          ],
+          resources: ["*"],
+        }),
+      );
+    }
   }
 
   /** Allows exactly `actions` on `resources`: explicit statements, where grant helpers add wildcard actions. */
@@ -143,11 +170,15 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
   }
 
   /** Lets the role use `key` only through `services`, which encrypt and decrypt with it on the function's behalf. */
-  allowKeyUseVia(key: kms.IKey, services: readonly ("dynamodb" | "s3" | "sns" | "sqs")[]): void {
+  allowKeyUseVia(
+    key: kms.IKey,
+    services: readonly ("dynamodb" | "s3" | "secretsmanager" | "sns" | "sqs")[],
+    sid = "UseDeploymentKeyThroughItsStores",
+  ): void {
     const { region } = Stack.of(this);
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: "UseDeploymentKeyThroughItsStores",
+        sid,
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: [key.keyArn],
         conditions: {

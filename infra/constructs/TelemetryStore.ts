@@ -3,7 +3,10 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as timestream from "aws-cdk-lib/aws-timestream";
 import { Construct } from "constructs";
+import type { LiveAnalyticsVariables } from "../../shared/config/seriesEnvironment.ts";
 import { PARTITION_DIMENSION } from "../../shared/contracts/storageLayout.ts";
+import type { PlantwatchFunction } from "./PlantwatchFunction.ts";
+import type { SeriesAccess, SeriesStoreBinding } from "./SeriesStoreBinding.ts";
 
 export interface TelemetryStoreProps {
   readonly encryptionKey: kms.IKey;
@@ -22,7 +25,7 @@ export const TELEMETRY_TABLE_NAME = "telemetry";
  * by device, with magnetic-store writes enabled so late data (older than the memory store) is
  * accepted, and the asynchronous rejection reports written (SSE-KMS) to the quarantine bucket.
  */
-export class TelemetryStore extends Construct {
+export class TelemetryStore extends Construct implements SeriesStoreBinding {
   readonly database: timestream.CfnDatabase;
   readonly table: timestream.CfnTable;
   readonly databaseName: string;
@@ -64,5 +67,18 @@ export class TelemetryStore extends Construct {
     this.databaseName = this.database.ref;
     this.tableName = this.table.attrName;
     this.tableArn = this.table.attrArn;
+  }
+
+  /** The table's names, and WriteRecords (ingest) or Select (api), each with endpoint discovery. */
+  bindTo(fn: PlantwatchFunction, access: SeriesAccess): void {
+    const variables = {
+      TIMESTREAM_DATABASE: this.databaseName,
+      TIMESTREAM_TABLE: this.tableName,
+    } satisfies LiveAnalyticsVariables;
+    for (const [name, value] of Object.entries(variables)) fn.addEnvironment(name, value);
+    if (access === "write") fn.allow("WriteTelemetry", ["timestream:WriteRecords"], [this.tableArn]);
+    else fn.allow("QueryTelemetry", ["timestream:Select"], [this.tableArn]);
+    // DescribeEndpoints has no resource-level permissions: it must be granted on "*".
+    fn.allow("DiscoverTimestreamEndpoints", ["timestream:DescribeEndpoints"], ["*"]);
   }
 }

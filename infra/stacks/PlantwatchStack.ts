@@ -23,17 +23,19 @@ import { DevicePolicy } from "../constructs/DevicePolicy.ts";
 import { DurableTable } from "../constructs/DurableTable.ts";
 import { EncryptionKey } from "../constructs/EncryptionKey.ts";
 import { FunctionSchedule } from "../constructs/FunctionSchedule.ts";
+import { InfluxSeriesStore } from "../constructs/InfluxSeriesStore.ts";
 import { IngestFunction } from "../constructs/IngestFunction.ts";
 import { NotificationTopics } from "../constructs/NotificationTopics.ts";
 import { NotifyFunction } from "../constructs/NotifyFunction.ts";
 import { OperatorApi } from "../constructs/OperatorApi.ts";
 import { OpsAlarms } from "../constructs/OpsAlarms.ts";
 import { QuarantineBucket } from "../constructs/QuarantineBucket.ts";
+import type { SeriesStoreBinding } from "../constructs/SeriesStoreBinding.ts";
 import { TelemetryStore } from "../constructs/TelemetryStore.ts";
 import { streamConsumerOptions, TelemetryStream } from "../constructs/TelemetryStream.ts";
 import { TopicRule } from "../constructs/TopicRule.ts";
 import { WebhookDestination } from "../constructs/WebhookDestination.ts";
-import { STACK_OUTPUTS } from "../stackOutputs.ts";
+import { STACK_OUTPUTS, type StackOutputName, stackOutputsOf } from "../stackOutputs.ts";
 
 /** How far behind the stream consumers may fall before the ops topic hears of it. */
 const STREAM_MAX_ITERATOR_AGE = Duration.minutes(5);
@@ -53,7 +55,12 @@ export class PlantwatchStack extends Stack {
   readonly encryptionKey: EncryptionKey;
   readonly accessLogs: AccessLogBucket;
   readonly quarantine: QuarantineBucket;
-  readonly telemetryStore: TelemetryStore;
+  /** The series store the functions write and read, whichever is configured. */
+  readonly seriesStore: SeriesStoreBinding;
+  /** `series.store: "liveanalytics"` only. */
+  readonly telemetryStore?: TelemetryStore;
+  /** `series.store: "influxdb"` only. */
+  readonly influxStore?: InfluxSeriesStore;
   readonly registry: DurableTable;
   readonly rules: DurableTable;
   readonly alarms: DurableTable;
@@ -83,8 +90,12 @@ export class PlantwatchStack extends Stack {
     const removalPolicy = config.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const topic = telemetryTopic(config.topicRoot);
     const { memoryRetentionHours, magneticRetentionDays } = config.timestream;
-    // Samples older than the table keeps are quarantined by ingest, and so never evaluated either.
-    const maxSampleAge = Duration.hours(memoryRetentionHours).plus(Duration.days(magneticRetentionDays));
+    const influx = config.series.influxdb;
+    // Samples older than the store keeps are quarantined by ingest, and so never evaluated either.
+    const maxSampleAge =
+      config.series.store === "influxdb"
+        ? Duration.days(influx.retentionDays)
+        : Duration.hours(memoryRetentionHours).plus(Duration.days(magneticRetentionDays));
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
     // Stateful: keys, stores, queue, and the policy device certificates are attached to.
@@ -99,14 +110,33 @@ export class PlantwatchStack extends Stack {
       accessLogBucket: this.accessLogs.bucket,
       removalPolicy,
     });
-    this.telemetryStore = new TelemetryStore(this, "TelemetryStore", {
-      encryptionKey: key,
-      memoryRetentionHours,
-      magneticRetentionDays,
-      rejectedDataBucket: this.quarantine.bucket,
-      rejectedDataPrefix: QuarantineBucket.TIMESTREAM_REJECTED_PREFIX,
-      removalPolicy,
-    });
+    if (config.series.store === "influxdb") {
+      this.influxStore = new InfluxSeriesStore(this, "InfluxStore", {
+        instanceName: config.stackName,
+        instanceClass: influx.instanceClass,
+        storageGiB: influx.storageGiB,
+        storageType: influx.storageType,
+        deployment: influx.deployment,
+        retention: Duration.days(influx.retentionDays),
+        existingVpc: influx.vpc,
+        logBucket: this.accessLogs.bucket,
+        encryptionKey: key,
+        metricsNamespace: config.metricsNamespace,
+        logRetention,
+        removalPolicy,
+      });
+      this.seriesStore = this.influxStore;
+    } else {
+      this.telemetryStore = new TelemetryStore(this, "TelemetryStore", {
+        encryptionKey: key,
+        memoryRetentionHours,
+        magneticRetentionDays,
+        rejectedDataBucket: this.quarantine.bucket,
+        rejectedDataPrefix: QuarantineBucket.TIMESTREAM_REJECTED_PREFIX,
+        removalPolicy,
+      });
+      this.seriesStore = this.telemetryStore;
+    }
     const table = (
       id: string,
       keys: { partitionKey: string; sortKey?: string; timeToLiveAttribute?: string },
@@ -143,7 +173,7 @@ export class PlantwatchStack extends Stack {
 
     // Stateless: the functions. Ingest stores telemetry; evaluate and sweep keep the alarm state.
     this.ingest = new IngestFunction(this, "Ingest", {
-      telemetryStore: this.telemetryStore,
+      seriesStore: this.seriesStore,
       registryTable: this.registry.table,
       quarantineBucket: this.quarantine.bucket,
       deadLetterQueue: this.deadLetterQueue.queue,
@@ -176,7 +206,10 @@ export class PlantwatchStack extends Stack {
       clockSkewSeconds: config.ingest.clockSkewSeconds,
       maxSampleAge,
     });
-    this.sweep = AlarmFunction.sweep(this, "Sweep", alarmFunctionProps);
+    this.sweep = AlarmFunction.sweep(this, "Sweep", {
+      ...alarmFunctionProps,
+      reservedConcurrency: config.alarms.sweep.reservedConcurrency,
+    });
 
     // Stateless: what invokes them. Both IoT rules are written in the same SQL version.
     const ruleProps = {
@@ -275,7 +308,7 @@ export class PlantwatchStack extends Stack {
       historyTable: this.history.table,
       rulesTable: this.rules.table,
       silencesTable: this.silences.table,
-      telemetryStore: this.telemetryStore,
+      seriesStore: this.seriesStore,
       eventBus: this.alarmEvents.bus,
       encryptionKey: key,
       historyRetention: Duration.days(config.alarms.historyRetentionDays),
@@ -318,13 +351,22 @@ export class PlantwatchStack extends Stack {
         : {}),
     });
 
-    const outputs: Record<keyof typeof STACK_OUTPUTS, string> = {
+    const seriesOutputs = this.influxStore
+      ? {
+          influxUrl: this.influxStore.url,
+          influxBucket: this.influxStore.bucket,
+          influxTokenSecretArn: this.influxStore.token.secret.secretArn,
+        }
+      : this.telemetryStore && {
+          timestreamDatabase: this.telemetryStore.databaseName,
+          timestreamTable: this.telemetryStore.tableName,
+        };
+    const outputs: Partial<Record<StackOutputName, string>> = {
+      ...seriesOutputs,
       registryTable: this.registry.table.tableName,
       quarantineBucket: this.quarantine.bucket.bucketName,
       deadLetterQueueUrl: this.deadLetterQueue.queue.queueUrl,
       ingestFunction: this.ingest.function.functionName,
-      timestreamDatabase: this.telemetryStore.databaseName,
-      timestreamTable: this.telemetryStore.tableName,
       telemetryRule: this.telemetryRule.ruleName,
       devicePolicy: this.devicePolicy.policyName,
       topicRoot: topic.root,
@@ -343,8 +385,10 @@ export class PlantwatchStack extends Stack {
       notifyTopicArn: this.topics.notify.topicArn,
       opsTopicArn: this.topics.ops.topicArn,
     };
-    for (const [name, value] of Object.entries(outputs)) {
-      const { key: outputKey, description } = STACK_OUTPUTS[name as keyof typeof STACK_OUTPUTS];
+    for (const name of stackOutputsOf(config.series.store)) {
+      const value = outputs[name];
+      if (value === undefined) throw new Error(`stack output ${name} has no value`);
+      const { key: outputKey, description } = STACK_OUTPUTS[name];
       new CfnOutput(this, outputKey, { value, description });
     }
   }

@@ -1,4 +1,7 @@
 import * as z from "zod/mini";
+import { type SeriesVariables, withSeriesVariables } from "./seriesEnvironment.ts";
+
+export { type SeriesTarget, seriesTargetOf } from "./seriesEnvironment.ts";
 
 /**
  * The ingest function's environment: declared once, set by the CDK stack (typed against this
@@ -6,9 +9,7 @@ import * as z from "zod/mini";
  */
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
-export const ingestEnvironmentSchema = z.object({
-  TIMESTREAM_DATABASE: z.string().check(z.minLength(3)),
-  TIMESTREAM_TABLE: z.string().check(z.minLength(3)),
+const ingestVariables = {
   REGISTRY_TABLE: z.string().check(z.minLength(3)),
   QUARANTINE_BUCKET: z.string().check(z.minLength(3)),
   /** Samples further than this in the future of their receive time are quarantined (`ts_future`). */
@@ -19,14 +20,21 @@ export const ingestEnvironmentSchema = z.object({
   LAST_SEEN_INTERVAL_MS: positiveInt,
   /** How long a registry entry (site, line) is cached in memory. */
   REGISTRY_CACHE_TTL_MS: positiveInt,
-});
+};
 
-export type IngestEnvironment = z.infer<typeof ingestEnvironmentSchema>;
+/** The ingest variables plus those of the series store in use (see seriesEnvironment.ts). */
+export const ingestEnvironmentSchemas = withSeriesVariables(ingestVariables);
+
+export type IngestEnvironment =
+  | z.infer<typeof ingestEnvironmentSchemas.liveanalytics>
+  | z.infer<typeof ingestEnvironmentSchemas.influxdb>;
+/** What the ingest construct writes itself; the series store's construct adds its own variables. */
+export type IngestOwnVariables = { readonly [K in keyof typeof ingestVariables]: string };
 /** What the stack writes: every value a string, as Lambda environment variables are. */
-export type IngestEnvironmentVariables = { readonly [K in keyof IngestEnvironment]: string };
+export type IngestEnvironmentVariables = IngestOwnVariables & SeriesVariables;
 
 export function readIngestEnvironment(env: NodeJS.ProcessEnv = process.env): IngestEnvironment {
-  const parsed = ingestEnvironmentSchema.safeParse(env);
+  const parsed = ingestEnvironmentSchemas.for(env).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`ingest function environment is invalid: ${problems.join("; ")}`);

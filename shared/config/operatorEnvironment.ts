@@ -1,5 +1,8 @@
 import * as z from "zod/mini";
 import { readEnvironment, sweepEnvironmentSchema } from "./alarmEnvironment.ts";
+import { type SeriesVariables, withSeriesVariables } from "./seriesEnvironment.ts";
+
+export { type SeriesTarget, seriesTargetOf } from "./seriesEnvironment.ts";
 
 /**
  * The environments of the notify and api functions: declared once, set by the CDK stack (typed
@@ -28,19 +31,21 @@ export const notifyEnvironmentSchema = z.object({
   CONSOLE_URL: z.optional(z.string()),
 });
 
-export const apiEnvironmentSchema = z.object({
-  ...sweepEnvironmentSchema.shape,
-  SILENCES_TABLE: name,
-  TIMESTREAM_DATABASE: name,
-  TIMESTREAM_TABLE: name,
-});
+const apiVariables = { ...sweepEnvironmentSchema.shape, SILENCES_TABLE: name };
+
+/** The api variables plus those of the series store in use (see seriesEnvironment.ts). */
+export const apiEnvironmentSchemas = withSeriesVariables(apiVariables);
 
 export type NotifyEnvironment = z.infer<typeof notifyEnvironmentSchema>;
-export type ApiEnvironment = z.infer<typeof apiEnvironmentSchema>;
+export type ApiEnvironment =
+  | z.infer<typeof apiEnvironmentSchemas.liveanalytics>
+  | z.infer<typeof apiEnvironmentSchemas.influxdb>;
 export type NotifyEnvironmentVariables = { readonly [K in keyof NotifyEnvironment]: string };
-export type ApiEnvironmentVariables = { readonly [K in keyof ApiEnvironment]: string };
+/** What the api construct writes itself; the series store's construct adds its own variables. */
+export type ApiOwnVariables = { readonly [K in keyof typeof apiVariables]: string };
+export type ApiEnvironmentVariables = ApiOwnVariables & SeriesVariables;
 
 export const readNotifyEnvironment = (env: NodeJS.ProcessEnv = process.env): NotifyEnvironment =>
   readEnvironment(notifyEnvironmentSchema, "notify", env);
 export const readApiEnvironment = (env: NodeJS.ProcessEnv = process.env): ApiEnvironment =>
-  readEnvironment(apiEnvironmentSchema, "api", env);
+  readEnvironment<ApiEnvironment>(apiEnvironmentSchemas.for(env), "api", env);

@@ -5,6 +5,18 @@
 
 export const DEFAULT_TOPIC_ROOT = "dt/plantwatch";
 
+/** The stage that keeps C1's own topic root; the local stack uses it too. */
+export const PRODUCTION_STAGE = "prod";
+
+/**
+ * The topic root a stage gets unless configured: `dt/plantwatch` for prod, `dt/plantwatch-<stage>`
+ * for every other stage, so that two stages in one account never read each other's devices (the
+ * device policy, the telemetry rule and provisioned devices all follow the root).
+ */
+export function defaultTopicRootFor(stage: string): string {
+  return stage === PRODUCTION_STAGE ? DEFAULT_TOPIC_ROOT : `${DEFAULT_TOPIC_ROOT}-${stage}`;
+}
+
 /** IoT Core thing names: 1-128 of [a-zA-Z0-9:_-]. */
 export const THING_NAME_PATTERN = /^[a-zA-Z0-9:_-]{1,128}$/;
 

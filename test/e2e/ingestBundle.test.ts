@@ -44,7 +44,8 @@ describe("ingest function bundle", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    bundle = synthesizeFunction("ingest");
+    // This suite runs the bundle against the LiveAnalytics fakes: the store is pinned.
+    bundle = synthesizeFunction("ingest", { series: { store: "liveanalytics" } });
     [timestream, s3, dynamo] = await Promise.all([startFakeTimestream(), startFakeS3(), startDynalite()]);
     await dynamo.client.send(
       new PutCommand({

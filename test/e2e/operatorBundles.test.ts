@@ -24,6 +24,8 @@ import { type FakeTimestreamQuery, startFakeTimestreamQuery } from "../support/f
 import { type BundleRun, type Invocation, runBundle } from "../support/runBundle.ts";
 import { type SynthesizedFunction, synthesizeFunction } from "../support/synthesizedFunction.ts";
 
+/** The suite runs the api bundle against the Timestream for LiveAnalytics query fake. */
+const LIVE_ANALYTICS = { series: { store: "liveanalytics" } };
 const NOW = Date.now();
 const BUS = "plantwatch-test";
 const ANA = "arn:aws:iam::123456789012:user/ana";
@@ -205,9 +207,10 @@ describe("operator function bundles", () => {
 
   beforeAll(async () => {
     // One synthesis for all three (the assembly is cached per process).
-    api = synthesizeFunction("api");
-    notify = synthesizeFunction("notify");
-    evaluate = synthesizeFunction("evaluate");
+    // Against the LiveAnalytics query fake: the store is pinned (the same overrides for all three).
+    api = synthesizeFunction("api", LIVE_ANALYTICS);
+    notify = synthesizeFunction("notify", LIVE_ANALYTICS);
+    evaluate = synthesizeFunction("evaluate", LIVE_ANALYTICS);
     [dynamo, eventBridge, timestream, sns] = await Promise.all([
       startDynalite(),
       startFakeEventBridge(),

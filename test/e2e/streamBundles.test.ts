@@ -12,7 +12,8 @@ import { kinesisEvent, kinesisRecord, sequenceNumber } from "../support/kinesisE
 import { runBundle } from "../support/runBundle.ts";
 import { type SynthesizedFunction, synthesizeFunction } from "../support/synthesizedFunction.ts";
 
-const STREAM_MODE = { ingestion: { mode: "stream" } };
+/** Stream mode, against the LiveAnalytics fakes (the series store is pinned). */
+const STREAM_MODE = { ingestion: { mode: "stream" }, series: { store: "liveanalytics" } };
 const NOW = Date.now();
 const QUARANTINE_BUCKET = "plantwatch-quarantine-test";
 const BUS = "plantwatch-test";

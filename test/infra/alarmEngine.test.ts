@@ -25,8 +25,16 @@ const REGION_ARN = (service: string) => `arn:<AWS::Partition>:${service}:<AWS::R
 const SQS_VIA = "sqs.<AWS::Region>.amazonaws.com";
 const DYNAMODB_VIA = "dynamodb.<AWS::Region>.amazonaws.com";
 
+/** These tests assert the LiveAnalytics deployment (the InfluxDB one: influxSeriesStore.test.ts). */
+const LIVE_ANALYTICS = { series: { store: "liveanalytics" } };
+
 function synthesize(overrides?: unknown): { built: PlantwatchApp; template: Template } {
-  const built = buildApp({ context: cdkJsonContext(), outdir: tempOutdir("alarms"), overrides, nag: false });
+  const built = buildApp({
+    context: cdkJsonContext(),
+    outdir: tempOutdir("alarms"),
+    overrides: Object.assign({}, LIVE_ANALYTICS, overrides),
+    nag: false,
+  });
   return { built, template: Template.fromStack(built.stack) };
 }
 
@@ -349,13 +357,18 @@ describe("alarm engine infrastructure", () => {
   });
 
   describe("sweep function", () => {
-    it("runs the sweep handler on arm64, one at a time, finishing within the minute", () => {
+    it("runs the sweep handler on arm64, finishing within the minute", () => {
       expect(resource(template, "AWS::Lambda::Function", ids.sweep).Properties).toMatchObject({
         Architectures: ["arm64"],
         Handler: "index.handler",
         Timeout: 60,
-        ReservedConcurrentExecutions: 1,
       });
+    });
+
+    it("reserves no concurrency by default: a low-quota account would refuse the reservation", () => {
+      for (const fn of Object.values(template.findResources("AWS::Lambda::Function"))) {
+        expect(fn.Properties).not.toHaveProperty("ReservedConcurrentExecutions");
+      }
     });
 
     it("gets the alarm stores and the configured intervals", () => {
@@ -533,8 +546,23 @@ describe("alarm engine infrastructure with custom configuration", () => {
   beforeAll(() => {
     ({ built, template } = synthesize({
       stackName: "acme-lab",
-      alarms: { eventBusName: "acme-alarms", historyRetentionDays: 7, rulesRefreshSeconds: 15 },
+      alarms: {
+        eventBusName: "acme-alarms",
+        historyRetentionDays: 7,
+        rulesRefreshSeconds: 15,
+        sweep: { reservedConcurrency: 1 },
+      },
     }));
+  });
+
+  it("reserves the configured concurrency for the sweep, and for no other function", () => {
+    const sweepId = logicalIdOf(built.stack.sweep.function);
+    const reserved = Object.entries(template.findResources("AWS::Lambda::Function")).flatMap(([id, fn]) =>
+      fn.Properties.ReservedConcurrentExecutions === undefined
+        ? []
+        : [[id, fn.Properties.ReservedConcurrentExecutions]],
+    );
+    expect(reserved).toEqual([[sweepId, 1]]);
   });
 
   it("names the bus from the configuration, and binds the key to that bus", () => {

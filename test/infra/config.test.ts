@@ -18,13 +18,24 @@ describe("resolveConfig", () => {
     expect(resolveConfig({})).toEqual({
       stage: "dev",
       stackName: "plantwatch-dev",
-      topicRoot: "dt/plantwatch",
+      topicRoot: "dt/plantwatch-dev",
+      series: {
+        store: "influxdb",
+        influxdb: {
+          instanceClass: "db.influx.medium",
+          storageGiB: 20,
+          storageType: "InfluxIOIncludedT1",
+          deployment: "single-az",
+          retentionDays: 365,
+        },
+      },
       timestream: { memoryRetentionHours: 24, magneticRetentionDays: 365 },
       ingest: { clockSkewSeconds: 300, lastSeenIntervalSeconds: 300, registryCacheTtlSeconds: 60 },
       alarms: {
         eventBusName: "plantwatch",
         historyRetentionDays: 90,
         rulesRefreshSeconds: 60,
+        sweep: {},
         notify: {
           page: { email: [], sms: [] },
           notify: { email: [], sms: [] },
@@ -72,6 +83,37 @@ describe("resolveConfig", () => {
   it("ignores other stages' overrides", () => {
     const config = resolveConfig({ stages: { prod: { logRetentionDays: 365 } }, stage: "dev" });
     expect(config.logRetentionDays).toBe(30);
+  });
+
+  it("gives each stage its own topic root: prod keeps C1's, every other stage its own", () => {
+    const stages = { prod: {}, lab: {} };
+    expect(resolveConfig({ stages, stage: "prod" }).topicRoot).toBe("dt/plantwatch");
+    expect(resolveConfig({ stages, stage: "lab" }).topicRoot).toBe("dt/plantwatch-lab");
+    expect(resolveConfig({}).topicRoot).toBe("dt/plantwatch-dev");
+    expect(resolveConfig({ stages: { lab: { topicRoot: "acme/lab" } }, stage: "lab" }).topicRoot).toBe(
+      "acme/lab",
+    );
+  });
+
+  it("derives the topic roots of cdk.json's stages: dev its own, prod C1's", () => {
+    const context = cdkJsonContext();
+    const sources = { defaults: context.plantwatch, stages: context["plantwatch:stages"] };
+    expect(resolveConfig(sources).topicRoot).toBe("dt/plantwatch-dev");
+    expect(resolveConfig({ ...sources, stage: "prod" }).topicRoot).toBe("dt/plantwatch");
+  });
+
+  it("reserves no sweep concurrency unless configured, and refuses a misspelt key", () => {
+    expect(resolveConfig({}).alarms.sweep.reservedConcurrency).toBeUndefined();
+    expect(
+      resolveConfig({ overrides: { alarms: { sweep: { reservedConcurrency: 1 } } } }).alarms.sweep
+        .reservedConcurrency,
+    ).toBe(1);
+    expect(problemsOf({ overrides: { alarms: { sweep: { reservedConcurency: 1 } } } })).toEqual([
+      expect.stringMatching(/alarms\.sweep.*reservedConcurency/),
+    ]);
+    expect(problemsOf({ overrides: { alarms: { sweep: { reservedConcurrency: 0 } } } })).toEqual([
+      expect.stringMatching(/^overrides\.alarms\.sweep\.reservedConcurrency: /),
+    ]);
   });
 
   it("applies programmatic overrides last", () => {
@@ -603,5 +645,127 @@ describe("resolveConfig ingestion", () => {
         "overrides.ingestion.stream.shardCount: unknown key",
       ].sort(),
     );
+  });
+});
+
+describe("series store configuration", () => {
+  const influxdb = (settings: Record<string, unknown>) => ({ overrides: { series: { influxdb: settings } } });
+
+  it("defaults to InfluxDB, the store every account can deploy", () => {
+    expect(resolveConfig({}).series.store).toBe("influxdb");
+    expect(resolveConfig({ defaults: cdkJsonContext().plantwatch }).series.store).toBe("influxdb");
+  });
+
+  it("selects LiveAnalytics, keeping the timestream settings", () => {
+    const config = resolveConfig({
+      overrides: { series: { store: "liveanalytics" }, timestream: { magneticRetentionDays: 730 } },
+    });
+    expect(config.series.store).toBe("liveanalytics");
+    expect(config.timestream.magneticRetentionDays).toBe(730);
+  });
+
+  it("takes the store from `-c series.store=...` over cdk.json and the stage, and names it in a refusal", () => {
+    const defaults = cdkJsonContext().plantwatch;
+
+    expect(resolveConfig({ defaults, seriesStore: "liveanalytics" }).series.store).toBe("liveanalytics");
+    expect(
+      resolveConfig({
+        defaults,
+        stages: { prod: { series: { store: "liveanalytics" } } },
+        stage: "prod",
+        seriesStore: "influxdb",
+      }).series.store,
+    ).toBe("influxdb");
+    expect(problemsOf({ defaults, seriesStore: "timestream" })).toEqual([
+      '-c series.store: must be one of "influxdb", "liveanalytics"',
+    ]);
+  });
+
+  it("takes every InfluxDB setting, an existing VPC included", () => {
+    const vpc = {
+      vpcId: "vpc-0123456789abcdef0",
+      subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    };
+    const settings = {
+      instanceClass: "db.influx.24xlarge",
+      storageGiB: 16_384,
+      storageType: "InfluxIOIncludedT3",
+      deployment: "multi-az",
+      retentionDays: 30,
+      vpc,
+    };
+    expect(resolveConfig(influxdb(settings)).series.influxdb).toEqual(settings);
+  });
+
+  it("refuses a typo, an unknown class and out-of-range storage, naming each", () => {
+    expect(
+      [
+        ...problemsOf({ overrides: { series: { store: "timestream" } } }),
+        ...problemsOf(influxdb({ instanceClass: "db.influx.small", storageGiB: 19, retentionDay: 30 })),
+        ...problemsOf(influxdb({ storageGiB: 16_385 })),
+      ].sort(),
+    ).toEqual(
+      [
+        'overrides.series.store: must be one of "influxdb", "liveanalytics"',
+        expect.stringMatching(
+          /^overrides\.series\.influxdb\.instanceClass: must be one of "db\.influx\.medium", /,
+        ),
+        "overrides.series.influxdb.storageGiB: must be >= 20",
+        "overrides.series.influxdb.retentionDay: unknown key",
+        "overrides.series.influxdb.storageGiB: must be <= 16384",
+      ].sort(),
+    );
+  });
+
+  it.each(["InfluxIOIncludedT2", "InfluxIOIncludedT3"])(
+    "refuses %s below 400 GiB, saying why",
+    (storageType) => {
+      expect(problemsOf(influxdb({ storageType, storageGiB: 399 }))).toEqual([
+        `overrides.series.influxdb.storageGiB: must be >= 400 with storageType "${storageType}" ` +
+          '(Timestream for InfluxDB offers T2 and T3 from 400 GiB; below that use "InfluxIOIncludedT1")',
+      ]);
+      expect(resolveConfig(influxdb({ storageType, storageGiB: 400 })).series.influxdb.storageGiB).toBe(400);
+    },
+  );
+
+  it("refuses an existing VPC with malformed ids, too few or repeated subnets, or zones that do not match", () => {
+    expect(
+      [...problemsOf(influxdb({ vpc: { vpcId: "my-vpc", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa"] } }))].sort(),
+    ).toEqual(
+      [
+        "overrides.series.influxdb.vpc.vpcId: must be a VPC id like vpc-0123456789abcdef0",
+        "overrides.series.influxdb.vpc.subnetIds: must name 2 or 3 subnets in different availability zones",
+      ].sort(),
+    );
+    const twice = "subnet-0aaaaaaaaaaaaaaaa";
+    expect(
+      problemsOf(influxdb({ vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: [twice, twice] } })),
+    ).toEqual(["overrides.series.influxdb.vpc.subnetIds: must not repeat a subnet"]);
+    expect(
+      problemsOf(
+        influxdb({
+          vpc: {
+            vpcId: "vpc-0123456789abcdef0",
+            subnetIds: [twice, "subnet-0bbbbbbbbbbbbbbbb"],
+            availabilityZones: ["eu-west-1a"],
+          },
+        }),
+      ),
+    ).toEqual([
+      "overrides.series.influxdb.vpc.availabilityZones: must name one zone per subnet, in the order of subnetIds (2)",
+    ]);
+  });
+
+  it("refuses a stack name the InfluxDB instance cannot carry, but not on LiveAnalytics", () => {
+    const name = "plantwatch-a-stack-name-far-too-long-for-it";
+    expect(problemsOf({ overrides: { stackName: name } })).toEqual([
+      `overrides.stackName: names the InfluxDB instance "${name}", which must be 3-40 letters and digits ` +
+        "in groups joined by single '-' (starting with a letter)",
+    ]);
+    expect(problemsOf({ overrides: { stackName: "plant--watch" } })).toHaveLength(1);
+    expect(
+      resolveConfig({ overrides: { stackName: name, series: { store: "liveanalytics" } } }).stackName,
+    ).toBe(name);
   });
 });

@@ -113,6 +113,26 @@ const EVERYTHING_CONFIGURED = {
 
 describe.each([
   { name: "dev", stage: "dev", overrides: undefined },
+  {
+    name: "dev on Timestream for LiveAnalytics",
+    stage: "dev",
+    overrides: { series: { store: "liveanalytics" } },
+  },
+  {
+    name: "dev on InfluxDB in an existing VPC",
+    stage: "dev",
+    overrides: {
+      series: {
+        influxdb: {
+          deployment: "multi-az",
+          vpc: {
+            vpcId: "vpc-0123456789abcdef0",
+            subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+          },
+        },
+      },
+    },
+  },
   { name: "prod", stage: "prod", overrides: undefined },
   { name: "dev with webhooks and subscriptions", stage: "dev", overrides: EVERYTHING_CONFIGURED },
   {

@@ -11,6 +11,11 @@ afterAll(removeTempOutdirs);
 
 const REGION = "<AWS::Region>";
 
+function telemetryStoreOf(stack: PlantwatchApp["stack"]) {
+  if (!stack.telemetryStore) throw new Error("the stack has no LiveAnalytics store");
+  return stack.telemetryStore;
+}
+
 describe("operator API infrastructure", () => {
   let built: PlantwatchApp;
   let template: Template;
@@ -20,7 +25,11 @@ describe("operator API infrastructure", () => {
     built = buildApp({
       context: cdkJsonContext(),
       outdir: tempOutdir("operator-api"),
-      overrides: { api: { throttlingRateLimit: 20, throttlingBurstLimit: 40 } },
+      // The LiveAnalytics deployment (the InfluxDB one: influxSeriesStore.test.ts).
+      overrides: {
+        api: { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
+        series: { store: "liveanalytics" },
+      },
       nag: false,
     });
     template = Template.fromStack(built.stack);
@@ -113,8 +122,8 @@ describe("operator API infrastructure", () => {
       REGISTRY_TABLE: { Ref: logicalIdOf(stack.registry.table) },
       SILENCES_TABLE: { Ref: logicalIdOf(stack.silences.table) },
       EVENT_BUS_NAME: { Ref: logicalIdOf(stack.alarmEvents.bus) },
-      TIMESTREAM_DATABASE: { Ref: logicalIdOf(stack.telemetryStore.database) },
-      TIMESTREAM_TABLE: { "Fn::GetAtt": [logicalIdOf(stack.telemetryStore.table), "Name"] },
+      TIMESTREAM_DATABASE: { Ref: logicalIdOf(telemetryStoreOf(stack).database) },
+      TIMESTREAM_TABLE: { "Fn::GetAtt": [logicalIdOf(telemetryStoreOf(stack).table), "Name"] },
       HISTORY_RETENTION_MS: String(config.alarms.historyRetentionDays * 86_400_000),
       RULES_REFRESH_MS: String(config.alarms.rulesRefreshSeconds * 1000),
       REGISTRY_CACHE_TTL_MS: String(config.ingest.registryCacheTtlSeconds * 1000),
@@ -162,7 +171,7 @@ describe("operator API infrastructure", () => {
       {
         sid: "QueryTelemetry",
         actions: ["timestream:Select"],
-        resources: [`<${logicalIdOf(stack.telemetryStore.table)}.Arn>`],
+        resources: [`<${logicalIdOf(telemetryStoreOf(stack).table)}.Arn>`],
       },
       { sid: "DiscoverTimestreamEndpoints", actions: ["timestream:DescribeEndpoints"], resources: ["*"] },
       {

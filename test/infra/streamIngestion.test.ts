@@ -19,11 +19,14 @@ afterAll(removeTempOutdirs);
 const IOT_ARN = "arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>";
 
 /** Bundling skipped: these tests read the template, not the code. */
+/** These tests assert the LiveAnalytics deployment (the InfluxDB one: influxSeriesStore.test.ts). */
+const LIVE_ANALYTICS = { series: { store: "liveanalytics" } };
+
 function synthesize(overrides?: unknown): { built: PlantwatchApp; template: Template } {
   const built = buildApp({
     context: cdkJsonContext({ "aws:cdk:bundling-stacks": [] }),
     outdir: tempOutdir("stream"),
-    overrides,
+    overrides: Object.assign({}, LIVE_ANALYTICS, overrides),
     nag: false,
   });
   return { built, template: Template.fromStack(built.stack) };
