@@ -103,6 +103,19 @@ export async function resolveStackOutput(
   }
 }
 
+/** Every output of the stack by key (`plantwatch doctor` checks them all at once). */
+export async function readStackOutputs(
+  client: CloudFormationClient,
+  stackName: string,
+): Promise<Record<string, string>> {
+  const stack = await describeStack(client, stackName);
+  return Object.fromEntries(
+    (stack.Outputs ?? []).flatMap(({ OutputKey, OutputValue }) =>
+      OutputKey === undefined || OutputValue === undefined ? [] : [[OutputKey, OutputValue]],
+    ),
+  );
+}
+
 async function describeStack(client: CloudFormationClient, stackName: string) {
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
