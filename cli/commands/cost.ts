@@ -1,7 +1,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { CostInputs } from "../cost/costModel.ts";
-import { estimateCost } from "../cost/estimateCost.ts";
+import { estimateCost, type StoreSelection } from "../cost/estimateCost.ts";
 import { formatCostEstimate } from "../cost/formatCost.ts";
+import {
+  INFLUX_INSTANCE_CLASSES,
+  INFLUX_STORAGE_TYPES,
+  type InfluxInstanceClass,
+  type InfluxStorageType,
+} from "../cost/prices.ts";
 import { examples } from "../format/help.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
@@ -20,6 +26,11 @@ interface CostOptions {
   readonly kinesis: "on-demand" | "provisioned";
   readonly memoryRetentionHours: number;
   readonly magneticRetentionDays: number;
+  readonly store: StoreSelection;
+  readonly influxClass?: InfluxInstanceClass;
+  readonly multiAz?: boolean;
+  readonly influxStorageType: InfluxStorageType;
+  readonly influxRetentionDays: number;
   readonly json?: boolean;
 }
 
@@ -27,6 +38,7 @@ const EXAMPLES = [
   "plantwatch cost --devices 10000 --interval 10s --metrics 8 --payload-bytes 300 --ingestion direct",
   "plantwatch cost --devices 10000 --interval 10s --ingestion stream --basic-ingest --batch-size 500 --batch-window 5s",
   "plantwatch cost --devices 500 --interval 1m --alarm-rate 2 --json",
+  "plantwatch cost --devices 10000 --interval 10s --store influxdb --influx-class db.influx.xlarge --multi-az",
 ];
 
 const whole = (min: number, max: number) => (value: string) => {
@@ -55,7 +67,8 @@ function interval(value: string): number {
 export function costCommand(io: CliIo = processIo()): Command {
   const cost = new Command("cost")
     .description(
-      "monthly AWS cost of a fleet, per service and per million messages, with the two anchors side by side; " +
+      "monthly AWS cost of a fleet, per service and per million messages, with each series store " +
+        "(Timestream for LiveAnalytics, Timestream for InfluxDB) and each ingestion configuration, and the two anchors; " +
         "the per-message call counts are measured by running the real code over a generated workload",
     )
     .option("--devices <n>", "devices reporting", whole(1, 10_000_000), 10_000)
@@ -82,6 +95,24 @@ export function costCommand(io: CliIo = processIo()): Command {
     )
     .option("--memory-retention-hours <n>", "Timestream memory store retention", whole(1, 8766), 24)
     .option("--magnetic-retention-days <n>", "Timestream magnetic store retention", whole(1, 73_000), 365)
+    .addOption(
+      new Option("--store <store>", "series store(s) to price")
+        .choices(["both", "influxdb", "liveanalytics"])
+        .default("both"),
+    )
+    .addOption(
+      new Option(
+        "--influx-class <class>",
+        "InfluxDB: force this instance class (default: the smallest sized for the load)",
+      ).choices(INFLUX_INSTANCE_CLASSES),
+    )
+    .option("--multi-az", "InfluxDB: a standby in a second AZ (series.influxdb.deployment multi-az)")
+    .addOption(
+      new Option("--influx-storage-type <type>", "InfluxDB: storage type")
+        .choices(INFLUX_STORAGE_TYPES)
+        .default("InfluxIOIncludedT1"),
+    )
+    .option("--influx-retention-days <n>", "InfluxDB: the bucket's retention", whole(1, 36_500), 365)
     .option("--json", "print the estimate as JSON")
     .addHelpText("after", examples(...EXAMPLES))
     .action(action(io, (options: CostOptions) => run(io, options)));
@@ -103,8 +134,14 @@ async function run(io: CliIo, options: CostOptions): Promise<void> {
     kinesis: options.kinesis,
     memoryRetentionHours: options.memoryRetentionHours,
     magneticRetentionDays: options.magneticRetentionDays,
+    influx: {
+      ...(options.influxClass === undefined ? {} : { instanceClass: options.influxClass }),
+      deployment: options.multiAz === true ? "multi-az" : "single-az",
+      storageType: options.influxStorageType,
+      retentionDays: options.influxRetentionDays,
+    },
   };
-  const estimate = await estimateCost(inputs);
+  const estimate = await estimateCost(inputs, options.store);
   if (options.json) io.out(`${JSON.stringify(estimate, null, 2)}\n`);
   else io.out(formatCostEstimate(estimate, outputStyle(io)));
 }

@@ -1,5 +1,13 @@
+import { type InfluxSizing, influxStorageGib, sizeInfluxInstance } from "./influxSizing.ts";
 import type { MeasuredProfile } from "./measureProfile.ts";
-import { PRICES, tieredCost } from "./prices.ts";
+import {
+  type InfluxInstanceClass,
+  type InfluxStorageType,
+  influxInstanceHourUsd,
+  influxStorageGbMonthUsd,
+  PRICES,
+  tieredCost,
+} from "./prices.ts";
 
 /** Hours AWS bills a month as. */
 export const HOURS_PER_MONTH = 730;
@@ -32,7 +40,37 @@ export const ASSUMPTIONS = {
   onDemandShards: 4,
   /** Emails per SNS publish (one subscriber). */
   emailsPerNotification: 1,
+  /** InfluxDB 2's TSM files hold a float value in about 2-3 bytes once compressed (research §8): the middle. */
+  influxBytesPerValue: 2.5,
+  /** Multi-AZ keeps a standby: instance and storage billed twice ("about doubles the cost", third party). */
+  influxMultiAzFactor: 2,
+  /** Interface endpoints of the influx VPC (Secrets Manager, EventBridge), each in this many AZs. */
+  interfaceEndpoints: 2,
+  endpointAzs: 2,
+  /** Lambda does not say how long a warm container lives; an hour is assumed (one GetSecretValue each). */
+  containerLifetimeMinutes: 60,
+  /** Warm api containers (operator queries). */
+  apiContainers: 1,
+  /** One GetSecretValue request and answer through the endpoint. */
+  secretCallBytes: 4_096,
 } as const;
+
+export type SeriesStoreChoice = "liveanalytics" | "influxdb";
+
+/** `series.influxdb` of the stack configuration, as far as it moves the bill. */
+export interface InfluxSettings {
+  /** Forced with `--influx-class`; absent: sized for the load. */
+  readonly instanceClass?: InfluxInstanceClass;
+  readonly deployment: "single-az" | "multi-az";
+  readonly storageType: InfluxStorageType;
+  readonly retentionDays: number;
+}
+
+export const DEFAULT_INFLUX_SETTINGS: InfluxSettings = {
+  deployment: "single-az",
+  storageType: "InfluxIOIncludedT1",
+  retentionDays: 365,
+};
 
 export interface CostInputs {
   readonly devices: number;
@@ -48,6 +86,9 @@ export interface CostInputs {
   readonly kinesis: "on-demand" | "provisioned";
   readonly memoryRetentionHours: number;
   readonly magneticRetentionDays: number;
+  /** The series store priced. @default "influxdb" (as deployed by default) */
+  readonly store?: SeriesStoreChoice;
+  readonly influx?: InfluxSettings;
 }
 
 export type Service =
@@ -59,6 +100,10 @@ export type Service =
   | "Kinesis"
   | "Timestream writes"
   | "Timestream storage"
+  | "InfluxDB instance"
+  | "InfluxDB storage"
+  | "VPC endpoints"
+  | "Secrets Manager"
   | "DynamoDB"
   | "EventBridge"
   | "SNS";
@@ -72,6 +117,13 @@ export interface CostLine {
 
 export interface CostBreakdown {
   readonly name: string;
+  readonly store: SeriesStoreChoice;
+  /** InfluxDB only: the class priced and why. */
+  readonly influx?: InfluxSizing & {
+    readonly linesPerSecond: number;
+    readonly series: number;
+    readonly storageGib: number;
+  };
   readonly lines: readonly CostLine[];
   readonly total: number;
   readonly perMillion: number;
@@ -93,6 +145,9 @@ export function perMessage(profile: MeasuredProfile) {
     timestreamWriteUnits: profile.timestream.writeUnits / n,
     recordsPerRequest: profile.timestream.records / Math.max(1, profile.timestream.requests),
     storedBytes: profile.timestream.storedBytes / n,
+    influxRequests: profile.influx.requests / n,
+    influxLines: profile.influx.lines / n,
+    linesPerRequest: profile.influx.lines / Math.max(1, profile.influx.requests),
     readUnits: (profile.registry.readUnits + profile.alarms.readUnits) / n,
     writeUnits:
       (profile.registry.writeUnits + profile.alarms.writeUnits + profile.alarms.historyWriteUnits) / n,
@@ -234,9 +289,94 @@ function dynamoLine(readUnits: number, writeUnits: number, formula: string): Cos
   };
 }
 
-function breakdown(name: string, inputs: CostInputs, lines: CostLine[]): CostBreakdown {
+function breakdown(
+  name: string,
+  inputs: CostInputs,
+  lines: CostLine[],
+  extra: Pick<CostBreakdown, "influx"> = {},
+): CostBreakdown {
   const total = lines.reduce((sum, line) => sum + line.usd, 0);
-  return { name, lines, total, perMillion: total / volumes(inputs).millions };
+  return {
+    name,
+    store: storeOf(inputs),
+    lines,
+    total,
+    perMillion: total / volumes(inputs).millions,
+    ...extra,
+  };
+}
+
+const storeOf = (inputs: CostInputs): SeriesStoreChoice => inputs.store ?? "influxdb";
+
+/** What the InfluxDB instance must take: lines a second (one per sample) and series (one per device and field). */
+export function influxLoad(inputs: CostInputs, counts: ReturnType<typeof perMessage>) {
+  return {
+    linesPerSecond: volumes(inputs).messageRate * counts.influxLines,
+    series: inputs.devices * inputs.metrics,
+  };
+}
+
+/** Concurrent ingest containers: one per message in flight (direct) or one per shard (stream). */
+function ingestContainers(inputs: CostInputs): number {
+  if (inputs.ingestion === "stream") return streamBatch(inputs).shards;
+  return Math.max(1, Math.ceil((volumes(inputs).messageRate * ASSUMPTIONS.directIngestMs) / 1000));
+}
+
+/** The InfluxDB store: the instance sized for the load, storage for the retention, the VPC's endpoints and the token. */
+function influxLines(
+  inputs: CostInputs,
+  counts: ReturnType<typeof perMessage>,
+): {
+  lines: CostLine[];
+  sizing: NonNullable<CostBreakdown["influx"]>;
+} {
+  const settings = inputs.influx ?? DEFAULT_INFLUX_SETTINGS;
+  const load = influxLoad(inputs, counts);
+  const sizing = sizeInfluxInstance(load, settings.instanceClass);
+  const multiAz = settings.deployment === "multi-az" ? ASSUMPTIONS.influxMultiAzFactor : 1;
+  const bytesPerDay = load.linesPerSecond * 86_400 * inputs.metrics * ASSUMPTIONS.influxBytesPerValue;
+  const storageGib = influxStorageGib(bytesPerDay, settings.retentionDays, settings.storageType);
+  const endpointHours = ASSUMPTIONS.interfaceEndpoints * ASSUMPTIONS.endpointAzs * HOURS_PER_MONTH;
+  const containers = ingestContainers(inputs) + ASSUMPTIONS.apiContainers;
+  const secretCalls = containers * HOURS_PER_MONTH * (60 / ASSUMPTIONS.containerLifetimeMinutes);
+  const endpointGb = (secretCalls * ASSUMPTIONS.secretCallBytes) / GB;
+  const fitNote = sizing.fits
+    ? ""
+    : sizing.chosen === "forced"
+      ? "; TOO SMALL for this load"
+      : "; beyond what one InfluxDB 2 instance is sized for";
+  return {
+    sizing: { ...sizing, ...load, storageGib },
+    lines: [
+      {
+        service: "InfluxDB instance",
+        usd: HOURS_PER_MONTH * influxInstanceHourUsd(sizing.instanceClass) * multiAz,
+        units: `${sizing.instanceClass}, ${settings.deployment}, ${HOURS_PER_MONTH} h`,
+        formula: `${sizing.chosen === "forced" ? "forced (--influx-class)" : "smallest class sized for"} ${fmt(load.linesPerSecond)} lines/s and ${fmt(load.series)} series${sizing.extrapolated ? " (capacity extrapolated by vCPUs)" : ""}${fitNote}${multiAz > 1 ? "; standby billed too" : ""}`,
+      },
+      {
+        service: "InfluxDB storage",
+        usd: storageGib * influxStorageGbMonthUsd(settings.storageType) * multiAz,
+        units: `${fmt(storageGib)} GiB ${settings.storageType}`,
+        formula: `${fmt(inputs.metrics)} values per line × ${ASSUMPTIONS.influxBytesPerValue} B (TSM, assumed) × ${settings.retentionDays} d retention (once full), at least the type's minimum`,
+      },
+      {
+        service: "VPC endpoints",
+        usd:
+          endpointHours * PRICES.vpcInterfaceEndpointHour.usd +
+          usd(endpointGb, PRICES.vpcEndpointGbProcessed),
+        units: `${fmt(endpointHours)} endpoint-AZ-hours, ${fmt(endpointGb)} GB`,
+        formula: `${ASSUMPTIONS.interfaceEndpoints} interface endpoints (Secrets Manager, EventBridge) in ${ASSUMPTIONS.endpointAzs} AZs; DynamoDB and S3 gateway endpoints are free`,
+      },
+      {
+        service: "Secrets Manager",
+        usd:
+          PRICES.secretsManagerSecretMonth.usd + (secretCalls / 10_000) * PRICES.secretsManagerApiCalls.usd,
+        units: `1 secret, ${fmt(secretCalls)} GetSecretValue`,
+        formula: `the token, read once per cold start: ${containers} warm container(s) (ingest, api), each assumed to live ${ASSUMPTIONS.containerLifetimeMinutes} min`,
+      },
+    ],
+  };
 }
 
 /** The stream's batches as the functions see them: full at `batchSize`, or cut by the window. */
@@ -276,7 +416,8 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
   } else {
     const batch = streamBatch(inputs);
     const invocations = messages / batch.size;
-    const requestsPerBatch = counts.timestreamRequests * batch.size;
+    const requestsPerBatch =
+      (storeOf(inputs) === "influxdb" ? counts.influxRequests : counts.timestreamRequests) * batch.size;
     const ingestMs =
       ASSUMPTIONS.streamBaseMs + Math.ceil(requestsPerBatch / 4) * ASSUMPTIONS.timestreamRoundMs;
     const evaluateMs =
@@ -314,14 +455,21 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
           },
     );
   }
-  lines.push(
-    ...timestreamLines(
-      inputs,
-      counts.timestreamWriteUnits,
-      counts.storedBytes,
-      `measured: ${fmt(counts.timestreamRequests)} WriteRecords and ${fmt(counts.timestreamWriteUnits)} write units per message (${fmt(counts.recordsPerRequest)} records per request)`,
-    ),
-  );
+  let influx: CostBreakdown["influx"];
+  if (storeOf(inputs) === "influxdb") {
+    const series = influxLines(inputs, counts);
+    influx = series.sizing;
+    lines.push(...series.lines);
+  } else {
+    lines.push(
+      ...timestreamLines(
+        inputs,
+        counts.timestreamWriteUnits,
+        counts.storedBytes,
+        `measured: ${fmt(counts.timestreamRequests)} WriteRecords and ${fmt(counts.timestreamWriteUnits)} write units per message (${fmt(counts.recordsPerRequest)} records per request)`,
+      ),
+    );
+  }
   lines.push(
     dynamoLine(
       messages * counts.readUnits + scanReadUnits,
@@ -331,11 +479,17 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
   );
   lines.push(...notificationLines(transitions, counts.billedEventsPerTransition));
   return breakdown(
-    `plantwatch (${inputs.ingestion}${inputs.basicIngest ? ", Basic Ingest" : ""})`,
+    `plantwatch (${inputs.ingestion}${inputs.basicIngest ? ", Basic Ingest" : ""}, ${STORE_NAMES[storeOf(inputs)]})`,
     inputs,
     lines,
+    influx === undefined ? {} : { influx },
   );
 }
+
+export const STORE_NAMES: Record<SeriesStoreChoice, string> = {
+  liveanalytics: "Timestream for LiveAnalytics",
+  influxdb: "Timestream for InfluxDB",
+};
 
 /** Anchor A: what a naive port of IoT Events does — a Lambda per message, one write per message. */
 export function perMessageLambdaAnchor(inputs: CostInputs, profile: MeasuredProfile): CostBreakdown {
@@ -344,7 +498,7 @@ export function perMessageLambdaAnchor(inputs: CostInputs, profile: MeasuredProf
   const transitions = monthlyTransitions(inputs, counts);
   const itemWriteUnits = Math.max(1, Math.ceil(profile.alarms.itemBytes / 1024));
   const singleRecordUnits = Math.max(1, Math.ceil(counts.storedBytes / 1024));
-  return breakdown("A: per-message Lambda + single writes", inputs, [
+  return breakdown("A: per-message Lambda + single writes", { ...inputs, store: "liveanalytics" }, [
     ...iotLines(inputs, 1, "Lambda"),
     ...lambdaLines([
       ["handler", messages, ASSUMPTIONS.directIngestMs + ASSUMPTIONS.directEvaluateMs],
@@ -374,25 +528,29 @@ export function ruleActionAnchor(inputs: CostInputs, profile: MeasuredProfile): 
   // The Timestream rule action writes each metric as its own record, dimensions repeated in each.
   const metricBytes = (counts.storedBytes - 8) / Math.max(1, inputs.metrics);
   const bytesPerMessage = inputs.metrics * (8 + metricBytes + 8);
-  return breakdown("B: IoT rule Timestream action + Lambda for alarms", inputs, [
-    ...iotLines(inputs, 2, "Timestream, Lambda"),
-    ...lambdaLines([
-      ["alarms", messages, ASSUMPTIONS.directEvaluateMs],
-      ["notify", transitions, ASSUMPTIONS.notifyMs],
-    ]),
-    ...timestreamLines(
-      inputs,
-      Math.max(1, Math.ceil(bytesPerMessage / 1024)),
-      bytesPerMessage,
-      "the rule action: one request per message, one record per metric",
-    ),
-    dynamoLine(
-      messages,
-      messages * itemWriteUnits + transitions,
-      "one consistent read and one write of the state per message",
-    ),
-    ...notificationLines(transitions, 1),
-  ]);
+  return breakdown(
+    "B: IoT rule Timestream action + Lambda for alarms",
+    { ...inputs, store: "liveanalytics" },
+    [
+      ...iotLines(inputs, 2, "Timestream, Lambda"),
+      ...lambdaLines([
+        ["alarms", messages, ASSUMPTIONS.directEvaluateMs],
+        ["notify", transitions, ASSUMPTIONS.notifyMs],
+      ]),
+      ...timestreamLines(
+        inputs,
+        Math.max(1, Math.ceil(bytesPerMessage / 1024)),
+        bytesPerMessage,
+        "the rule action: one request per message, one record per metric",
+      ),
+      dynamoLine(
+        messages,
+        messages * itemWriteUnits + transitions,
+        "one consistent read and one write of the state per message",
+      ),
+      ...notificationLines(transitions, 1),
+    ],
+  );
 }
 
 /** The largest line and the setting that moves it. */
@@ -422,4 +580,9 @@ const LEVERS: Record<Service, string> = {
     "fewer alarm-state writes: the state item is written on every message (lastTelemetryAt); stream batches that hold several messages per thing write it once",
   EventBridge: "fewer transitions (hysteresis, `for`, `count` on noisy rules)",
   SNS: "fewer transitions, or webhooks instead of email/SMS",
+  "InfluxDB instance":
+    "a smaller class (--influx-class) if the load allows, Single-AZ outside production, or LiveAnalytics for small fleets (no instance floor)",
+  "InfluxDB storage": "a shorter series.influxdb.retentionDays, or InfluxIOIncludedT1",
+  "VPC endpoints": "fixed per endpoint and AZ: shared by every function in the VPC, flat with the fleet",
+  "Secrets Manager": "fixed: one secret, read once per cold start",
 };

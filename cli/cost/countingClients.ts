@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import type { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { TimestreamWriteClient, WriteRecordsCommand } from "@aws-sdk/client-timestream-write";
 import {
@@ -44,6 +45,41 @@ export function countingTimestreamClient(): { client: TimestreamWriteClient; cou
     },
   };
   return { client: client as unknown as TimestreamWriteClient, counts };
+}
+
+export interface InfluxCounts {
+  /** `POST /write` requests: no per-request charge, but they size the Lambda's work. */
+  requests: number;
+  /** Line-protocol lines (points) written. */
+  lines: number;
+  /** Bytes on the wire (gzip-compressed when the adapter compresses). */
+  bytes: number;
+  /** Bytes of line protocol before compression. */
+  lineBytes: number;
+}
+
+/**
+ * A `fetch` that answers like an InfluxDB server that accepts every write (204) and counts what was
+ * sent. Anything other than a `/write` is answered 404, so an adapter that calls something else
+ * fails the measurement instead of being counted as free.
+ */
+export function countingInfluxFetch(): { fetch: typeof fetch; counts: InfluxCounts } {
+  const counts: InfluxCounts = { requests: 0, lines: 0, bytes: 0, lineBytes: 0 };
+  const countingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    if (request.method !== "POST" || new URL(request.url).pathname !== "/write") {
+      return new Response(JSON.stringify({ error: "not found" }), { status: 404 });
+    }
+    const sent = Buffer.from(await request.arrayBuffer());
+    const body = request.headers.get("content-encoding") === "gzip" ? gunzipSync(sent) : sent;
+    const text = body.toString("utf8");
+    counts.requests++;
+    counts.bytes += sent.byteLength;
+    counts.lineBytes += body.byteLength;
+    counts.lines += text.split("\n").filter((line) => line.trim() !== "").length;
+    return new Response(null, { status: 204 });
+  };
+  return { fetch: countingFetch as typeof fetch, counts };
 }
 
 export interface EventBridgeCounts {

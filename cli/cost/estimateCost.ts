@@ -8,6 +8,7 @@ import {
   perMessageLambdaAnchor,
   plantwatchCost,
   ruleActionAnchor,
+  type SeriesStoreChoice,
   streamBatch,
   volumes,
 } from "./costModel.ts";
@@ -19,8 +20,27 @@ export const SIMULATED_DEVICES = 20;
 const LAST_SEEN_INTERVAL_MS = 300_000;
 const REGISTRY_CACHE_TTL_MS = 60_000;
 
+export type StoreSelection = "both" | SeriesStoreChoice;
+
+/** One ingestion configuration priced with each selected store. */
+export interface ConfigurationCost {
+  readonly label: string;
+  readonly ingestion: CostInputs["ingestion"];
+  readonly basicIngest: boolean;
+  readonly costs: readonly CostBreakdown[];
+}
+
+/** The cheapest store and ingestion configuration for the fleet, and what the alternative costs. */
+export interface Cheapest {
+  readonly label: string;
+  readonly cost: CostBreakdown;
+  /** The best the other store can do (both stores), else the next ingestion configuration. */
+  readonly alternative?: { readonly label: string; readonly cost: CostBreakdown };
+}
+
 export interface CostEstimate {
   readonly inputs: CostInputs;
+  readonly stores: readonly SeriesStoreChoice[];
   readonly messagesPerMonth: number;
   readonly measured: ReturnType<typeof perMessage> & {
     readonly simulatedDevices: number;
@@ -29,10 +49,16 @@ export interface CostEstimate {
     readonly containers: number;
     readonly averagePayloadBytes: number;
   };
-  readonly plantwatch: CostBreakdown;
+  /** The configured ingestion, one breakdown per selected store. */
+  readonly plantwatch: readonly CostBreakdown[];
+  /** Every ingestion configuration (direct, stream, each with and without Basic Ingest) per store. */
+  readonly configurations: readonly ConfigurationCost[];
+  readonly cheapest: Cheapest;
   readonly anchors: readonly CostBreakdown[];
   readonly goal: {
     readonly perMillion: number;
+    /** Judged on the cheaper store of the configured ingestion. */
+    readonly store: SeriesStoreChoice;
     readonly met: boolean;
     readonly dominant: ReturnType<typeof dominant>;
   };
@@ -45,12 +71,100 @@ export interface CostEstimate {
   readonly negligible: readonly string[];
 }
 
+const CONFIGURATIONS = [
+  { ingestion: "direct", basicIngest: false },
+  { ingestion: "direct", basicIngest: true },
+  { ingestion: "stream", basicIngest: false },
+  { ingestion: "stream", basicIngest: true },
+] as const;
+
+export const configurationLabel = (inputs: Pick<CostInputs, "ingestion" | "basicIngest">) =>
+  `${inputs.ingestion}${inputs.basicIngest ? " + Basic Ingest" : ""}`;
+
 /**
- * Measures the real code's call counts for the configured ingestion mode (a fresh run every time:
- * nothing is cached), then prices them and the two anchors.
+ * Measures the real code's call counts for each ingestion mode (a fresh run every time: nothing is
+ * cached between runs; one run serves both stores and both Basic Ingest settings), then prices them
+ * with each selected series store, and the two anchors.
  */
-export async function estimateCost(inputs: CostInputs): Promise<CostEstimate> {
-  const { messageRate, messages } = volumes(inputs);
+export async function estimateCost(
+  inputs: CostInputs,
+  selection: StoreSelection = "both",
+): Promise<CostEstimate> {
+  const stores: readonly SeriesStoreChoice[] =
+    selection === "both" ? ["liveanalytics", "influxdb"] : [selection];
+  const measured = {
+    direct: await measureIngestion({ ...inputs, ingestion: "direct" }),
+    stream: await measureIngestion({ ...inputs, ingestion: "stream" }),
+  };
+  const priced = (config: Pick<CostInputs, "ingestion" | "basicIngest">) =>
+    stores.map((store) =>
+      plantwatchCost({ ...inputs, ...config, store }, measured[config.ingestion].profile),
+    );
+  const plantwatch = priced(inputs);
+  const configurations = CONFIGURATIONS.map((config) => ({
+    label: configurationLabel(config),
+    ...config,
+    costs: priced(config),
+  }));
+  const own = measured[inputs.ingestion];
+  const best = cheapestOf(plantwatch);
+  return {
+    inputs,
+    stores,
+    messagesPerMonth: volumes(inputs).messages,
+    measured: {
+      ...perMessage(own.profile),
+      simulatedDevices: SIMULATED_DEVICES,
+      simulatedMessages: own.simulatedMessages,
+      batchSize: own.batchSize,
+      containers: own.containers,
+      averagePayloadBytes: own.profile.averagePayloadBytes,
+    },
+    plantwatch,
+    configurations,
+    cheapest: cheapestConfiguration(configurations),
+    anchors: [perMessageLambdaAnchor(inputs, own.profile), ruleActionAnchor(inputs, own.profile)],
+    goal: {
+      perMillion: GOAL_PER_MILLION,
+      store: best.store,
+      met: best.perMillion <= GOAL_PER_MILLION,
+      dominant: dominant(best),
+    },
+    prices: {
+      region: PRICE_REGION,
+      readOn: PRICES_READ_ON,
+      unverified: Object.entries(PRICES)
+        .filter(([, price]) => !price.verified)
+        .map(
+          ([name, price]) =>
+            `${name}: ${"note" in price ? price.note : "not stated on a page we could read"}`,
+        ),
+    },
+    assumptions: ASSUMPTIONS,
+    negligible: NEGLIGIBLE,
+  };
+}
+
+const cheapestOf = (costs: readonly CostBreakdown[]) =>
+  costs.reduce((best, cost) => (cost.total < best.total ? cost : best));
+
+/**
+ * The cheapest (configuration, store) pair; the alternative is the other store's best when both
+ * stores are priced (the choice the README asks for), else the next cheapest configuration.
+ */
+export function cheapestConfiguration(configurations: readonly ConfigurationCost[]): Cheapest {
+  const all = configurations.flatMap((config) => config.costs.map((cost) => ({ label: config.label, cost })));
+  const ranked = [...all].sort((a, b) => a.cost.total - b.cost.total);
+  const [first, ...rest] = ranked;
+  if (first === undefined) throw new RangeError("no configuration to compare");
+  const otherStore = rest.find((candidate) => candidate.cost.store !== first.cost.store);
+  const alternative = otherStore ?? rest[0];
+  return alternative === undefined ? first : { ...first, alternative };
+}
+
+/** One ingestion mode measured: the profile every store and Basic Ingest setting is priced from. */
+async function measureIngestion(inputs: CostInputs) {
+  const { messageRate } = volumes(inputs);
   let batchSize = 1;
   let containers = Math.max(1, Math.ceil((messageRate * ASSUMPTIONS.directIngestMs) / 1000));
   if (inputs.ingestion === "stream") {
@@ -68,39 +182,11 @@ export async function estimateCost(inputs: CostInputs): Promise<CostEstimate> {
     lastSeenIntervalMs: LAST_SEEN_INTERVAL_MS,
     registryCacheTtlMs: REGISTRY_CACHE_TTL_MS,
   });
-  const measuredProfile =
-    inputs.ingestion === "stream" ? withTimestreamOf(profile, await packedWrites(inputs)) : profile;
-  const plantwatch = plantwatchCost(inputs, measuredProfile);
   return {
-    inputs,
-    messagesPerMonth: messages,
-    measured: {
-      ...perMessage(measuredProfile),
-      simulatedDevices: SIMULATED_DEVICES,
-      simulatedMessages: profile.messages,
-      batchSize,
-      containers,
-      averagePayloadBytes: profile.averagePayloadBytes,
-    },
-    plantwatch,
-    anchors: [perMessageLambdaAnchor(inputs, profile), ruleActionAnchor(inputs, profile)],
-    goal: {
-      perMillion: GOAL_PER_MILLION,
-      met: plantwatch.perMillion <= GOAL_PER_MILLION,
-      dominant: dominant(plantwatch),
-    },
-    prices: {
-      region: PRICE_REGION,
-      readOn: PRICES_READ_ON,
-      unverified: Object.entries(PRICES)
-        .filter(([, price]) => !price.verified)
-        .map(
-          ([name, price]) =>
-            `${name}: ${"note" in price ? price.note : "not stated on a page we could read"}`,
-        ),
-    },
-    assumptions: ASSUMPTIONS,
-    negligible: NEGLIGIBLE,
+    profile: inputs.ingestion === "stream" ? withSeriesOf(profile, await packedWrites(inputs)) : profile,
+    simulatedMessages: profile.messages,
+    batchSize,
+    containers,
   };
 }
 
@@ -123,8 +209,8 @@ async function packedWrites(inputs: CostInputs): Promise<MeasuredProfile> {
   });
 }
 
-/** `profile` with the Timestream counts of `packed`, per message of `profile`. */
-function withTimestreamOf(profile: MeasuredProfile, packed: MeasuredProfile): MeasuredProfile {
+/** `profile` with the series stores' counts of `packed`, per message of `profile`. */
+function withSeriesOf(profile: MeasuredProfile, packed: MeasuredProfile): MeasuredProfile {
   const scale = profile.messages / Math.max(1, packed.messages);
   const { requests, records, writeUnits, storedBytes } = packed.timestream;
   return {
@@ -135,8 +221,13 @@ function withTimestreamOf(profile: MeasuredProfile, packed: MeasuredProfile): Me
       writeUnits: writeUnits * scale,
       storedBytes: storedBytes * scale,
     },
+    influx: {
+      requests: packed.influx.requests * scale,
+      lines: packed.influx.lines * scale,
+      bytes: packed.influx.bytes * scale,
+    },
   };
 }
 
-/** Enough things to fill a WriteRecords request (100 records). */
+/** Enough things to fill a WriteRecords request (100 records); an InfluxDB request takes 5,000 lines. */
 const MAX_PACKING_THINGS = 100;

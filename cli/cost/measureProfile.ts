@@ -3,15 +3,23 @@ import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDevice
 import { EventBridgePublisher } from "../../shared/adapters/aws/eventBridgePublisher.ts";
 import { DEFAULT_BACKOFF } from "../../shared/adapters/aws/retry.ts";
 import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
+import { InfluxSeriesStore } from "../../shared/adapters/influx/influxSeriesStore.ts";
 import { compileRule } from "../../shared/contracts/compileRule.ts";
 import { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
 import { ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../shared/domain/ingest/types.ts";
 import { createFleetSimulation } from "../../shared/domain/simulation/fleetSimulation.ts";
+import { PlantwatchError } from "../../shared/errors.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import type { RuleSource } from "../../shared/ports/ruleSource.ts";
+import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../../shared/ports/seriesStore.ts";
 import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../local/demoFleet.ts";
-import { CountingDynamoDb, countingEventBridgeClient, countingTimestreamClient } from "./countingClients.ts";
+import {
+  CountingDynamoDb,
+  countingEventBridgeClient,
+  countingInfluxFetch,
+  countingTimestreamClient,
+} from "./countingClients.ts";
 
 /** How the simulated fleet reaches the functions. */
 export interface ProfileShape {
@@ -43,6 +51,12 @@ export interface MeasuredProfile {
     readonly writeUnits: number;
     readonly storedBytes: number;
   };
+  /** The same points through the InfluxDB adapter: HTTP `/write` requests and their lines. */
+  readonly influx: {
+    readonly requests: number;
+    readonly lines: number;
+    readonly bytes: number;
+  };
   readonly registry: {
     readonly readUnits: number;
     readonly lastSeenWrites: number;
@@ -63,19 +77,59 @@ export interface MeasuredProfile {
   };
 }
 
+/** The InfluxDB stand-in refused points the Timestream one took: the two stores' counts would not compare. */
+export class MeasurementMismatchError extends PlantwatchError {
+  readonly refused: number;
+
+  constructor(refused: number) {
+    super(
+      `the InfluxDB adapter refused or left unwritten ${refused} point(s) that Timestream stored; the measurement is not comparable`,
+    );
+    this.name = "MeasurementMismatchError";
+    this.refused = refused;
+  }
+}
+
+/**
+ * Both series stores behind one port, so a single run of the real ingest measures both: every batch
+ * goes to each adapter unchanged, and the ingest sees the Timestream adapter's result (as before).
+ */
+class BothSeriesStores implements SeriesStore {
+  constructor(
+    private readonly primary: SeriesStore,
+    private readonly secondary: SeriesStore,
+  ) {}
+
+  async write(
+    points: readonly SeriesPoint[],
+    options: { readonly deadline: number },
+  ): Promise<SeriesWriteResult> {
+    const [primary, secondary] = await Promise.all([
+      this.primary.write(points, options),
+      this.secondary.write(points, options),
+    ]);
+    const refused = secondary.rejected.length + secondary.unwritten.length;
+    const primaryRefused = primary.rejected.length + primary.unwritten.length;
+    if (refused > primaryRefused) throw new MeasurementMismatchError(refused - primaryRefused);
+    return primary;
+  }
+}
+
 const START = Date.UTC(2026, 10, 23, 6, 0, 0);
 const DATABASE = { databaseName: "plantwatch", tableName: "telemetry" };
+const INFLUX_URL = "http://influxdb.invalid:8086";
 const TABLES = { registry: "registry", alarms: "alarms", history: "history" } as const;
 
 /**
  * Runs the real ingest and alarm code (`ingestMessages`, `AlarmEngine`, and the Timestream,
- * DynamoDB and EventBridge adapters) over the demo fleet's messages, with SDK clients that answer
+ * InfluxDB, DynamoDB and EventBridge adapters) over the demo fleet's messages, with SDK clients that answer
  * like AWS and count what AWS would bill. The first half of the run warms caches and fills items;
  * the second half is what is reported, per message. Deterministic: no wall clock, a fixed seed.
  */
 export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfile> {
   const dynamo = new CountingDynamoDb();
   const timestream = countingTimestreamClient();
+  const influx = countingInfluxFetch();
   const eventBridge = countingEventBridgeClient();
   const now = { value: START };
   const clock: Clock = { now: () => now.value };
@@ -85,7 +139,13 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
   const rules: RuleSource = { current: async () => ruleSet };
   // Deadlines are in simulated time, so the adapters must read the same clock.
   const backoff = { ...DEFAULT_BACKOFF, now: clock.now };
-  const store = new TimestreamSeriesStore({ ...DATABASE, client: timestream.client, backoff });
+  const store = new BothSeriesStores(
+    new TimestreamSeriesStore({ ...DATABASE, client: timestream.client, backoff }),
+    new InfluxSeriesStore({
+      connection: { url: INFLUX_URL, database: "plantwatch", token: async () => "t", fetch: influx.fetch },
+      backoff,
+    }),
+  );
   const alarmStore = new DynamoDbAlarmStore({
     alarmsTableName: TABLES.alarms,
     historyTableName: TABLES.history,
@@ -128,13 +188,14 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
 
   const batches = generateBatches(shape);
   const half = Math.floor(batches.length / 2);
-  let baseline = snapshot(dynamo, timestream.counts, eventBridge.counts, 0);
+  let baseline = snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, 0);
   let transitions = 0;
   let messages = 0;
   let samples = 0;
   let payloadBytes = 0;
   for (const [index, { container, batch }] of batches.entries()) {
-    if (index === half) baseline = snapshot(dynamo, timestream.counts, eventBridge.counts, transitions);
+    if (index === half)
+      baseline = snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, transitions);
     const last = batch[batch.length - 1] as ReceivedMessage;
     now.value = last.receivedAt;
     const worker = containers[container % containers.length] as (typeof containers)[number];
@@ -148,7 +209,7 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
       payloadBytes += batch.reduce((total, message) => total + message.payload.byteLength, 0);
     }
   }
-  const end = snapshot(dynamo, timestream.counts, eventBridge.counts, transitions);
+  const end = snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, transitions);
   const alarmItems = dynamo.tables.get(TABLES.alarms)?.size ?? 0;
   return {
     shape,
@@ -160,6 +221,11 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
       records: end.timestream.records - baseline.timestream.records,
       writeUnits: end.timestream.writeUnits - baseline.timestream.writeUnits,
       storedBytes: end.timestream.storedBytes - baseline.timestream.storedBytes,
+    },
+    influx: {
+      requests: end.influx.requests - baseline.influx.requests,
+      lines: end.influx.lines - baseline.influx.lines,
+      bytes: end.influx.bytes - baseline.influx.bytes,
     },
     registry: {
       readUnits: end.registry.readUnits - baseline.registry.readUnits,
@@ -184,11 +250,13 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
 function snapshot(
   dynamo: CountingDynamoDb,
   timestream: ReturnType<typeof countingTimestreamClient>["counts"],
+  influx: ReturnType<typeof countingInfluxFetch>["counts"],
   events: ReturnType<typeof countingEventBridgeClient>["counts"],
   transitions: number,
 ) {
   return {
     timestream: { ...timestream },
+    influx: { ...influx },
     registry: { ...dynamo.countsOf(TABLES.registry) },
     alarms: { ...dynamo.countsOf(TABLES.alarms) },
     history: { ...dynamo.countsOf(TABLES.history) },

@@ -36,6 +36,9 @@ const TIMESTREAM_PRICING = "https://aws.amazon.com/timestream/pricing/";
 const DYNAMODB_PRICING = "https://aws.amazon.com/dynamodb/pricing/on-demand/";
 const EVENTBRIDGE_PRICING = "https://aws.amazon.com/eventbridge/pricing/";
 const SNS_PRICING = "https://aws.amazon.com/sns/pricing/";
+const INFLUX_PRICING = "https://aws.amazon.com/timestream/pricing/ (Timestream for InfluxDB)";
+const PRIVATELINK_PRICING = "https://aws.amazon.com/privatelink/pricing/";
+const SECRETS_PRICING = "https://aws.amazon.com/secrets-manager/pricing/";
 
 export const PRICES = {
   iotConnectivity: {
@@ -181,7 +184,99 @@ export const PRICES = {
     verified: true,
     note: "SMS is priced per message and varies by destination country (from under a cent to over $0.50): not modelled",
   },
+  influxMediumInstanceHour: {
+    usd: 0.13,
+    unit: "per db.influx.medium instance-hour, Single-AZ (1 vCPU; larger classes priced per vCPU, see INFLUX_CLASS_VCPUS)",
+    source: `${INFLUX_PRICING}; minimum "~$95/month (db.influx.medium, on-demand)": github aws/agent-toolkit-for-aws skills/core-skills/aws-database/assets/timestream.md; linear scaling ("2xlarge costs twice xlarge, 16xlarge sixteen times"): https://docs.aws.amazon.com/prescriptive-guidance/latest/timestream-for-influxdb-well-architected-framework/cost-optimization.html`,
+    verified: false,
+    note: "the pricing page renders its InfluxDB table dynamically; $0.13/h is AWS's ~$95/month minimum over 730 h, and the other classes are that rate times their vCPUs (AWS: instance cost scales linearly)",
+  },
+  influxStorageT1GbMonth: {
+    usd: 0.2,
+    unit: "per GiB-month allocated, InfluxIOIncludedT1 (3,000 IOPS included)",
+    source: INFLUX_PRICING,
+    verified: false,
+    note: "no page we could read states it; ~$0.20 is the research estimate (/work/shared/reviews/influxdb-research.md §8)",
+  },
+  influxStorageT2GbMonth: {
+    usd: 0.5,
+    unit: "per GiB-month allocated, InfluxIOIncludedT2 (12,000 IOPS included, at least 400 GiB)",
+    source: INFLUX_PRICING,
+    verified: false,
+    note: "no page we could read states it; assumed dearer than T1 for its fourfold IOPS",
+  },
+  influxStorageT3GbMonth: {
+    usd: 0.7,
+    unit: "per GiB-month allocated, InfluxIOIncludedT3 (16,000 IOPS included, at least 400 GiB)",
+    source: INFLUX_PRICING,
+    verified: false,
+    note: "no page we could read states it; assumed dearer than T2",
+  },
+  vpcInterfaceEndpointHour: {
+    usd: 0.01,
+    unit: "per interface endpoint per Availability Zone-hour",
+    source: `${PRIVATELINK_PRICING} (billing per endpoint per AZ-hour); rate: https://awsnegotiations.com/privatelink-cost-analysis.html (May 2026)`,
+    verified: true,
+  },
+  vpcEndpointGbProcessed: {
+    usd: 0.01,
+    unit: "per GB processed by interface endpoints (first PB a month in a region)",
+    source: PRIVATELINK_PRICING,
+    verified: true,
+  },
+  secretsManagerSecretMonth: {
+    usd: 0.4,
+    unit: "per secret-month",
+    source: `${SECRETS_PRICING}; https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms`,
+    verified: true,
+  },
+  secretsManagerApiCalls: {
+    usd: 0.05,
+    unit: "per 10,000 API calls",
+    source: `${SECRETS_PRICING}; hivebook (as above)`,
+    verified: true,
+  },
 } as const satisfies Record<string, Price | TieredPrice>;
+
+/**
+ * vCPUs of each Timestream for InfluxDB class (https://docs.aws.amazon.com/timestream/latest/developerguide/timestream-for-influx-supported-instance-types.html):
+ * an instance-hour costs the medium's rate times this (AWS: "instance costs scale linearly").
+ */
+export const INFLUX_CLASS_VCPUS = {
+  "db.influx.medium": 1,
+  "db.influx.large": 2,
+  "db.influx.xlarge": 4,
+  "db.influx.2xlarge": 8,
+  "db.influx.4xlarge": 16,
+  "db.influx.8xlarge": 32,
+  "db.influx.12xlarge": 48,
+  "db.influx.16xlarge": 64,
+  "db.influx.24xlarge": 96,
+} as const;
+
+export type InfluxInstanceClass = keyof typeof INFLUX_CLASS_VCPUS;
+export const INFLUX_INSTANCE_CLASSES = Object.keys(INFLUX_CLASS_VCPUS) as InfluxInstanceClass[];
+export const INFLUX_STORAGE_TYPES = [
+  "InfluxIOIncludedT1",
+  "InfluxIOIncludedT2",
+  "InfluxIOIncludedT3",
+] as const;
+export type InfluxStorageType = (typeof INFLUX_STORAGE_TYPES)[number];
+
+/** The Single-AZ price of one instance-hour of `instanceClass`. */
+export function influxInstanceHourUsd(instanceClass: InfluxInstanceClass): number {
+  return PRICES.influxMediumInstanceHour.usd * INFLUX_CLASS_VCPUS[instanceClass];
+}
+
+/** The price of one allocated GiB-month of `storageType`. */
+export function influxStorageGbMonthUsd(storageType: InfluxStorageType): number {
+  const prices = {
+    InfluxIOIncludedT1: PRICES.influxStorageT1GbMonth,
+    InfluxIOIncludedT2: PRICES.influxStorageT2GbMonth,
+    InfluxIOIncludedT3: PRICES.influxStorageT3GbMonth,
+  } as const;
+  return prices[storageType].usd;
+}
 
 export type PriceName = keyof typeof PRICES;
 
@@ -191,6 +286,7 @@ export const NEGLIGIBLE = [
   "SQS dead-letter queues (only failures)",
   "CloudWatch Logs and EMF metrics (depend on log level; not modelled)",
   "Timestream queries (TCU-hours; depend on dashboards, not on ingest)",
+  "InfluxDB: cross-AZ data transfer between the in-VPC functions and the instance ($0.01/GB each way; writes are gzip-compressed), automated backups and the InfluxDB UI",
   "KMS requests (data keys are cached by the services)",
 ] as const;
 

@@ -23,6 +23,16 @@ describe("measured workload profile", () => {
     expect(profile.alarms.writes).toBeGreaterThanOrEqual(profile.messages);
   });
 
+  it("sends the same points to InfluxDB as one /write request per invocation, a line per sample", async () => {
+    const single = await measureProfile(SHAPE);
+    expect(single.influx.requests).toBe(single.messages);
+    expect(single.influx.lines).toBe(single.samples);
+    expect(single.influx.bytes).toBeGreaterThan(0);
+    // Batches of 12 messages: one request of 12 lines each (InfluxDB takes up to 5,000 a request).
+    const batched = await measureProfile({ ...SHAPE, batchSize: 12 });
+    expect(batched.influx.lines / batched.influx.requests).toBeCloseTo(12, 0);
+  });
+
   it("packs the messages of one batch into one request, whatever things they come from", async () => {
     // Batches of 12 messages from 6 devices: one WriteRecords request of 12 records per batch.
     const profile = await measureProfile({ ...SHAPE, batchSize: 12 });
@@ -68,5 +78,8 @@ describe("estimateCost in stream mode", () => {
 
     expect(estimate.measured.recordsPerRequest).toBeGreaterThan(90);
     expect(estimate.measured.timestreamWriteUnits).toBeLessThan(0.5);
+    // The same batches to InfluxDB: one /write per batch of ~100 lines.
+    expect(estimate.measured.linesPerRequest).toBeGreaterThan(90);
+    expect(estimate.measured.influxRequests).toBeLessThan(0.02);
   });
 });
