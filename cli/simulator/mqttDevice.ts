@@ -116,7 +116,9 @@ export class MqttDevice {
     });
     client.on("error", (error) => {
       this.error = describeError(error);
-      this.lastError = this.error;
+      // After a deliberate disconnect the peer may reset the TLS socket (read ECONNRESET): that is
+      // the end of a connection we closed, not a failure of the device.
+      if (this.online) this.lastError = this.error;
     });
     client.on("close", () => {
       const message = this.error ?? (this.accepted ? "connection lost" : REFUSED);
