@@ -4,9 +4,7 @@ import {
   TimestreamQueryClient,
   type TimestreamQueryClientConfig,
 } from "@aws-sdk/client-timestream-query";
-import { metricNameProblem } from "../../contracts/metricName.ts";
 import { PARTITION_DIMENSION, TELEMETRY_MEASURE_NAME } from "../../contracts/storageLayout.ts";
-import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
 import { PlantwatchError } from "../../errors.ts";
 import type {
   SeriesQuery,
@@ -14,6 +12,7 @@ import type {
   SeriesQueryRequest,
   SeriesQueryResult,
 } from "../../ports/seriesQuery.ts";
+import { checkedQueryPieces, queryInteger } from "../queryPieces.ts";
 
 export type TimestreamSeriesQueryOptions = {
   readonly databaseName: string;
@@ -81,13 +80,7 @@ export function telemetryQueryText(
   request: SeriesQueryRequest,
   target: { readonly databaseName: string; readonly tableName: string },
 ): string {
-  if (!THING_NAME_PATTERN.test(request.thingName))
-    throw new RangeError("thing name does not match its pattern");
-  const problem = metricNameProblem(request.metric);
-  if (problem !== undefined) throw new RangeError(problem);
-  const from = integer(request.from, "from");
-  const to = integer(request.to, "to");
-  const limit = integer(request.maxPoints + 1, "maxPoints");
+  const { from, to, limit } = checkedQueryPieces(request);
   const column = identifier(request.metric);
   const source = `${identifier(target.databaseName)}.${identifier(target.tableName)}`;
   const where = [
@@ -103,7 +96,7 @@ export function telemetryQueryText(
   if (!Number.isSafeInteger(request.stepMs) || request.stepMs < 1000 || request.stepMs % 1000 !== 0) {
     throw new RangeError("stepMs must be whole seconds");
   }
-  const bucket = `bin(time, ${integer(request.stepMs / 1000, "stepMs")}s)`;
+  const bucket = `bin(time, ${queryInteger(request.stepMs / 1000, "stepMs")}s)`;
   return (
     `SELECT ${bucket} AS bucket, avg(${column}) AS value, min(${column}) AS min, max(${column}) AS max, ` +
     `count(${column}) AS count FROM ${source} WHERE ${where} GROUP BY ${bucket} ORDER BY bucket DESC LIMIT ${limit}`
@@ -116,12 +109,6 @@ function identifier(name: string): string {
 
 function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
-}
-
-function integer(value: number, name: string): string {
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new RangeError(`${name} must be a non-negative integer`);
-  return String(value);
 }
 
 type Datum = { readonly ScalarValue?: string; readonly NullValue?: boolean };

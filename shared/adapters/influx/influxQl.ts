@@ -1,7 +1,6 @@
-import { metricNameProblem } from "../../contracts/metricName.ts";
 import { INFLUX_MEASUREMENT, PARTITION_DIMENSION } from "../../contracts/storageLayout.ts";
-import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
 import type { SeriesQueryRequest } from "../../ports/seriesQuery.ts";
+import { checkedQueryPieces, queryInteger } from "../queryPieces.ts";
 
 /**
  * The InfluxQL for a raw or bucketed series, built only from pieces checked here: the thing name
@@ -14,13 +13,7 @@ export function telemetryInfluxQl(
   request: SeriesQueryRequest,
   measurement: string = INFLUX_MEASUREMENT,
 ): string {
-  if (!THING_NAME_PATTERN.test(request.thingName))
-    throw new RangeError("thing name does not match its pattern");
-  const problem = metricNameProblem(request.metric);
-  if (problem !== undefined) throw new RangeError(problem);
-  const from = integer(request.from, "from");
-  const to = integer(request.to, "to");
-  const limit = integer(request.maxPoints + 1, "maxPoints");
+  const { from, to, limit } = checkedQueryPieces(request);
   const field = identifier(request.metric);
   const where =
     `WHERE ${identifier(PARTITION_DIMENSION)} = ${literal(request.thingName)} ` +
@@ -32,7 +25,7 @@ export function telemetryInfluxQl(
   if (!Number.isSafeInteger(request.stepMs) || request.stepMs < 1000 || request.stepMs % 1000 !== 0) {
     throw new RangeError("stepMs must be whole seconds");
   }
-  const step = integer(request.stepMs / 1000, "stepMs");
+  const step = queryInteger(request.stepMs / 1000, "stepMs");
   return (
     `SELECT mean(${field}) AS "value", min(${field}) AS "min", max(${field}) AS "max", count(${field}) AS "count" ` +
     `${source} ${where} GROUP BY time(${step}s) fill(none) ORDER BY time DESC LIMIT ${limit}`
@@ -47,10 +40,4 @@ export function identifier(name: string): string {
 /** An InfluxQL string literal: single-quoted, with `'` and `\` escaped by a backslash. */
 export function literal(value: string): string {
   return `'${value.replace(/['\\]/g, "\\$&")}'`;
-}
-
-function integer(value: number, name: string): string {
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new RangeError(`${name} must be a non-negative integer`);
-  return String(value);
 }
