@@ -10,11 +10,12 @@ import {
   type WriteRecordsCommandInput,
 } from "@aws-sdk/client-timestream-write";
 import { operation } from "@smithy/core/schema";
+import { createIngest, type Ingest } from "../functions/ingest/createIngest.ts";
 import { toReceivedMessage } from "../functions/ingest/toReceivedMessage.ts";
 import { toWriteChunks } from "../shared/adapters/aws/timestreamRecords.ts";
 import type { TelemetryRuleEvent } from "../shared/contracts/telemetryRule.ts";
-import { ingestMessages } from "../shared/domain/ingest/ingestMessages.ts";
-import { DEFAULT_TELEMETRY_LIMITS } from "../shared/domain/ingest/types.ts";
+import type { IngestReport } from "../shared/domain/ingest/ingestMessages.ts";
+import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../shared/domain/ingest/types.ts";
 import type { DeviceRecord, DeviceRegistry } from "../shared/ports/deviceRegistry.ts";
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../shared/ports/seriesStore.ts";
 import { measure } from "./measure.ts";
@@ -22,7 +23,7 @@ import type { BenchProfile } from "./profile.ts";
 
 export interface IngestCase {
   readonly name: string;
-  /** Messages handed to one `ingestMessages` call (1 = direct mode, one message per invocation). */
+  /** Messages per invocation of the ingest use case (1 = direct mode, one message per invocation). */
   readonly messagesPerCall: number;
   readonly samplesPerMessage: number;
   readonly messagesPerSecond: number;
@@ -202,26 +203,39 @@ function workloads(messages: number): Workload[] {
   ];
 }
 
-export async function benchIngestPath(profile: BenchProfile): Promise<IngestResults> {
-  const serializer = sdkSerializer();
-  const cases: IngestCase[] = [];
-  const deps = (store: SeriesStore) => ({
+/** Lambda's longest timeout: the store here never retries, so the deadline never matters. */
+const INVOCATION = { remainingMs: 900_000 };
+
+/** The ingest function's use case over `store`, on the bench's fixed clock. */
+function ingestInto(store: SeriesStore): Ingest {
+  return createIngest({
     registry,
     store,
     quarantine: { put: async () => {} },
     clock: { now: () => T0 + 3_600_000 },
     limits: DEFAULT_TELEMETRY_LIMITS,
   });
+}
+
+/** As the handler calls it: one message in direct mode, a batch in stream mode. */
+async function invoke(ingest: Ingest, batch: readonly ReceivedMessage[]): Promise<IngestReport> {
+  if (batch.length === 1) return ingest.message(batch[0] as ReceivedMessage, INVOCATION);
+  return (await ingest.batch(batch, INVOCATION)).report;
+}
+
+export async function benchIngestPath(profile: BenchProfile): Promise<IngestResults> {
+  const serializer = sdkSerializer();
+  const cases: IngestCase[] = [];
 
   for (const workload of workloads(profile.ingestMessages)) {
     const texts = workload.events.map((e) => Buffer.from(e.payload, "base64").toString("utf8"));
-    const store = new SerializingSeriesStore(serializer.serialize);
+    const ingest = ingestInto(new SerializingSeriesStore(serializer.serialize));
     const run = async () => {
       for (let start = 0; start < workload.events.length; start += workload.messagesPerCall) {
         const batch = workload.events
           .slice(start, start + workload.messagesPerCall)
           .map((e) => toReceivedMessage(e));
-        const report = await ingestMessages(batch, deps(store), { deadline: Number.MAX_SAFE_INTEGER });
+        const report = await invoke(ingest, batch);
         if (report.stored !== batch.length * workload.samplesPerMessage)
           throw new Error(`${workload.name}: not all stored`);
       }
@@ -249,11 +263,12 @@ export async function benchIngestPath(profile: BenchProfile): Promise<IngestResu
 
     // One clean pass for the request counts.
     const counted = new SerializingSeriesStore(serializer.serialize);
+    const countedIngest = ingestInto(counted);
     for (let start = 0; start < messages; start += workload.messagesPerCall) {
       const batch = workload.events
         .slice(start, start + workload.messagesPerCall)
         .map((e) => toReceivedMessage(e));
-      await ingestMessages(batch, deps(counted), { deadline: Number.MAX_SAFE_INTEGER });
+      await invoke(countedIngest, batch);
     }
     cases.push({
       name: workload.name,

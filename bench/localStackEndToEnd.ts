@@ -62,7 +62,8 @@ export async function benchLocalStack(profile: BenchProfile): Promise<EndToEndRe
     sweepSeconds: 0,
     demo: false,
     report: {
-      alarm: () => {},
+      notified: () => {},
+      silenced: () => {},
       quarantined: (entry) => problems.push(`quarantined: ${entry.reason} ${entry.detail}`),
       refused: (refusal) => problems.push(`refused: ${JSON.stringify(refusal)}`),
       device: () => {},

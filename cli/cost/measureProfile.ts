@@ -1,17 +1,21 @@
+import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
+import { createEvaluate, type Evaluate } from "../../functions/evaluate/createEvaluate.ts";
+import { createIngest } from "../../functions/ingest/createIngest.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import {
+  MAX_RULES_REFRESH_MS,
+  type RuleSnapshotReader,
+} from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { EventBridgePublisher } from "../../shared/adapters/aws/eventBridgePublisher.ts";
 import { DEFAULT_BACKOFF } from "../../shared/adapters/aws/retry.ts";
 import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
 import { InfluxSeriesStore } from "../../shared/adapters/influx/influxSeriesStore.ts";
-import { compileRule } from "../../shared/contracts/compileRule.ts";
-import { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
-import { ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
+import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../shared/domain/ingest/types.ts";
 import { createFleetSimulation } from "../../shared/domain/simulation/fleetSimulation.ts";
 import { PlantwatchError } from "../../shared/errors.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
-import type { RuleSource } from "../../shared/ports/ruleSource.ts";
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../../shared/ports/seriesStore.ts";
 import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../local/demoFleet.ts";
 import {
@@ -119,9 +123,12 @@ const START = Date.UTC(2026, 10, 23, 6, 0, 0);
 const DATABASE = { databaseName: "plantwatch", tableName: "telemetry" };
 const INFLUX_URL = "http://influxdb.invalid:8086";
 const TABLES = { registry: "registry", alarms: "alarms", history: "history" } as const;
+/** A Lambda timeout, in simulated time: long enough that no write is cut short. */
+const INVOCATION = { remainingMs: 60_000 };
 
 /**
- * Runs the real ingest and alarm code (`ingestMessages`, `AlarmEngine`, and the Timestream,
+ * Runs the real ingest and alarm code (the functions' `createIngest`, `createAlarmEngine` and
+ * `createEvaluate`, on the Timestream,
  * InfluxDB, DynamoDB and EventBridge adapters) over the demo fleet's messages, with SDK clients that answer
  * like AWS and count what AWS would bill. The first half of the run warms caches and fills items;
  * the second half is what is reported, per message. Deterministic: no wall clock, a fixed seed.
@@ -135,8 +142,8 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
   const clock: Clock = { now: () => now.value };
   const devices = demoDevices(shape.devices);
   for (const device of devices) dynamo.put(TABLES.registry, device.thingName, { ...device });
-  const ruleSet = { version: "demo", rules: demoRules().map(compileRule) };
-  const rules: RuleSource = { current: async () => ruleSet };
+  const stored = demoRules().map((document) => ({ valid: true as const, id: document.id, document }));
+  const rules: RuleSnapshotReader = { version: async () => "demo", list: async () => stored };
   // Deadlines are in simulated time, so the adapters must read the same clock.
   const backoff = { ...DEFAULT_BACKOFF, now: clock.now };
   const store = new BothSeriesStores(
@@ -168,21 +175,24 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
   const containers = Array.from({ length: Math.max(1, shape.containers) }, () => {
     const alarmRegistry = registry(Number.MAX_SAFE_INTEGER);
     return {
-      ingest: {
+      ingest: createIngest({
         registry: registry(shape.lastSeenIntervalMs),
         store,
         quarantine: { put: async () => {} },
         clock,
         limits: DEFAULT_TELEMETRY_LIMITS,
-      },
-      engine: new AlarmEngine({
-        store: alarmStore,
-        publisher,
-        rules,
-        registry: alarmRegistry,
-        clock,
-        limits: DEFAULT_TELEMETRY_LIMITS,
+        wallClock: clock,
       }),
+      evaluate: createEvaluate(
+        createAlarmEngine({
+          store: alarmStore,
+          publisher,
+          rules: { reader: rules, refreshMs: MAX_RULES_REFRESH_MS },
+          registry: alarmRegistry,
+          clock,
+        }),
+        { wallClock: clock },
+      ),
     };
   });
 
@@ -199,10 +209,8 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
     const last = batch[batch.length - 1] as ReceivedMessage;
     now.value = last.receivedAt;
     const worker = containers[container % containers.length] as (typeof containers)[number];
-    const deadline = now.value + 60_000;
-    const report = await ingestMessages(batch, worker.ingest, { deadline });
-    const evaluated = await worker.engine.evaluateTelemetry(batch, { deadline });
-    transitions += evaluated.transitions;
+    const { report } = await worker.ingest.batch(batch, INVOCATION);
+    transitions += (await evaluateAsTheFunctionDoes(worker.evaluate, batch)).transitions;
     if (index >= half) {
       messages += batch.length;
       samples += report.stored;
@@ -245,6 +253,20 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
       transitions: end.transitions - baseline.transitions,
     },
   };
+}
+
+/** One message as the direct-mode action delivers it, a stream batch thing by thing; a failure spoils the run. */
+async function evaluateAsTheFunctionDoes(
+  evaluate: Evaluate,
+  batch: readonly ReceivedMessage[],
+): Promise<EngineReport> {
+  if (batch.length === 1) return evaluate.telemetry(batch[0] as ReceivedMessage, INVOCATION);
+  const { report, failures } = await evaluate.batch(
+    batch.map((message) => ({ kind: "telemetry", message })),
+    INVOCATION,
+  );
+  if (failures[0] !== undefined) throw failures[0].error;
+  return report;
 }
 
 function snapshot(

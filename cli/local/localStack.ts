@@ -1,26 +1,32 @@
 import { userInfo } from "node:os";
 import { createOperatorApi } from "../../functions/api/app.ts";
+import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
+import type { FunctionLog } from "../../functions/commons/functionPorts.ts";
+import { createEvaluate } from "../../functions/evaluate/createEvaluate.ts";
+import { createIngest } from "../../functions/ingest/createIngest.ts";
+import { createNotifier, notificationContextFor } from "../../functions/notify/createNotifier.ts";
+import { createSweep } from "../../functions/sweep/createSweep.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
-import {
-  CachedRuleSource,
-  DynamoDbRuleRepository,
-} from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
+import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import { FileQuarantineStore } from "../../shared/adapters/local/fileQuarantineStore.ts";
 import { SqliteSeriesStore } from "../../shared/adapters/local/sqliteSeriesStore.ts";
 import { LIFECYCLE_RULE_SQL, lifecycleRuleName } from "../../shared/contracts/lifecycleRule.ts";
 import { telemetryRuleName, telemetryRuleSql } from "../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../shared/contracts/telemetryTopic.ts";
-import { AlarmEngine, type EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
+import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import type { AlarmEventDetail } from "../../shared/domain/alarms/alarmEvent.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type QuarantineEntry } from "../../shared/domain/ingest/types.ts";
 import { compileTopicRule } from "../../shared/domain/iotRules/compileTopicRule.ts";
 import { LocalRulesEngine } from "../../shared/domain/iotRules/localRulesEngine.ts";
+import type { NotificationContext } from "../../shared/domain/notifications/notificationContext.ts";
 import type { ScenarioName } from "../../shared/domain/simulation/scenarios.ts";
 import { type Clock, systemClock } from "../../shared/ports/clock.ts";
+import type { TopicMessage } from "../../shared/ports/notifier.ts";
 import { DynamoDbDeviceRecords } from "../provisioning/dynamoDbDeviceRecords.ts";
 import type { DeviceEvent } from "../simulator/mqttDevice.ts";
+import { ConsoleNotifier } from "./consoleNotifier.ts";
 import { type DemoFleet, demoDevices, seedDemo, startDemoFleet } from "./demoFleet.ts";
 import { type LocalHttpServer, startLocalHttpServer } from "./httpServer.ts";
 import { LiveEventHub } from "./liveEventHub.ts";
@@ -30,7 +36,9 @@ import { ensureCertificates, type LocalCertificates, type PemFiles } from "./loc
 import { dataLayout, type LocalDataLayout, prepareDataDir } from "./localDataDir.ts";
 import { type LocalDynamo, startLocalDynamo } from "./localDynamo.ts";
 import { LocalEventBus } from "./localEventBus.ts";
-import { RuleActions } from "./ruleActions.ts";
+import { type LocalWebhook, LocalWebhookSink } from "./localWebhookSink.ts";
+import { LOCAL_INVOCATION_MS, RuleActions } from "./ruleActions.ts";
+import { SeenDeviceCatalog } from "./seenDevices.ts";
 import { WebhookSender } from "./webhookSender.ts";
 
 /** The deployment name the local stack's IoT rules are named after, as `cdk deploy` names the stack's. */
@@ -48,7 +56,10 @@ export interface LocalStackOptions {
   readonly httpPort: number;
   /** Seconds between sweeps; 0 runs none (tests call `sweep()`). */
   readonly sweepSeconds: number;
-  readonly webhooks?: readonly string[];
+  /** `--webhook FORMAT=URL`: each gets its format's payload of every notification, as on AWS. */
+  readonly webhooks?: readonly LocalWebhook[];
+  /** IANA zone of the times in notifications (the plant's, `PLANT_TIME_ZONE` on AWS); default the process's. */
+  readonly timeZone?: string;
   /** The demo fleet and rules, or false. */
   readonly demo:
     | false
@@ -63,7 +74,10 @@ export interface LocalStackOptions {
 
 /** The console's side of the stack; `consoleReporter` prints it. */
 export interface LocalStackReporter {
-  alarm(detail: AlarmEventDetail, silencedBy: string | undefined): void;
+  /** An e-mail/SMS notification, as the notify function publishes it to its SNS topic. */
+  notified(message: TopicMessage): void;
+  /** An alarm event a silence kept from the console and the webhooks (the dashboard still shows it). */
+  silenced(detail: AlarmEventDetail, silenceId: string): void;
   quarantined(entry: QuarantineEntry): void;
   refused(refusal: BrokerRefusal): void;
   device(event: DeviceEvent): void;
@@ -97,8 +111,19 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-/** How long the sweep leaves an outbox event before it sends it again (the sweep function's value). */
-const STALE_DELIVERY_MS = 2 * 60_000;
+/**
+ * What local messages add to an event, as the notify function's environment would say it: the
+ * stack `plantwatch-local`, the plant's time zone, and no console link (the local dashboard has no
+ * page per alarm, so a link would lead nowhere).
+ */
+export function localNotificationContext(timeZone = localTimeZone()): NotificationContext {
+  return notificationContextFor({ stackName: LOCAL_STACK_NAME, timeZone });
+}
+
+function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 const HISTORY_RETENTION_MS = 30 * 86_400_000;
 
 /**
@@ -160,46 +185,52 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const silences = new DynamoDbSilenceStore({ client, tableName: tables.silences });
     const records = new DynamoDbDeviceRecords({ client, tableName: tables.registry });
 
-    const webhooks =
-      options.webhooks && options.webhooks.length > 0
-        ? new WebhookSender({
-            urls: options.webhooks,
-            onFailure: ({ url, envelope, reason }) =>
-              report.problem(
-                `webhook ${url}: ${envelope.detail.alarmId} ${envelope.detail.state.value} not delivered (${reason})`,
-              ),
-          })
-        : undefined;
-    if (webhooks) closers.push(() => webhooks.close());
-    const bus = new LocalEventBus({
-      live,
-      onEvent: (detail, silencedBy) => report.alarm(detail, silencedBy),
-      ...(webhooks ? { webhooks } : {}),
+    const webhooks = new WebhookSender();
+    closers.push(() => webhooks.close());
+    // The notify function's composition, its SNS topics a console and its webhook rules a local sink.
+    const notifier = createNotifier({
       // Alarm events are few, and a silence just made should hold at once: no cache here.
       silences,
       registry: registry(5_000),
+      topics: new ConsoleNotifier((message) => report.notified(message)),
+      webhooks: new LocalWebhookSink({
+        webhooks: options.webhooks ?? [],
+        sender: webhooks,
+        onFailure: ({ webhook, detail, reason }) =>
+          report.problem(
+            `webhook ${webhook.format}=${webhook.url}: ${detail.alarmId} ${detail.state} not delivered (${reason})`,
+          ),
+      }),
       clock,
+      context: localNotificationContext(options.timeZone),
     });
-    const engine = new AlarmEngine({
+    const bus = new LocalEventBus({
+      live,
+      notifier,
+      onSilenced: (detail, silenceId) => report.silenced(detail, silenceId),
+      onNotifyFailed: (detail, reason, error) => report.problem(`${detail.alarmId}: ${reason}`, error),
+      now: () => clock.now(),
+    });
+    // The functions' logs as the console shows them: the problems, not the routine.
+    const log: FunctionLog = {
+      debug: () => {},
+      info: () => {},
+      warn: (message, extra) => report.problem(message, extra?.error),
+      error: (message, extra) => report.problem(message, extra?.error),
+    };
+    const engine = createAlarmEngine({
       store: alarms,
       publisher: bus,
-      rules: new CachedRuleSource({
-        reader: rules,
-        refreshMs: options.rulesRefreshMs ?? 1_000,
-        clock,
-        onInvalid: (rule) => report.problem(`stored rule ${rule.id} is invalid; skipped`),
-        onRefreshError: (error) => report.problem("rules refresh failed; keeping the previous set", error),
-      }),
+      rules: { reader: rules, refreshMs: options.rulesRefreshMs ?? 1_000 },
       registry: registry(5_000),
       clock,
-      limits: DEFAULT_TELEMETRY_LIMITS,
-      pause: (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt)),
+      log,
     });
 
     const actions = new RuleActions({
       telemetryRuleName: telemetryRule,
       lifecycleRuleName: lifecycleRule,
-      ingest: {
+      ingest: createIngest({
         registry: registry(5_000, 60_000),
         store: new LiveSeriesStore(series, live),
         quarantine: new LiveQuarantineStore(
@@ -209,8 +240,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ),
         clock,
         limits: DEFAULT_TELEMETRY_LIMITS,
-      },
-      engine,
+        log,
+      }),
+      evaluate: createEvaluate(engine, { log }),
       live,
       onError: (action, error) => report.problem(`${action} failed`, error),
     });
@@ -239,7 +271,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       alarms,
       engine,
       rules,
-      registry: registry(0),
+      // Things that publish unprovisioned are listed too, marked so (locally only).
+      registry: new SeenDeviceCatalog(registry(0), series),
       silences,
       series,
       clock,
@@ -260,13 +293,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => http.close());
 
+    const sweeper = createSweep(engine, alarms, { log });
     let sweeping: Promise<EngineReport> | undefined;
     const sweep = () => {
-      sweeping ??= engine
-        .sweep(alarms.scan(), { deadline: Date.now() + 30_000, staleAfterMs: STALE_DELIVERY_MS })
-        .finally(() => {
-          sweeping = undefined;
-        });
+      sweeping ??= sweeper.run({ remainingMs: LOCAL_INVOCATION_MS }).finally(() => {
+        sweeping = undefined;
+      });
       return sweeping;
     };
     if (options.sweepSeconds > 0) {
@@ -327,7 +359,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sweep,
       idle: async () => {
         await actions.idle();
-        await webhooks?.idle();
+        await webhooks.idle();
       },
       close: closeAll,
     };

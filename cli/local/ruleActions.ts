@@ -1,21 +1,24 @@
+import type { Evaluate, Evaluation } from "../../functions/evaluate/createEvaluate.ts";
+import type { Ingest } from "../../functions/ingest/createIngest.ts";
 import { toReceivedMessage } from "../../functions/ingest/toReceivedMessage.ts";
-import { isLifecycleEvent, type LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
+import { isLifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
 import type { LiveEventSink } from "../../shared/contracts/liveEvents.ts";
 import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
-import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
-import { type IngestDependencies, ingestMessages } from "../../shared/domain/ingest/ingestMessages.ts";
 import type { ReceivedMessage } from "../../shared/domain/ingest/types.ts";
-import { countUnwrittenByMessage } from "../../shared/domain/ingest/unwrittenByMessage.ts";
 import { BatchQueue } from "./batchQueue.ts";
+
+/** How long one batch may take, as the functions' Lambda timeout bounds an invocation. */
+export const LOCAL_INVOCATION_MS = 30_000;
 
 export interface RuleActionsOptions {
   readonly telemetryRuleName: string;
   readonly lifecycleRuleName: string;
-  /** The ingest function's dependencies, local edition. */
-  readonly ingest: IngestDependencies;
-  readonly engine: Pick<AlarmEngine, "evaluateTelemetry" | "recordConnectivity">;
+  /** The ingest function's use case (`createIngest`), on the local adapters. */
+  readonly ingest: Pick<Ingest, "batch">;
+  /** The evaluate function's use case (`createEvaluate`), on the local engine. */
+  readonly evaluate: Pick<Evaluate, "batch">;
   readonly live: LiveEventSink;
-  /** How long one batch may take, as a Lambda timeout would bound it. */
+  /** How long one batch may take (default `LOCAL_INVOCATION_MS`). */
   readonly timeoutMs?: number;
   /** Items per batch at most (default `MAX_BATCH_ITEMS`). */
   readonly maxBatch?: number;
@@ -23,20 +26,12 @@ export interface RuleActionsOptions {
   readonly onError: (action: string, error: unknown) => void;
 }
 
-/** What the evaluate action takes: both rules feed it, in arrival order. */
-type Evaluation =
-  | { readonly kind: "telemetry"; readonly message: ReceivedMessage }
-  | { readonly kind: "lifecycle"; readonly event: LifecycleEvent };
-
-/** Things evaluated at once within a batch: the engine's own default. */
-const EVALUATE_CONCURRENCY = 8;
-
 /**
  * What the rules' Lambda actions do, in process, batched as in stream mode (see `BatchQueue`): the
  * telemetry rule's two actions (ingest, and evaluate), independent of each other as on AWS, and the
- * lifecycle rule's (evaluate). Ingest stores a batch in one write (one SQLite transaction); evaluate
- * reads and writes each thing's alarm document once per batch. Each thing's telemetry and lifecycle
- * events are evaluated in the order they arrived; a failure is reported for each message it concerns.
+ * lifecycle rule's (evaluate), through the functions' own use cases. Ingest stores a batch in one
+ * write (one SQLite transaction); evaluate takes each thing's telemetry and lifecycle events in the
+ * order they arrived, a thing failing alone. A failure is reported for each message it concerns.
  */
 export class RuleActions {
   readonly #options: RuleActionsOptions;
@@ -81,72 +76,24 @@ export class RuleActions {
     await Promise.all([this.#ingest.idle(), this.#evaluate.idle()]);
   }
 
-  #deadline(): number {
-    return Date.now() + (this.#options.timeoutMs ?? 30_000);
+  #budget() {
+    return { remainingMs: this.#options.timeoutMs ?? LOCAL_INVOCATION_MS };
   }
 
   async #ingestBatch(messages: readonly ReceivedMessage[]): Promise<void> {
-    const { ingest, onError } = this.#options;
-    const unwritten = new Map<number, number>();
-    const store = countUnwrittenByMessage(ingest.store, unwritten);
-    await ingestMessages(messages, { ...ingest, store }, { deadline: this.#deadline() });
-    for (const [messageIndex, count] of unwritten) {
-      const thingName = messages[messageIndex]?.thingName ?? "";
-      onError("ingest", new Error(`${count} sample(s) of ${thingName} were not written`));
+    const { unwritten } = await this.#options.ingest.batch(messages, this.#budget());
+    for (const { message, samples } of unwritten) {
+      this.#options.onError(
+        "ingest",
+        new Error(`${samples} sample(s) of ${message.thingName} were not written`),
+      );
     }
   }
 
   async #evaluateBatch(items: readonly Evaluation[]): Promise<void> {
-    const byThing = new Map<string, Evaluation[]>();
-    for (const item of items) {
-      const thingName = item.kind === "telemetry" ? item.message.thingName : item.event.clientId;
-      const list = byThing.get(thingName);
-      if (list) list.push(item);
-      else byThing.set(thingName, [item]);
+    const { failures } = await this.#options.evaluate.batch(items, this.#budget());
+    for (const { error, items: failed } of failures) {
+      for (const _ of failed) this.#options.onError("evaluate", error);
     }
-    // One engine call per thing, not one for the batch: a thing that fails then fails alone, and
-    // the batch ends only when every thing's update has (the next batch must not overtake one).
-    const queue = [...byThing.values()];
-    const worker = async () => {
-      for (let thing = queue.shift(); thing !== undefined; thing = queue.shift()) {
-        await this.#evaluateThing(thing);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(EVALUATE_CONCURRENCY, queue.length) }, worker));
-  }
-
-  /** One thing's items in order: each run of telemetry in one call, lifecycle events between them. */
-  async #evaluateThing(items: readonly Evaluation[]): Promise<void> {
-    const { engine, onError } = this.#options;
-    const deadline = this.#deadline();
-    let run: ReceivedMessage[] = [];
-    const flush = async () => {
-      if (run.length === 0) return;
-      const messages = run;
-      run = [];
-      try {
-        this.#checkReport(await engine.evaluateTelemetry(messages, { deadline }));
-      } catch (error) {
-        for (const _ of messages) onError("evaluate", error);
-      }
-    };
-    for (const item of items) {
-      if (item.kind === "telemetry") {
-        run.push(item.message);
-        continue;
-      }
-      await flush();
-      try {
-        this.#checkReport(await engine.recordConnectivity(item.event, { deadline }));
-      } catch (error) {
-        onError("evaluate", error);
-      }
-    }
-    await flush();
-  }
-
-  /** Each event the bus could not take, once. */
-  #checkReport(report: EngineReport): void {
-    for (const error of report.deliveryErrors) this.#options.onError("publish", error);
   }
 }

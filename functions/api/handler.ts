@@ -9,16 +9,18 @@ import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceS
 import { readApiEnvironment, seriesTargetOf } from "../../shared/config/operatorEnvironment.ts";
 import { systemClock } from "../../shared/ports/clock.ts";
 import { createAlarmEngine } from "../commons/alarmEngine.ts";
+import { awsAlarmEnginePorts } from "../commons/awsAlarmPorts.ts";
 import { logger, metrics } from "../commons/powertools.ts";
+import { powertoolsLog } from "../commons/powertoolsPorts.ts";
 import { seriesQueryFor } from "../commons/seriesAdapters.ts";
 import { createOperatorApi } from "./app.ts";
 import type { ApiEvent, ApiResult } from "./http.ts";
 
 const env = readApiEnvironment();
-const { engine, store } = createAlarmEngine(env);
+const alarmPorts = awsAlarmEnginePorts(env);
 const api = createOperatorApi({
-  alarms: store,
-  engine,
+  alarms: alarmPorts.store,
+  engine: createAlarmEngine({ ...alarmPorts, log: powertoolsLog }),
   rules: new DynamoDbRuleRepository({ tableName: env.RULES_TABLE }),
   registry: new DynamoDbDeviceRegistry({
     tableName: env.REGISTRY_TABLE,
@@ -28,10 +30,7 @@ const api = createOperatorApi({
   silences: new DynamoDbSilenceStore({ tableName: env.SILENCES_TABLE }),
   series: seriesQueryFor(seriesTargetOf(env)),
   clock: systemClock,
-  log: {
-    error: (message, extra) => logger.error(message, extra ?? {}),
-    warn: (message, extra) => logger.warn(message, extra ?? {}),
-  },
+  log: powertoolsLog,
 });
 
 /** API Gateway (HTTP API, IAM-authorised) → the operator API; the request id is the logs' correlation id. */

@@ -1,41 +1,55 @@
-import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
-import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import {
   CachedRuleSource,
-  DynamoDbRuleRepository,
+  type RuleSnapshotReader,
 } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
-import { EventBridgePublisher } from "../../shared/adapters/aws/eventBridgePublisher.ts";
-import type { SweepEnvironment } from "../../shared/config/alarmEnvironment.ts";
 import { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type TelemetryLimits } from "../../shared/domain/ingest/types.ts";
-import { systemClock } from "../../shared/ports/clock.ts";
-import { logger } from "./powertools.ts";
+import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
+import type { Clock } from "../../shared/ports/clock.ts";
+import type { DeviceRegistry } from "../../shared/ports/deviceRegistry.ts";
+import type { EventPublisher } from "../../shared/ports/eventPublisher.ts";
+import { type FunctionLog, SILENT_LOG } from "./functionPorts.ts";
 
-/** The alarm engine wired to AWS, as the evaluate and sweep functions share it; built once per container. */
-export function createAlarmEngine(env: SweepEnvironment, limits: Partial<TelemetryLimits> = {}) {
-  const store = new DynamoDbAlarmStore({
-    alarmsTableName: env.ALARMS_TABLE,
-    historyTableName: env.HISTORY_TABLE,
-    historyRetentionMs: env.HISTORY_RETENTION_MS,
-  });
-  const engine = new AlarmEngine({
-    store,
-    publisher: new EventBridgePublisher({ eventBusName: env.EVENT_BUS_NAME }),
+/** What the alarm engine is built from: DynamoDB and EventBridge on AWS, dynalite and the local bus locally. */
+export interface AlarmEnginePorts {
+  readonly store: AlarmStore;
+  readonly publisher: EventPublisher;
+  /** The stored rules, read again when their version changed, checked at most every `refreshMs` (C3). */
+  readonly rules: { readonly reader: RuleSnapshotReader; readonly refreshMs: number };
+  /** Read only: `lastSeen` is the ingest function's job. */
+  readonly registry: DeviceRegistry;
+  readonly clock: Clock;
+  /** Over `DEFAULT_TELEMETRY_LIMITS`; must be the bounds ingest applies, so only stored samples are evaluated. */
+  readonly limits?: Partial<TelemetryLimits>;
+  /** Invalid stored rules and failed refreshes; default silent. */
+  readonly log?: FunctionLog;
+  /** Between conflicting write attempts; default a short random jitter that grows with the attempt. */
+  readonly pause?: (attempt: number) => Promise<void>;
+}
+
+/** Spreads writers that raced for the same item, so the next attempt rarely races again. */
+const jitterPause = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+
+/**
+ * The one composition of the alarm engine, for the evaluate, sweep and api functions, the local
+ * stack, the cost model and the tests that run the engine over real adapters.
+ */
+export function createAlarmEngine(ports: AlarmEnginePorts): AlarmEngine {
+  const log = ports.log ?? SILENT_LOG;
+  return new AlarmEngine({
+    store: ports.store,
+    publisher: ports.publisher,
     rules: new CachedRuleSource({
-      reader: new DynamoDbRuleRepository({ tableName: env.RULES_TABLE }),
-      refreshMs: env.RULES_REFRESH_MS,
-      onInvalid: (rule) => logger.error("stored rule is invalid; skipped", { rule }),
-      onRefreshError: (error) => logger.warn("rules refresh failed; keeping the previous set", { error }),
+      reader: ports.rules.reader,
+      refreshMs: ports.rules.refreshMs,
+      clock: ports.clock,
+      onInvalid: (rule) => log.error(`stored rule ${rule.id} is invalid; skipped`, { rule }),
+      onRefreshError: (error) => log.warn("rules refresh failed; keeping the previous set", { error }),
     }),
-    registry: new DynamoDbDeviceRegistry({
-      tableName: env.REGISTRY_TABLE,
-      cacheTtlMs: env.REGISTRY_CACHE_TTL_MS,
-      // The alarm functions only read the registry; `lastSeen` is the ingest function's job.
-      lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
-    }),
-    clock: systemClock,
-    limits: { ...DEFAULT_TELEMETRY_LIMITS, ...limits },
-    pause: (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt)),
+    registry: ports.registry,
+    clock: ports.clock,
+    limits: { ...DEFAULT_TELEMETRY_LIMITS, ...ports.limits },
+    pause: ports.pause ?? jitterPause,
   });
-  return { engine, store };
 }

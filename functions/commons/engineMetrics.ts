@@ -1,21 +1,21 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
-import { logger, metrics } from "./powertools.ts";
+import type { FunctionLog, MetricSink } from "./functionPorts.ts";
 
-/** The alarm engine's counts as EMF metrics; delivery errors are logged with their cause. */
-export function publishEngineMetrics(report: EngineReport): void {
-  metrics.addMetric("ThingsUpdated", MetricUnit.Count, report.things);
-  metrics.addMetric("Transitions", MetricUnit.Count, report.transitions);
-  metrics.addMetric("LateSamples", MetricUnit.Count, report.late);
-  metrics.addMetric("DuplicateSamples", MetricUnit.Count, report.duplicates);
-  metrics.addMetric("WriteConflicts", MetricUnit.Count, report.conflicts);
-  metrics.addMetric("EventsDeferred", MetricUnit.Count, report.eventsDeferred);
-  metrics.addMetric("PublishRetries", MetricUnit.Count, report.publishRetries);
-  metrics.addMetric("DeliveryErrors", MetricUnit.Count, report.deliveryErrors.length);
-  metrics.addMetric("RemindersSent", MetricUnit.Count, report.reminders);
-  if (report.foreignThings !== undefined) {
-    metrics.addMetric("ForeignLifecycleEvents", MetricUnit.Count, report.foreignThings);
-  }
+/** The alarm engine's counts as metrics; delivery errors are logged with their cause. */
+export function publishEngineMetrics(
+  report: EngineReport,
+  { log, metrics }: { readonly log: FunctionLog; readonly metrics: MetricSink },
+): void {
+  metrics.count("ThingsUpdated", report.things);
+  metrics.count("Transitions", report.transitions);
+  metrics.count("LateSamples", report.late);
+  metrics.count("DuplicateSamples", report.duplicates);
+  metrics.count("WriteConflicts", report.conflicts);
+  metrics.count("EventsDeferred", report.eventsDeferred);
+  metrics.count("PublishRetries", report.publishRetries);
+  metrics.count("DeliveryErrors", report.deliveryErrors.length);
+  metrics.count("RemindersSent", report.reminders);
+  if (report.foreignThings !== undefined) metrics.count("ForeignLifecycleEvents", report.foreignThings);
   for (const error of report.deliveryErrors)
-    logger.error("delivery after commit failed; left in the outbox", { error });
+    log.error("delivery after commit failed; left in the outbox", { error });
 }

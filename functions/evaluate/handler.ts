@@ -1,5 +1,4 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
@@ -8,69 +7,54 @@ import { isLifecycleEvent, type LifecycleEvent } from "../../shared/contracts/li
 import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
 import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import { createAlarmEngine } from "../commons/alarmEngine.ts";
-import { publishEngineMetrics } from "../commons/engineMetrics.ts";
+import { awsAlarmEnginePorts } from "../commons/awsAlarmPorts.ts";
 import { logger, metrics } from "../commons/powertools.ts";
+import { powertoolsReporting } from "../commons/powertoolsPorts.ts";
 import { batchItemFailures, isKinesisStreamEvent, streamMessagesOf } from "../commons/telemetryStream.ts";
 import { toReceivedMessage } from "../ingest/toReceivedMessage.ts";
-import { evaluateByThing } from "./evaluateByThing.ts";
-
-/** Time kept back from the deadline for delivery bookkeeping and metrics. */
-const DEADLINE_MARGIN_MS = 3_000;
+import { createEvaluate } from "./createEvaluate.ts";
 
 const env = readEvaluateEnvironment();
-const { engine } = createAlarmEngine(env, {
-  clockSkewMs: env.CLOCK_SKEW_MS,
-  maxSampleAgeMs: env.MAX_SAMPLE_AGE_MS,
-});
+const evaluate = createEvaluate(
+  createAlarmEngine({
+    ...awsAlarmEnginePorts(env),
+    limits: { clockSkewMs: env.CLOCK_SKEW_MS, maxSampleAgeMs: env.MAX_SAMPLE_AGE_MS },
+    ...powertoolsReporting,
+  }),
+  powertoolsReporting,
+);
 
 /**
  * The telemetry rule's second action (one message) and the lifecycle rule's action (one presence
  * event), both asynchronous: a thrown error means Lambda retries, then the dead-letter queue.
  * In stream mode, also a batch of the telemetry stream, answered with the records to deliver again.
  */
-async function evaluate(
+async function handle(
   event: TelemetryRuleEvent | LifecycleEvent | KinesisStreamEvent,
   context: Context,
 ): Promise<EngineReport | KinesisStreamBatchResponse> {
-  const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-  if (isKinesisStreamEvent(event)) return evaluateBatch(event, deadline);
-  let report: EngineReport;
-  if (isLifecycleEvent(event)) {
-    report = await engine.recordConnectivity(event, { deadline });
-    // Not an error: another stage's thing (every lifecycle rule of the account sees every thing).
-    if (report.foreignThings)
-      logger.debug("presence event of a thing not in this registry; ignored", { clientId: event.clientId });
-  } else {
-    const message = toReceivedMessage(event);
-    report = await engine.evaluateTelemetry([message], { deadline });
-    publishLatency(message.receivedAt);
-  }
-  publishEngineMetrics(report);
-  if (report.transitions > 0) logger.info("alarm transitions", { report });
-  return report;
+  const budget = { remainingMs: context.getRemainingTimeInMillis() };
+  if (isKinesisStreamEvent(event)) return evaluateStream(event, budget);
+  return isLifecycleEvent(event)
+    ? evaluate.lifecycle(event, budget)
+    : evaluate.telemetry(toReceivedMessage(event), budget);
 }
 
-async function evaluateBatch(
+async function evaluateStream(
   event: KinesisStreamEvent,
-  deadline: number,
+  budget: { readonly remainingMs: number },
 ): Promise<KinesisStreamBatchResponse> {
   const batch = streamMessagesOf(event);
-  const { report, failed, errors } = await evaluateByThing(engine, batch, { deadline });
-  // The oldest record of the batch waited longest: the latency alarms are judged by.
-  const oldest = Math.min(...batch.map(({ message }) => message.receivedAt));
-  if (batch.length > 0) publishLatency(oldest);
-  publishEngineMetrics(report);
-  for (const { thingName, error } of errors) {
+  const outcome = await evaluate.batch(
+    batch.map(({ message }) => ({ kind: "telemetry", message })),
+    budget,
+  );
+  for (const { thingName, error } of outcome.failures) {
     logger.warn("thing not evaluated; its records are delivered again", { thingName, error });
   }
-  if (report.transitions > 0 || failed.length > 0) logger.info("alarm transitions", { report });
-  return batchItemFailures(failed);
+  return batchItemFailures(outcome.redeliverFrom.map((index) => batch[index] as (typeof batch)[number]));
 }
 
-function publishLatency(receivedAt: number): void {
-  metrics.addMetric("EvaluationLatency", MetricUnit.Milliseconds, Math.max(0, Date.now() - receivedAt));
-}
-
-export const handler = middy(evaluate)
+export const handler = middy(handle)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -5,28 +5,24 @@ import type { Context } from "aws-lambda";
 import { readSweepEnvironment } from "../../shared/config/alarmEnvironment.ts";
 import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import { createAlarmEngine } from "../commons/alarmEngine.ts";
-import { publishEngineMetrics } from "../commons/engineMetrics.ts";
+import { awsAlarmEnginePorts } from "../commons/awsAlarmPorts.ts";
 import { logger, metrics } from "../commons/powertools.ts";
-
-const DEADLINE_MARGIN_MS = 5_000;
-/**
- * An outbox event older than this was not delivered by the invocation that committed it (which
- * has timed out by now): the sweep sends it again.
- */
-const STALE_DELIVERY_MS = 2 * 60_000;
+import { powertoolsReporting } from "../commons/powertoolsPorts.ts";
+import { createSweep } from "./createSweep.ts";
 
 const env = readSweepEnvironment();
-const { engine, store } = createAlarmEngine(env);
+const ports = awsAlarmEnginePorts(env);
+const sweep = createSweep(
+  createAlarmEngine({ ...ports, ...powertoolsReporting }),
+  ports.store,
+  powertoolsReporting,
+);
 
 /** Every minute (EventBridge Scheduler): ended snoozes, offline things, undelivered events. */
-async function sweep(_event: unknown, context: Context): Promise<EngineReport> {
-  const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-  const report = await engine.sweep(store.scan(), { deadline, staleAfterMs: STALE_DELIVERY_MS });
-  publishEngineMetrics(report);
-  logger.info("swept", { report });
-  return report;
+async function handle(_event: unknown, context: Context): Promise<EngineReport> {
+  return sweep.run({ remainingMs: context.getRemainingTimeInMillis() });
 }
 
-export const handler = middy(sweep)
+export const handler = middy(handle)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,18 +1,16 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createOperatorApi } from "../../functions/api/app.ts";
 import type { OperatorApiDependencies } from "../../functions/api/dependencies.ts";
+import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
-import {
-  CachedRuleSource,
-  DynamoDbRuleRepository,
-} from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
+import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import { startHttpApiServer } from "../../shared/adapters/local/httpApiServer.ts";
 import type { AlarmRuleDocument } from "../../shared/contracts/alarmRules.ts";
 import { validateRuleDocument } from "../../shared/contracts/ruleProblems.ts";
-import { AlarmEngine, type EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
-import { DEFAULT_TELEMETRY_LIMITS, type MetricValue } from "../../shared/domain/ingest/types.ts";
+import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
+import type { MetricValue } from "../../shared/domain/ingest/types.ts";
 import type { DeviceRecord } from "../../shared/ports/deviceRegistry.ts";
 import type {
   SeriesQuery,
@@ -145,13 +143,13 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
     });
     const silences = new DynamoDbSilenceStore({ client, tableName: silencesTable });
     const publisher = new RecordingPublisher();
-    const engine = new AlarmEngine({
+    const engine = createAlarmEngine({
       store: alarms,
       publisher,
-      rules: new CachedRuleSource({ reader: rules, refreshMs: 0, clock }),
+      rules: { reader: rules, refreshMs: 0 },
       registry,
       clock,
-      limits: { ...DEFAULT_TELEMETRY_LIMITS, maxSampleAgeMs: Number.MAX_SAFE_INTEGER },
+      limits: { maxSampleAgeMs: Number.MAX_SAFE_INTEGER },
     });
     const recordingSeries = new RecordingSeriesQuery();
     const deps = {

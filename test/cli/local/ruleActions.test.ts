@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RuleActions } from "../../../cli/local/ruleActions.ts";
+import { createEvaluate } from "../../../functions/evaluate/createEvaluate.ts";
+import { createIngest } from "../../../functions/ingest/createIngest.ts";
 import type { LifecycleEvent } from "../../../shared/contracts/lifecycleRule.ts";
 import type { LiveEvent } from "../../../shared/contracts/liveEvents.ts";
 import type { EngineReport } from "../../../shared/domain/alarms/alarmEngine.ts";
@@ -52,10 +54,18 @@ function setup(options: { maxBatch?: number } = {}) {
   const engine = new RecordingEngine();
   const errors: string[] = [];
   const live: LiveEvent[] = [];
+  // The console reporter's side of the factories' log: what the stack prints as a problem.
+  const log = {
+    debug: () => {},
+    info: () => {},
+    warn: (message: string) => errors.push(message),
+    error: (message: string, extra?: Record<string, unknown>) =>
+      errors.push(`${message}: ${(extra?.error as Error | undefined)?.message}`),
+  };
   const actions = new RuleActions({
     telemetryRuleName: TELEMETRY,
     lifecycleRuleName: LIFECYCLE,
-    ingest: {
+    ingest: createIngest({
       registry: new InMemoryDeviceRegistry(),
       store: {
         write: (points) => {
@@ -66,8 +76,9 @@ function setup(options: { maxBatch?: number } = {}) {
       quarantine: new InMemoryQuarantineStore(),
       clock: { now: () => NOW + 60_000 },
       limits: DEFAULT_TELEMETRY_LIMITS,
-    },
-    engine,
+      log,
+    }),
+    evaluate: createEvaluate(engine, { log }),
     live: { publish: (event) => live.push(event) },
     onError: (action, error) => errors.push(`${action}: ${(error as Error).message}`),
     ...options,
@@ -182,14 +193,17 @@ describe("RuleActions", () => {
     expect(errors).toEqual(["ingest: disk full", "ingest: disk full"]);
   });
 
-  it("reports each event the bus could not take", async () => {
+  it("reports each event the bus could not take, through the evaluate use case's log", async () => {
     const { actions, engine, errors, telemetry } = setup();
     engine.deliveryErrors = [new Error("bus down"), new Error("bus still down")];
 
     telemetry("oven-1", 1);
     await actions.idle();
 
-    expect(errors).toEqual(["publish: bus down", "publish: bus still down"]);
+    expect(errors).toEqual([
+      "delivery after commit failed; left in the outbox: bus down",
+      "delivery after commit failed; left in the outbox: bus still down",
+    ]);
   });
 
   it("runs what is pending when asked to be idle, without waiting for the event loop", async () => {

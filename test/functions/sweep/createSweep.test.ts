@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import {
+  createSweep,
+  STALE_DELIVERY_MS,
+  SWEEP_DEADLINE_MARGIN_MS,
+} from "../../../functions/sweep/createSweep.ts";
+import type { EngineReport } from "../../../shared/domain/alarms/alarmEngine.ts";
+import type { ThingAlarms } from "../../../shared/domain/alarms/alarmState.ts";
+import { recordingReporting } from "../reportingPorts.ts";
+
+const NOW = 5_000_000;
+const REPORT: EngineReport = {
+  things: 2,
+  transitions: 1,
+  reminders: 1,
+  late: 0,
+  duplicates: 0,
+  conflicts: 0,
+  eventsDeferred: 0,
+  publishRetries: 0,
+  deliveryErrors: [],
+};
+
+describe("createSweep", () => {
+  it("sweeps the store's documents with the stale-delivery age and the deadline its margin leaves", async () => {
+    const scan = (async function* (): AsyncIterable<ThingAlarms> {})();
+    const calls: {
+      documents: AsyncIterable<ThingAlarms>;
+      options: { deadline: number; staleAfterMs: number };
+    }[] = [];
+    const engine = {
+      sweep: async (
+        documents: AsyncIterable<ThingAlarms>,
+        options: { deadline: number; staleAfterMs: number },
+      ) => {
+        calls.push({ documents, options });
+        return REPORT;
+      },
+    };
+    const reporting = recordingReporting(NOW);
+    const sweep = createSweep(engine, { scan: () => scan }, reporting);
+
+    const report = await sweep.run({ remainingMs: 60_000 });
+
+    expect(report).toBe(REPORT);
+    expect(calls).toEqual([
+      {
+        documents: scan,
+        options: { deadline: NOW + 60_000 - SWEEP_DEADLINE_MARGIN_MS, staleAfterMs: STALE_DELIVERY_MS },
+      },
+    ]);
+    expect(STALE_DELIVERY_MS).toBe(120_000);
+    expect(reporting.counts).toContain("RemindersSent=1");
+    expect(reporting.lines).toEqual(["info swept"]);
+  });
+});
