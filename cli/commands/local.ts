@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { WEBHOOK_FORMATS } from "../../shared/contracts/alarmNotification.ts";
 import { SCENARIO_NAMES, type ScenarioName } from "../../shared/domain/simulation/scenarios.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
@@ -7,6 +8,11 @@ import { consoleReporter } from "../local/consoleReporter.ts";
 import { DEMO_RULES_PATH, DEMO_SCENARIOS } from "../local/demoFleet.ts";
 import { DEFAULT_DATA_DIR } from "../local/localDataDir.ts";
 import { type LocalStack, startLocalStack } from "../local/localStack.ts";
+import {
+  type LocalWebhook,
+  parseLocalWebhook,
+  UnknownWebhookFormatError,
+} from "../local/localWebhookSink.ts";
 import { count, scenarios, seed } from "../simulator/options.ts";
 import { httpUrlParser } from "../target.ts";
 
@@ -18,7 +24,7 @@ interface LocalOptions {
   readonly mqttsPort: number;
   readonly httpPort: number;
   readonly sweepSeconds: number;
-  readonly webhook: readonly string[];
+  readonly webhook: readonly LocalWebhook[];
   readonly demo: boolean;
   readonly devices: number;
   readonly scenario: readonly ScenarioName[];
@@ -69,8 +75,8 @@ export function localCommand(io: CliIo = processIo(), dependencies: LocalCommand
     )
     .addOption(
       new Option(
-        "--webhook <url>",
-        "POST every alarm event (EventBridge envelope, C5 detail) to this URL; repeatable",
+        "--webhook <[format=]url>",
+        `POST each alarm notification to this URL as the deployed webhook of that format would (${WEBHOOK_FORMATS.join(", ")}); a bare URL is json; repeatable`,
       )
         .argParser(webhookList)
         .default([]),
@@ -90,11 +96,17 @@ export function localCommand(io: CliIo = processIo(), dependencies: LocalCommand
         "Every port takes 0 for a free one. Data stays in --data-dir across restarts; --reset starts afresh.",
         `The demo applies ${relative(process.cwd(), DEMO_RULES_PATH)} when no rules are stored yet.`,
         "",
-        "Exit code: 0 after Ctrl-C, 2 when a port is taken or the stack cannot start, 1 on a usage error.",
+        "Each --webhook gets exactly the body the deployed stack's webhook of its format sends: a Slack",
+        "chat.postMessage body, a Teams Adaptive Card, a PagerDuty Events v2 event, or the alarm event",
+        "as JSON (a bare URL). Silences, reminders and escalations apply as on AWS.",
+        "",
+        "Exit code: 0 after Ctrl-C, 2 when a port is taken or the stack cannot start, 1 on a usage error",
+        "(an unknown --webhook format too).",
         "",
         "Examples:",
         "  npm start",
         "  plantwatch local --no-demo --http-port 9090 --webhook http://localhost:9000/hook",
+        "  plantwatch local --webhook slack=http://localhost:9000/slack --webhook teams=http://localhost:9000/teams",
         "  plantwatch local --reset --devices 12 --scenario overheat,offline,bad-payloads",
       ].join("\n"),
     )
@@ -151,7 +163,12 @@ function startupText(stack: LocalStack, options: LocalOptions): string {
     ["Devices", `${shown(stack.certificates.devices)}/<thing>.pem and .key`],
     ["Data", `${shown(stack.layout.root)}  (kept across restarts; --reset starts afresh)`],
     ["Sweep", options.sweepSeconds > 0 ? `every ${options.sweepSeconds} s` : "off"],
-    ["Webhooks", options.webhook.length > 0 ? options.webhook.join(", ") : "none (--webhook URL)"],
+    [
+      "Webhooks",
+      options.webhook.length > 0
+        ? options.webhook.map(({ format, url }) => `${format}=${url}`).join(", ")
+        : "none (--webhook FORMAT=URL)",
+    ],
   ];
   if (stack.demo.devices.length > 0) {
     const rules =
@@ -205,6 +222,13 @@ function sweepSeconds(value: string): number {
 
 const webhookUrl = httpUrlParser("http://localhost:9000/hook");
 
-function webhookList(value: string, previous: readonly string[]): string[] {
-  return [...previous, webhookUrl(value)];
+function webhookList(value: string, previous: readonly LocalWebhook[]): LocalWebhook[] {
+  let webhook: LocalWebhook;
+  try {
+    webhook = parseLocalWebhook(value);
+  } catch (error) {
+    if (error instanceof UnknownWebhookFormatError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+  return [...previous, { ...webhook, url: webhookUrl(webhook.url) }];
 }

@@ -1,4 +1,5 @@
 import { type AlarmEventDetail, isReminder } from "../../shared/domain/alarms/alarmEvent.ts";
+import type { Severity } from "../../shared/domain/alarms/rule.ts";
 import { oneLine } from "../../shared/domain/notifications/text.ts";
 import {
   needsAction,
@@ -7,6 +8,7 @@ import {
   stateChange,
   tagOf,
 } from "../../shared/domain/notifications/vocabulary.ts";
+import type { TopicMessage } from "../../shared/ports/notifier.ts";
 import { type OutputStyle, type Paint, paint } from "../format/table.ts";
 
 export interface ConsoleLineOptions {
@@ -56,9 +58,38 @@ export function alarmConsoleLine(detail: AlarmEventDetail, options: ConsoleLineO
 
 function colourOf(detail: AlarmEventDetail): Paint {
   const outcome = outcomeOf(detail);
-  if (needsAction(outcome) || isReminder(detail)) {
-    const { severity } = detail.rule;
-    return severity === "critical" || severity === "major" ? "red" : "yellow";
-  }
+  if (needsAction(outcome) || isReminder(detail)) return severityColour(detail.rule.severity);
   return outcome === "resolved" ? "green" : "grey";
+}
+
+/** Red for what must be dealt with now, yellow for the rest. */
+function severityColour(severity: Severity | string): Paint {
+  return severity === "critical" || severity === "major" ? "red" : "yellow";
+}
+
+/** The subject's `[TAG] ` prefix, which `headline` always writes. */
+const TAGGED = /^\[([^\]]+)\] (.*)$/s;
+
+/**
+ * One e-mail/SMS notification on the local stack's console, as the console notifier receives it:
+ * `12:03:10 CRITICAL oven-3 ACTIVE - temperature 262.4 > 250 for 60s (plant-1/line-2)`, the clock
+ * time of its sending and the message's subject, the tag coloured as `alarmConsoleLine` colours it
+ * (from the message's `state`, `kind` and `severity` attributes).
+ */
+export function notificationConsoleLine(
+  message: TopicMessage,
+  options: { readonly style: OutputStyle; readonly at: number; readonly timeZone?: string },
+): string {
+  const time = paint(options.style, "grey", clockTime(options.at, options.timeZone));
+  const tagged = TAGGED.exec(message.subject);
+  if (tagged === null) return `${time} ${message.subject}`;
+  const [, tag = "", rest = ""] = tagged;
+  const { state, kind, severity = "" } = message.attributes;
+  const colour: Paint =
+    state === "ACTIVE" || state === "LATCHED" || (kind !== undefined && kind !== "transition")
+      ? severityColour(severity)
+      : state === "NORMAL"
+        ? "green"
+        : "grey";
+  return `${time} ${paint(options.style, "bold", paint(options.style, colour, tag))} ${rest}`;
 }

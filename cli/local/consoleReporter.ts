@@ -2,12 +2,13 @@ import { oneLine } from "../../shared/domain/notifications/text.ts";
 import type { OutputStyle } from "../format/table.ts";
 import { paint } from "../format/table.ts";
 import type { CliIo } from "../io.ts";
-import { alarmConsoleLine, clockTime } from "./consoleLine.ts";
+import { alarmConsoleLine, clockTime, notificationConsoleLine } from "./consoleLine.ts";
 import type { LocalStackReporter } from "./localStack.ts";
 
 /**
- * The local stack's console: one line per alarm event on stdout (the notification of the local
- * stack), and in grey what a developer wants to notice: quarantined messages, refused clients,
+ * The local stack's console: one line per e-mail/SMS notification on stdout (what the console
+ * notifier receives), an alarm event a silence kept quiet in grey, and in grey what a developer
+ * wants to notice: quarantined messages, refused clients,
  * demo devices that cannot connect. Problems go to stderr.
  */
 export function consoleReporter(
@@ -19,15 +20,11 @@ export function consoleReporter(
   const grey = (text: string) =>
     io.out(`${paint(style, "grey", `${clockTime(now(), options.timeZone)} ${text}`)}\n`);
   const failing = new Map<string, string>();
+  const zone = options.timeZone === undefined ? {} : { timeZone: options.timeZone };
   return {
-    alarm: (detail, silencedBy) =>
-      io.out(
-        `${alarmConsoleLine(detail, {
-          style,
-          ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
-          ...(silencedBy === undefined ? {} : { silencedBy }),
-        })}\n`,
-      ),
+    notified: (message) => io.out(`${notificationConsoleLine(message, { style, at: now(), ...zone })}\n`),
+    silenced: (detail, silenceId) =>
+      io.out(`${alarmConsoleLine(detail, { style, ...zone, silencedBy: silenceId })}\n`),
     quarantined: (entry) =>
       grey(
         `quarantined ${oneLine(entry.thingName) || "(no thing)"}: ${entry.reason} (${oneLine(entry.detail)})`,

@@ -1,53 +1,15 @@
-import { randomUUID } from "node:crypto";
-import { ALARM_EVENT_SOURCE, type AlarmEventDetail } from "../../shared/domain/alarms/alarmEvent.ts";
-
-/** An event as EventBridge hands it to a target: what `--webhook` receivers get, one POST each. */
-export interface EventEnvelope {
-  readonly version: "0";
-  readonly id: string;
-  readonly "detail-type": string;
-  readonly source: string;
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: AlarmEventDetail;
-}
-
-export const LOCAL_ACCOUNT = "000000000000";
-export const LOCAL_REGION = "local";
-
-export function eventEnvelope(detailType: string, detail: AlarmEventDetail): EventEnvelope {
-  return {
-    version: "0",
-    id: randomUUID(),
-    "detail-type": detailType,
-    source: ALARM_EVENT_SOURCE,
-    account: LOCAL_ACCOUNT,
-    // EventBridge writes whole seconds.
-    time: `${detail.state.timestamp.slice(0, 19)}Z`,
-    region: LOCAL_REGION,
-    resources: [],
-    detail,
-  };
-}
-
 export interface WebhookSenderOptions {
-  readonly urls: readonly string[];
-  /** Attempts per event and URL (default 4: after 0.5, 1 and 2 s). */
+  /** Attempts per body and URL (default 4: after 0.5, 1 and 2 s). */
   readonly attempts?: number;
   readonly firstDelayMs?: number;
   readonly timeoutMs?: number;
-  /** An event that could not be delivered after every attempt. */
-  onFailure(failure: {
-    readonly url: string;
-    readonly envelope: EventEnvelope;
-    readonly reason: string;
-  }): void;
 }
 
+/** Why a body was not delivered after every attempt: `HTTP 500`, `ECONNREFUSED`, ... */
+export type DeliveryFailure = (reason: string) => void;
+
 /**
- * POSTs events to `--webhook` URLs as an API destination would, each URL on its own: a slow or
+ * POSTs JSON bodies to webhook URLs as an API destination would, each delivery on its own: a slow or
  * failing receiver holds up neither the others nor the alarm engine. A 2xx is delivered; a 4xx other
  * than 408/429 is refused for good; anything else is tried again with doubling pauses.
  */
@@ -56,16 +18,17 @@ export class WebhookSender {
   readonly #pending = new Set<Promise<void>>();
   #closed = false;
 
-  constructor(options: WebhookSenderOptions) {
+  constructor(options: WebhookSenderOptions = {}) {
     this.#options = options;
   }
 
-  send(envelope: EventEnvelope): void {
+  /** Starts delivering `body` to `url`; `onFailure` hears of it only if every attempt failed. */
+  post(url: string, body: unknown, onFailure: DeliveryFailure): void {
     if (this.#closed) return;
-    for (const url of this.#options.urls) {
-      const delivery = this.#deliver(url, envelope).finally(() => this.#pending.delete(delivery));
-      this.#pending.add(delivery);
-    }
+    const delivery = this.#deliver(url, JSON.stringify(body), onFailure).finally(() =>
+      this.#pending.delete(delivery),
+    );
+    this.#pending.add(delivery);
   }
 
   /** Resolves once every delivery started so far has succeeded or failed. */
@@ -79,7 +42,7 @@ export class WebhookSender {
     await this.idle();
   }
 
-  async #deliver(url: string, envelope: EventEnvelope): Promise<void> {
+  async #deliver(url: string, body: string, onFailure: DeliveryFailure): Promise<void> {
     const attempts = Math.max(1, this.#options.attempts ?? 4);
     let delay = this.#options.firstDelayMs ?? 500;
     let reason = "not sent";
@@ -92,7 +55,7 @@ export class WebhookSender {
         const response = await fetch(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify(envelope),
+          body,
           signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5_000),
         });
         await response.arrayBuffer().catch(() => undefined);
@@ -104,6 +67,6 @@ export class WebhookSender {
         reason = cause?.code ?? (error as Error).message;
       }
     }
-    this.#options.onFailure({ url, envelope, reason });
+    onFailure(reason);
   }
 }

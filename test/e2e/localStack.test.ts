@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { UsageError } from "../../cli/errors.ts";
 import type { BrokerRefusal } from "../../cli/local/localBroker.ts";
 import { type LocalStack, type LocalStackReporter, startLocalStack } from "../../cli/local/localStack.ts";
-import type { EventEnvelope } from "../../cli/local/webhookSender.ts";
+import type { LocalWebhook } from "../../cli/local/localWebhookSink.ts";
 import { checkAlarmEventDetail } from "../../shared/contracts/alarmEvent.ts";
 import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
 import { telemetryRuleName } from "../../shared/contracts/telemetryRule.ts";
+import type { PlainAlarmEvent } from "../../shared/domain/notifications/plainJson.ts";
 import { type LocalServer, startLocalServer } from "../support/localHttpServer.ts";
 
 const run = promisify(execFile);
@@ -38,10 +39,9 @@ function recordingReporter(): LocalStackReporter & Recorded {
   const recorded: Recorded = { refusals: [], problems: [], alarms: [] };
   return {
     ...recorded,
-    alarm: (detail, silencedBy) =>
-      recorded.alarms.push(
-        `${detail.alarmId} ${detail.state.value}${silencedBy ? ` (silenced by ${silencedBy})` : ""}`,
-      ),
+    notified: (message) => recorded.alarms.push(`${message.attributes.alarmId} ${message.attributes.state}`),
+    silenced: (detail, silenceId) =>
+      recorded.alarms.push(`${detail.alarmId} ${detail.state.value} (silenced by ${silenceId})`),
     quarantined: () => {},
     refused: (refusal) => recorded.refusals.push(refusal),
     device: () => {},
@@ -50,7 +50,7 @@ function recordingReporter(): LocalStackReporter & Recorded {
   };
 }
 
-function start(dataDir: string, options: { reset?: boolean; webhooks?: readonly string[] } = {}) {
+function start(dataDir: string, options: { reset?: boolean; webhooks?: readonly LocalWebhook[] } = {}) {
   const report = recordingReporter();
   const stack = startLocalStack({
     dataDir,
@@ -103,7 +103,7 @@ function quarantineFiles(root: string): { reason: string; text: string }[] {
 
 describe("the local stack", () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), "plantwatch-local-")), "data");
-  const webhookBodies: EventEnvelope[] = [];
+  const webhookBodies: PlainAlarmEvent[] = [];
   const liveEvents: LiveEvent[] = [];
   const clients: MqttClient[] = [];
   let receiver: LocalServer;
@@ -140,10 +140,10 @@ describe("the local stack", () => {
 
   beforeAll(async () => {
     receiver = await startLocalServer(({ body }) => {
-      webhookBodies.push(JSON.parse(body.toString("utf8")) as EventEnvelope);
+      webhookBodies.push(JSON.parse(body.toString("utf8")) as PlainAlarmEvent);
       return { status: 204 };
     });
-    const started = start(dataDir, { webhooks: [`${receiver.endpoint}/hook`] });
+    const started = start(dataDir, { webhooks: [{ format: "json", url: `${receiver.endpoint}/hook` }] });
     stack = await started.stack;
     report = started.report;
     stack.live.subscribe((event) => liveEvents.push(event));
@@ -170,7 +170,7 @@ describe("the local stack", () => {
     expect(liveEvents).toContainEqual(expect.objectContaining({ type: "telemetry", thingName: "oven-1" }));
   });
 
-  it("raises and clears an alarm from mutual-TLS telemetry: C5 events in order to webhooks, dashboard and console", async () => {
+  it("raises and clears an alarm from mutual-TLS telemetry: C5 events in order to json webhooks, dashboard and console", async () => {
     const client = await tlsClient("oven-2");
     await client.publishAsync(
       "dt/plantwatch/oven-2/telemetry",
@@ -180,11 +180,9 @@ describe("the local stack", () => {
     await client.publishAsync("dt/plantwatch/oven-2/telemetry", sample({ temperature: 230 }), { qos: 1 });
 
     await vi.waitFor(() => expect(webhookBodies).toHaveLength(2), WAIT);
-    expect(
-      webhookBodies.map((event) => [event["detail-type"], event.source, event.account, event.region]),
-    ).toEqual([
-      ["Alarm State Change", "plantwatch", "000000000000", "local"],
-      ["Alarm State Change", "plantwatch", "000000000000", "local"],
+    expect(webhookBodies.map((event) => [event["detail-type"], event.source])).toEqual([
+      ["Alarm State Change", "plantwatch"],
+      ["Alarm State Change", "plantwatch"],
     ]);
     for (const event of webhookBodies) expect(checkAlarmEventDetail(event.detail).ok).toBe(true);
     expect(
@@ -233,6 +231,19 @@ describe("the local stack", () => {
       expect(await stored(stack, "oven-3")).toEqual([203]);
       expect(await stored(stack, "oven-4")).toEqual([204]);
     }, WAIT);
+  });
+
+  it("lists a thing that published without being provisioned, marked so, in the API's devices", async () => {
+    const response = await fetch(`${stack.urls.api}/devices?thing=oven-3`);
+    const page = (await response.json()) as { items: Record<string, unknown>[] };
+
+    expect(response.status).toBe(200);
+    expect(page.items).toEqual([
+      { thingName: "oven-3", lastSeen: expect.any(String), activeAlarms: 0, provisioned: false },
+    ]);
+    const one = await fetch(`${stack.urls.api}/devices/oven-3`);
+    expect(await one.json()).toMatchObject({ thingName: "oven-3", provisioned: false, activeAlarms: 0 });
+    expect((await fetch(`${stack.urls.api}/devices/press-404`)).status).toBe(404);
   });
 
   it("stores a Basic Ingest message, which reaches the rule and no subscriber", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alarmConsoleLine } from "../../../cli/local/consoleLine.ts";
+import { alarmConsoleLine, notificationConsoleLine } from "../../../cli/local/consoleLine.ts";
 import type { AlarmEventDetail } from "../../../shared/domain/alarms/alarmEvent.ts";
 
 const RAISED: AlarmEventDetail = {
@@ -70,5 +70,36 @@ describe("alarmConsoleLine", () => {
     expect(line).toBe(
       "\u001b[90m12:03:10 CRITICAL oven-3 NORMAL → ACTIVE temperature 262.4 > 250 for 60s (silenced by line-2-maintenance)\u001b[39m",
     );
+  });
+});
+
+describe("notificationConsoleLine", () => {
+  const message = {
+    channel: "page",
+    subject: "[CRITICAL] oven-3 ACTIVE - temperature 262.4 > 250 for 60s (plant-1/line-2)",
+    texts: { default: "e-mail", email: "e-mail", sms: "sms" },
+    attributes: {
+      severity: "critical",
+      state: "ACTIVE",
+      alarmId: "oven-overheat:oven-3",
+      kind: "transition",
+    },
+  } as const;
+  const at = Date.parse("2026-11-25T12:03:10Z");
+
+  it("prints the clock time and the subject, without its brackets", () => {
+    expect(notificationConsoleLine(message, { ...plain, at })).toBe(
+      "12:03:10 CRITICAL oven-3 ACTIVE - temperature 262.4 > 250 for 60s (plant-1/line-2)",
+    );
+  });
+
+  it("colours the tag as the event asks: red raised, green cleared", () => {
+    expect(notificationConsoleLine(message, { ...coloured, at })).toContain("\u001b[31mCRITICAL\u001b[39m");
+    const cleared = {
+      ...message,
+      subject: "[RESOLVED] oven-3 NORMAL - temperature 238 < 240",
+      attributes: { ...message.attributes, state: "NORMAL" },
+    };
+    expect(notificationConsoleLine(cleared, { ...coloured, at })).toContain("\u001b[32mRESOLVED\u001b[39m");
   });
 });

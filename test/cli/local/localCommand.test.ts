@@ -89,4 +89,26 @@ describe("plantwatch local", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("expected a port from 0 (any free port) to 65535");
   });
+
+  it("refuses an unknown webhook format as a usage error, naming the known ones", async () => {
+    const run = await plantwatchLocal(["--webhook", "discord=http://127.0.0.1:9000/x"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'unknown webhook format "discord": expected one of slack, teams, pagerduty, json',
+    );
+  });
+
+  it("names each webhook with its format at start, a bare URL as json", async () => {
+    const run = await plantwatchLocal(
+      [
+        ...["--data-dir", join(root, "webhooks"), "--no-demo", ...freePorts],
+        ...["--webhook", "slack=http://127.0.0.1:9000/x", "--webhook", "http://127.0.0.1:9000/hook"],
+      ],
+      { untilStopped: async () => {} },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /Webhooks +slack=http:\/\/127\.0\.0\.1:9000\/x, json=http:\/\/127\.0\.0\.1:9000\/hook/,
+    );
+  });
 });
