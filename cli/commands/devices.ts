@@ -77,6 +77,12 @@ async function list(io: CliIo, dependencies: ApiDependencies, options: ListOptio
     return;
   }
   io.out(`${found.length} device(s)\n${formatDeviceTable(found, outputStyle(io))}`);
+  const unprovisioned = found.filter((device) => device.provisioned === false);
+  if (unprovisioned.length > 0) {
+    io.out(
+      `Not provisioned (publishing, but not in the registry): ${unprovisioned.map((device) => device.thingName).join(", ")}\n`,
+    );
+  }
 }
 
 async function show(

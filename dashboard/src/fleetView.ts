@@ -59,7 +59,12 @@ export class FleetView {
         if (status === "online") online++;
         if (open > 0) alarmed++;
         const [, where, state, seen, alarms] = row.cells;
-        setText(where as HTMLElement, [device.site, device.line].filter(Boolean).join(" / ") || "—");
+        setText(
+          where as HTMLElement,
+          device.provisioned === false
+            ? "not provisioned"
+            : [device.site, device.line].filter(Boolean).join(" / ") || "—",
+        );
         setText(state as HTMLElement, status);
         (state as HTMLElement).className = `status status-${status}`;
         setText(seen as HTMLElement, this.#lastSeenOf(device));

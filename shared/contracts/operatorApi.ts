@@ -128,6 +128,11 @@ export interface DeviceView {
   readonly connectivity?: { readonly connected: boolean; readonly since: string };
   /** Alarms of the thing not NORMAL or DISABLED. */
   readonly activeAlarms: number;
+  /**
+   * False for a thing that published without being provisioned (the local stack lists those, from
+   * its series); absent for every registered device.
+   */
+  readonly provisioned?: false;
 }
 
 /** `GET /devices/{thingName}`. */

@@ -7,6 +7,8 @@ export interface DeviceRecord {
   /** Further attributes, e.g. alarm thresholds such as `maxTemp`. */
   readonly attributes?: Readonly<Record<string, string | number>>;
   readonly lastSeen?: number;
+  /** False for a thing the local stack heard from that nobody provisioned; absent for a registered device. */
+  readonly provisioned?: false;
 }
 
 export interface DeviceRegistry {

@@ -193,6 +193,13 @@ export class SqliteSeriesStore implements SeriesStore, SeriesQuery {
     return latest;
   }
 
+  /** Every thing with a sample, and the time of its newest (the local stack lists unprovisioned things by it). */
+  things(): { readonly thingName: string; readonly lastSample: number }[] {
+    return this.#db
+      .prepare("SELECT thing AS thingName, MAX(time) AS lastSample FROM series GROUP BY thing ORDER BY thing")
+      .all() as { thingName: string; lastSample: number }[];
+  }
+
   close(): void {
     this.#db.close();
   }

@@ -84,6 +84,7 @@ export function deviceView(
       ? {}
       : { connectivity: { connected: doc.connectivity.connected, since: iso(doc.connectivity.since) } }),
     activeAlarms,
+    ...(device.provisioned === false ? { provisioned: false as const } : {}),
   };
 }
 

@@ -152,6 +152,8 @@ describe("startLocalHttpServer", () => {
       ["/app.js", /^text\/javascript/, "EventSource"],
       ["/styles.css", /^text\/css/, ".toast"],
       ["/vendor/uPlot.min.css", /^text\/css/, ".uplot"],
+      // Browsers ask for it unprompted; a 404 would show in their console.
+      ["/favicon.ico", /^image\/svg\+xml$/, "<svg"],
     ])("serves %s with its content type", async (path, contentType, content) => {
       const { url } = await start();
 
