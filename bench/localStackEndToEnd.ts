@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { connectAsync, type MqttClient } from "mqtt";
-import { type LocalStack, startLocalStack } from "../cli/local/localStack.ts";
+import { type LocalStack, startLocalStack } from "../local/localStack.ts";
 import type { BenchProfile } from "./profile.ts";
 
 export interface EndToEndResults {

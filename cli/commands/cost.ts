@@ -11,7 +11,7 @@ import {
 import { examples } from "../format/help.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
-import { duration } from "../simulator/options.ts";
+import { duration } from "../simulate/options.ts";
 
 interface CostOptions {
   readonly devices: number;

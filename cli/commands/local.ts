@@ -1,19 +1,19 @@
 import { relative } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { WEBHOOK_FORMATS } from "../../shared/contracts/alarmNotification.ts";
-import { SCENARIO_NAMES, type ScenarioName } from "../../shared/domain/simulation/scenarios.ts";
-import { outputStyle } from "../format/table.ts";
-import { action, type CliIo, processIo } from "../io.ts";
-import { consoleReporter } from "../local/consoleReporter.ts";
-import { DEMO_RULES_PATH, DEMO_SCENARIOS } from "../local/demoFleet.ts";
-import { DEFAULT_DATA_DIR } from "../local/localDataDir.ts";
-import { type LocalStack, startLocalStack } from "../local/localStack.ts";
+import { DEMO_RULES_PATH, DEMO_SCENARIOS } from "../../local/demoFleet.ts";
+import { DEFAULT_DATA_DIR } from "../../local/localDataDir.ts";
+import { type LocalStack, startLocalStack } from "../../local/localStack.ts";
 import {
   type LocalWebhook,
   parseLocalWebhook,
   UnknownWebhookFormatError,
-} from "../local/localWebhookSink.ts";
-import { count, scenarios, seed } from "../simulator/options.ts";
+} from "../../local/localWebhookSink.ts";
+import { WEBHOOK_FORMATS } from "../../shared/contracts/alarmNotification.ts";
+import { SCENARIO_NAMES, type ScenarioName } from "../../simulator/domain/scenarios.ts";
+import { consoleReporter } from "../format/consoleReporter.ts";
+import { outputStyle } from "../format/table.ts";
+import { action, type CliIo, processIo } from "../io.ts";
+import { count, scenarios, seed } from "../simulate/options.ts";
 import { httpUrlParser } from "../target.ts";
 
 interface LocalOptions {

@@ -5,20 +5,20 @@ import {
   SCENARIO_DESCRIPTIONS,
   SCENARIO_NAMES,
   type ScenarioName,
-} from "../../shared/domain/simulation/scenarios.ts";
+} from "../../simulator/domain/scenarios.ts";
+import type { BackoffPolicy } from "../../simulator/mqtt/backoff.ts";
+import type { DeviceEvent } from "../../simulator/mqtt/mqttDevice.ts";
+import { runFleet } from "../../simulator/mqtt/runFleet.ts";
+import { type SimulationTimer, systemTimer } from "../../simulator/mqtt/timer.ts";
 import { action, type CliIo, processIo } from "../io.ts";
-import type { BackoffPolicy } from "../simulator/backoff.ts";
 import {
   allAcknowledged,
   formatSummaryJson,
   formatSummaryTable,
   scenarioLabel,
-} from "../simulator/formatSummary.ts";
-import type { DeviceEvent } from "../simulator/mqttDevice.ts";
-import { count, duration, finite, port, scenarios, seed } from "../simulator/options.ts";
-import { type FleetTargetOptions, resolveEndpoints } from "../simulator/resolveEndpoints.ts";
-import { runFleet } from "../simulator/runFleet.ts";
-import { type SimulationTimer, systemTimer } from "../simulator/timer.ts";
+} from "../simulate/formatSummary.ts";
+import { count, duration, finite, port, scenarios, seed } from "../simulate/options.ts";
+import { type FleetTargetOptions, resolveEndpoints } from "../simulate/resolveEndpoints.ts";
 import { DEFAULT_STACK } from "../target.ts";
 
 interface SimulateOptions extends FleetTargetOptions {

@@ -1,6 +1,7 @@
 import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
 import { createEvaluate, type Evaluate } from "../../functions/evaluate/createEvaluate.ts";
 import { createIngest } from "../../functions/ingest/createIngest.ts";
+import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../../local/demoFleet.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import {
@@ -13,11 +14,10 @@ import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSerie
 import { InfluxSeriesStore } from "../../shared/adapters/influx/influxSeriesStore.ts";
 import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../shared/domain/ingest/types.ts";
-import { createFleetSimulation } from "../../shared/domain/simulation/fleetSimulation.ts";
 import { PlantwatchError } from "../../shared/errors.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../../shared/ports/seriesStore.ts";
-import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../local/demoFleet.ts";
+import { createFleetSimulation } from "../../simulator/domain/fleetSimulation.ts";
 import {
   CountingDynamoDb,
   countingEventBridgeClient,

@@ -1,11 +1,11 @@
 import middy from "@middy/core";
 import httpRouterHandler from "@middy/http-router";
 import type { Context } from "aws-lambda";
-import { OperatorApiError } from "../../shared/domain/api/apiError.ts";
-import { matchOperatorRoute } from "../../shared/domain/api/routeMatch.ts";
 import type { OperatorApiDependencies } from "./dependencies.ts";
 import { errorResponse, mapError } from "./errorResponse.ts";
 import type { ApiEvent, ApiResult } from "./http.ts";
+import { OperatorApiError } from "./protocol/apiError.ts";
+import { matchOperatorRoute } from "./protocol/routeMatch.ts";
 import { alarmRoutes } from "./routes/alarms.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { ruleRoutes } from "./routes/rules.ts";

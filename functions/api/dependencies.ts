@@ -1,12 +1,12 @@
 import type { RuleChanges, RuleSnapshotReader } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import type { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
-import type { RuleSummary } from "../../shared/domain/api/views.ts";
 import type { AlarmHistoryReader } from "../../shared/ports/alarmHistory.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import type { DeviceCatalog, DeviceRegistry } from "../../shared/ports/deviceRegistry.ts";
 import type { SeriesQuery } from "../../shared/ports/seriesQuery.ts";
 import type { SilenceStore } from "../../shared/ports/silenceStore.ts";
+import type { RuleSummary } from "./protocol/views.ts";
 
 /** Where problems worth a look go (Powertools on AWS, the console locally). */
 export interface ApiLog {

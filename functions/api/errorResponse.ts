@@ -5,8 +5,8 @@ import {
   type ErrorCode,
   type ErrorDetail,
 } from "../../shared/contracts/operatorApi.ts";
-import { OperatorApiError } from "../../shared/domain/api/apiError.ts";
 import { PlantwatchError } from "../../shared/errors.ts";
+import { OperatorApiError } from "./protocol/apiError.ts";
 
 /** AWS error names that mean "try again later" rather than "this request is wrong". */
 const UNAVAILABLE_NAMES = new Set([

@@ -1,7 +1,7 @@
 import type { Page } from "../../shared/contracts/operatorApi.ts";
-import type { RequestProblems } from "../../shared/domain/api/apiError.ts";
-import { decodeCursor, encodeCursor } from "../../shared/domain/api/cursor.ts";
-import { pageLimit } from "../../shared/domain/api/requestParameters.ts";
+import type { RequestProblems } from "./protocol/apiError.ts";
+import { decodeCursor, encodeCursor } from "./protocol/cursor.ts";
+import { pageLimit } from "./protocol/requestParameters.ts";
 
 export interface PageRequest {
   readonly limit: number;

@@ -10,10 +10,10 @@ import { type SimulateDependencies, simulateCommand } from "../../cli/commands/s
 import type { CliIo } from "../../cli/io.ts";
 import { parseTelemetry } from "../../shared/domain/ingest/parseTelemetry.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
-import { SCENARIO_NAMES } from "../../shared/domain/simulation/scenarios.ts";
+import { SCENARIO_NAMES } from "../../simulator/domain/scenarios.ts";
+import { createPki, FAST_BACKOFF, type Pki } from "../simulator/mqtt/fixtures.ts";
 import { type AedesBroker, startAedes } from "../support/brokers.ts";
 import { type Pem, writePem } from "../support/testCa.ts";
-import { createPki, FAST_BACKOFF, type Pki } from "./simulator/fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalHttpServer, startLocalHttpServer } from "../../cli/local/httpServer.ts";
-import { LiveEventHub } from "../../cli/local/liveEventHub.ts";
+import { type LocalHttpServer, startLocalHttpServer } from "../../local/httpServer.ts";
+import { LiveEventHub } from "../../local/liveEventHub.ts";
 import type { AlarmView } from "../../shared/contracts/operatorApi.ts";
 import type { SeriesQuery, SeriesQueryPoint, SeriesQueryRequest } from "../../shared/ports/seriesQuery.ts";
 import {

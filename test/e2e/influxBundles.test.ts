@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { matchOperatorRoute } from "../../shared/domain/api/routeMatch.ts";
+import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
 import { createAlarmTables, createSilencesTable } from "../support/alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { createRulesTable } from "../support/dynaliteTables.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalStack, type LocalStackReporter, startLocalStack } from "../../cli/local/localStack.ts";
+import { type LocalStack, type LocalStackReporter, startLocalStack } from "../../local/localStack.ts";
 import type { AlarmNotificationDetail } from "../../shared/contracts/alarmNotification.ts";
 import type { AlarmEventDetail } from "../../shared/domain/alarms/alarmEvent.ts";
 import type { TopicMessage } from "../../shared/ports/notifier.ts";

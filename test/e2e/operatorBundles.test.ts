@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import type { AlarmNotificationDetail } from "../../shared/contracts/alarmNotification.ts";
@@ -13,7 +14,6 @@ import {
   type AlarmEventDetail,
   isReminder,
 } from "../../shared/domain/alarms/alarmEvent.ts";
-import { matchOperatorRoute } from "../../shared/domain/api/routeMatch.ts";
 import { ALARM_EVENTS } from "../shared/domain/notifications/alarmEvents.ts";
 import { createAlarmTables, createSilencesTable, historyOf } from "../support/alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";

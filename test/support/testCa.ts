@@ -1,5 +1,5 @@
 /**
- * The tests' certificate authority is the local stack's (`cli/local/localCa.ts`), under the names
+ * The tests' certificate authority is the local stack's (`local/localCa.ts`), under the names
  * the tests have always used.
  */
 export {
@@ -8,4 +8,4 @@ export {
   type LocalCa as TestCa,
   type Pem,
   writePem,
-} from "../../cli/local/localCa.ts";
+} from "../../local/localCa.ts";

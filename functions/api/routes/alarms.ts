@@ -1,8 +1,12 @@
 import { ACTION_SEGMENTS, type ActionResult, type AlarmView } from "../../../shared/contracts/operatorApi.ts";
 import { isReminder } from "../../../shared/domain/alarms/alarmEvent.ts";
-import { OperatorApiError, RequestProblems } from "../../../shared/domain/api/apiError.ts";
-import { encodeCursor } from "../../../shared/domain/api/cursor.ts";
-import { actionBody, jsonBody } from "../../../shared/domain/api/requestBodies.ts";
+import { compileThingGlobs } from "../../../shared/domain/thingGlob.ts";
+import { type OperatorApiDependencies, ruleSummaries } from "../dependencies.ts";
+import { type ApiRoute, actorOf, deadlineOf, json, route } from "../http.ts";
+import { pageOf, pageRequest } from "../paging.ts";
+import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
+import { encodeCursor } from "../protocol/cursor.ts";
+import { actionBody, jsonBody } from "../protocol/requestBodies.ts";
 import {
   alarmId as alarmIdParameter,
   quote,
@@ -11,12 +15,8 @@ import {
   stateList,
   text,
   thingGlob,
-} from "../../../shared/domain/api/requestParameters.ts";
-import { alarmView, alarmViewsOf, historyView } from "../../../shared/domain/api/views.ts";
-import { compileThingGlobs } from "../../../shared/domain/thingGlob.ts";
-import { type OperatorApiDependencies, ruleSummaries } from "../dependencies.ts";
-import { type ApiRoute, actorOf, deadlineOf, json, route } from "../http.ts";
-import { pageOf, pageRequest } from "../paging.ts";
+} from "../protocol/requestParameters.ts";
+import { alarmView, alarmViewsOf, historyView } from "../protocol/views.ts";
 import { alarmDocs } from "./devices.ts";
 
 export function alarmRoutes(deps: OperatorApiDependencies): ApiRoute[] {

@@ -1,12 +1,12 @@
 import type { DeviceDetailView, DeviceView } from "../../../shared/contracts/operatorApi.ts";
 import type { ThingAlarms } from "../../../shared/domain/alarms/alarmState.ts";
-import { OperatorApiError, RequestProblems } from "../../../shared/domain/api/apiError.ts";
-import { readQuery, text, thingGlob, thingName } from "../../../shared/domain/api/requestParameters.ts";
-import { alarmViewsOf, deviceView } from "../../../shared/domain/api/views.ts";
 import { compileThingGlobs } from "../../../shared/domain/thingGlob.ts";
 import { type OperatorApiDependencies, ruleSummaries } from "../dependencies.ts";
 import { type ApiRoute, json, route } from "../http.ts";
 import { pageOf, pageRequest } from "../paging.ts";
+import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
+import { readQuery, text, thingGlob, thingName } from "../protocol/requestParameters.ts";
+import { alarmViewsOf, deviceView } from "../protocol/views.ts";
 
 export function deviceRoutes(deps: OperatorApiDependencies): ApiRoute[] {
   return [

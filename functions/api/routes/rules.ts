@@ -1,10 +1,10 @@
 import { NO_RULES_VERSION } from "../../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import type { RulePutResult, RulesView } from "../../../shared/contracts/operatorApi.ts";
-import { OperatorApiError, RequestProblems } from "../../../shared/domain/api/apiError.ts";
-import { jsonBody, ruleBody } from "../../../shared/domain/api/requestBodies.ts";
-import { readQuery, ruleId } from "../../../shared/domain/api/requestParameters.ts";
 import type { OperatorApiDependencies } from "../dependencies.ts";
 import { type ApiRoute, json, noContent, route } from "../http.ts";
+import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
+import { jsonBody, ruleBody } from "../protocol/requestBodies.ts";
+import { readQuery, ruleId } from "../protocol/requestParameters.ts";
 
 /** The same repository `plantwatch rules apply|list|delete` writes: one rule at a time here. */
 export function ruleRoutes(deps: OperatorApiDependencies): ApiRoute[] {

@@ -1,12 +1,12 @@
 import type { SilenceView } from "../../../shared/contracts/operatorApi.ts";
-import { OperatorApiError, RequestProblems } from "../../../shared/domain/api/apiError.ts";
-import { jsonBody, silenceBody } from "../../../shared/domain/api/requestBodies.ts";
-import { readQuery, silenceId } from "../../../shared/domain/api/requestParameters.ts";
-import { silenceView } from "../../../shared/domain/api/views.ts";
 import type { Silence } from "../../../shared/domain/silences/silence.ts";
 import type { OperatorApiDependencies } from "../dependencies.ts";
 import { type ApiRoute, actorOf, json, noContent, route } from "../http.ts";
 import { pageOf, pageRequest } from "../paging.ts";
+import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
+import { jsonBody, silenceBody } from "../protocol/requestBodies.ts";
+import { readQuery, silenceId } from "../protocol/requestParameters.ts";
+import { silenceView } from "../protocol/views.ts";
 
 export function silenceRoutes(deps: OperatorApiDependencies): ApiRoute[] {
   return [

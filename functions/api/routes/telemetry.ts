@@ -1,5 +1,7 @@
 import { API_LIMITS, type TelemetryView } from "../../../shared/contracts/operatorApi.ts";
-import { RequestProblems } from "../../../shared/domain/api/apiError.ts";
+import type { OperatorApiDependencies } from "../dependencies.ts";
+import { type ApiRoute, json, route } from "../http.ts";
+import { RequestProblems } from "../protocol/apiError.ts";
 import {
   duration,
   formatMs,
@@ -7,9 +9,7 @@ import {
   readQuery,
   thingName,
   time,
-} from "../../../shared/domain/api/requestParameters.ts";
-import type { OperatorApiDependencies } from "../dependencies.ts";
-import { type ApiRoute, json, route } from "../http.ts";
+} from "../protocol/requestParameters.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

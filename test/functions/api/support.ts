@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from "aws-lambda";
-import { matchOperatorRoute } from "../../../shared/domain/api/routeMatch.ts";
+import { matchOperatorRoute } from "../../../functions/api/protocol/routeMatch.ts";
 
 export interface Answer {
   readonly status: number;

@@ -1,0 +1,77 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+/** One file the dashboard is made of, ready to send. */
+export interface StaticAsset {
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+/** The dashboard's files by URL path (`/`, `/app.js`, ...). */
+export type DashboardAssets = ReadonlyMap<string, StaticAsset>;
+
+export const DEFAULT_DASHBOARD_DIRECTORY = fileURLToPath(new URL("../dashboard/", import.meta.url));
+
+const HTML = "text/html; charset=utf-8";
+const JAVASCRIPT = "text/javascript; charset=utf-8";
+const CSS = "text/css; charset=utf-8";
+const SVG = "image/svg+xml";
+
+/**
+ * Browsers ask for `/favicon.ico` whatever the page says; an SVG answers it (every current browser
+ * takes the content type over the name), so the console shows no 404. A gauge in the page's colours.
+ */
+const FAVICON = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="#1f2937"/>' +
+    '<path d="M7 21a9 9 0 0 1 18 0" fill="none" stroke="#e5e7eb" stroke-width="3" stroke-linecap="round"/>' +
+    '<path d="M16 21l5-7" stroke="#ef4444" stroke-width="3" stroke-linecap="round"/></svg>',
+);
+
+const builds = new Map<string, Promise<DashboardAssets>>();
+
+/**
+ * The dashboard bundled in memory with esbuild (its TypeScript, uPlot and the shared contract code
+ * it imports), with its page and styles and uPlot's stylesheet. Built once per directory and
+ * process: restarting the server, or starting several in one test run, reuses the bundle.
+ */
+export function loadDashboardAssets(directory = DEFAULT_DASHBOARD_DIRECTORY): Promise<DashboardAssets> {
+  let assets = builds.get(directory);
+  if (assets === undefined) {
+    assets = bundleDashboard(directory);
+    // A failed build is not cached, so fixing the source and starting again works.
+    assets.catch(() => builds.delete(directory));
+    builds.set(directory, assets);
+  }
+  return assets;
+}
+
+async function bundleDashboard(directory: string): Promise<DashboardAssets> {
+  const require = createRequire(import.meta.url);
+  const [script, page, styles, uplotStyles] = await Promise.all([
+    build({
+      entryPoints: [`${directory}/src/main.ts`],
+      bundle: true,
+      write: false,
+      format: "esm",
+      target: "es2022",
+      minify: true,
+      legalComments: "none",
+      logLevel: "silent",
+    }),
+    readFile(`${directory}/index.html`),
+    readFile(`${directory}/styles.css`),
+    readFile(require.resolve("uplot/dist/uPlot.min.css")),
+  ]);
+  const [output] = script.outputFiles;
+  if (output === undefined) throw new Error("esbuild produced no dashboard bundle");
+  return new Map<string, StaticAsset>([
+    ["/", { contentType: HTML, body: page }],
+    ["/index.html", { contentType: HTML, body: page }],
+    ["/app.js", { contentType: JAVASCRIPT, body: Buffer.from(output.contents) }],
+    ["/styles.css", { contentType: CSS, body: styles }],
+    ["/vendor/uPlot.min.css", { contentType: CSS, body: uplotStyles }],
+    ["/favicon.ico", { contentType: SVG, body: FAVICON }],
+  ]);
+}

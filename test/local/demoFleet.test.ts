@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEMO_INTERVAL_MS,
+  DEMO_SCENARIOS,
+  DEMO_SETTINGS,
+  demoDevices,
+  demoRules,
+} from "../../local/demoFleet.ts";
+import { compileRule } from "../../shared/contracts/alarmRules.ts";
+import { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
+import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
+import { createFleetSimulation } from "../../simulator/domain/fleetSimulation.ts";
+import { InMemoryAlarmStore, InMemoryDeviceRegistry, RecordingPublisher } from "../support/inMemoryPorts.ts";
+
+const T0 = Date.parse("2026-11-25T12:00:00.000Z");
+const SWEEP_MS = 15_000;
+
+/**
+ * The demo as `npm start` plays it, on a virtual clock: the demo fleet's messages and presence
+ * changes, tick by tick, through the real alarm engine with the demo rules, and a sweep every 15 s.
+ * Returns each transition with the seconds since the start.
+ */
+async function playDemo(seed: number, seconds: number) {
+  const devices = demoDevices(6);
+  const documents = demoRules();
+  let now = T0;
+  const publisher = new RecordingPublisher();
+  const store = new InMemoryAlarmStore();
+  const engine = new AlarmEngine({
+    store,
+    publisher,
+    rules: { current: async () => ({ version: "demo", rules: documents.map(compileRule) }) },
+    registry: new InMemoryDeviceRegistry(devices),
+    clock: { now: () => now },
+    limits: DEFAULT_TELEMETRY_LIMITS,
+  });
+  const fleet = createFleetSimulation({
+    things: devices.map(({ thingName }) => ({ thingName })),
+    scenarios: DEMO_SCENARIOS,
+    seed,
+    startTime: T0,
+    intervalMs: DEMO_INTERVAL_MS,
+    settings: DEMO_SETTINGS,
+  });
+  const options = { deadline: Number.MAX_SAFE_INTEGER };
+  for (const device of fleet) {
+    await engine.recordConnectivity(
+      { clientId: device.thingName, timestamp: now, eventType: "connected" },
+      options,
+    );
+  }
+  for (let tick = 0; tick * DEMO_INTERVAL_MS <= seconds * 1_000; tick++) {
+    now = T0 + tick * DEMO_INTERVAL_MS;
+    for (const device of fleet) {
+      for (const action of device.step(tick).actions) {
+        if (action.type === "publish") {
+          const message = { thingName: device.thingName, receivedAt: now, payload: action.payload };
+          await engine.evaluateTelemetry([message], options);
+        } else {
+          const eventType = action.type === "connect" ? "connected" : "disconnected";
+          await engine.recordConnectivity({ clientId: device.thingName, timestamp: now, eventType }, options);
+        }
+      }
+    }
+    if ((now - T0) % SWEEP_MS === 0) await engine.sweep(store.scan(), { ...options, staleAfterMs: 120_000 });
+  }
+  return publisher.published.map((detail) => ({
+    alarmId: detail.alarmId,
+    to: detail.state.value,
+    atSeconds: (Date.parse(detail.state.timestamp) - T0) / 1_000,
+  }));
+}
+
+describe("the demo", () => {
+  it.each([1, 42, 20261125])(
+    "raises oven-1's overheat within a minute and clears it within two (seed %i)",
+    async (seed) => {
+      const transitions = await playDemo(seed, 140);
+
+      const overheat = transitions.filter(({ alarmId }) => alarmId === "oven-overheat:oven-1");
+      expect(overheat.map(({ to }) => to)).toEqual(["ACTIVE", "NORMAL"]);
+      expect(overheat[0]?.atSeconds).toBeLessThanOrEqual(60);
+      expect(overheat[1]?.atSeconds).toBeLessThanOrEqual(125);
+      // No other machine raises anything in that time: the newcomer sees one clear story.
+      expect(transitions.filter(({ alarmId }) => alarmId !== "oven-overheat:oven-1")).toEqual([]);
+    },
+  );
+
+  it("then takes oven-2 offline and brings it back within the four-minute cycle", async () => {
+    const transitions = await playDemo(7, 240);
+
+    const offline = transitions.filter(({ alarmId }) => alarmId === "oven-offline:oven-2");
+    expect(offline.map(({ to }) => to)).toEqual(["ACTIVE", "NORMAL"]);
+    expect(offline[0]?.atSeconds).toBeGreaterThan(150);
+    expect(offline[1]?.atSeconds).toBeLessThan(240);
+  });
+});

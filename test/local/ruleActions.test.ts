@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { createEvaluate } from "../../functions/evaluate/createEvaluate.ts";
+import { createIngest } from "../../functions/ingest/createIngest.ts";
+import { RuleActions } from "../../local/ruleActions.ts";
+import type { LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
+import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
+import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
+import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../shared/domain/ingest/types.ts";
+import {
+  InMemoryDeviceRegistry,
+  InMemoryQuarantineStore,
+  InMemorySeriesStore,
+} from "../support/inMemoryPorts.ts";
+
+const TELEMETRY = "local_telemetry";
+const LIFECYCLE = "local_lifecycle";
+const NOW = Date.parse("2026-11-25T12:00:00Z");
+const REPORT: EngineReport = {
+  things: 1,
+  transitions: 0,
+  reminders: 0,
+  late: 0,
+  duplicates: 0,
+  conflicts: 0,
+  eventsDeferred: 0,
+  publishRetries: 0,
+  deliveryErrors: [],
+};
+
+/** The engine's calls, as "thing: what" lines in the order they started. */
+class RecordingEngine {
+  readonly calls: string[] = [];
+  failFor = new Set<string>();
+  deliveryErrors: unknown[] = [];
+
+  async evaluateTelemetry(messages: readonly ReceivedMessage[]): Promise<EngineReport> {
+    const [first] = messages;
+    const thingName = first?.thingName ?? "";
+    this.calls.push(`${thingName}: ${messages.map((m) => m.receivedAt - NOW).join(",")}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (this.failFor.has(thingName)) throw new Error(`${thingName} unavailable`);
+    return { ...REPORT, deliveryErrors: this.deliveryErrors };
+  }
+
+  async recordConnectivity(event: LifecycleEvent): Promise<EngineReport> {
+    this.calls.push(`${event.clientId}: ${event.eventType}`);
+    return REPORT;
+  }
+}
+
+function setup(options: { maxBatch?: number } = {}) {
+  const store = new InMemorySeriesStore();
+  const writes: number[] = [];
+  const engine = new RecordingEngine();
+  const errors: string[] = [];
+  const live: LiveEvent[] = [];
+  // The console reporter's side of the factories' log: what the stack prints as a problem.
+  const log = {
+    debug: () => {},
+    info: () => {},
+    warn: (message: string) => errors.push(message),
+    error: (message: string, extra?: Record<string, unknown>) =>
+      errors.push(`${message}: ${(extra?.error as Error | undefined)?.message}`),
+  };
+  const actions = new RuleActions({
+    telemetryRuleName: TELEMETRY,
+    lifecycleRuleName: LIFECYCLE,
+    ingest: createIngest({
+      registry: new InMemoryDeviceRegistry(),
+      store: {
+        write: (points) => {
+          writes.push(points.length);
+          return store.write(points);
+        },
+      },
+      quarantine: new InMemoryQuarantineStore(),
+      clock: { now: () => NOW + 60_000 },
+      limits: DEFAULT_TELEMETRY_LIMITS,
+      log,
+    }),
+    evaluate: createEvaluate(engine, { log }),
+    live: { publish: (event) => live.push(event) },
+    onError: (action, error) => errors.push(`${action}: ${(error as Error).message}`),
+    ...options,
+  });
+  const telemetry = (thingName: string, offset: number) =>
+    actions.dispatch(TELEMETRY, {
+      thingName,
+      receivedAt: NOW + offset,
+      payload: Buffer.from(JSON.stringify({ ts: NOW + offset, metrics: { temperature: offset } })).toString(
+        "base64",
+      ),
+    });
+  const lifecycle = (clientId: string, eventType: LifecycleEvent["eventType"], offset: number) =>
+    actions.dispatch(LIFECYCLE, { clientId, eventType, timestamp: NOW + offset });
+  return { actions, store, writes, engine, errors, live, telemetry, lifecycle };
+}
+
+describe("RuleActions", () => {
+  it("stores the messages of one event-loop turn in one write and evaluates each thing once, in arrival order", async () => {
+    const { actions, store, writes, engine, telemetry } = setup();
+
+    for (let i = 1; i <= 3; i++) {
+      telemetry("oven-1", i);
+      telemetry("oven-2", 10 + i);
+    }
+    await actions.idle();
+
+    expect(writes).toEqual([6]);
+    expect(store.points.map((point) => point.time - NOW)).toEqual([1, 11, 2, 12, 3, 13]);
+    expect(engine.calls).toEqual(["oven-1: 1,2,3", "oven-2: 11,12,13"]);
+  });
+
+  it("gathers what arrives while a batch runs into the next batch", async () => {
+    const { actions, engine, telemetry } = setup();
+
+    telemetry("oven-1", 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    telemetry("oven-1", 2);
+    telemetry("oven-1", 3);
+    await actions.idle();
+
+    expect(engine.calls).toEqual(["oven-1: 1", "oven-1: 2,3"]);
+  });
+
+  it("takes no more than the batch size at once", async () => {
+    const { actions, writes, telemetry } = setup({ maxBatch: 2 });
+
+    for (let i = 1; i <= 5; i++) telemetry("oven-1", i);
+    await actions.idle();
+
+    expect(writes).toEqual([2, 2, 1]);
+  });
+
+  it("evaluates a lifecycle event between the thing's telemetry before and after it", async () => {
+    const { actions, engine, live, telemetry, lifecycle } = setup();
+
+    telemetry("oven-1", 1);
+    telemetry("oven-2", 2);
+    lifecycle("oven-1", "disconnected", 3);
+    telemetry("oven-1", 4);
+    telemetry("oven-2", 5);
+    await actions.idle();
+
+    expect(engine.calls.filter((call) => call.startsWith("oven-1"))).toEqual([
+      "oven-1: 1",
+      "oven-1: disconnected",
+      "oven-1: 4",
+    ]);
+    expect(engine.calls.filter((call) => call.startsWith("oven-2"))).toEqual(["oven-2: 2,5"]);
+    expect(live).toContainEqual({ type: "connectivity", thingName: "oven-1", connected: false, at: NOW + 3 });
+  });
+
+  it("reports a failed evaluation once per message of the thing that failed, and evaluates the others", async () => {
+    const { actions, store, engine, errors, telemetry } = setup();
+    engine.failFor.add("oven-2");
+
+    telemetry("oven-1", 1);
+    telemetry("oven-2", 2);
+    telemetry("oven-2", 3);
+    await actions.idle();
+
+    expect(errors).toEqual(["evaluate: oven-2 unavailable", "evaluate: oven-2 unavailable"]);
+    expect(engine.calls).toEqual(["oven-1: 1", "oven-2: 2,3"]);
+    expect(store.points).toHaveLength(3);
+  });
+
+  it("reports unwritten samples per message, naming its thing", async () => {
+    const { actions, store, errors, telemetry } = setup();
+    store.verdict = (point) => (point.thingName === "oven-2" ? "unwritten" : "store");
+
+    telemetry("oven-1", 1);
+    telemetry("oven-2", 2);
+    telemetry("oven-2", 3);
+    await actions.idle();
+
+    expect(errors).toEqual([
+      "ingest: 1 sample(s) of oven-2 were not written",
+      "ingest: 1 sample(s) of oven-2 were not written",
+    ]);
+  });
+
+  it("reports a failed store write for each message of the batch", async () => {
+    const { actions, store, errors, telemetry } = setup();
+    store.verdict = () => {
+      throw new Error("disk full");
+    };
+
+    telemetry("oven-1", 1);
+    telemetry("oven-2", 2);
+    await actions.idle();
+
+    expect(errors).toEqual(["ingest: disk full", "ingest: disk full"]);
+  });
+
+  it("reports each event the bus could not take, through the evaluate use case's log", async () => {
+    const { actions, engine, errors, telemetry } = setup();
+    engine.deliveryErrors = [new Error("bus down"), new Error("bus still down")];
+
+    telemetry("oven-1", 1);
+    await actions.idle();
+
+    expect(errors).toEqual([
+      "delivery after commit failed; left in the outbox: bus down",
+      "delivery after commit failed; left in the outbox: bus still down",
+    ]);
+  });
+
+  it("runs what is pending when asked to be idle, without waiting for the event loop", async () => {
+    const { actions, store, telemetry } = setup();
+
+    telemetry("oven-1", 1);
+    const idle = actions.idle();
+    telemetry("oven-1", 2);
+    await idle;
+    await actions.idle();
+
+    expect(store.points.map((point) => point.time - NOW)).toEqual([1, 2]);
+  });
+});
