@@ -8,6 +8,7 @@ import {
   ListTablesCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { TABLE_IDS, TABLES, type TableId, type TableSchema } from "../shared/contracts/tables.ts";
 
 // dynalite ships no type declarations; this is the one function it exports.
 const dynalite = createRequire(import.meta.url)("dynalite") as (options: {
@@ -17,14 +18,8 @@ const dynalite = createRequire(import.meta.url)("dynalite") as (options: {
   readonly updateTableMs?: number;
 }) => Server;
 
-/** The stack's tables, with the key schemas the CDK stack gives them. */
-export interface LocalTables {
-  readonly registry: string;
-  readonly rules: string;
-  readonly alarms: string;
-  readonly history: string;
-  readonly silences: string;
-}
+/** The name of each of the stack's tables (`TABLES`), created with the keys the CDK stack gives them. */
+export type LocalTables = { readonly [id in TableId]: string };
 
 export interface LocalDynamo {
   readonly endpoint: string;
@@ -41,10 +36,22 @@ const LOCAL_CLIENT_CONFIG = {
   maxAttempts: 3,
 } as const;
 
-const hashKey = (name: string): Pick<CreateTableCommandInput, "KeySchema" | "AttributeDefinitions"> => ({
-  KeySchema: [{ AttributeName: name, KeyType: "HASH" }],
-  AttributeDefinitions: [{ AttributeName: name, AttributeType: "S" }],
-});
+/**
+ * The CreateTable request of an on-demand table with `schema`'s string keys, for dynalite and the tests.
+ * Its TTL attribute is left out: dynalite implements no UpdateTimeToLive, so nothing expires locally.
+ */
+export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {
+  const keys = [
+    { AttributeName: schema.partitionKey, KeyType: "HASH" as const },
+    ...(schema.sortKey === undefined ? [] : [{ AttributeName: schema.sortKey, KeyType: "RANGE" as const }]),
+  ];
+  return {
+    TableName: tableName,
+    KeySchema: keys,
+    AttributeDefinitions: keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: "S" })),
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}
 
 /**
  * dynalite with its data in LevelDB under `path`, on a private port of 127.0.0.1, with the stack's
@@ -69,39 +76,12 @@ export async function startLocalDynamo(path: string, prefix = "plantwatch-local"
       server.closeAllConnections();
     });
   };
-  const tables: LocalTables = {
-    registry: `${prefix}-registry`,
-    rules: `${prefix}-rules`,
-    alarms: `${prefix}-alarms`,
-    history: `${prefix}-history`,
-    silences: `${prefix}-silences`,
-  };
-  const schemas: Record<
-    keyof LocalTables,
-    Pick<CreateTableCommandInput, "KeySchema" | "AttributeDefinitions">
-  > = {
-    registry: hashKey("thingName"),
-    rules: hashKey("id"),
-    alarms: hashKey("thingName"),
-    history: {
-      KeySchema: [
-        { AttributeName: "alarmId", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: "alarmId", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-    },
-    silences: hashKey("id"),
-  };
+  const tables = Object.fromEntries(TABLE_IDS.map((id) => [id, `${prefix}-${id}`])) as LocalTables;
   try {
     const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
-    for (const [key, tableName] of Object.entries(tables) as [keyof LocalTables, string][]) {
-      if (existing.has(tableName)) continue;
-      await client.send(
-        new CreateTableCommand({ TableName: tableName, ...schemas[key], BillingMode: "PAY_PER_REQUEST" }),
-      );
+    for (const id of TABLE_IDS) {
+      if (existing.has(tables[id])) continue;
+      await client.send(new CreateTableCommand(createTableInput(tables[id], TABLES[id])));
     }
   } catch (error) {
     await close();

@@ -1,7 +1,6 @@
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as events from "aws-cdk-lib/aws-events";
-import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
@@ -73,7 +72,7 @@ export class AlarmFunction extends Construct {
       ...storeEnvironment(props),
       CLOCK_SKEW_MS: String(props.clockSkewSeconds * 1000),
       MAX_SAMPLE_AGE_MS: String(props.maxSampleAge.toMilliseconds()),
-    } satisfies EvaluateEnvironmentVariables;
+    } satisfies Omit<EvaluateEnvironmentVariables, BoundVariables>;
     return new AlarmFunction(scope, id, props, {
       name: "evaluate",
       description: "plantwatch evaluate: telemetry and lifecycle rules -> alarm state, alarm events",
@@ -97,7 +96,7 @@ export class AlarmFunction extends Construct {
    * queue, where a failing sweep shows.
    */
   static sweep(scope: Construct, id: string, props: SweepFunctionProps): AlarmFunction {
-    const environment = storeEnvironment(props) satisfies SweepEnvironmentVariables;
+    const environment = storeEnvironment(props);
     return new AlarmFunction(scope, id, props, {
       name: "sweep",
       description: "plantwatch sweep: offline alarms, snooze expiry, unpublished events (every minute)",
@@ -116,7 +115,7 @@ export class AlarmFunction extends Construct {
 
   private constructor(scope: Construct, id: string, props: AlarmFunctionProps, variant: Variant) {
     super(scope, id);
-    this.function = new PlantwatchFunction(this, "Function", {
+    this.function = new PlantwatchFunction<BoundVariables>(this, "Function", {
       entry: `functions/${variant.name}/handler.ts`,
       description: variant.description,
       serviceName: variant.name,
@@ -130,24 +129,18 @@ export class AlarmFunction extends Construct {
     });
 
     const fn = this.function;
-    fn.allow(
-      "ReadAndWriteAlarmState",
-      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", ...variant.extraAlarmActions],
-      [props.alarmsTable.tableArn],
-    );
+    fn.bindTable("ALARMS_TABLE", props.alarmsTable, "ReadAndWriteAlarmState", [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      ...variant.extraAlarmActions,
+    ]);
     // History records are written in batches of puts (DynamoDbAlarmStore.appendHistory).
-    fn.allow("AppendAlarmHistory", ["dynamodb:BatchWriteItem"], [props.historyTable.tableArn]);
+    fn.bindTable("HISTORY_TABLE", props.historyTable, "AppendAlarmHistory", ["dynamodb:BatchWriteItem"]);
     // The ruleset version item, then the rules themselves when it has changed.
-    fn.allow("ReadRules", ["dynamodb:GetItem", "dynamodb:Scan"], [props.rulesTable.tableArn]);
-    fn.allow("ReadDevices", ["dynamodb:GetItem"], [props.registryTable.tableArn]);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: "PublishAlarmEvents",
-        actions: ["events:PutEvents"],
-        resources: [props.eventBus.eventBusArn],
-        conditions: { StringEquals: { "events:source": ALARM_EVENT_SOURCE } },
-      }),
-    );
+    fn.bindTable("RULES_TABLE", props.rulesTable, "ReadRules", ["dynamodb:GetItem", "dynamodb:Scan"]);
+    fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDevices", ["dynamodb:GetItem"]);
+    fn.bindEventBus("EVENT_BUS_NAME", props.eventBus, "PublishAlarmEvents", ALARM_EVENT_SOURCE);
     fn.sendFailuresTo(props.deadLetterQueue, {
       retryAttempts: variant.retryAttempts,
       maxEventAge: variant.maxEventAge,
@@ -156,13 +149,14 @@ export class AlarmFunction extends Construct {
   }
 }
 
-function storeEnvironment(props: AlarmFunctionProps): SweepEnvironmentVariables {
+/** The variables the bind calls of the constructor set, each with its permission. */
+type BoundVariables = keyof Pick<
+  SweepEnvironmentVariables,
+  "ALARMS_TABLE" | "HISTORY_TABLE" | "RULES_TABLE" | "REGISTRY_TABLE" | "EVENT_BUS_NAME"
+>;
+
+function storeEnvironment(props: AlarmFunctionProps): Omit<SweepEnvironmentVariables, BoundVariables> {
   return {
-    ALARMS_TABLE: props.alarmsTable.tableName,
-    HISTORY_TABLE: props.historyTable.tableName,
-    RULES_TABLE: props.rulesTable.tableName,
-    REGISTRY_TABLE: props.registryTable.tableName,
-    EVENT_BUS_NAME: props.eventBus.eventBusName,
     HISTORY_RETENTION_MS: String(props.historyRetention.toMilliseconds()),
     RULES_REFRESH_MS: String(props.rulesRefresh.toMilliseconds()),
     REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),

@@ -1,7 +1,6 @@
 import type { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as events from "aws-cdk-lib/aws-events";
-import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
@@ -9,6 +8,12 @@ import type { ApiOwnVariables } from "../../shared/config/operatorEnvironment.ts
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 import { PlantwatchFunction } from "./PlantwatchFunction.ts";
 import type { SeriesStoreBinding } from "./SeriesStoreBinding.ts";
+
+/** The variables the bind calls of the constructor set, each with its permission. */
+type BoundVariables = keyof Pick<
+  ApiOwnVariables,
+  "ALARMS_TABLE" | "HISTORY_TABLE" | "RULES_TABLE" | "REGISTRY_TABLE" | "SILENCES_TABLE" | "EVENT_BUS_NAME"
+>;
 
 export interface ApiFunctionProps {
   readonly registryTable: dynamodb.ITable;
@@ -40,19 +45,14 @@ export class ApiFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
+    // The table and bus variables are set by the bind calls below, with their permissions.
     const environment = {
-      ALARMS_TABLE: props.alarmsTable.tableName,
-      HISTORY_TABLE: props.historyTable.tableName,
-      RULES_TABLE: props.rulesTable.tableName,
-      REGISTRY_TABLE: props.registryTable.tableName,
-      SILENCES_TABLE: props.silencesTable.tableName,
-      EVENT_BUS_NAME: props.eventBus.eventBusName,
       HISTORY_RETENTION_MS: String(props.historyRetention.toMilliseconds()),
       RULES_REFRESH_MS: String(props.rulesRefresh.toMilliseconds()),
       REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),
-    } satisfies ApiOwnVariables;
+    } satisfies Omit<ApiOwnVariables, BoundVariables>;
 
-    this.function = new PlantwatchFunction(this, "Function", {
+    this.function = new PlantwatchFunction<BoundVariables>(this, "Function", {
       entry: "functions/api/handler.ts",
       description: "plantwatch api: the operator HTTP API (C7)",
       serviceName: "api",
@@ -66,41 +66,36 @@ export class ApiFunction extends Construct {
     });
 
     const fn = this.function;
-    fn.allow("ReadDevices", ["dynamodb:GetItem", "dynamodb:Scan"], [props.registryTable.tableArn]);
+    fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDevices", ["dynamodb:GetItem", "dynamodb:Scan"]);
     // Listing alarms scans the per-thing documents; an action loads, commits (a conditional put) and
     // clears the outbox of one thing's document (DynamoDbAlarmStore).
-    fn.allow(
-      "ReadAndActOnAlarms",
-      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"],
-      [props.alarmsTable.tableArn],
-    );
+    fn.bindTable("ALARMS_TABLE", props.alarmsTable, "ReadAndActOnAlarms", [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:Scan",
+    ]);
     // One alarm's history is one partition; actions append to it in batches of puts.
-    fn.allow(
-      "ReadAndAppendAlarmHistory",
-      ["dynamodb:Query", "dynamodb:BatchWriteItem"],
-      [props.historyTable.tableArn],
-    );
+    fn.bindTable("HISTORY_TABLE", props.historyTable, "ReadAndAppendAlarmHistory", [
+      "dynamodb:Query",
+      "dynamodb:BatchWriteItem",
+    ]);
     // DynamoDbRuleRepository: rules are put and deleted in batches, then the ruleset version item is
     // updated conditionally; reads scan the rules and get the version item.
-    fn.allow(
-      "ReadAndWriteRules",
-      ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"],
-      [props.rulesTable.tableArn],
-    );
-    fn.allow(
-      "ReadAndWriteSilences",
-      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
-      [props.silencesTable.tableArn],
-    );
+    fn.bindTable("RULES_TABLE", props.rulesTable, "ReadAndWriteRules", [
+      "dynamodb:GetItem",
+      "dynamodb:Scan",
+      "dynamodb:BatchWriteItem",
+      "dynamodb:UpdateItem",
+    ]);
+    fn.bindTable("SILENCES_TABLE", props.silencesTable, "ReadAndWriteSilences", [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:Scan",
+    ]);
     props.seriesStore.bindTo(fn, "read");
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: "PublishAlarmEvents",
-        actions: ["events:PutEvents"],
-        resources: [props.eventBus.eventBusArn],
-        conditions: { StringEquals: { "events:source": ALARM_EVENT_SOURCE } },
-      }),
-    );
+    fn.bindEventBus("EVENT_BUS_NAME", props.eventBus, "PublishAlarmEvents", ALARM_EVENT_SOURCE);
     fn.allowKeyUseVia(props.encryptionKey, ["dynamodb"]);
   }
 }

@@ -2,14 +2,10 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
+import type { TableSchema } from "../../shared/contracts/tables.ts";
 
-export interface DurableTableProps {
-  /** Name of the string partition key. */
-  readonly partitionKey: string;
-  /** Name of the string sort key. @default - none */
-  readonly sortKey?: string;
-  /** Attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes by. @default - no TTL */
-  readonly timeToLiveAttribute?: string;
+/** The keys come from `TABLES` (shared/contracts/tables.ts); sort key and TTL are optional there. */
+export interface DurableTableProps extends TableSchema {
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
 }

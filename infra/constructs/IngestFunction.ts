@@ -10,6 +10,9 @@ import { QUARANTINE_PREFIX } from "../../shared/contracts/storageLayout.ts";
 import { PlantwatchFunction } from "./PlantwatchFunction.ts";
 import type { SeriesStoreBinding } from "./SeriesStoreBinding.ts";
 
+/** The variables the bind calls of the constructor set, each with its permission. */
+type BoundVariables = keyof Pick<IngestOwnVariables, "REGISTRY_TABLE" | "QUARANTINE_BUCKET">;
+
 export interface IngestFunctionProps {
   /** Where samples are written: sets the function's series variables, access and placement. */
   readonly seriesStore: SeriesStoreBinding;
@@ -39,16 +42,15 @@ export class IngestFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestFunctionProps) {
     super(scope, id);
+    // The table and bucket variables are set by the bind calls below, with their permissions.
     const environment = {
-      REGISTRY_TABLE: props.registryTable.tableName,
-      QUARANTINE_BUCKET: props.quarantineBucket.bucketName,
       CLOCK_SKEW_MS: String(props.clockSkewSeconds * 1000),
       MAX_SAMPLE_AGE_MS: String(props.maxSampleAge.toMilliseconds()),
       LAST_SEEN_INTERVAL_MS: String(props.lastSeenIntervalSeconds * 1000),
       REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtlSeconds * 1000),
-    } satisfies IngestOwnVariables;
+    } satisfies Omit<IngestOwnVariables, BoundVariables>;
 
-    this.function = new PlantwatchFunction(this, "Function", {
+    this.function = new PlantwatchFunction<BoundVariables>(this, "Function", {
       entry: "functions/ingest/handler.ts",
       description: "plantwatch ingest: telemetry rule -> Timestream, quarantine",
       serviceName: "ingest",
@@ -62,15 +64,16 @@ export class IngestFunction extends Construct {
 
     const fn = this.function;
     props.seriesStore.bindTo(fn, "write");
-    fn.allow(
-      "ReadDeviceAndRecordLastSeen",
-      ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-      [props.registryTable.tableArn],
-    );
-    fn.allow(
+    fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDeviceAndRecordLastSeen", [
+      "dynamodb:GetItem",
+      "dynamodb:UpdateItem",
+    ]);
+    fn.bindBucketObjects(
+      "QUARANTINE_BUCKET",
+      props.quarantineBucket,
       "WriteQuarantine",
       ["s3:PutObject"],
-      [props.quarantineBucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+      `${QUARANTINE_PREFIX}*`,
     );
     fn.sendFailuresTo(props.deadLetterQueue, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
     fn.allowKeyUseVia(props.encryptionKey, ["dynamodb", "s3", "sqs"]);

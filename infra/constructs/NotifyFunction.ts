@@ -2,7 +2,6 @@ import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
-import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
@@ -37,6 +36,12 @@ export interface NotifyFunctionProps {
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
+/** The variables the bind calls of the constructor set, each with its permission. */
+type BoundVariables = keyof Pick<
+  NotifyEnvironmentVariables,
+  "PAGE_TOPIC_ARN" | "NOTIFY_TOPIC_ARN" | "EVENT_BUS_NAME" | "SILENCES_TABLE" | "REGISTRY_TABLE"
+>;
+
 /** The event pattern of what notify receives: C5 transitions and the sweep's reminders. */
 export const NOTIFY_EVENT_PATTERN: events.EventPattern = {
   source: [ALARM_EVENT_SOURCE],
@@ -58,19 +63,15 @@ export class NotifyFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: NotifyFunctionProps) {
     super(scope, id);
+    // The topic, bus and table variables are set by the bind calls below, with their permissions.
     const environment = {
-      PAGE_TOPIC_ARN: props.pageTopic.topicArn,
-      NOTIFY_TOPIC_ARN: props.notifyTopic.topicArn,
-      EVENT_BUS_NAME: props.eventBus.eventBusName,
-      SILENCES_TABLE: props.silencesTable.tableName,
-      REGISTRY_TABLE: props.registryTable.tableName,
       REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),
       STACK_NAME: props.stackName,
       PLANT_TIME_ZONE: props.timeZone,
       ...(props.consoleUrl === undefined ? {} : { CONSOLE_URL: props.consoleUrl }),
-    } satisfies NotifyEnvironmentVariables;
+    } satisfies Omit<NotifyEnvironmentVariables, BoundVariables>;
 
-    this.function = new PlantwatchFunction(this, "Function", {
+    this.function = new PlantwatchFunction<BoundVariables>(this, "Function", {
       entry: "functions/notify/handler.ts",
       description: "plantwatch notify: alarm events -> SNS topics, webhook notifications (unless silenced)",
       serviceName: "notify",
@@ -82,18 +83,18 @@ export class NotifyFunction extends Construct {
     });
 
     const fn = this.function;
-    fn.allow("PublishToAlarmTopics", ["sns:Publish"], [props.pageTopic.topicArn, props.notifyTopic.topicArn]);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: "PublishAlarmNotifications",
-        actions: ["events:PutEvents"],
-        resources: [props.eventBus.eventBusArn],
-        conditions: { StringEquals: { "events:source": ALARM_EVENT_SOURCE } },
-      }),
+    fn.bindTopics(
+      { PAGE_TOPIC_ARN: props.pageTopic, NOTIFY_TOPIC_ARN: props.notifyTopic },
+      "PublishToAlarmTopics",
+      ["sns:Publish"],
     );
+    fn.bindEventBus("EVENT_BUS_NAME", props.eventBus, "PublishAlarmNotifications", ALARM_EVENT_SOURCE);
     // Silences are few: all of them are read and matched in memory.
-    fn.allow("ReadSilences", ["dynamodb:GetItem", "dynamodb:Scan"], [props.silencesTable.tableArn]);
-    fn.allow("ReadDevices", ["dynamodb:GetItem"], [props.registryTable.tableArn]);
+    fn.bindTable("SILENCES_TABLE", props.silencesTable, "ReadSilences", [
+      "dynamodb:GetItem",
+      "dynamodb:Scan",
+    ]);
+    fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDevices", ["dynamodb:GetItem"]);
     fn.sendFailuresTo(props.deadLetterQueue, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
     fn.allowKeyUseVia(props.encryptionKey, ["dynamodb", "sns", "sqs"]);
 

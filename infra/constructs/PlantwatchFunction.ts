@@ -1,10 +1,14 @@
 import { join } from "node:path";
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { PROJECT_ROOT } from "../projectPaths.ts";
@@ -56,9 +60,10 @@ export interface PlantwatchFunctionProps {
  * with source maps and the AWS SDK v3 inside the bundle (the code tested is the code deployed),
  * structured JSON logs to an explicit log group with a retention, and its own role with no AWS
  * managed policy: it may write to its log group and nothing else until a caller grants more with
- * explicit statements (`addToRolePolicy`).
+ * explicit statements (`addToRolePolicy`). `BoundVariable` names the environment variables its `bind*`
+ * calls may set (the constructs pass their function's own; the compiler then rejects a misspelt one).
  */
-export class PlantwatchFunction extends nodejs.NodejsFunction {
+export class PlantwatchFunction<BoundVariable extends string = string> extends nodejs.NodejsFunction {
   readonly #failureQueues = new Set<sqs.IQueue>();
 
   constructor(scope: Construct, id: string, props: PlantwatchFunctionProps) {
@@ -151,6 +156,68 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
   }
 
   /**
+   * Sets `variables` and grants `statement` in one call: a function is never given a resource's name
+   * without the access it needs, nor an access without the name. The `bind*` helpers below build both
+   * from a resource; each takes the exact actions, where CDK's `grant*` helpers add wildcard ones.
+   */
+  bind(variables: Readonly<Partial<Record<BoundVariable, string>>>, statement: iam.PolicyStatement): void {
+    this.#bind(variables, statement);
+  }
+
+  /** `variable` = the table's name; statement `sid` allows exactly `actions` on the table. */
+  bindTable(variable: BoundVariable, table: dynamodb.ITable, sid: string, actions: string[]): void {
+    this.#bind(
+      { [variable]: table.tableName },
+      new iam.PolicyStatement({ sid, actions, resources: [table.tableArn] }),
+    );
+  }
+
+  /** `variable` = the bucket's name; statement `sid` allows exactly `actions` on the keys matching `keyPattern`. */
+  bindBucketObjects(
+    variable: BoundVariable,
+    bucket: s3.IBucket,
+    sid: string,
+    actions: string[],
+    keyPattern: string,
+  ): void {
+    this.#bind(
+      { [variable]: bucket.bucketName },
+      new iam.PolicyStatement({ sid, actions, resources: [bucket.arnForObjects(keyPattern)] }),
+    );
+  }
+
+  /** Each variable = its topic's ARN; one statement `sid` allows exactly `actions` on all of them. */
+  bindTopics(
+    topics: Readonly<Partial<Record<BoundVariable, sns.ITopic>>>,
+    sid: string,
+    actions: string[],
+  ): void {
+    const entries = Object.entries<sns.ITopic | undefined>(topics).flatMap(([variable, topic]) =>
+      topic === undefined ? [] : [[variable, topic] as const],
+    );
+    this.#bind(
+      Object.fromEntries(entries.map(([variable, topic]) => [variable, topic.topicArn])),
+      new iam.PolicyStatement({ sid, actions, resources: entries.map(([, topic]) => topic.topicArn) }),
+    );
+  }
+
+  /**
+   * `variable` = the bus's name; statement `sid` allows `events:PutEvents` on it for events of `source`
+   * only, so the function cannot pass itself off as another producer on the bus.
+   */
+  bindEventBus(variable: BoundVariable, bus: events.IEventBus, sid: string, source: string): void {
+    this.#bind(
+      { [variable]: bus.eventBusName },
+      new iam.PolicyStatement({
+        sid,
+        actions: ["events:PutEvents"],
+        resources: [bus.eventBusArn],
+        conditions: { StringEquals: { "events:source": source } },
+      }),
+    );
+  }
+
+  /**
    * Asynchronous invocations: Lambda retries `retryAttempts` times within `maxEventAge`, then sends
    * the event to `queue` (which the role may send to; SqsDestination would grant wildcard KMS actions).
    */
@@ -186,5 +253,13 @@ export class PlantwatchFunction extends nodejs.NodejsFunction {
         },
       }),
     );
+  }
+
+  /** `bind` for the helpers, whose computed keys TypeScript widens to `string`. */
+  #bind(variables: Readonly<Record<string, string | undefined>>, statement: iam.PolicyStatement): void {
+    for (const [name, value] of Object.entries(variables)) {
+      if (value !== undefined) this.addEnvironment(name, value);
+    }
+    this.addToRolePolicy(statement);
   }
 }

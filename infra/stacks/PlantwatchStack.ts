@@ -7,6 +7,7 @@ import {
   lifecycleRuleName,
 } from "../../shared/contracts/lifecycleRule.ts";
 import { telemetryPartitionKey } from "../../shared/contracts/streamRecord.ts";
+import { TABLES, type TableSchema } from "../../shared/contracts/tables.ts";
 import {
   TELEMETRY_RULE_SQL_VERSION,
   telemetryRuleName,
@@ -137,22 +138,12 @@ export class PlantwatchStack extends Stack {
       });
       this.seriesStore = this.telemetryStore;
     }
-    const table = (
-      id: string,
-      keys: { partitionKey: string; sortKey?: string; timeToLiveAttribute?: string },
-    ) => new DurableTable(this, id, { ...keys, encryptionKey: key, removalPolicy });
-    // One item per thing: site, line, attributes, lastSeen (written by `provision` and ingest).
-    this.registry = table("DeviceRegistry", { partitionKey: "thingName" });
-    // The applied C3 rules, one item per rule, and the ruleset version item.
-    this.rules = table("AlarmRules", { partitionKey: "id" });
-    // One versioned item per thing holding all its alarm instances (C4).
-    this.alarms = table("AlarmState", { partitionKey: "thingName" });
-    // Transitions, late samples and operator actions per alarm instance, expiring after the retention.
-    this.history = table("AlarmHistory", {
-      partitionKey: "alarmId",
-      sortKey: "sk",
-      timeToLiveAttribute: "expiresAt",
-    });
+    const table = (id: string, schema: TableSchema) =>
+      new DurableTable(this, id, { ...schema, encryptionKey: key, removalPolicy });
+    this.registry = table("DeviceRegistry", TABLES.registry);
+    this.rules = table("AlarmRules", TABLES.rules);
+    this.alarms = table("AlarmState", TABLES.alarms);
+    this.history = table("AlarmHistory", TABLES.history);
     this.alarmEvents = new AlarmEventBus(this, "AlarmEvents", {
       eventBusName: config.alarms.eventBusName,
       encryptionKey: key,
@@ -161,8 +152,7 @@ export class PlantwatchStack extends Stack {
       encryptionKey: key,
       removalPolicy,
     });
-    // Maintenance windows: matched by notify, managed through the API; expired ones are deleted by TTL.
-    this.silences = table("Silences", { partitionKey: "id", timeToLiveAttribute: "expiresAt" });
+    this.silences = table("Silences", TABLES.silences);
     this.topics = new NotificationTopics(this, "Topics", {
       encryptionKey: key,
       page: config.alarms.notify.page,

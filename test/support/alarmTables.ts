@@ -1,44 +1,23 @@
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createTable } from "./dynaliteTables.ts";
 
 export interface AlarmTables {
-  /** Partition key `thingName`: one versioned document per thing. */
+  /** Keys of `TABLES.alarms`: one versioned document per thing. */
   readonly alarmsTableName: string;
-  /** Partition key `alarmId`, sort key `sk`. */
+  /** Keys of `TABLES.history`. */
   readonly historyTableName: string;
 }
 
-/** Creates the alarm-state and alarm-history tables, named after `prefix`, as the stack defines their keys. */
+/** Creates the alarm-state and alarm-history tables, named after `prefix`, with the stack's keys. */
 export async function createAlarmTables(
   client: DynamoDBDocumentClient,
   prefix: string,
 ): Promise<AlarmTables> {
-  const tables = { alarmsTableName: `${prefix}-alarms`, historyTableName: `${prefix}-history` };
-  await Promise.all([
-    client.send(
-      new CreateTableCommand({
-        TableName: tables.alarmsTableName,
-        KeySchema: [{ AttributeName: "thingName", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "thingName", AttributeType: "S" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    ),
-    client.send(
-      new CreateTableCommand({
-        TableName: tables.historyTableName,
-        KeySchema: [
-          { AttributeName: "alarmId", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: "alarmId", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "S" },
-        ],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    ),
+  const [alarmsTableName, historyTableName] = await Promise.all([
+    createTable(client, "alarms", `${prefix}-alarms`),
+    createTable(client, "history", `${prefix}-history`),
   ]);
-  return tables;
+  return { alarmsTableName, historyTableName };
 }
 
 /** Every item of a table, across all scan pages. */
@@ -79,16 +58,7 @@ export async function historyOf(
   return items;
 }
 
-/** Creates the silences table (partition key `id`), as the stack defines it. */
+/** Creates the silences table, named after `prefix`, with the stack's keys. */
 export async function createSilencesTable(client: DynamoDBDocumentClient, prefix: string): Promise<string> {
-  const tableName = `${prefix}-silences`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  return tableName;
+  return createTable(client, "silences", `${prefix}-silences`);
 }

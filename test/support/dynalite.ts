@@ -1,9 +1,10 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
+import { createTable } from "./dynaliteTables.ts";
 
 interface DynaliteOptions {
   readonly createTableMs?: number;
@@ -28,7 +29,7 @@ export interface LocalDynamo {
 
 /**
  * An in-memory DynamoDB (dynalite) on 127.0.0.1 and a random port, with the device registry table
- * created (partition key `thingName`, on demand) and ready.
+ * created (keys of `TABLES.registry`, on demand) and ready.
  */
 export async function startDynalite(tableName = REGISTRY_TABLE): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -44,14 +45,7 @@ export async function startDynalite(tableName = REGISTRY_TABLE): Promise<LocalDy
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...TEST_CLIENT_CONFIG, endpoint }), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [{ AttributeName: "thingName", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "thingName", AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createTable(client, "registry", tableName);
   operations.length = 0;
   return {
     endpoint,

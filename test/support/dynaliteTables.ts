@@ -1,31 +1,27 @@
 import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createTableInput } from "../../local/localDynamo.ts";
+import { TABLES, type TableId } from "../../shared/contracts/tables.ts";
 import type { LocalDynamo } from "./dynalite.ts";
 
 /**
- * Creates an on-demand table with a string partition key `keyAttribute` on a running dynalite
- * (`startDynalite` makes the registry table, keyed `thingName`; other tables come from here).
+ * Creates `tableName` on a running dynalite with the keys the stack gives table `table` (`TABLES`),
+ * through the same request the local stack sends.
  */
 export async function createTable(
-  dynamo: LocalDynamo,
+  client: DynamoDBDocumentClient,
+  table: TableId,
   tableName: string,
-  keyAttribute: string,
-): Promise<void> {
-  await dynamo.client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [{ AttributeName: keyAttribute, KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: keyAttribute, AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+): Promise<string> {
+  await client.send(new CreateTableCommand(createTableInput(tableName, TABLES[table])));
+  return tableName;
 }
 
 export async function deleteTable(dynamo: LocalDynamo, tableName: string): Promise<void> {
   await dynamo.client.send(new DeleteTableCommand({ TableName: tableName }));
 }
 
-/** A fresh rules table (partition key `id`), so each test starts from an empty table. */
+/** A fresh rules table, so each test starts from an empty table. */
 export async function createRulesTable(dynamo: LocalDynamo, tableName: string): Promise<string> {
-  await createTable(dynamo, tableName, "id");
-  return tableName;
+  return createTable(dynamo.client, "rules", tableName);
 }

@@ -1,0 +1,32 @@
+/**
+ * The key schema of a plantwatch DynamoDB table. Every key is a string; a table with a
+ * `timeToLiveAttribute` has its items deleted by DynamoDB once that epoch-seconds time has passed.
+ */
+export interface TableSchema {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly timeToLiveAttribute?: string;
+}
+
+/**
+ * The deployment's tables and their keys, defined once: the CDK stack creates them from here, the
+ * local stack creates its dynalite tables from here, and so do the tests. The adapters rely on these
+ * names in their key expressions.
+ */
+export const TABLES = {
+  /** One item per thing: site, line, attributes, lastSeen (written by `provision` and ingest). */
+  registry: { partitionKey: "thingName" },
+  /** The applied C3 rules, one item per rule, and the ruleset version item. */
+  rules: { partitionKey: "id" },
+  /** One versioned item per thing holding all its alarm instances (C4). */
+  alarms: { partitionKey: "thingName" },
+  /** Transitions, late samples and operator actions per alarm instance, expiring after the retention. */
+  history: { partitionKey: "alarmId", sortKey: "sk", timeToLiveAttribute: "expiresAt" },
+  /** Maintenance windows: matched by notify, managed through the API; expired ones deleted by TTL. */
+  silences: { partitionKey: "id", timeToLiveAttribute: "expiresAt" },
+} as const satisfies Readonly<Record<string, TableSchema>>;
+
+export type TableId = keyof typeof TABLES;
+
+/** The tables in the order they are listed above. */
+export const TABLE_IDS = Object.keys(TABLES) as readonly TableId[];
