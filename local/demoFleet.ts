@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DeviceRecordStore, RegistryEntry } from "../cli/provisioning/ports.ts";
 import type { DynamoDbRuleRepository } from "../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import type { AlarmRuleDocument } from "../shared/contracts/alarmRules.ts";
 import { formatFileProblem, loadRuleFile } from "../shared/contracts/loadRuleFile.ts";
+import type { DeviceRecordStore, RegistryEntry } from "../shared/ports/deviceRecords.ts";
 import type { DeviceAction } from "../simulator/domain/deviceSimulation.ts";
 import { createFleetSimulation } from "../simulator/domain/fleetSimulation.ts";
 import type { ScenarioName, ScenarioSettings } from "../simulator/domain/scenarios.ts";

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CliError, EXIT_CODES } from "../cli/errors.ts";
 import type { HttpApiHandler } from "./adapters/httpApiServer.ts";
 import { createHttpApiListener } from "./adapters/httpApiServer.ts";
+import { AddressUnavailableError, PortUnavailableError } from "./errors.ts";
 import { loadDashboardAssets } from "./httpDashboard.ts";
 import { SSE_PING_MS, streamLiveEvents } from "./httpEvents.ts";
 import type { LiveEventHub } from "./liveEventHub.ts";
@@ -131,23 +131,19 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === "EADDRINUSE") {
-    return new CliError(
+    return new PortUnavailableError(
       `HTTP port ${port} on ${host} is already in use (is plantwatch already running?); choose another with --http-port`,
-      EXIT_CODES.runtime,
-      { cause: error },
+      { port, flag: "--http-port", cause: error },
     );
   }
   if (code === "EACCES") {
-    return new CliError(
+    return new PortUnavailableError(
       `not allowed to listen on HTTP port ${port} on ${host}; choose a port above 1023 with --http-port`,
-      EXIT_CODES.runtime,
-      { cause: error },
+      { port, flag: "--http-port", cause: error },
     );
   }
   if (code === "EADDRNOTAVAIL") {
-    return new CliError(`cannot listen on ${host}: no such local address`, EXIT_CODES.runtime, {
-      cause: error,
-    });
+    return new AddressUnavailableError(host, error);
   }
   return error;
 }

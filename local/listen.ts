@@ -1,22 +1,13 @@
-import { CliError, EXIT_CODES } from "../cli/errors.ts";
+import { PortUnavailableError } from "./errors.ts";
 
-/** A port the local stack could not bind, with the flag that moves it. */
-export class PortUnavailableError extends CliError {
-  readonly port: number;
-  readonly flag: string;
-
-  constructor(what: string, port: number, flag: string, cause: NodeJS.ErrnoException) {
-    const why =
-      cause.code === "EADDRINUSE" ? "is already in use" : `cannot be opened (${cause.code ?? cause.message})`;
-    super(
-      `port ${port} (${what}) ${why}: stop whatever holds it, or choose another port with ${flag} <port> (0 picks a free one)`,
-      EXIT_CODES.runtime,
-      { cause },
-    );
-    this.name = "PortUnavailableError";
-    this.port = port;
-    this.flag = flag;
-  }
+/** Why `port` cannot be bound, and which flag moves it. */
+function portUnavailable(what: string, port: number, flag: string, cause: NodeJS.ErrnoException) {
+  const why =
+    cause.code === "EADDRINUSE" ? "is already in use" : `cannot be opened (${cause.code ?? cause.message})`;
+  return new PortUnavailableError(
+    `port ${port} (${what}) ${why}: stop whatever holds it, or choose another port with ${flag} <port> (0 picks a free one)`,
+    { port, flag, cause },
+  );
 }
 
 interface Listenable {
@@ -32,8 +23,7 @@ export async function listenOn(
   options: { readonly host: string; readonly port: number; readonly what: string; readonly flag: string },
 ): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    const failed = (error: Error) =>
-      reject(new PortUnavailableError(options.what, options.port, options.flag, error));
+    const failed = (error: Error) => reject(portUnavailable(options.what, options.port, options.flag, error));
     server.once("error", failed);
     server.listen(options.port, options.host, () => {
       server.off("error", failed);

@@ -1,7 +1,7 @@
 import { webcrypto } from "node:crypto";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { x509 } from "../cli/provisioning/x509.ts";
+import { x509 } from "../provisioning/x509.ts";
 
 /**
  * A certificate authority made on the spot, like the one IoT Core checks device certificates

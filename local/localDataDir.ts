@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { UsageError } from "../cli/errors.ts";
+import { ForeignDataDirError } from "./errors.ts";
 
 /** The file that marks a directory as the local stack's, so `--reset` never deletes anything else. */
 export const DATA_DIR_MARKER = ".plantwatch-data";
@@ -53,7 +53,8 @@ export function prepareDataDir(
   const marked = existsSync(join(layout.root, DATA_DIR_MARKER));
   const empty = exists && readdirSync(layout.root).length === 0;
   if (exists && !marked && !empty) {
-    throw new UsageError(
+    throw new ForeignDataDirError(
+      layout.root,
       `${layout.root} is not a plantwatch data directory (it has no ${DATA_DIR_MARKER} file): ` +
         `${options.reset ? "not deleting it" : "not writing into it"}; choose another with --data-dir`,
     );

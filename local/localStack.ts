@@ -1,5 +1,4 @@
 import { userInfo } from "node:os";
-import { DynamoDbDeviceRecords } from "../cli/provisioning/dynamoDbDeviceRecords.ts";
 import { createOperatorApi } from "../functions/api/app.ts";
 import { createAlarmEngine } from "../functions/commons/alarmEngine.ts";
 import type { FunctionLog } from "../functions/commons/functionPorts.ts";
@@ -99,7 +98,7 @@ export interface LocalStack {
   readonly live: LiveEventHub;
   readonly series: SqliteSeriesStore;
   readonly rules: DynamoDbRuleRepository;
-  readonly records: DynamoDbDeviceRecords;
+  readonly records: DynamoDbDeviceRegistry;
   readonly alarms: DynamoDbAlarmStore;
   readonly engine: AlarmEngine;
   /** Demo devices and rules seeded at this start (none with `demo: false`). */
@@ -183,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       historyRetentionMs: HISTORY_RETENTION_MS,
     });
     const silences = new DynamoDbSilenceStore({ client, tableName: tables.silences });
-    const records = new DynamoDbDeviceRecords({ client, tableName: tables.registry });
+    const records = new DynamoDbDeviceRegistry({ client, tableName: tables.registry });
 
     const webhooks = new WebhookSender();
     closers.push(() => webhooks.close());

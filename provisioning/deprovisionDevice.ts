@@ -1,8 +1,9 @@
 import { join } from "node:path";
+import type { DeviceRecordStore } from "../shared/ports/deviceRecords.ts";
+import { certificateIdOfArn, type IotControlPlane } from "../shared/ports/iotControlPlane.ts";
 import { shortId } from "./credentials.ts";
-import { readCredentials, removeDeviceFiles } from "./outputFolder.ts";
-import { certificateIdOfArn, type DeviceRecordStore, type IotControlPlane } from "./ports.ts";
-import { errorText } from "./undoStack.ts";
+import { readCredentials, removeDeviceFiles } from "./deviceFolder.ts";
+import { errorText } from "./domain/undoStack.ts";
 
 export interface DeprovisionContext {
   readonly iot: IotControlPlane;

@@ -1,9 +1,9 @@
 import { chmod, lstat, mkdir, readFile, rmdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DEVICE_CONFIG_FILE, type DeviceConfig } from "../../shared/contracts/deviceConfig.ts";
+import { DEVICE_CONFIG_FILE, type DeviceConfig } from "../shared/contracts/deviceConfig.ts";
 import { certificateIdOf, keyMatchesCertificate, shortId } from "./credentials.ts";
-import { allAttributes, type DeviceSpec } from "./deviceSpec.ts";
-import type { UndoStack } from "./undoStack.ts";
+import { allAttributes, type DeviceSpec } from "./domain/deviceSpec.ts";
+import type { UndoStack } from "./domain/undoStack.ts";
 
 /** The files of a device's output folder `<out>/<thingName>/`. */
 export const DEVICE_FILES = {

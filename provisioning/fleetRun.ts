@@ -1,32 +1,7 @@
-import { Presets, SingleBar } from "cli-progress";
-
-/** Where a bulk run reports each finished device. */
-export interface Progress {
+/** Where a bulk run reports each finished device (a progress bar, in the command). */
+export interface FleetProgress {
   advance(label: string): void;
   stop(): void;
-}
-
-export interface ProgressOptions {
-  readonly title: string;
-  readonly total: number;
-  /** A bar on `stream` when it is a terminal; otherwise one plain line per device through `line`. */
-  readonly stream?: NodeJS.WritableStream & { readonly isTTY?: boolean };
-  readonly line: (text: string) => void;
-}
-
-/** A cli-progress bar on a terminal, plain `[3/20] oven-3: created` lines anywhere else (CI logs, pipes). */
-export function createProgress(options: ProgressOptions): Progress {
-  const { title, total, stream } = options;
-  if (stream?.isTTY) {
-    const bar = new SingleBar(
-      { format: `${title} [{bar}] {value}/{total} {last}`, stream, hideCursor: true },
-      Presets.shades_classic,
-    );
-    bar.start(total, 0, { last: "" });
-    return { advance: (label) => bar.increment(1, { last: label }), stop: () => bar.stop() };
-  }
-  let done = 0;
-  return { advance: (label) => options.line(`[${++done}/${total}] ${label}\n`), stop: () => undefined };
 }
 
 export interface FleetRun<T, R> {
@@ -37,24 +12,21 @@ export interface FleetRun<T, R> {
 }
 
 /**
- * Runs `work` for every item, at most `concurrency` at a time, showing progress when there is more
- * than one. Once `signal` aborts, no further item starts; those under way finish (or roll back), so
- * no device is left half-made.
+ * Runs `work` for every item, at most `concurrency` at a time, telling `progress` of each finished
+ * one. Once `signal` aborts, no further item starts; those under way finish (or roll back), so no
+ * device is left half-made.
  */
 export async function runFleet<T, R>(
   items: readonly T[],
   options: {
     readonly concurrency: number;
     readonly signal?: AbortSignal;
-    readonly progress?: Omit<ProgressOptions, "total">;
+    readonly progress?: FleetProgress;
     readonly label: (result: R) => string;
   },
   work: (item: T) => Promise<R>,
 ): Promise<FleetRun<T, R>> {
-  const progress =
-    options.progress && items.length > 1
-      ? createProgress({ ...options.progress, total: items.length })
-      : undefined;
+  const { progress } = options;
   const results: (R | undefined)[] = items.map(() => undefined);
   let next = 0;
   const worker = async () => {

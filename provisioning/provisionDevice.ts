@@ -1,23 +1,22 @@
 import { join } from "node:path";
-import { DEVICE_CONFIG_FILE } from "../../shared/contracts/deviceConfig.ts";
+import { DEVICE_CONFIG_FILE } from "../shared/contracts/deviceConfig.ts";
+import type { DeviceRecordStore } from "../shared/ports/deviceRecords.ts";
+import {
+  certificateIdOfArn,
+  type IotControlPlane,
+  type ThingState,
+} from "../shared/ports/iotControlPlane.ts";
 import { generateKeyAndCsr, type KeyType, keyMatchesCertificate, shortId } from "./credentials.ts";
-import { type DeviceSpec, iotAttributes, registryEntryOf } from "./deviceSpec.ts";
-import { sameEntry } from "./dynamoDbDeviceRecords.ts";
 import {
   DEVICE_FILES,
   deviceConfigOf,
   FolderWriter,
   PRIVATE_KEY_MODE,
   readCredentials,
-} from "./outputFolder.ts";
-import {
-  certificateIdOfArn,
-  type DeviceRecordStore,
-  type IotControlPlane,
-  type ThingState,
-} from "./ports.ts";
-import { thingChange } from "./thingChange.ts";
-import { errorText, type RollbackReport, UndoStack } from "./undoStack.ts";
+} from "./deviceFolder.ts";
+import { type DeviceSpec, iotAttributes, registryEntryOf, sameEntry } from "./domain/deviceSpec.ts";
+import { thingChange } from "./domain/thingChange.ts";
+import { errorText, type RollbackReport, UndoStack } from "./domain/undoStack.ts";
 
 /** What every device of a run shares: the deployment, the output folder, how to make certificates. */
 export interface ProvisionContext {
@@ -175,7 +174,7 @@ export async function provisionDevice(spec: DeviceSpec, context: ProvisionContex
 
     // The registry item (keeping lastSeen).
     const entry = registryEntryOf(spec);
-    const stored = await at("registry GetItem", () => registry.get(thingName));
+    const stored = await at("registry GetItem", () => registry.getEntry(thingName));
     if (!sameEntry(stored, entry)) {
       const previous = await at("registry UpdateItem", () => registry.put(entry));
       undo.push(previous === undefined ? "deleted the registry item" : "restored the registry item", () =>

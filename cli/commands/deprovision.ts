@@ -1,4 +1,7 @@
 import { Command } from "commander";
+import { type DeprovisionResult, deprovisionDevice } from "../../provisioning/deprovisionDevice.ts";
+import { thingNameProblem } from "../../provisioning/domain/deviceSpec.ts";
+import { runFleet } from "../../provisioning/fleetRun.ts";
 import { UsageError } from "../errors.ts";
 import { action, type CliIo, processIo } from "../io.ts";
 import {
@@ -14,9 +17,7 @@ import {
   openDeployment,
   resolveRegistryTable,
 } from "../provisioning/deployment.ts";
-import { type DeprovisionResult, deprovisionDevice } from "../provisioning/deprovisionDevice.ts";
-import { thingNameProblem } from "../provisioning/deviceSpec.ts";
-import { runFleet } from "../provisioning/fleetRun.ts";
+import { createProgress } from "../provisioning/progress.ts";
 import {
   deprovisionLabel,
   deprovisionSummary,
@@ -109,11 +110,12 @@ async function deprovision(
         concurrency: options.concurrency,
         signal: interrupt.signal,
         label: deprovisionLabel,
-        progress: {
+        progress: createProgress({
           title: "deprovisioning",
+          total: thingNames.length,
           stream: dependencies.progressStream ?? process.stderr,
           line: io.err,
-        },
+        }),
       },
       (thingName) => deprovisionDevice(thingName, context),
     );

@@ -3,17 +3,26 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { classifyDeadLetter, DEAD_LETTER_KINDS, type DeadLetterKind } from "../dlq/deadLetter.ts";
+import { awsRedrive } from "../../shared/adapters/aws/redriveTargets.ts";
+import { SqsDeadLetterQueue } from "../../shared/adapters/aws/sqsDeadLetterQueue.ts";
+import {
+  classifyDeadLetter,
+  DEAD_LETTER_KINDS,
+  type DeadLetterKind,
+} from "../../shared/domain/deadLetters/deadLetter.ts";
+import {
+  type PlannedMessage,
+  type ReplayOutcome,
+  replayDeadLetters,
+} from "../../shared/domain/deadLetters/replayDeadLetters.ts";
+import { planReplay } from "../../shared/domain/deadLetters/replayPlan.ts";
+import type { HeldMessage } from "../../shared/ports/deadLetterQueue.ts";
 import {
   formatDeadLetterJson,
   formatDeadLetterTable,
   formatOutcomes,
   formatPlan,
 } from "../dlq/formatDeadLetters.ts";
-import { awsRedrive } from "../dlq/redriveTargets.ts";
-import { type PlannedMessage, type ReplayOutcome, replayDeadLetters } from "../dlq/replayDeadLetters.ts";
-import { planReplay } from "../dlq/replayPlan.ts";
-import { type HeldMessage, SqsDeadLetterQueue } from "../dlq/sqsDeadLetterQueue.ts";
 import { EXIT_CODES, UsageError } from "../errors.ts";
 import { action, type CliIo, processIo } from "../io.ts";
 import { addTargetOptions, awsClientConfig, resolveStackOutput, type TargetOptions } from "../target.ts";

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEMO_RULES_PATH, DEMO_SCENARIOS } from "../../local/demoFleet.ts";
+import { LocalStartupError, type LocalStartupReason } from "../../local/errors.ts";
 import { DEFAULT_DATA_DIR } from "../../local/localDataDir.ts";
 import { type LocalStack, startLocalStack } from "../../local/localStack.ts";
 import {
@@ -10,6 +11,7 @@ import {
 } from "../../local/localWebhookSink.ts";
 import { WEBHOOK_FORMATS } from "../../shared/contracts/alarmNotification.ts";
 import { SCENARIO_NAMES, type ScenarioName } from "../../simulator/domain/scenarios.ts";
+import { CliError, EXIT_CODES } from "../errors.ts";
 import { consoleReporter } from "../format/consoleReporter.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
@@ -124,7 +126,7 @@ async function runLocal(
   // Locally the SDK only talks to dynalite: its notice about future Node.js versions is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   io.err("Starting the plantwatch local stack...\n");
-  const stack = await startLocalStack({
+  const stack = await startOrExplain({
     dataDir: options.dataDir,
     reset: options.reset ?? false,
     host: options.host,
@@ -147,6 +149,23 @@ async function runLocal(
   io.err("Stopping (the data stays in place)...\n");
   await stack.close();
   io.setExitCode(0);
+}
+
+/** A data directory that is not ours is the user's to change; a port or an address is the machine's state. */
+const STARTUP_EXIT_CODES: Readonly<Record<LocalStartupReason, number>> = {
+  foreign_data_dir: EXIT_CODES.usage,
+  port_unavailable: EXIT_CODES.runtime,
+  address_unavailable: EXIT_CODES.runtime,
+};
+
+/** Starts the stack; a start-up failure keeps its message and gets its exit code. */
+async function startOrExplain(options: Parameters<typeof startLocalStack>[0]): Promise<LocalStack> {
+  try {
+    return await startLocalStack(options);
+  } catch (error) {
+    if (!(error instanceof LocalStartupError)) throw error;
+    throw new CliError(error.message, STARTUP_EXIT_CODES[error.reason], { cause: error });
+  }
 }
 
 function startupText(stack: LocalStack, options: LocalOptions): string {

@@ -1,4 +1,17 @@
 import { Command, Option } from "commander";
+import { amazonRootCa1, KEY_TYPES, type KeyType } from "../../provisioning/credentials.ts";
+import { DEVICE_FILES } from "../../provisioning/deviceFolder.ts";
+import {
+  attributeCountProblem,
+  attributeNameProblem,
+  attributeValueProblem,
+  type DeviceSpec,
+  thingNameProblem,
+  thingTypeProblem,
+} from "../../provisioning/domain/deviceSpec.ts";
+import { runFleet } from "../../provisioning/fleetRun.ts";
+import { type ProvisionResult, provisionDevice } from "../../provisioning/provisionDevice.ts";
+import { MATCH_FIELDS } from "../../shared/ports/deviceRecords.ts";
 import { CliError, EXIT_CODES, UsageError } from "../errors.ts";
 import { action, type CliIo, processIo } from "../io.ts";
 import {
@@ -9,25 +22,13 @@ import {
   positiveInteger,
   readFleetFile,
 } from "../provisioning/commandSupport.ts";
-import { amazonRootCa1, KEY_TYPES, type KeyType } from "../provisioning/credentials.ts";
 import {
   addDeploymentOptions,
   type DeploymentOptions,
   openDeployment,
   resolveProvisionOutputs,
 } from "../provisioning/deployment.ts";
-import {
-  attributeCountProblem,
-  attributeNameProblem,
-  attributeValueProblem,
-  type DeviceSpec,
-  MATCH_FIELDS,
-  thingNameProblem,
-  thingTypeProblem,
-} from "../provisioning/deviceSpec.ts";
-import { runFleet } from "../provisioning/fleetRun.ts";
-import { DEVICE_FILES } from "../provisioning/outputFolder.ts";
-import { type ProvisionResult, provisionDevice } from "../provisioning/provisionDevice.ts";
+import { createProgress } from "../provisioning/progress.ts";
 import {
   EXIT_SOME_FAILED,
   formatProvisionReport,
@@ -161,11 +162,12 @@ async function provision(
         concurrency: options.concurrency,
         signal: interrupt.signal,
         label: provisionLabel,
-        progress: {
+        progress: createProgress({
           title: "provisioning",
+          total: devices.length,
           stream: dependencies.progressStream ?? process.stderr,
           line: io.err,
-        },
+        }),
       },
       (spec) => provisionDevice(spec, context),
     );

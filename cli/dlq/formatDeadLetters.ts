@@ -1,5 +1,9 @@
-import type { DeadLetter } from "./deadLetter.ts";
-import { describeStep, type PlannedMessage, type ReplayOutcome } from "./replayDeadLetters.ts";
+import type { DeadLetter } from "../../shared/domain/deadLetters/deadLetter.ts";
+import {
+  describeStep,
+  type PlannedMessage,
+  type ReplayOutcome,
+} from "../../shared/domain/deadLetters/replayDeadLetters.ts";
 
 /** How `plantwatch dlq` shows dead letters: columns for people, `--json` for programs. */
 

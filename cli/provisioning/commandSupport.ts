@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from "commander";
+import type { DeviceSpec } from "../../provisioning/domain/deviceSpec.ts";
+import { type FleetCsvOptions, formatCsvProblem, parseFleetCsv } from "../../provisioning/domain/fleetCsv.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../../shared/adapters/aws/controlPlaneRetry.ts";
 import { UsageError } from "../errors.ts";
 import { type CliIo, readInput } from "../io.ts";
-import type { DeviceSpec } from "./deviceSpec.ts";
-import { type FleetCsvOptions, formatCsvProblem, parseFleetCsv } from "./fleetCsv.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retrying.ts";
 
 /** What tests (or an embedding program) can replace; each has a default for the real terminal. */
 export interface ProvisioningDependencies {

@@ -2,10 +2,10 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type Command, InvalidArgumentError } from "commander";
+import { AwsIotControlPlane } from "../../shared/adapters/aws/awsIotControlPlane.ts";
+import type { RetryPolicy } from "../../shared/adapters/aws/controlPlaneRetry.ts";
+import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { awsClientConfig, resolveStackOutput, type StackOutputName, type TargetOptions } from "../target.ts";
-import { AwsIotControlPlane } from "./awsIotControlPlane.ts";
-import { DynamoDbDeviceRecords } from "./dynamoDbDeviceRecords.ts";
-import type { RetryPolicy } from "./retrying.ts";
 
 /** The target options of `provision` and `deprovision`, beyond `--stack/--region/--profile/--endpoint`. */
 export interface DeploymentOptions extends TargetOptions {
@@ -76,7 +76,7 @@ export async function resolveProvisionOutputs(options: DeploymentOptions): Promi
 
 export interface Deployment {
   readonly iot: AwsIotControlPlane;
-  readonly registry: DynamoDbDeviceRecords;
+  readonly registry: DynamoDbDeviceRegistry;
   close(): void;
 }
 
@@ -93,7 +93,7 @@ export function openDeployment(
   });
   return {
     iot,
-    registry: new DynamoDbDeviceRecords({ client: documents, tableName: registryTable }),
+    registry: new DynamoDbDeviceRegistry({ client: documents, tableName: registryTable }),
     close: () => {
       iot.destroy();
       documents.destroy();

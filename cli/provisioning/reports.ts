@@ -1,6 +1,6 @@
-import { shortId } from "./credentials.ts";
-import type { DeprovisionResult } from "./deprovisionDevice.ts";
-import type { ProvisionResult } from "./provisionDevice.ts";
+import { shortId } from "../../provisioning/credentials.ts";
+import type { DeprovisionResult } from "../../provisioning/deprovisionDevice.ts";
+import type { ProvisionResult } from "../../provisioning/provisionDevice.ts";
 
 /** The exit code when some devices failed and the others were done (0 when none failed). */
 export const EXIT_SOME_FAILED = 1;

@@ -1,5 +1,5 @@
 import { THING_NAME_PATTERN } from "../../shared/contracts/telemetryTopic.ts";
-import type { RegistryEntry } from "./ports.ts";
+import { MATCH_FIELDS, type RegistryEntry } from "../../shared/ports/deviceRecords.ts";
 
 /** One device to provision: its thing name, the registry's match keys, and further attributes. */
 export interface DeviceSpec {
@@ -10,9 +10,6 @@ export interface DeviceSpec {
   /** Further attributes, e.g. alarm thresholds such as `maxTemp` (C3 `value: { attribute }`). */
   readonly attributes: Readonly<Record<string, string>>;
 }
-
-/** The registry fields that rules match on (C3 `match`); stored apart from the other attributes. */
-export const MATCH_FIELDS = ["site", "line", "model"] as const;
 
 /**
  * Attribute names: what a C3 rule can reference (`^[A-Za-z][A-Za-z0-9_.-]{0,127}$`, as in
@@ -102,4 +99,14 @@ export function registryEntryOf(spec: DeviceSpec): RegistryEntry {
     ...(spec.model === undefined ? {} : { model: spec.model }),
     attributes: spec.attributes,
   };
+}
+
+/** Whether the stored entry already says what `entry` says (`lastSeen` and unknown fields aside). */
+export function sameEntry(stored: RegistryEntry | undefined, entry: RegistryEntry): boolean {
+  if (stored === undefined) return false;
+  if (MATCH_FIELDS.some((field) => stored[field] !== entry[field])) return false;
+  const a = Object.entries(stored.attributes).map(([key, value]) => [key, String(value)]);
+  const b = Object.entries(entry.attributes).map(([key, value]) => [key, String(value)]);
+  const sort = (pairs: string[][]) => JSON.stringify(pairs.sort(([x = ""], [y = ""]) => x.localeCompare(y)));
+  return sort(a) === sort(b);
 }

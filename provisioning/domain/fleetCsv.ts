@@ -1,10 +1,10 @@
 import { parse } from "csv-parse/sync";
+import { MATCH_FIELDS } from "../../shared/ports/deviceRecords.ts";
 import {
   attributeCountProblem,
   attributeNameProblem,
   attributeValueProblem,
   type DeviceSpec,
-  MATCH_FIELDS,
   thingNameProblem,
 } from "./deviceSpec.ts";
 

@@ -1,4 +1,4 @@
-import type { ThingState, ThingUpdate } from "./ports.ts";
+import type { ThingState, ThingUpdate } from "../../shared/ports/iotControlPlane.ts";
 
 export interface ThingChange {
   readonly update: ThingUpdate;

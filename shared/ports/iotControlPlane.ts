@@ -1,6 +1,6 @@
 /**
- * What provisioning needs from AWS, as two small ports: the IoT control plane and the device
- * registry. The use cases (provisionDevice, deprovisionDevice) see only these.
+ * What provisioning needs from AWS IoT's control plane (things, certificates, policies). The use
+ * cases (provisionDevice, deprovisionDevice) see only this and `DeviceRecordStore`.
  */
 
 export interface ThingState {
@@ -52,25 +52,6 @@ export interface IotControlPlane {
   listPrincipalThings(principal: string): Promise<string[]>;
   attachThingPrincipal(thingName: string, principal: string): Promise<void>;
   detachThingPrincipal(thingName: string, principal: string): Promise<void>;
-}
-
-/** A registry item as provisioning writes it (the ingest function adds `lastSeen`). */
-export interface RegistryEntry {
-  readonly thingName: string;
-  readonly site?: string;
-  readonly line?: string;
-  readonly model?: string;
-  readonly attributes: Readonly<Record<string, string | number>>;
-}
-
-export interface DeviceRecordStore {
-  get(thingName: string): Promise<RegistryEntry | undefined>;
-  /** Writes the entry, keeping `lastSeen`; returns what was there before (undefined if nothing). */
-  put(entry: RegistryEntry): Promise<RegistryEntry | undefined>;
-  /** Puts back what `put` returned: the previous entry, or no item at all. */
-  restore(thingName: string, previous: RegistryEntry | undefined): Promise<void>;
-  /** Deletes the item; true if there was one. */
-  delete(thingName: string): Promise<boolean>;
 }
 
 /** The certificate id in a certificate ARN (`arn:aws:iot:{region}:{account}:cert/{id}`), or undefined. */

@@ -3,14 +3,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dlqCommand } from "../../cli/commands/dlq.ts";
 import type { CliIo } from "../../cli/io.ts";
 import {
-  type FakeEventBridge,
-  localEventBridgeClient,
-  startFakeEventBridge,
-} from "../support/fakeEventBridge.ts";
-import { type FakeKinesis, localKinesisClient, startFakeKinesis } from "../support/fakeKinesis.ts";
-import { type FakeLambda, localLambdaClient, startFakeLambda } from "../support/fakeLambda.ts";
-import { type FakeSqs, localSqsClient, startFakeSqs } from "../support/fakeSqs.ts";
-import {
   ALARM_EVENT,
   type DeadLetterFixture,
   EVALUATE_ARN,
@@ -26,7 +18,15 @@ import {
   TELEMETRY_RULE_EVENT,
   WEBHOOK_RULE,
   webhookTargetFailure,
-} from "./dlq/fixtures.ts";
+} from "../shared/domain/deadLetters/fixtures.ts";
+import {
+  type FakeEventBridge,
+  localEventBridgeClient,
+  startFakeEventBridge,
+} from "../support/fakeEventBridge.ts";
+import { type FakeKinesis, localKinesisClient, startFakeKinesis } from "../support/fakeKinesis.ts";
+import { type FakeLambda, localLambdaClient, startFakeLambda } from "../support/fakeLambda.ts";
+import { type FakeSqs, localSqsClient, startFakeSqs } from "../support/fakeSqs.ts";
 
 const NOW = Date.parse("2026-11-25T14:00:00.000Z");
 const BUS = "plantwatch";

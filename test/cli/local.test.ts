@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,6 +82,19 @@ describe("plantwatch local", () => {
     } finally {
       await new Promise<void>((resolve) => busy.close(() => resolve()));
     }
+  });
+
+  it("refuses a data directory that is not plantwatch's as a usage error, leaving it alone", async () => {
+    const other = join(root, "thesis");
+    mkdirSync(other);
+    writeFileSync(join(other, "thesis.tex"), "precious");
+
+    const run = await plantwatchLocal(["--data-dir", other, "--reset", "--no-demo", ...freePorts]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${other} is not a plantwatch data directory`);
+    expect(run.stderr).toContain("not deleting it");
+    expect(readFileSync(join(other, "thesis.tex"), "utf8")).toBe("precious");
   });
 
   it("refuses a port out of range as a usage error", async () => {

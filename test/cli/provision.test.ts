@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { provisionCommand } from "../../cli/commands/provision.ts";
-import { certificateIdOf, keyMatchesCertificate } from "../../cli/provisioning/credentials.ts";
+import { certificateIdOf, keyMatchesCertificate } from "../../provisioning/credentials.ts";
 import { deviceConfigSchema } from "../../shared/contracts/deviceConfig.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { FAKE_ATS_ENDPOINT, type FakeIot, startFakeIot } from "../support/fakeIot.ts";

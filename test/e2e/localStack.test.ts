@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { connectAsync, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { UsageError } from "../../cli/errors.ts";
+import { ForeignDataDirError } from "../../local/errors.ts";
 import type { BrokerRefusal } from "../../local/localBroker.ts";
 import { type LocalStack, type LocalStackReporter, startLocalStack } from "../../local/localStack.ts";
 import type { LocalWebhook } from "../../local/localWebhookSink.ts";
@@ -364,7 +364,7 @@ describe("the local stack", () => {
     const other = mkdtempSync(join(tmpdir(), "plantwatch-other-"));
     writeFileSync(join(other, "thesis.tex"), "precious");
     try {
-      await expect(start(other, { reset: true }).stack).rejects.toThrow(UsageError);
+      await expect(start(other, { reset: true }).stack).rejects.toThrow(ForeignDataDirError);
       expect(readFileSync(join(other, "thesis.tex"), "utf8")).toBe("precious");
     } finally {
       rmSync(other, { recursive: true, force: true });

@@ -180,7 +180,10 @@ describe("startLocalHttpServer", () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       await expect(start({ port })).rejects.toMatchObject({
-        name: "CliError",
+        name: "PortUnavailableError",
+        reason: "port_unavailable",
+        port,
+        flag: "--http-port",
         message: expect.stringMatching(new RegExp(`HTTP port ${port} .*already in use.*--http-port`)),
       });
     } finally {

@@ -1,8 +1,8 @@
 import { createPublicKey, X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { describe, expect, it } from "vitest";
-import { amazonRootCa1, generateKeyAndCsr } from "../../../cli/provisioning/credentials.ts";
-import { x509 } from "../../../cli/provisioning/x509.ts";
+import { amazonRootCa1, generateKeyAndCsr } from "../../provisioning/credentials.ts";
+import { x509 } from "../../provisioning/x509.ts";
 
 describe("generateKeyAndCsr", () => {
   it.each([

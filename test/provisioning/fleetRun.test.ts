@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runFleet } from "../../../cli/provisioning/fleetRun.ts";
+import { runFleet } from "../../provisioning/fleetRun.ts";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -42,9 +42,9 @@ describe("runFleet", () => {
     expect(run.notStarted).toEqual([3, 4, 5, 6]);
   });
 
-  it("reports each finished item to the progress", async () => {
-    const lines: string[] = [];
-    const progress = { title: "t", line: (text: string) => lines.push(text) };
+  it("reports each finished item to the progress, and stops it at the end", async () => {
+    const told: string[] = [];
+    const progress = { advance: (label: string) => told.push(label), stop: () => told.push("stopped") };
 
     await runFleet(
       ["a", "b"],
@@ -52,18 +52,18 @@ describe("runFleet", () => {
       async (item) => item,
     );
 
-    expect(lines).toEqual(["[1/2] a: done\n", "[2/2] b: done\n"]);
+    expect(told).toEqual(["a: done", "b: done", "stopped"]);
   });
 
-  it("shows no progress for a single item", async () => {
-    const lines: string[] = [];
+  it("stops the progress when an item's work throws", async () => {
+    const told: string[] = [];
+    const progress = { advance: (label: string) => told.push(label), stop: () => told.push("stopped") };
 
-    await runFleet(
-      ["a"],
-      { concurrency: 1, progress: { title: "t", line: (text) => lines.push(text) }, label: String },
-      async (item) => item,
-    );
-
-    expect(lines).toEqual([]);
+    await expect(
+      runFleet(["a"], { concurrency: 1, progress, label: String }, async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(told).toEqual(["stopped"]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, randomUUID, webcrypto, X509Certificate } from "node:crypto";
-import { x509 } from "../../cli/provisioning/x509.ts";
+import { x509 } from "../../provisioning/x509.ts";
 import { type LocalReply, type LocalRequest, type LocalServer, startLocalServer } from "./localHttpServer.ts";
 
 const REGION = "eu-west-1";

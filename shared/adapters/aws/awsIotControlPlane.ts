@@ -21,9 +21,14 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
-import { isTransient } from "../../shared/adapters/aws/retry.ts";
-import type { IotControlPlane, IssuedCertificate, ThingState, ThingUpdate } from "./ports.ts";
-import { DEFAULT_RETRY_POLICY, isThrottling, type RetryPolicy, withRetries } from "./retrying.ts";
+import type {
+  IotControlPlane,
+  IssuedCertificate,
+  ThingState,
+  ThingUpdate,
+} from "../../ports/iotControlPlane.ts";
+import { DEFAULT_RETRY_POLICY, isThrottling, type RetryPolicy, withRetries } from "./controlPlaneRetry.ts";
+import { isTransient } from "./retry.ts";
 
 export type AwsIotControlPlaneOptions = { readonly retry?: RetryPolicy } & (
   | { readonly client: IoTClient; readonly clientConfig?: never }

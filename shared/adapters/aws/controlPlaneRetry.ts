@@ -1,4 +1,4 @@
-import { type BackoffOptions, isTransient, waitForRetry } from "../../shared/adapters/aws/retry.ts";
+import { type BackoffOptions, isTransient, waitForRetry } from "./retry.ts";
 
 /**
  * How control-plane calls are retried. IoT's control-plane APIs are rate-limited per account and

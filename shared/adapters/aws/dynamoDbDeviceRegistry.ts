@@ -1,15 +1,27 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  paginateScan,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "../../ports/clock.ts";
 import { systemClock } from "../../ports/clock.ts";
+import { type DeviceRecordStore, MATCH_FIELDS, type RegistryEntry } from "../../ports/deviceRecords.ts";
 import type { DeviceCatalog, DeviceRecord, DeviceRegistry } from "../../ports/deviceRegistry.ts";
+import { TtlCache } from "../../ttlCache.ts";
 
 export type DynamoDbDeviceRegistryOptions = {
   readonly tableName: string;
-  /** How long a looked-up device (or its absence) is trusted. */
-  readonly cacheTtlMs: number;
-  /** `lastSeen` is written at most once per this interval per thing, across all containers. */
-  readonly lastSeenIntervalMs: number;
+  /** How long a looked-up device (or its absence) is trusted by `get`; default 0, no cache. */
+  readonly cacheTtlMs?: number;
+  /**
+   * `lastSeen` is written at most once per this interval per thing, across all containers; default 0,
+   * every sighting. Provisioning, which never records sightings, leaves both out.
+   */
+  readonly lastSeenIntervalMs?: number;
   readonly clock?: Clock;
 } & (
   | { readonly client: DynamoDBDocumentClient; readonly clientConfig?: never }
@@ -26,12 +38,16 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
-/** The device registry table: partition key `thingName`; items written by `plantwatch provision`. */
-export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog {
+/**
+ * The device registry table (partition key `thingName`), the one adapter for it: the functions read
+ * devices and record sightings (`DeviceRegistry`, `DeviceCatalog`), `plantwatch provision` and the
+ * local demo write entries (`DeviceRecordStore`). Entry writes are UpdateItem, never PutItem, so the
+ * ingest function's `lastSeen` survives a re-provisioning.
+ */
+export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, DeviceRecordStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #options: DynamoDbDeviceRegistryOptions;
-  readonly #clock: Clock;
-  readonly #cache = new Map<string, { expires: number; device: Promise<DeviceRecord | undefined> }>();
+  readonly #cache: TtlCache<string, DeviceRecord | undefined>;
   readonly #lastSeenWritten = new Map<string, number>();
 
   constructor(options: DynamoDbDeviceRegistryOptions) {
@@ -41,25 +57,19 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog {
         marshallOptions: { removeUndefinedValues: true },
       });
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
+    this.#cache = new TtlCache({
+      ttlMs: options.cacheTtlMs ?? 0,
+      clock: options.clock ?? systemClock,
+      maxEntries: MAX_CACHED_THINGS,
+    });
   }
 
   get(thingName: string): Promise<DeviceRecord | undefined> {
-    const now = this.#clock.now();
-    const cached = this.#cache.get(thingName);
-    if (cached && cached.expires > now) return cached.device;
-    // Cache the promise, so concurrent lookups for one thing make one request.
-    const device = this.#fetch(thingName);
-    const entry = { expires: now + this.#options.cacheTtlMs, device };
-    remember(this.#cache, thingName, entry);
-    device.catch(() => {
-      if (this.#cache.get(thingName) === entry) this.#cache.delete(thingName);
-    });
-    return device;
+    return this.#cache.get(thingName, () => this.#fetch(thingName));
   }
 
   async recordLastSeen(thingName: string, at: number): Promise<void> {
-    const interval = this.#options.lastSeenIntervalMs;
+    const interval = this.#options.lastSeenIntervalMs ?? 0;
     const written = this.#lastSeenWritten.get(thingName);
     if (written !== undefined && at - written < interval) return;
     try {
@@ -90,10 +100,87 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog {
     return devices.sort((a, b) => (a.thingName < b.thingName ? -1 : a.thingName > b.thingName ? 1 : 0));
   }
 
+  async getEntry(thingName: string): Promise<RegistryEntry | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#options.tableName, Key: { thingName }, ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : entryOf(Item);
+  }
+
+  async put(entry: RegistryEntry): Promise<RegistryEntry | undefined> {
+    const { Attributes } = await this.#client.send(
+      new UpdateCommand({ ...this.#entryUpdate(entry), ReturnValues: "ALL_OLD" }),
+    );
+    // A lookup through this adapter sees the new entry at once (the local stack shares one).
+    this.#cache.delete(entry.thingName);
+    return Attributes === undefined ? undefined : entryOf(Attributes);
+  }
+
+  async restore(thingName: string, previous: RegistryEntry | undefined): Promise<void> {
+    if (previous === undefined) {
+      await this.delete(thingName);
+      return;
+    }
+    await this.#client.send(new UpdateCommand(this.#entryUpdate(previous)));
+    this.#cache.delete(thingName);
+  }
+
+  async delete(thingName: string): Promise<boolean> {
+    const { Attributes } = await this.#client.send(
+      new DeleteCommand({ TableName: this.#options.tableName, Key: { thingName }, ReturnValues: "ALL_OLD" }),
+    );
+    this.#cache.delete(thingName);
+    return Attributes !== undefined;
+  }
+
+  /** Sets the match fields and attributes, removes match fields the entry lacks; `lastSeen` is untouched. */
+  #entryUpdate(entry: RegistryEntry): UpdateCommandInput {
+    const set = ["#attributes = :attributes"];
+    const remove: string[] = [];
+    const names: Record<string, string> = { "#attributes": "attributes" };
+    const values: Record<string, unknown> = { ":attributes": { ...entry.attributes } };
+    for (const field of MATCH_FIELDS) {
+      names[`#${field}`] = field;
+      const value = entry[field];
+      if (value === undefined) {
+        remove.push(`#${field}`);
+      } else {
+        set.push(`#${field} = :${field}`);
+        values[`:${field}`] = value;
+      }
+    }
+    return {
+      TableName: this.#options.tableName,
+      Key: { thingName: entry.thingName },
+      UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
   async #fetch(thingName: string): Promise<DeviceRecord | undefined> {
     const { Item } = await this.#client.send(
       new GetCommand({ TableName: this.#options.tableName, Key: { thingName } }),
     );
     return Item as DeviceRecord | undefined;
   }
+}
+
+/** An item as an entry: the match fields that are text, and `attributes` (empty when missing). */
+function entryOf(item: Record<string, unknown>): RegistryEntry {
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const attributes = item.attributes;
+  return {
+    thingName: String(item.thingName),
+    ...Object.fromEntries(
+      MATCH_FIELDS.flatMap((field) => {
+        const value = text(item[field]);
+        return value === undefined ? [] : [[field, value]];
+      }),
+    ),
+    attributes:
+      attributes !== null && typeof attributes === "object"
+        ? (attributes as Record<string, string | number>)
+        : {},
+  };
 }

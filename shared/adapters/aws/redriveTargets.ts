@@ -1,9 +1,13 @@
 import { type EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { PlantwatchError } from "../../shared/errors.ts";
-import { ASYNC_PAYLOAD_LIMIT_BYTES, kinesisReplayEvents, payloadBytes } from "./kinesisReplayEvents.ts";
-import type { RedriveStep } from "./replayPlan.ts";
+import {
+  ASYNC_PAYLOAD_LIMIT_BYTES,
+  kinesisReplayEvents,
+  payloadBytes,
+} from "../../domain/deadLetters/kinesisReplayEvents.ts";
+import { PlantwatchError } from "../../errors.ts";
+import type { RedriveStepRunner } from "../../ports/deadLetterQueue.ts";
 import { readStreamBatch } from "./streamBatchRecords.ts";
 
 /** A re-drive call that the service answered, but not with success. */
@@ -13,9 +17,6 @@ export class RedriveRefusedError extends PlantwatchError {
     this.name = "RedriveRefusedError";
   }
 }
-
-/** Performs one re-drive step; resolves only when the service accepted it. */
-export type RedriveStepRunner = (step: RedriveStep) => Promise<void>;
 
 /**
  * Re-drive through Lambda (asynchronous Invoke, accepted = 202), Kinesis (a discarded batch's

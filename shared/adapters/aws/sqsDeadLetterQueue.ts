@@ -5,12 +5,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { ReceivedMessage } from "./deadLetter.ts";
-
-/** A received message and the handle that deletes it or makes it visible again. */
-export interface HeldMessage extends ReceivedMessage {
-  readonly receiptHandle: string;
-}
+import type { HeldMessage, ReplayQueue } from "../../ports/deadLetterQueue.ts";
 
 /** SQS's limits: at most 10 messages per ReceiveMessage and 10 entries per batch call. */
 const RECEIVE_BATCH = 10;
@@ -22,7 +17,7 @@ const CHANGE_BATCH = 10;
 const WAIT_SECONDS = 1;
 
 /** The dead-letter queue as `plantwatch dlq` uses it: receive (SQS has no peek), delete, release. */
-export class SqsDeadLetterQueue {
+export class SqsDeadLetterQueue implements ReplayQueue {
   readonly queueUrl: string;
   readonly #client: SQSClient;
 

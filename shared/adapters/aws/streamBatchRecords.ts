@@ -4,31 +4,8 @@ import {
   GetShardIteratorCommand,
   type KinesisClient,
 } from "@aws-sdk/client-kinesis";
-import { PlantwatchError } from "../../shared/errors.ts";
-import type { StreamBatchPointer } from "./deadLetter.ts";
-
-/** A record of a discarded batch, read back from the stream. */
-export interface StreamBatchRecord {
-  readonly sequenceNumber: string;
-  readonly partitionKey: string;
-  readonly data: Uint8Array;
-  /** Epoch ms, as the SDK parsed Kinesis's epoch seconds. */
-  readonly approximateArrivalTimestamp: number;
-}
-
-/**
- * The batch's records are no longer (all) in the stream: its retention ran out before the replay.
- * Nothing can bring them back; the dead letter stays as the record that they were lost.
- */
-export class StreamBatchExpiredError extends PlantwatchError {
-  readonly batch: StreamBatchPointer;
-
-  constructor(batch: StreamBatchPointer, reason: string, options: { cause?: unknown } = {}) {
-    super(`the records of ${batch.shardId} are no longer in the stream: ${reason}`, options);
-    this.name = "StreamBatchExpiredError";
-    this.batch = batch;
-  }
-}
+import { StreamBatchExpiredError, type StreamBatchPointer } from "../../domain/deadLetters/deadLetter.ts";
+import type { StreamBatchRecord } from "../../domain/deadLetters/kinesisReplayEvents.ts";
 
 /**
  * Empty answers in a row after which the reader stops: Kinesis may answer empty while records

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { PlantwatchError } from "../../errors.ts";
 
 /**
  * The five kinds of message the deployment's one dead-letter queue receives (C6), and `unknown` for
@@ -327,5 +328,19 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The batch's records are no longer (all) in the stream: its retention ran out before the replay.
+ * Nothing can bring them back; the dead letter stays as the record that they were lost.
+ */
+export class StreamBatchExpiredError extends PlantwatchError {
+  readonly batch: StreamBatchPointer;
+
+  constructor(batch: StreamBatchPointer, reason: string, options: { cause?: unknown } = {}) {
+    super(`the records of ${batch.shardId} are no longer in the stream: ${reason}`, options);
+    this.name = "StreamBatchExpiredError";
+    this.batch = batch;
   }
 }

@@ -1,6 +1,14 @@
 import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
 import type { StreamBatchPointer } from "./deadLetter.ts";
-import type { StreamBatchRecord } from "./streamBatchRecords.ts";
+
+/** A record of a discarded batch, read back from the stream. */
+export interface StreamBatchRecord {
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+  /** Epoch ms, as the SDK parsed Kinesis's epoch seconds. */
+  readonly approximateArrivalTimestamp: number;
+}
 
 /** Lambda's limit on an asynchronous invocation's payload (the smallest one it has had: 256 KB). */
 export const ASYNC_PAYLOAD_LIMIT_BYTES = 262_144;

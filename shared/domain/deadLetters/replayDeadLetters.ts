@@ -1,8 +1,11 @@
-import { type DeadLetter, type DeadLetterKind, describeBatch } from "./deadLetter.ts";
-import type { RedriveStepRunner } from "./redriveTargets.ts";
+import type { HeldMessage, RedriveStepRunner, ReplayQueue } from "../../ports/deadLetterQueue.ts";
+import {
+  type DeadLetter,
+  type DeadLetterKind,
+  describeBatch,
+  StreamBatchExpiredError,
+} from "./deadLetter.ts";
 import { REPLAY_TO_FIELD, type RedriveStep, type ReplayPlan } from "./replayPlan.ts";
-import type { HeldMessage } from "./sqsDeadLetterQueue.ts";
-import { StreamBatchExpiredError } from "./streamBatchRecords.ts";
 
 /** A received message with what it is and what replay will do with it. */
 export interface PlannedMessage {
@@ -23,11 +26,6 @@ export interface ReplayOutcome {
   readonly stays: boolean;
   /** The failure was a refusal of access or credentials (the run exits 2, not 1). */
   readonly accessDenied?: boolean;
-}
-
-/** What the queue must do for a replay; the SQS adapter, or a test's. */
-export interface ReplayQueue {
-  delete(message: HeldMessage): Promise<void>;
 }
 
 /** Error names that say the caller may not do this, rather than that this message failed. */

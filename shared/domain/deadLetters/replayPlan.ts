@@ -1,5 +1,5 @@
-import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
-import { THING_NAME_PATTERN } from "../../shared/contracts/telemetryTopic.ts";
+import type { TelemetryRuleEvent } from "../../contracts/telemetryRule.ts";
+import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
 import type {
   DeadLetter,
   EventBridgeTargetFailure,

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { classifyDeadLetter } from "../../../cli/dlq/deadLetter.ts";
 import {
   formatAge,
   formatDeadLetterJson,
   formatDeadLetterTable,
   shortTarget,
 } from "../../../cli/dlq/formatDeadLetters.ts";
-import { handWritten, INGEST_ARN, lambdaFailure, received } from "./fixtures.ts";
+import { classifyDeadLetter } from "../../../shared/domain/deadLetters/deadLetter.ts";
+import {
+  handWritten,
+  INGEST_ARN,
+  lambdaFailure,
+  received,
+} from "../../shared/domain/deadLetters/fixtures.ts";
 
 describe("formatAge", () => {
   it.each([

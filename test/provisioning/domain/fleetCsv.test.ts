@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCsvProblem, parseFleetCsv } from "../../../cli/provisioning/fleetCsv.ts";
+import { formatCsvProblem, parseFleetCsv } from "../../../provisioning/domain/fleetCsv.ts";
 
 const problemsOf = (text: string, options = {}) => {
   const parsed = parseFleetCsv(text, options);

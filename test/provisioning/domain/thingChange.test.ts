@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { thingChange } from "../../../cli/provisioning/thingChange.ts";
+import { thingChange } from "../../../provisioning/domain/thingChange.ts";
 
 describe("thingChange", () => {
   it("is undefined when the thing already matches", () => {

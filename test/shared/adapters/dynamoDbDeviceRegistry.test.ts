@@ -1,9 +1,9 @@
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbDeviceRegistry } from "../../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import type { DeviceRecord } from "../../../shared/ports/deviceRegistry.ts";
 import { type LocalDynamo, startDynalite } from "../../support/dynalite.ts";
+import { createTable } from "../../support/dynaliteTables.ts";
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const TTL_MS = 60_000;
@@ -106,14 +106,7 @@ describe("DynamoDbDeviceRegistry", () => {
       const tableName = `late-${thingName}`;
       const devices = registry(tableName);
       await expect(devices.get(thingName)).rejects.toMatchObject({ name: "ResourceNotFoundException" });
-      await dynamo.client.send(
-        new CreateTableCommand({
-          TableName: tableName,
-          KeySchema: [{ AttributeName: "thingName", KeyType: "HASH" }],
-          AttributeDefinitions: [{ AttributeName: "thingName", AttributeType: "S" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await createTable(dynamo.client, "registry", tableName);
       await dynamo.client.send(
         new PutCommand({ TableName: tableName, Item: { thingName, site: "plant-1" } }),
       );
@@ -182,6 +175,76 @@ describe("DynamoDbDeviceRegistry", () => {
       await expect(registry("no-such-table").recordLastSeen(thingName, T0)).rejects.toMatchObject({
         name: "ResourceNotFoundException",
       });
+    });
+  });
+
+  describe("provisioning entries (DeviceRecordStore)", () => {
+    const entry = () => ({
+      thingName,
+      site: "plant-1",
+      line: "line-2",
+      model: "KX-200",
+      attributes: { maxTemp: "250" },
+    });
+
+    it("writes an entry, keeping the lastSeen the ingest function wrote, and returns what was there", async () => {
+      await provision({ thingName, site: "plant-0", attributes: { maxTemp: 200 }, lastSeen: T0 });
+
+      const previous = await registry().put(entry());
+
+      expect(previous).toEqual({ thingName, site: "plant-0", attributes: { maxTemp: 200 } });
+      expect(await stored()).toEqual({ ...entry(), lastSeen: T0 });
+      await expect(registry().getEntry(thingName)).resolves.toEqual(entry());
+    });
+
+    it("returns undefined from a first write, and removes match fields the entry no longer has", async () => {
+      await expect(registry().put(entry())).resolves.toBeUndefined();
+
+      await registry().put({ thingName, site: "plant-1", attributes: {} });
+
+      expect(await stored()).toEqual({ thingName, site: "plant-1", attributes: {} });
+    });
+
+    it("reads an entry leniently: match fields that are not text are left out, missing attributes are empty", async () => {
+      await provision({ thingName, site: 7, line: "line-1" } as unknown as DeviceRecord);
+
+      await expect(registry().getEntry(thingName)).resolves.toEqual({
+        thingName,
+        line: "line-1",
+        attributes: {},
+      });
+      await expect(registry().getEntry(`${thingName}-none`)).resolves.toBeUndefined();
+    });
+
+    it("restores the previous entry, or deletes the item when there was none", async () => {
+      const devices = registry();
+      const created = await devices.put(entry());
+      await devices.restore(thingName, created);
+      expect(await stored()).toBeUndefined();
+
+      await provision({ thingName, site: "plant-0", attributes: {}, lastSeen: T0 });
+      const previous = await devices.put(entry());
+      await devices.restore(thingName, previous);
+      expect(await stored()).toEqual({ thingName, site: "plant-0", attributes: {}, lastSeen: T0 });
+    });
+
+    it("deletes an item, saying whether there was one", async () => {
+      await provision({ thingName });
+
+      await expect(registry().delete(thingName)).resolves.toBe(true);
+      await expect(registry().delete(thingName)).resolves.toBe(false);
+      expect(await stored()).toBeUndefined();
+    });
+
+    it("drops its cached device when it writes or deletes the entry itself", async () => {
+      const devices = registry();
+      await expect(devices.get(thingName)).resolves.toBeUndefined();
+
+      await devices.put(entry());
+      await expect(devices.get(thingName)).resolves.toMatchObject({ site: "plant-1" });
+
+      await devices.delete(thingName);
+      await expect(devices.get(thingName)).resolves.toBeUndefined();
     });
   });
 });

@@ -3,10 +3,10 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { awsRedrive, RedriveRefusedError } from "../../../cli/dlq/redriveTargets.ts";
-import type { RedriveStep } from "../../../cli/dlq/replayPlan.ts";
-import { TEST_CLIENT_CONFIG } from "../../support/awsClients.ts";
-import { INGEST_ARN } from "./fixtures.ts";
+import { awsRedrive, RedriveRefusedError } from "../../../../shared/adapters/aws/redriveTargets.ts";
+import type { RedriveStep } from "../../../../shared/domain/deadLetters/replayPlan.ts";
+import { TEST_CLIENT_CONFIG } from "../../../support/awsClients.ts";
+import { INGEST_ARN } from "../../domain/deadLetters/fixtures.ts";
 
 const lambdaClient = new LambdaClient(TEST_CLIENT_CONFIG);
 const eventBridgeClient = new EventBridgeClient(TEST_CLIENT_CONFIG);

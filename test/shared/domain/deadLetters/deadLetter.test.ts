@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyDeadLetter } from "../../../cli/dlq/deadLetter.ts";
+import { classifyDeadLetter } from "../../../../shared/domain/deadLetters/deadLetter.ts";
 import {
   ALARM_EVENT,
   API_DESTINATION_ARN,

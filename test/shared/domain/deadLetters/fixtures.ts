@@ -1,4 +1,4 @@
-import type { ReceivedMessage } from "../../../cli/dlq/deadLetter.ts";
+import type { ReceivedMessage } from "../../../../shared/domain/deadLetters/deadLetter.ts";
 
 /**
  * Realistic dead letters of each kind, shaped after AWS's documentation of each sender (Lambda

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { kinesisReplayEvents, payloadBytes } from "../../../cli/dlq/kinesisReplayEvents.ts";
-import type { StreamBatchRecord } from "../../../cli/dlq/streamBatchRecords.ts";
-import { kinesisRecord, sequenceNumber } from "../../support/kinesisEvents.ts";
+import {
+  kinesisReplayEvents,
+  payloadBytes,
+  type StreamBatchRecord,
+} from "../../../../shared/domain/deadLetters/kinesisReplayEvents.ts";
+import { kinesisRecord, sequenceNumber } from "../../../support/kinesisEvents.ts";
 import { INGEST_ARN, STREAM_ARN } from "./fixtures.ts";
 
 const BATCH = {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { classifyDeadLetter } from "../../../cli/dlq/deadLetter.ts";
-import { invokableFunction, planReplay, SUPERSEDED } from "../../../cli/dlq/replayPlan.ts";
+import { classifyDeadLetter } from "../../../../shared/domain/deadLetters/deadLetter.ts";
+import {
+  invokableFunction,
+  planReplay,
+  SUPERSEDED,
+} from "../../../../shared/domain/deadLetters/replayPlan.ts";
 import {
   ALARM_EVENT,
   type DeadLetterFixture,
