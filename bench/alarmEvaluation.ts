@@ -9,6 +9,7 @@ import { RuleIndex } from "../shared/domain/alarms/ruleIndex.ts";
 import { thresholdRule } from "../test/support/alarmRules.ts";
 import { measure } from "./measure.ts";
 import type { BenchProfile } from "./profile.ts";
+import { BENCH_METRICS as METRICS, BENCH_T0 as T0 } from "./workload.ts";
 
 export interface AlarmResults {
   readonly rows: readonly {
@@ -20,17 +21,6 @@ export interface AlarmResults {
   readonly ratio: number;
 }
 
-const T0 = Date.parse("2026-11-25T12:00:00.000Z");
-const METRICS = [
-  "temperature",
-  "pressure",
-  "vibration_rms",
-  "current",
-  "voltage",
-  "speed",
-  "humidity",
-  "flow",
-];
 const RULE_COUNTS = [10, 1_000, 10_000] as const;
 
 /** `total` rules: four that match `oven-3`, the rest on other things (and the same metrics). */

@@ -20,6 +20,7 @@ import type { DeviceRecord, DeviceRegistry } from "../shared/ports/deviceRegistr
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../shared/ports/seriesStore.ts";
 import { measure } from "./measure.ts";
 import type { BenchProfile } from "./profile.ts";
+import { BENCH_METRICS as METRICS, BENCH_T0 as T0 } from "./workload.ts";
 
 export interface IngestCase {
   readonly name: string;
@@ -47,17 +48,6 @@ export interface IngestResults {
   };
 }
 
-const T0 = Date.parse("2026-11-25T12:00:00.000Z");
-const METRICS = [
-  "temperature",
-  "pressure",
-  "vibration_rms",
-  "current",
-  "voltage",
-  "speed",
-  "humidity",
-  "flow",
-];
 const TARGET = { databaseName: "plantwatch", tableName: "telemetry" };
 
 function metrics(seed: number): Record<string, number> {

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { isTransient } from "../../shared/adapters/aws/retry.ts";
 import {
   ERROR_STATUS,
   type ErrorBody,
@@ -7,20 +8,6 @@ import {
 } from "../../shared/contracts/operatorApi.ts";
 import { PlantwatchError } from "../../shared/errors.ts";
 import { OperatorApiError } from "./protocol/apiError.ts";
-
-/** AWS error names that mean "try again later" rather than "this request is wrong". */
-const UNAVAILABLE_NAMES = new Set([
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "InternalServerError",
-  "InternalServerException",
-  "TimeoutError",
-  "RequestTimeout",
-]);
 
 export interface MappedError {
   readonly code: ErrorCode;
@@ -58,7 +45,7 @@ export function mapError(error: unknown): MappedError {
     if (error.retryable)
       return { code: "unavailable", message: "a store is busy; try again", unexpected: false };
   }
-  if (isUnavailable(error)) {
+  if (isTransient(error)) {
     return {
       code: "unavailable",
       message: "a store or AWS service is unavailable; try again",
@@ -70,20 +57,6 @@ export function mapError(error: unknown): MappedError {
     message: "internal error; the log has the details under the request id",
     unexpected: true,
   };
-}
-
-function isUnavailable(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { name, $metadata, $retryable } = error as {
-    name?: string;
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: unknown;
-  };
-  return (
-    (name !== undefined && UNAVAILABLE_NAMES.has(name)) ||
-    ($metadata?.httpStatusCode ?? 0) >= 500 ||
-    ($retryable !== undefined && $metadata?.httpStatusCode !== undefined)
-  );
 }
 
 export function errorResponse(

@@ -1,3 +1,5 @@
+import { groupBy } from "../../shared/collections.ts";
+import { settleEach } from "../../shared/concurrency.ts";
 import type { LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
 import {
   type AlarmEngine,
@@ -90,20 +92,16 @@ export function createEvaluate(engine: AlarmEvaluations, ports: FunctionReportin
       const options = deadlineFor(budget);
       const reports: EngineReport[] = [];
       const failures: EvaluationFailure[] = [];
-      const things = [...positionsByThing(items)];
-      const worker = async () => {
-        for (let next = things.shift(); next !== undefined; next = things.shift()) {
-          const [thingName, positions] = next;
-          for (const step of stepsOf(items, positions)) {
-            try {
-              reports.push(await evaluateStep(engine, items, step, options));
-            } catch (error) {
-              failures.push({ thingName, error, items: step });
-            }
+      // A thing's steps run one after the other; a failed step does not stop its later ones.
+      await settleEach(positionsByThing(items), THINGS_AT_ONCE, async ([thingName, positions]) => {
+        for (const step of stepsOf(items, positions)) {
+          try {
+            reports.push(await evaluateStep(engine, items, step, options));
+          } catch (error) {
+            failures.push({ thingName, error, items: step });
           }
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(THINGS_AT_ONCE, things.length) }, worker));
+      });
       failures.sort((a, b) => (a.items[0] ?? 0) - (b.items[0] ?? 0));
 
       // The oldest message of the batch waited longest: the latency alarms are judged by.
@@ -123,13 +121,7 @@ function thingOf(item: Evaluation): string {
 
 /** Each thing's batch positions, in batch order. */
 function positionsByThing(items: readonly Evaluation[]): Map<string, number[]> {
-  const byThing = new Map<string, number[]>();
-  items.forEach((item, position) => {
-    const positions = byThing.get(thingOf(item));
-    if (positions) positions.push(position);
-    else byThing.set(thingOf(item), [position]);
-  });
-  return byThing;
+  return groupBy(items.keys(), (position) => thingOf(items[position] as Evaluation));
 }
 
 /** One thing's positions cut into engine calls: each run of telemetry together, each lifecycle event alone. */

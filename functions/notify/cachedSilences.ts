@@ -1,6 +1,7 @@
 import type { Silence } from "../../shared/domain/silences/silence.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import type { SilenceStore } from "../../shared/ports/silenceStore.ts";
+import { TtlCache } from "../../shared/ttlCache.ts";
 
 /** How long a container trusts the silences it read: a new maintenance window applies within this. */
 export const SILENCES_CACHE_MS = 15_000;
@@ -11,24 +12,14 @@ export const SILENCES_CACHE_MS = 15_000;
  */
 export class CachedSilences {
   readonly #store: Pick<SilenceStore, "list">;
-  readonly #clock: Clock;
-  readonly #ttlMs: number;
-  #cached: { readonly expires: number; readonly silences: Promise<readonly Silence[]> } | undefined;
+  readonly #cache: TtlCache<"silences", readonly Silence[]>;
 
   constructor(store: Pick<SilenceStore, "list">, clock: Clock, ttlMs = SILENCES_CACHE_MS) {
     this.#store = store;
-    this.#clock = clock;
-    this.#ttlMs = ttlMs;
+    this.#cache = new TtlCache({ ttlMs, clock });
   }
 
   list(): Promise<readonly Silence[]> {
-    const now = this.#clock.now();
-    if (this.#cached && this.#cached.expires > now) return this.#cached.silences;
-    const entry = { expires: now + this.#ttlMs, silences: this.#store.list() };
-    this.#cached = entry;
-    entry.silences.catch(() => {
-      if (this.#cached === entry) this.#cached = undefined;
-    });
-    return entry.silences;
+    return this.#cache.get("silences", () => this.#store.list());
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { groupBy } from "../collections.ts";
 import type { QuarantineEntry } from "../domain/ingest/types.ts";
 
 /** One object (S3) or file (local) of quarantined entries: its key under the root and its content. */
@@ -14,17 +15,13 @@ export interface QuarantineObject {
  * keyed by a hash of its content, so a retried batch overwrites its own objects instead of adding copies.
  */
 export function quarantineObjects(entries: readonly QuarantineEntry[], prefix: string): QuarantineObject[] {
-  const partitions = new Map<string, string[]>();
-  for (const entry of entries) {
+  const lines = entries.map((entry) => {
     const receivedAt = new Date(entry.receivedAt).toISOString();
     const partition = `reason=${entry.reason}/date=${receivedAt.slice(0, 10)}`;
-    const line = JSON.stringify({ ...entry, receivedAt });
-    const lines = partitions.get(partition);
-    if (lines) lines.push(line);
-    else partitions.set(partition, [line]);
-  }
-  return [...partitions].map(([partition, lines]) => {
-    const body = `${lines.join("\n")}\n`;
+    return { partition, text: JSON.stringify({ ...entry, receivedAt }) };
+  });
+  return [...groupBy(lines, (line) => line.partition)].map(([partition, group]) => {
+    const body = `${group.map((line) => line.text).join("\n")}\n`;
     const digest = createHash("sha256").update(body).digest("hex").slice(0, 32);
     return { key: `${prefix}${partition}/${digest}.jsonl`, body };
   });

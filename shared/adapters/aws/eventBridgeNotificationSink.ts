@@ -17,7 +17,13 @@ import {
   type SendReport,
 } from "../../ports/notifier.ts";
 import { entrySize, MAX_REQUEST_BYTES } from "./eventBridgePublisher.ts";
-import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, waitForRetry } from "./retry.ts";
+import {
+  type BackoffOptions,
+  DEFAULT_BACKOFF,
+  isTransient,
+  isTransientErrorName,
+  waitForRetry,
+} from "./retry.ts";
 
 export type EventBridgeNotificationSinkOptions = {
   readonly eventBusName: string;
@@ -27,8 +33,6 @@ export type EventBridgeNotificationSinkOptions = {
   | { readonly client?: never; readonly clientConfig?: EventBridgeClientConfig }
 );
 
-/** Per-entry error codes AWS documents as retryable; any other code will fail again. */
-const RETRYABLE_ENTRY_ERRORS = new Set(["ThrottlingException", "InternalFailure"]);
 const MIN_REQUEST_MS = 1_000;
 
 /**
@@ -67,7 +71,7 @@ export class EventBridgeNotificationSink implements NotificationEventSink {
         const result = output.Entries?.[0];
         if (!result?.ErrorCode && (output.FailedEntryCount ?? 0) === 0) return { retries: attempt };
         lastFailure = `${result?.ErrorCode ?? "FailedEntryCount"}: ${result?.ErrorMessage ?? "entry refused"}`;
-        if (result?.ErrorCode && !RETRYABLE_ENTRY_ERRORS.has(result.ErrorCode)) {
+        if (result?.ErrorCode && !isTransientErrorName(result.ErrorCode)) {
           throw new NotificationDeliveryError("bus", `EventBridge refused the event: ${lastFailure}`, {
             retryable: false,
             retries: attempt,

@@ -5,6 +5,7 @@ import {
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
+import { eachUntilFailure } from "../../concurrency.ts";
 import { checkAlarmEventDetail, checkAlarmReminderDetail } from "../../contracts/alarmEvent.ts";
 import {
   ALARM_EVENT_DETAIL_TYPE,
@@ -14,7 +15,13 @@ import {
   isReminder,
 } from "../../domain/alarms/alarmEvent.ts";
 import type { EventPublisher, PublishFailure, PublishResult } from "../../ports/eventPublisher.ts";
-import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, waitForRetry } from "./retry.ts";
+import {
+  type BackoffOptions,
+  DEFAULT_BACKOFF,
+  isTransient,
+  isTransientErrorName,
+  waitForRetry,
+} from "./retry.ts";
 
 export type EventBridgePublisherOptions = {
   readonly eventBusName: string;
@@ -29,9 +36,6 @@ export type EventBridgePublisherOptions = {
 /** PutEvents quotas: entries per request, and their total size as EventBridge counts it. */
 export const MAX_ENTRIES_PER_REQUEST = 10;
 export const MAX_REQUEST_BYTES = 256 * 1024;
-
-/** Per-entry error codes AWS documents as retryable; any other code will fail again. */
-const RETRYABLE_ENTRY_ERRORS = new Set(["ThrottlingException", "InternalFailure"]);
 
 /** The least time a request is given, even when the deadline is nearer. */
 const MIN_REQUEST_MS = 1_000;
@@ -137,27 +141,17 @@ export class EventBridgePublisher implements EventPublisher {
   /** Sends every pending entry once; a request starts only before the deadline. */
   async #sendRound(pending: readonly Pending[], deadline: number): Promise<Round> {
     const round: Round = { retry: [], failed: [], requests: 0 };
-    const queue = toBatches(pending);
-    let failure: { error: unknown } | undefined;
-    const worker = async () => {
-      // After a fatal error no new request starts, and the round ends only once none is in flight.
-      for (let batch = queue.shift(); batch && !failure; batch = queue.shift()) {
-        if (this.#now() >= deadline) {
-          round.retry.push(
-            ...batch.map((item) => ({ ...item, reason: item.reason ?? "deadline reached before sending" })),
-          );
-          continue;
-        }
-        round.requests++;
-        try {
-          await this.#send(batch, deadline, round);
-        } catch (error) {
-          failure ??= { error };
-        }
+    // After a fatal error no new request starts, and the round ends only once none is in flight.
+    await eachUntilFailure(toBatches(pending), this.#maxConcurrentRequests, async (batch) => {
+      if (this.#now() >= deadline) {
+        round.retry.push(
+          ...batch.map((item) => ({ ...item, reason: item.reason ?? "deadline reached before sending" })),
+        );
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#maxConcurrentRequests, queue.length) }, worker));
-    if (failure) throw failure.error;
+      round.requests++;
+      await this.#send(batch, deadline, round);
+    });
     return round;
   }
 
@@ -191,7 +185,7 @@ export class EventBridgePublisher implements EventPublisher {
       const result = output.Entries?.[index];
       if (result?.ErrorCode) {
         const reason = `${result.ErrorCode}: ${result.ErrorMessage ?? "refused by EventBridge"}`;
-        if (RETRYABLE_ENTRY_ERRORS.has(result.ErrorCode)) round.retry.push({ ...item, reason });
+        if (isTransientErrorName(result.ErrorCode)) round.retry.push({ ...item, reason });
         else
           round.failed.push({
             index: item.index,

@@ -34,25 +34,54 @@ interface AwsErrorShape {
   readonly code?: string;
 }
 
+/**
+ * The one list of AWS error names that pass with time, whichever service answers: throttles
+ * (including those answered with a 4xx, as SNS's topic and KMS throttles and DynamoDB's capacity
+ * errors are), server-side failures and timeouts. A name no service of ours throws costs nothing.
+ */
 const TRANSIENT_NAMES = new Set([
   "ThrottlingException",
+  "ThrottledException",
+  "KMSThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
   "InternalServerException",
+  "InternalServerError",
+  "InternalServiceError",
+  "InternalFailure",
+  "ServiceUnavailable",
   "ServiceUnavailableException",
   "RequestTimeout",
   "RequestTimeoutException",
   "TimeoutError",
 ]);
+/** Connections lost or refused before an answer (Node's socket error codes). */
 const TRANSIENT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
 
-/** Throttling, 5xx and dropped connections: worth another try. */
+/**
+ * An error name (or a batch API's per-entry error code, e.g. PutEvents' `ErrorCode`, whose
+ * retryable codes `InternalFailure` and `ThrottlingException` are in the one list) that passes with time.
+ */
+export function isTransientErrorName(name: string): boolean {
+  return TRANSIENT_NAMES.has(name);
+}
+
+/**
+ * Throttling, 5xx, timeouts and dropped connections: worth another try later. The one classifier
+ * of AWS SDK v3 errors, used by every adapter's retry loop, by the secret reader's `retryable` and
+ * by the operator API's `unavailable` answer.
+ */
 export function isTransient(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
   const shape = error as AwsErrorShape;
-  const status = shape?.$metadata?.httpStatusCode ?? 0;
+  const status = shape.$metadata?.httpStatusCode ?? 0;
   return (
-    TRANSIENT_NAMES.has(shape?.name ?? "") ||
-    TRANSIENT_CODES.has(shape?.code ?? "") ||
+    isTransientErrorName(shape.name ?? "") ||
+    TRANSIENT_CODES.has(shape.code ?? "") ||
     status >= 500 ||
     status === 429 ||
-    shape?.$retryable !== undefined
+    // The SDK marks errors its own retry strategy would retry (modelled @retryable, throttling).
+    shape.$retryable !== undefined
   );
 }

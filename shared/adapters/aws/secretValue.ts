@@ -4,6 +4,7 @@ import {
   type SecretsManagerClientConfig,
 } from "@aws-sdk/client-secrets-manager";
 import { PlantwatchError } from "../../errors.ts";
+import { isTransient } from "./retry.ts";
 
 export type SecretValueOptions = {
   /** ARN (or name) of the secret; its current version (`AWSCURRENT`) is read. */
@@ -28,9 +29,6 @@ export class SecretUnavailableError extends PlantwatchError {
     this.secretId = secretId;
   }
 }
-
-/** Errors of GetSecretValue that a later call can get past (AWS SDK names). */
-const TRANSIENT_ERRORS = new Set(["InternalServiceError", "ThrottlingException", "TimeoutError"]);
 
 /** Reads the secret (cached); `forget()` drops the cached value so the next read asks again. */
 export type SecretReader = (() => Promise<string>) & { readonly forget: () => void };
@@ -65,7 +63,7 @@ async function read(client: SecretsManagerClient, secretId: string, jsonField?: 
     ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
   } catch (error) {
     const name = error instanceof Error ? error.name : "UnknownError";
-    throw new SecretUnavailableError(secretId, name, { cause: error, retryable: TRANSIENT_ERRORS.has(name) });
+    throw new SecretUnavailableError(secretId, name, { cause: error, retryable: isTransient(error) });
   }
   if (secretString === undefined || secretString === "") {
     throw new SecretUnavailableError(secretId, "it holds no string value (not set yet, or binary)");

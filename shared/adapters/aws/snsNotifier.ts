@@ -18,9 +18,6 @@ export type SnsNotifierOptions = {
   | { readonly client?: never; readonly clientConfig?: SNSClientConfig }
 );
 
-/** SNS's own throttles (the topic's and the KMS key's) answer 4xx, yet pass with time. */
-const THROTTLING = new Set(["ThrottledException", "KMSThrottlingException"]);
-
 /** The least time a request is given, even when the deadline is nearer. */
 const MIN_REQUEST_MS = 1_000;
 
@@ -70,8 +67,7 @@ export class SnsNotifier implements TopicNotifier {
         await this.#client.send(command, { abortSignal: timeout });
         return { retries: attempt };
       } catch (error) {
-        const name = (error as Error).name;
-        if (!timeout.aborted && !isTransient(error) && !THROTTLING.has(name)) {
+        if (!timeout.aborted && !isTransient(error)) {
           throw new NotificationDeliveryError("topic", `SNS refused the message: ${describe(error)}`, {
             cause: error,
             retryable: false,

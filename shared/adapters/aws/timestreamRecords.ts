@@ -5,6 +5,7 @@ import type {
   MeasureValueType,
   WriteRecordsCommandInput,
 } from "@aws-sdk/client-timestream-write";
+import { groupBy } from "../../collections.ts";
 import { SERIES_DIMENSIONS, TELEMETRY_MEASURE_NAME } from "../../contracts/storageLayout.ts";
 import type { MetricValue, SampleRef } from "../../domain/ingest/types.ts";
 import type { SeriesPoint } from "../../ports/seriesStore.ts";
@@ -29,13 +30,7 @@ export function toWriteChunks(
   points: readonly SeriesPoint[],
   target: { readonly databaseName: string; readonly tableName: string },
 ): WriteChunk[] {
-  const bySeries = new Map<string, SeriesPoint[]>();
-  for (const point of points) {
-    const key = seriesKey(point);
-    const group = bySeries.get(key);
-    if (group) group.push(point);
-    else bySeries.set(key, [point]);
-  }
+  const bySeries = groupBy(points, seriesKey);
 
   const chunks: WriteChunk[] = [];
   const shared: SeriesPoint[] = [];

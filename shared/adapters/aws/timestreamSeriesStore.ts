@@ -4,6 +4,7 @@ import {
   type TimestreamWriteClientConfig,
   WriteRecordsCommand,
 } from "@aws-sdk/client-timestream-write";
+import { eachUntilFailure } from "../../concurrency.ts";
 import type { SampleRef } from "../../domain/ingest/types.ts";
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../../ports/seriesStore.ts";
 import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, waitForRetry } from "./retry.ts";
@@ -52,20 +53,10 @@ export class TimestreamSeriesStore implements SeriesStore {
     options: { readonly deadline: number },
   ): Promise<SeriesWriteResult> {
     const outcome: Outcome = { rejected: [], unwritten: [], retries: 0 };
-    const queue = toWriteChunks(points, this.#target);
-    let failure: { error: unknown } | undefined;
-    const worker = async () => {
-      // After a failure no new request starts, and write() returns only once none is in flight.
-      for (let chunk = queue.shift(); chunk && !failure; chunk = queue.shift()) {
-        try {
-          await this.#writeChunk(chunk, options.deadline, outcome);
-        } catch (error) {
-          failure ??= { error };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#maxConcurrentWrites, queue.length) }, worker));
-    if (failure) throw failure.error;
+    // After a failure no new request starts, and write() returns only once none is in flight.
+    await eachUntilFailure(toWriteChunks(points, this.#target), this.#maxConcurrentWrites, (chunk) =>
+      this.#writeChunk(chunk, options.deadline, outcome),
+    );
     return outcome;
   }
 

@@ -1,3 +1,5 @@
+import { groupBy } from "../../collections.ts";
+import { settleEach } from "../../concurrency.ts";
 import type { LifecycleEvent } from "../../contracts/lifecycleRule.ts";
 import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
 import { AlarmNotFoundError } from "../../errors.ts";
@@ -68,12 +70,7 @@ export class AlarmEngine {
     options: { deadline: number },
   ): Promise<EngineReport> {
     const now = this.#deps.clock.now();
-    const byThing = new Map<string, ReceivedMessage[]>();
-    for (const message of messages) {
-      const list = byThing.get(message.thingName);
-      if (list) list.push(message);
-      else byThing.set(message.thingName, [message]);
-    }
+    const byThing = groupBy(messages, (message) => message.thingName);
     const index = await this.#ruleIndex();
     return this.#forEachThing([...byThing], async ([thingName, thingMessages]) => {
       if (!THING_NAME_PATTERN.test(thingName)) return undefined;
@@ -225,23 +222,14 @@ export class AlarmEngine {
     items: readonly T[],
     update: (item: T) => Promise<UpdateReport | undefined>,
   ): Promise<EngineReport> {
-    const reports: UpdateReport[] = [];
-    const failures: unknown[] = [];
-    const queue = [...items];
     // Things are independent: one thing's failure does not stop the others, and the call settles
     // only when every update has, so no write outlives the invocation that started it.
-    const worker = async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-        try {
-          const report = await update(item);
-          if (report) reports.push(report);
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#deps.concurrency ?? 8, items.length) }, worker));
-    if (failures.length > 0) throw failures[0];
+    const outcomes = await settleEach(items, this.#deps.concurrency ?? 8, update);
+    const failure = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failure) throw failure.reason;
+    const reports = outcomes.flatMap((outcome) =>
+      outcome.status === "fulfilled" && outcome.value ? [outcome.value] : [],
+    );
     return {
       things: reports.length,
       transitions: sum(reports, (report) => report.events.length - report.reminders),

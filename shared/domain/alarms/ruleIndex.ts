@@ -1,3 +1,4 @@
+import { groupBy } from "../../collections.ts";
 import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
 import type { RuleSet } from "../../ports/ruleSource.ts";
 import { compileThingGlobs } from "../thingGlob.ts";
@@ -48,21 +49,17 @@ export class RuleIndex {
   }
 
   #match(thingName: string, device: DeviceRecord | undefined): ThingRules {
-    const byMetric = new Map<string, SampleRule[]>();
-    const offline: OfflineRule[] = [];
-    const byId = new Map<string, AlarmRule>();
-    for (const { rule, things } of this.#compiled) {
-      if (!matches(rule.match, things, thingName, device)) continue;
-      byId.set(rule.id, rule);
-      if (rule.kind === "offline") {
-        offline.push(rule);
-        continue;
-      }
-      const list = byMetric.get(rule.metric);
-      if (list) list.push(rule);
-      else byMetric.set(rule.metric, [rule]);
-    }
-    return byId.size === 0 ? EMPTY : { byMetric, offline, byId };
+    const matched = this.#compiled
+      .filter(({ rule, things }) => matches(rule.match, things, thingName, device))
+      .map(({ rule }) => rule);
+    if (matched.length === 0) return EMPTY;
+    const offline = matched.filter((rule): rule is OfflineRule => rule.kind === "offline");
+    const sampleRules = matched.filter((rule): rule is SampleRule => rule.kind !== "offline");
+    return {
+      byMetric: groupBy(sampleRules, (rule) => rule.metric),
+      offline,
+      byId: new Map(matched.map((rule) => [rule.id, rule])),
+    };
   }
 }
 

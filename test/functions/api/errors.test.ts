@@ -179,6 +179,23 @@ describe("operator API: errors", () => {
     mock.restore();
   });
 
+  it("answers 503 unavailable when a store's connection is reset before it answers", async () => {
+    const handler = createOperatorApi({
+      ...api.deps,
+      registry: {
+        get: api.deps.registry.get.bind(api.deps.registry),
+        list: async () => {
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        },
+      },
+    });
+
+    const result = await handler(apiEvent("GET", "/devices"), lambdaContext());
+
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? "{}").error.code).toBe("unavailable");
+  });
+
   it("answers 409 conflict when the alarm kept changing under the action", async () => {
     const handler = createOperatorApi({
       ...api.deps,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isTransient, waitForRetry } from "../../../shared/adapters/aws/retry.ts";
+import {
+  backoffDelay,
+  isTransient,
+  isTransientErrorName,
+  waitForRetry,
+} from "../../../shared/adapters/aws/retry.ts";
 
 describe("backoffDelay", () => {
   it("doubles the ceiling with every attempt up to maxDelayMs and draws below it", () => {
@@ -47,12 +52,42 @@ describe("isTransient", () => {
     [{ name: "Whatever", $metadata: { httpStatusCode: 429 } }, true],
     [{ name: "Error", code: "ETIMEDOUT" }, true],
     [{ name: "Whatever", $retryable: { throttling: true } }, true],
+    // Throttles some services answer with a 4xx (SNS's topic and KMS throttles, DynamoDB capacity).
+    [{ name: "ThrottledException", $metadata: { httpStatusCode: 400 } }, true],
+    [{ name: "KMSThrottlingException", $metadata: { httpStatusCode: 400 } }, true],
+    [{ name: "ProvisionedThroughputExceededException", $metadata: { httpStatusCode: 400 } }, true],
+    [{ name: "RequestLimitExceeded", $metadata: { httpStatusCode: 400 } }, true],
+    // Secrets Manager's 5xx name, and an error with no answer at all.
+    [{ name: "InternalServiceError" }, true],
+    [{ name: "TimeoutError" }, true],
+    [{ name: "Error", code: "ECONNREFUSED" }, true],
     [{ name: "ValidationException", $metadata: { httpStatusCode: 400 } }, false],
     [{ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }, false],
     [{ name: "RejectedRecordsException", $metadata: { httpStatusCode: 419 } }, false],
     [new Error("plain"), false],
     [undefined, false],
+    [null, false],
+    ["ThrottlingException", false],
   ])("classifies %o as transient: %s", (error, expected) => {
     expect(isTransient(error)).toBe(expected);
+  });
+});
+
+describe("isTransientErrorName", () => {
+  // PutEvents' per-entry codes, as the EventBridge API reference sorts them (PutEventsResultEntry).
+  it.each(["InternalFailure", "ThrottlingException"])("retries the entry code %s", (code) => {
+    expect(isTransientErrorName(code)).toBe(true);
+  });
+
+  it.each([
+    "AccessDeniedException",
+    "InvalidAccountIdException",
+    "InvalidArgument",
+    "MalformedDetail",
+    "RedactionFailure",
+    "NotAuthorizedForSourceException",
+    "NotAuthorizedForDetailTypeException",
+  ])("does not retry the entry code %s", (code) => {
+    expect(isTransientErrorName(code)).toBe(false);
   });
 });

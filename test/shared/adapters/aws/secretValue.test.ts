@@ -78,6 +78,20 @@ describe("secretValue", () => {
     expect(reads()).toHaveLength(2);
   });
 
+  it("names an unreachable Secrets Manager (connection refused) as retryable", async () => {
+    const unreachable = new SecretsManagerClient({
+      ...TEST_CLIENT_CONFIG,
+      endpoint: "http://127.0.0.1:1",
+      maxAttempts: 1,
+    });
+    const token = secretValue({ secretId: TOKEN_SECRET, client: unreachable });
+
+    const failure = await token().catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ name: "SecretUnavailableError", retryable: true });
+    expect((failure as Error).cause).toMatchObject({ code: "ECONNREFUSED" });
+  });
+
   it("names a denied read as not retryable, without any secret value in the error", async () => {
     const token = secretValue({ secretId: TOKEN_SECRET, client });
     fake.fail("accessDenied");
