@@ -166,14 +166,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const { client, tables } = dynamo;
     const live = new LiveEventHub();
-    const registry = (cacheTtlMs: number, lastSeenIntervalMs = Number.MAX_SAFE_INTEGER) =>
-      new DynamoDbDeviceRegistry({
-        client,
-        tableName: tables.registry,
-        cacheTtlMs,
-        lastSeenIntervalMs,
-        clock,
-      });
+    // Ingest, the alarm engine and the notifier read through one cache, shorter than the stack's so
+    // that a local change shows within seconds; only ingest notes sightings.
+    const registry = new DynamoDbDeviceRegistry({
+      client,
+      tableName: tables.registry,
+      cacheTtlMs: 5_000,
+      lastSeenIntervalMs: 60_000,
+      clock,
+    });
     const rules = new DynamoDbRuleRepository({ client, tableName: tables.rules, clock });
     const alarms = new DynamoDbAlarmStore({
       client,
@@ -182,7 +183,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       historyRetentionMs: HISTORY_RETENTION_MS,
     });
     const silences = new DynamoDbSilenceStore({ client, tableName: tables.silences });
-    const records = new DynamoDbDeviceRegistry({ client, tableName: tables.registry });
+    // The demo's writes and the operator API's reads go uncached, so that a device just written is
+    // listed at once.
+    const records = new DynamoDbDeviceRegistry({ client, tableName: tables.registry, clock });
 
     const webhooks = new WebhookSender();
     closers.push(() => webhooks.close());
@@ -190,7 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const notifier = createNotifier({
       // Alarm events are few, and a silence just made should hold at once: no cache here.
       silences,
-      registry: registry(5_000),
+      registry,
       topics: new ConsoleNotifier((message) => report.notified(message)),
       webhooks: new LocalWebhookSink({
         webhooks: options.webhooks ?? [],
@@ -221,7 +224,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store: alarms,
       publisher: bus,
       rules: { reader: rules, refreshMs: options.rulesRefreshMs ?? 1_000 },
-      registry: registry(5_000),
+      registry,
       clock,
       log,
     });
@@ -230,7 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       telemetryRuleName: telemetryRule,
       lifecycleRuleName: lifecycleRule,
       ingest: createIngest({
-        registry: registry(5_000, 60_000),
+        registry,
         store: new LiveSeriesStore(series, live),
         quarantine: new LiveQuarantineStore(
           new FileQuarantineStore({ directory: layout.quarantineRoot }),
@@ -271,7 +274,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       engine,
       rules,
       // Things that publish unprovisioned are listed too, marked so (locally only).
-      registry: new SeenDeviceCatalog(registry(0), series),
+      registry: new SeenDeviceCatalog(records, series),
       silences,
       series,
       clock,

@@ -1,13 +1,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { CostInputs } from "../cost/costModel.ts";
-import { estimateCost, type StoreSelection } from "../cost/estimateCost.ts";
-import { formatCostEstimate } from "../cost/formatCost.ts";
+import type { CostInputs } from "../../cost/costModel.ts";
+import { estimateCost, type StoreSelection } from "../../cost/estimateCost.ts";
 import {
   INFLUX_INSTANCE_CLASSES,
   INFLUX_STORAGE_TYPES,
   type InfluxInstanceClass,
   type InfluxStorageType,
-} from "../cost/prices.ts";
+} from "../../cost/prices.ts";
+import { formatCostEstimate } from "../cost/formatCost.ts";
 import { examples } from "../format/help.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";

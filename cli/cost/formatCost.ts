@@ -1,12 +1,12 @@
-import { formatTable, type OutputStyle, paint } from "../format/table.ts";
 import {
   type CostBreakdown,
   type CostLine,
   type SeriesStoreChoice,
   type Service,
   STORE_NAMES,
-} from "./costModel.ts";
-import { type CostEstimate, configurationLabel } from "./estimateCost.ts";
+} from "../../cost/costModel.ts";
+import { type CostEstimate, configurationLabel } from "../../cost/estimateCost.ts";
+import { formatTable, type OutputStyle, paint } from "../format/table.ts";
 
 const money = (usd: number) =>
   usd >= 100 ? `$${Math.round(usd).toLocaleString("en-US")}` : `$${usd.toFixed(2)}`;
@@ -157,7 +157,7 @@ export function formatCostEstimate(estimate: CostEstimate, style: OutputStyle): 
         ]
       : []),
     `  Negligible here: ${estimate.negligible.join("; ")}.\n`,
-    "  Sources of every price: cli/cost/prices.ts.\n",
+    "  Sources of every price: cost/prices.ts.\n",
   );
   return out.join("");
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { costCommand } from "../../cli/commands/cost.ts";
-import type { CostEstimate } from "../../cli/cost/estimateCost.ts";
 import { messageCount } from "../../cli/cost/formatCost.ts";
+import type { CostEstimate } from "../../cost/estimateCost.ts";
 import { runCli } from "./api/cliHarness.ts";
 
 const SMALL = ["--devices", "100", "--interval", "1m", "--metrics", "8", "--payload-bytes", "300"];

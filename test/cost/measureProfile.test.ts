@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost } from "../../../cli/cost/estimateCost.ts";
-import { measureProfile, type ProfileShape } from "../../../cli/cost/measureProfile.ts";
+import { estimateCost } from "../../cost/estimateCost.ts";
+import { measureProfile, type ProfileShape } from "../../cost/measureProfile.ts";
 
 const SHAPE: ProfileShape = {
   devices: 6,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { influxStorageGib, sizeInfluxInstance } from "../../../cli/cost/influxSizing.ts";
+import { influxStorageGib, sizeInfluxInstance } from "../../cost/influxSizing.ts";
 
 /** Lines a second and series of `devices` reporting `metrics` float fields every `intervalS`, one line per message. */
 const fleet = (devices: number, intervalS: number, metrics = 8) => ({

@@ -8,7 +8,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { entrySize } from "../../shared/adapters/aws/eventBridgePublisher.ts";
+import { entrySize } from "../shared/adapters/aws/eventBridgePublisher.ts";
 import { dynamoDbItemSize, readUnits, writeUnits } from "./dynamoDbItemSize.ts";
 import { timestreamRecordBytes, timestreamRequestBytes } from "./timestreamWriteSize.ts";
 

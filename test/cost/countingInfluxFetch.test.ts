@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { countingInfluxFetch } from "../../../cli/cost/countingClients.ts";
+import { countingInfluxFetch } from "../../cost/countingClients.ts";
 
 describe("counting InfluxDB fetch", () => {
   it("answers 204 to /write and counts requests, lines and bytes, gzip or not", async () => {

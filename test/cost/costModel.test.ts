@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type CostInputs, plantwatchCost, streamBatch, volumes } from "../../../cli/cost/costModel.ts";
-import { dynamoDbItemSize, readUnits, writeUnits } from "../../../cli/cost/dynamoDbItemSize.ts";
-import { cheapestConfiguration, configurationLabel } from "../../../cli/cost/estimateCost.ts";
-import type { MeasuredProfile } from "../../../cli/cost/measureProfile.ts";
-import { PRICES, tieredCost } from "../../../cli/cost/prices.ts";
+import { type CostInputs, plantwatchCost, streamBatch, volumes } from "../../cost/costModel.ts";
+import { dynamoDbItemSize, readUnits, writeUnits } from "../../cost/dynamoDbItemSize.ts";
+import { cheapestConfiguration, configurationLabel } from "../../cost/estimateCost.ts";
+import type { MeasuredProfile } from "../../cost/measureProfile.ts";
+import { PRICES, tieredCost } from "../../cost/prices.ts";
 
 const INPUTS: CostInputs = {
   devices: 100,

@@ -1,23 +1,23 @@
-import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
-import { createEvaluate, type Evaluate } from "../../functions/evaluate/createEvaluate.ts";
-import { createIngest } from "../../functions/ingest/createIngest.ts";
-import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../../local/demoFleet.ts";
-import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
-import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import { createAlarmEngine } from "../functions/commons/alarmEngine.ts";
+import { createEvaluate, type Evaluate } from "../functions/evaluate/createEvaluate.ts";
+import { createIngest } from "../functions/ingest/createIngest.ts";
+import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../local/demoFleet.ts";
+import { DynamoDbAlarmStore } from "../shared/adapters/aws/dynamoDbAlarmStore.ts";
+import { DynamoDbDeviceRegistry } from "../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import {
   MAX_RULES_REFRESH_MS,
   type RuleSnapshotReader,
-} from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
-import { EventBridgePublisher } from "../../shared/adapters/aws/eventBridgePublisher.ts";
-import { DEFAULT_BACKOFF } from "../../shared/adapters/aws/retry.ts";
-import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
-import { InfluxSeriesStore } from "../../shared/adapters/influx/influxSeriesStore.ts";
-import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
-import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../shared/domain/ingest/types.ts";
-import { PlantwatchError } from "../../shared/errors.ts";
-import type { Clock } from "../../shared/ports/clock.ts";
-import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../../shared/ports/seriesStore.ts";
-import { createFleetSimulation } from "../../simulator/domain/fleetSimulation.ts";
+} from "../shared/adapters/aws/dynamoDbRuleRepository.ts";
+import { EventBridgePublisher } from "../shared/adapters/aws/eventBridgePublisher.ts";
+import { DEFAULT_BACKOFF } from "../shared/adapters/aws/retry.ts";
+import { TimestreamSeriesStore } from "../shared/adapters/aws/timestreamSeriesStore.ts";
+import { InfluxSeriesStore } from "../shared/adapters/influx/influxSeriesStore.ts";
+import type { EngineReport } from "../shared/domain/alarms/alarmEngine.ts";
+import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../shared/domain/ingest/types.ts";
+import { PlantwatchError } from "../shared/errors.ts";
+import type { Clock } from "../shared/ports/clock.ts";
+import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../shared/ports/seriesStore.ts";
+import { createFleetSimulation } from "../simulator/domain/fleetSimulation.ts";
 import {
   CountingDynamoDb,
   countingEventBridgeClient,
