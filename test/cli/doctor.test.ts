@@ -1,14 +1,13 @@
-import { CommanderError } from "commander";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { doctorCommand } from "../../cli/commands/doctor.ts";
 import { DOCTOR_ALARM_REASON, DOCTOR_THING } from "../../cli/doctor/runDoctor.ts";
-import type { CliIo } from "../../cli/io.ts";
 import {
   type DeploymentCall,
   type DeploymentState,
   type FakeDeployment,
   startFakeDeployment,
 } from "../support/fakeDeployment.ts";
+import { runCli } from "./api/cliHarness.ts";
 
 const STACK = "plantwatch-dev";
 const OPS_TOPIC = "arn:aws:sns:eu-west-1:123456789012:plantwatch-dev-TopicsOps-ABC";
@@ -52,42 +51,15 @@ describe("plantwatch doctor", () => {
   afterAll(() => deployment.stop());
 
   async function doctor(args: readonly string[] = []) {
-    let stdout = "";
-    let stderr = "";
-    let code = 0;
-    const io: CliIo = {
-      out: (text) => {
-        stdout += text;
-      },
-      err: (text) => {
-        stderr += text;
-      },
-      interactive: false,
-      confirm: async () => false,
-      readText: async () => "",
-      setExitCode: (exitCode) => {
-        code = exitCode;
-      },
-    };
     const callsBefore = deployment.calls.length;
     const statesBefore = deployment.alarmStates.length;
     // Polls of the alarm history do not wait: the wait is counted in poll intervals, not measured.
-    const command = doctorCommand(io, {
-      clients: () => deployment.clients(),
-      pollMs: 250,
-      sleep: async () => {},
-    });
-    command.exitOverride();
-    try {
-      await command.parseAsync(["--stack", STACK, "--alarm-wait", "1", ...args], { from: "user" });
-    } catch (error) {
-      if (!(error instanceof CommanderError)) throw error;
-      code = error.exitCode;
-    }
+    const run = await runCli(
+      (io) => doctorCommand(io, { clients: () => deployment.clients(), pollMs: 250, sleep: async () => {} }),
+      ["--stack", STACK, "--alarm-wait", "1", ...args],
+    );
     return {
-      code,
-      stdout,
-      stderr,
+      ...run,
       calls: deployment.calls.slice(callsBefore),
       alarmStates: deployment.alarmStates.slice(statesBefore),
     };
