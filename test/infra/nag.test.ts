@@ -140,6 +140,11 @@ describe.each([
     stage: "dev",
     overrides: { ingestion: { mode: "stream", stream: { capacity: "provisioned", shards: 2 } } },
   },
+  {
+    name: "dev on LiveAnalytics in stream mode",
+    stage: "dev",
+    overrides: { series: { store: "liveanalytics" }, ingestion: { mode: "stream" } },
+  },
 ])("the app for stage $name", ({ name, stage, overrides }) => {
   let validated: ValidationOutcome;
   let unsuppressed: ValidationOutcome;
