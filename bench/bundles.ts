@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { buildApp } from "../infra/app.ts";
 import { PROJECT_ROOT } from "../infra/projectPaths.ts";
 import type { BenchProfile } from "./profile.ts";
@@ -59,7 +59,7 @@ interface LambdaResource {
 }
 
 /** Same options as PlantwatchFunction's `bundling` block, as NodejsFunction hands them to esbuild. */
-export const ESBUILD_OPTIONS = {
+export const ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: "node",
   format: "esm",
@@ -69,7 +69,7 @@ export const ESBUILD_OPTIONS = {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
   minify: true,
-} as const;
+};
 
 const RUNNER = `
 const started = performance.now();
@@ -203,7 +203,7 @@ async function analyse(name: string) {
     write: false,
     metafile: true,
   });
-  const output = Object.values(result.metafile.outputs)[0];
+  const output = Object.values(result.metafile?.outputs ?? {})[0];
   const byPackage = new Map<string, number>();
   for (const [path, input] of Object.entries(output?.inputs ?? {})) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);

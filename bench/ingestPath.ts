@@ -74,7 +74,11 @@ function sdkSerializer() {
       serializeRequest(op: unknown, input: unknown, context: unknown): Promise<{ body: Uint8Array | string }>;
     };
   };
-  const [, ns, name, traits, input, output] = WriteRecords$ as unknown as Parameters<typeof operation>;
+  // At run time the schema is [kind, namespace, name, traits, input, output]: the kind comes first.
+  const [, ns, name, traits, input, output] = WriteRecords$ as unknown as [
+    number,
+    ...Parameters<typeof operation>,
+  ];
   const op = operation(ns, name, traits, input, output);
   const context = {
     ...client.config,

@@ -5,12 +5,18 @@
  * paced rate with alternating breach/clear values, so every message is a transition.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { connectAsync, type MqttClient } from "mqtt";
 import { type LocalStack, startLocalStack } from "../local/localStack.ts";
 import type { BenchProfile } from "./profile.ts";
+
+/** The part of better-sqlite3 used here (the package ships no types). */
+const ReadOnlyDatabase = createRequire(import.meta.url)("better-sqlite3") as new (
+  path: string,
+  options: { readonly: true; fileMustExist: true },
+) => { prepare(source: string): { get(): unknown }; close(): void };
 
 export interface EndToEndResults {
   readonly burst: {
@@ -139,7 +145,7 @@ async function measureBurst(stack: LocalStack, root: string, profile: BenchProfi
   unsubscribe();
 
   // Count in the store itself, not in the live feed.
-  const db = new Database(stack.layout.seriesDb, { readonly: true, fileMustExist: true });
+  const db = new ReadOnlyDatabase(stack.layout.seriesDb, { readonly: true, fileMustExist: true });
   const row = db
     .prepare("SELECT count(*) AS n FROM series WHERE metric = 'temperature' AND thing LIKE 'oven-burst-%'")
     .get() as { n: number };

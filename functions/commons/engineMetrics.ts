@@ -15,7 +15,7 @@ export function publishEngineMetrics(
   metrics.count("PublishRetries", report.publishRetries);
   metrics.count("DeliveryErrors", report.deliveryErrors.length);
   metrics.count("RemindersSent", report.reminders);
-  if (report.foreignThings !== undefined) metrics.count("ForeignLifecycleEvents", report.foreignThings);
+  metrics.count("ForeignLifecycleEvents", report.foreignThings);
   for (const error of report.deliveryErrors)
     log.error("delivery after commit failed; left in the outbox", { error });
 }

@@ -4,7 +4,6 @@ import {
   ingestMessages,
 } from "../../shared/domain/ingest/ingestMessages.ts";
 import type { ReceivedMessage } from "../../shared/domain/ingest/types.ts";
-import { countUnwrittenByMessage } from "../../shared/domain/ingest/unwrittenByMessage.ts";
 import { IngestIncompleteError } from "../../shared/errors.ts";
 import {
   deadlineOf,
@@ -52,7 +51,7 @@ export function createIngest(ports: IngestPorts): Ingest {
   });
   return {
     async message(message, budget) {
-      const report = await ingestMessages([message], ports, deadlineFor(budget));
+      const { report } = await ingestMessages([message], ports, deadlineFor(budget));
       publishIngestMetrics(report, metrics);
       log.info("ingested", { report });
       // Lambda's asynchronous retries, then the on-failure destination (DLQ), take it from here (C6).
@@ -60,13 +59,14 @@ export function createIngest(ports: IngestPorts): Ingest {
       return report;
     },
     async batch(messages, budget) {
-      const samplesByIndex = new Map<number, number>();
-      const store = countUnwrittenByMessage(ports.store, samplesByIndex);
-      const report = await ingestMessages(messages, { ...ports, store }, deadlineFor(budget));
+      const outcome = await ingestMessages(messages, ports, deadlineFor(budget));
+      const { report } = outcome;
       publishIngestMetrics(report, metrics);
-      const unwritten = [...samplesByIndex]
-        .sort(([a], [b]) => a - b)
-        .map(([index, samples]) => ({ index, message: messages[index] as ReceivedMessage, samples }));
+      const unwritten = outcome.unwritten.map(({ index, samples }) => ({
+        index,
+        message: messages[index] as ReceivedMessage,
+        samples,
+      }));
       log.info("ingested", { report, failedRecords: unwritten.length });
       return { report, unwritten };
     },

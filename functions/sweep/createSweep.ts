@@ -31,9 +31,15 @@ export function createSweep(
   return {
     async run(budget) {
       const deadline = deadlineOf(budget, SWEEP_DEADLINE_MARGIN_MS, reporting.wallClock);
-      const report = await engine.sweep(store.scan(), { deadline, staleAfterMs: STALE_DELIVERY_MS });
+      const { report, failures } = await engine.sweep(store.scan(), {
+        deadline,
+        staleAfterMs: STALE_DELIVERY_MS,
+      });
       publishEngineMetrics(report, reporting);
-      reporting.log.info("swept", { report });
+      reporting.log.info("swept", { report, failures });
+      // What the other things did stands; the failed invocation shows on the function's Errors
+      // metric and the next minute's sweep takes those things again.
+      if (failures[0] !== undefined) throw failures[0].error;
       return report;
     },
   };

@@ -4,8 +4,9 @@ import { createIngest } from "../../functions/ingest/createIngest.ts";
 import { RuleActions } from "../../local/ruleActions.ts";
 import type { LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
 import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
-import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
-import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../shared/domain/ingest/types.ts";
+import type { EngineInput, EngineOutcome } from "../../shared/domain/alarms/alarmEngine.ts";
+import { EMPTY_REPORT } from "../../shared/domain/alarms/engineReport.ts";
+import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
 import {
   InMemoryDeviceRegistry,
   InMemoryQuarantineStore,
@@ -15,36 +16,32 @@ import {
 const TELEMETRY = "local_telemetry";
 const LIFECYCLE = "local_lifecycle";
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-const REPORT: EngineReport = {
-  things: 1,
-  transitions: 0,
-  reminders: 0,
-  late: 0,
-  duplicates: 0,
-  conflicts: 0,
-  eventsDeferred: 0,
-  publishRetries: 0,
-  deliveryErrors: [],
-};
-
-/** The engine's calls, as "thing: what" lines in the order they started. */
+/** Records each batch the evaluate use case hands the engine, as "thing: what" per item in order. */
 class RecordingEngine {
-  readonly calls: string[] = [];
+  readonly batches: string[][] = [];
   failFor = new Set<string>();
   deliveryErrors: unknown[] = [];
 
-  async evaluateTelemetry(messages: readonly ReceivedMessage[]): Promise<EngineReport> {
-    const [first] = messages;
-    const thingName = first?.thingName ?? "";
-    this.calls.push(`${thingName}: ${messages.map((m) => m.receivedAt - NOW).join(",")}`);
+  async evaluate(items: readonly EngineInput[]): Promise<EngineOutcome> {
+    const thingOf = (item: EngineInput) =>
+      item.kind === "telemetry" ? item.message.thingName : item.event.clientId;
+    this.batches.push(
+      items.map((item) =>
+        item.kind === "telemetry"
+          ? `${item.message.thingName}: ${item.message.receivedAt - NOW}`
+          : `${item.event.clientId}: ${item.event.eventType}`,
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 1));
-    if (this.failFor.has(thingName)) throw new Error(`${thingName} unavailable`);
-    return { ...REPORT, deliveryErrors: this.deliveryErrors };
-  }
-
-  async recordConnectivity(event: LifecycleEvent): Promise<EngineReport> {
-    this.calls.push(`${event.clientId}: ${event.eventType}`);
-    return REPORT;
+    const failures = [...this.failFor].flatMap((thingName) => {
+      const positions = [...items.keys()].filter(
+        (position) => thingOf(items[position] as EngineInput) === thingName,
+      );
+      return positions.length === 0
+        ? []
+        : [{ thingName, error: new Error(`${thingName} unavailable`), items: positions }];
+    });
+    return { report: { ...EMPTY_REPORT, things: 1, deliveryErrors: this.deliveryErrors }, failures };
   }
 }
 
@@ -97,7 +94,7 @@ function setup(options: { maxBatch?: number } = {}) {
 }
 
 describe("RuleActions", () => {
-  it("stores the messages of one event-loop turn in one write and evaluates each thing once, in arrival order", async () => {
+  it("stores the messages of one event-loop turn in one write and evaluates them as one batch, in arrival order", async () => {
     const { actions, store, writes, engine, telemetry } = setup();
 
     for (let i = 1; i <= 3; i++) {
@@ -108,7 +105,9 @@ describe("RuleActions", () => {
 
     expect(writes).toEqual([6]);
     expect(store.points.map((point) => point.time - NOW)).toEqual([1, 11, 2, 12, 3, 13]);
-    expect(engine.calls).toEqual(["oven-1: 1,2,3", "oven-2: 11,12,13"]);
+    expect(engine.batches).toEqual([
+      ["oven-1: 1", "oven-2: 11", "oven-1: 2", "oven-2: 12", "oven-1: 3", "oven-2: 13"],
+    ]);
   });
 
   it("gathers what arrives while a batch runs into the next batch", async () => {
@@ -120,7 +119,7 @@ describe("RuleActions", () => {
     telemetry("oven-1", 3);
     await actions.idle();
 
-    expect(engine.calls).toEqual(["oven-1: 1", "oven-1: 2,3"]);
+    expect(engine.batches).toEqual([["oven-1: 1"], ["oven-1: 2", "oven-1: 3"]]);
   });
 
   it("takes no more than the batch size at once", async () => {
@@ -132,7 +131,7 @@ describe("RuleActions", () => {
     expect(writes).toEqual([2, 2, 1]);
   });
 
-  it("evaluates a lifecycle event between the thing's telemetry before and after it", async () => {
+  it("hands lifecycle events to the same batch, between the telemetry before and after them", async () => {
     const { actions, engine, live, telemetry, lifecycle } = setup();
 
     telemetry("oven-1", 1);
@@ -142,12 +141,9 @@ describe("RuleActions", () => {
     telemetry("oven-2", 5);
     await actions.idle();
 
-    expect(engine.calls.filter((call) => call.startsWith("oven-1"))).toEqual([
-      "oven-1: 1",
-      "oven-1: disconnected",
-      "oven-1: 4",
+    expect(engine.batches).toEqual([
+      ["oven-1: 1", "oven-2: 2", "oven-1: disconnected", "oven-1: 4", "oven-2: 5"],
     ]);
-    expect(engine.calls.filter((call) => call.startsWith("oven-2"))).toEqual(["oven-2: 2,5"]);
     expect(live).toContainEqual({ type: "connectivity", thingName: "oven-1", connected: false, at: NOW + 3 });
   });
 
@@ -161,7 +157,7 @@ describe("RuleActions", () => {
     await actions.idle();
 
     expect(errors).toEqual(["evaluate: oven-2 unavailable", "evaluate: oven-2 unavailable"]);
-    expect(engine.calls).toEqual(["oven-1: 1", "oven-2: 2,3"]);
+    expect(engine.batches).toEqual([["oven-1: 1", "oven-2: 2", "oven-2: 3"]]);
     expect(store.points).toHaveLength(3);
   });
 

@@ -8,19 +8,12 @@ import type { DeviceRegistry } from "../../ports/deviceRegistry.ts";
 import type { RuleSource } from "../../ports/ruleSource.ts";
 import { parseTelemetry } from "../ingest/parseTelemetry.ts";
 import type { ReceivedMessage, TelemetryLimits } from "../ingest/types.ts";
-import { type AlarmInstance, alarmIdOf, parseAlarmId, type ThingAlarms } from "./alarmState.ts";
-import { applyReminders } from "./dueNotifications.ts";
-import { newInstance } from "./evaluateSample.ts";
-import {
-  evaluateConnectivity,
-  evaluateInOrder,
-  evaluateTelemetry,
-  evaluateTick,
-  type ThingEvaluation,
-} from "./evaluateThing.ts";
-import { type ActionRequest, applyOperatorAction } from "./operatorAction.ts";
-import { RuleIndex, type ThingRules } from "./ruleIndex.ts";
-import { type UpdateDependencies, type UpdateReport, updateThing } from "./updateThing.ts";
+import { alarmIdOf, parseAlarmId, type ThingAlarms } from "./alarmState.ts";
+import { EMPTY_REPORT, type EngineReport, sumReports } from "./engineReport.ts";
+import { evaluateThing, type ThingContext, type ThingInput } from "./evaluateThing.ts";
+import type { ActionRequest } from "./operatorAction.ts";
+import { RuleIndex } from "./ruleIndex.ts";
+import { type ThingUpdate, type UpdateDependencies, updateThing } from "./updateThing.ts";
 
 export interface AlarmEngineDependencies extends UpdateDependencies {
   readonly rules: RuleSource;
@@ -32,29 +25,31 @@ export interface AlarmEngineDependencies extends UpdateDependencies {
   readonly concurrency?: number;
 }
 
-/** What a batch did: the counts behind the evaluate and sweep metrics. */
-export interface EngineReport {
-  readonly things: number;
-  readonly transitions: number;
-  /** Sweep only: repeat and escalation reminders sent (`Alarm Reminder` events). */
-  readonly reminders: number;
-  readonly late: number;
-  readonly duplicates: number;
-  readonly conflicts: number;
-  readonly eventsDeferred: number;
-  readonly publishRetries: number;
-  readonly deliveryErrors: readonly unknown[];
-  /**
-   * Lifecycle only: presence events of things not in this stage's registry, ignored. IoT Core sends
-   * every thing's presence events to every lifecycle rule of the account, so another stage's things
-   * (or anyone's test clients) show up here.
-   */
-  readonly foreignThings?: number;
+/** What the engine evaluates as it arrives: the telemetry rule's messages and the lifecycle rule's events. */
+export type EngineInput =
+  | { readonly kind: "telemetry"; readonly message: ReceivedMessage }
+  | { readonly kind: "lifecycle"; readonly event: LifecycleEvent };
+
+/** One update that failed: the thing, why, and the positions of the inputs it held (none for the sweep). */
+export interface EngineFailure {
+  readonly thingName: string;
+  readonly error: unknown;
+  readonly items: readonly number[];
 }
+
+/** What a batch or a sweep did: the counts of every update that succeeded, and each that failed. */
+export interface EngineOutcome {
+  readonly report: EngineReport;
+  /** In order of their first input. */
+  readonly failures: readonly EngineFailure[];
+}
+
+export type { EngineReport };
 
 /**
  * The alarm engine's use cases: telemetry and lifecycle events in, operator actions, and the sweep.
- * Each one is "for each thing: read, evaluate, conditionally write, deliver" (`updateThing`).
+ * Each is, for each thing, one `updateThing` (read, `evaluateThing`, conditionally write, deliver)
+ * over a `ThingInput`; results come back per thing, failures included.
  */
 export class AlarmEngine {
   readonly #deps: AlarmEngineDependencies;
@@ -64,66 +59,49 @@ export class AlarmEngine {
     this.#deps = deps;
   }
 
-  /** Telemetry messages (one from an IoT rule action, many from a stream), each thing's in order. */
+  /**
+   * Inputs thing by thing, each thing's in order: consecutive telemetry as one update, a lifecycle
+   * event alone between them. One update's failure (a ConcurrentUpdateError, a throttled table)
+   * fails only its inputs: the thing's later updates and the other things' go on.
+   */
+  async evaluate(items: readonly EngineInput[], options: { deadline: number }): Promise<EngineOutcome> {
+    const index = await this.#ruleIndex();
+    const now = this.#deps.clock.now();
+    const reports: EngineReport[] = [];
+    const failures: EngineFailure[] = [];
+    const byThing = groupBy(items.keys(), (position) => thingOf(items[position] as EngineInput));
+    // Things are independent; the call settles only when every update has, so no write outlives
+    // the invocation that started it.
+    await settleEach(byThing, this.#deps.concurrency ?? 8, async ([thingName, positions]) => {
+      for (const step of stepsOf(items, positions)) {
+        const inputs = step.map((position) => items[position] as EngineInput);
+        try {
+          reports.push(await this.#evaluateStep(thingName, inputs, { index, now, ...options }));
+        } catch (error) {
+          failures.push({ thingName, error, items: step });
+        }
+      }
+    });
+    failures.sort((a, b) => (a.items[0] ?? 0) - (b.items[0] ?? 0));
+    return { report: sumReports(reports), failures };
+  }
+
+  /** Telemetry only (one message from an IoT rule action, or a test's few); throws the first failure. */
   async evaluateTelemetry(
     messages: readonly ReceivedMessage[],
     options: { deadline: number },
   ): Promise<EngineReport> {
-    const now = this.#deps.clock.now();
-    const byThing = groupBy(messages, (message) => message.thingName);
-    const index = await this.#ruleIndex();
-    return this.#forEachThing([...byThing], async ([thingName, thingMessages]) => {
-      if (!THING_NAME_PATTERN.test(thingName)) return undefined;
-      const { device, rules } = await this.#thing(index, thingName);
-      if (rules.byId.size === 0) return undefined;
-      const steps = thingMessages.map((message) => {
-        const { samples } = parseTelemetry(message, this.#deps.limits, now);
-        const input = { receivedAt: message.receivedAt, samples: samples.map(({ sample }) => sample) };
-        return (doc: ThingAlarms) => evaluateTelemetry(doc, input, { rules, device, now });
-      });
-      return updateThing(thingName, (doc) => evaluateInOrder(doc, steps), this.#deps, {
-        index,
-        device,
-        now,
-        deadline: options.deadline,
-      });
-    });
+    return reportOrThrow(
+      await this.evaluate(
+        messages.map((message) => ({ kind: "telemetry", message })),
+        options,
+      ),
+    );
   }
 
-  /**
-   * A C1 lifecycle event: the client id is the thing name. Only things registered in this stage's
-   * registry count (the registry is cached, so this costs no extra read per event); any other
-   * thing's event is ignored and counted as foreign: it writes nothing and raises nothing.
-   */
+  /** One C1 lifecycle event; throws when its thing could not be updated. */
   async recordConnectivity(event: LifecycleEvent, options: { deadline: number }): Promise<EngineReport> {
-    const index = await this.#ruleIndex();
-    const now = this.#deps.clock.now();
-    let foreignThings = 0;
-    const report = await this.#forEachThing([event.clientId], async (thingName) => {
-      if (!THING_NAME_PATTERN.test(thingName)) {
-        foreignThings++;
-        return undefined;
-      }
-      const { device, rules } = await this.#thing(index, thingName);
-      if (device === undefined) {
-        foreignThings++;
-        return undefined;
-      }
-      if (rules.offline.length === 0) return undefined;
-      const connectivity = { connected: event.eventType === "connected", since: event.timestamp };
-      return updateThing(
-        thingName,
-        (doc) => evaluateConnectivity(doc, connectivity, { rules, device, now }),
-        this.#deps,
-        {
-          index,
-          device,
-          now,
-          deadline: options.deadline,
-        },
-      );
-    });
-    return { ...report, foreignThings };
+    return reportOrThrow(await this.evaluate([{ kind: "lifecycle", event }], options));
   }
 
   /** ACKNOWLEDGE, SNOOZE, DISABLE, ENABLE, RESET on `{ruleId}:{thingName}` (C4). */
@@ -131,77 +109,77 @@ export class AlarmEngine {
     alarmId: string,
     request: Omit<ActionRequest, "now">,
     options: { deadline: number },
-  ): Promise<UpdateReport> {
+  ): Promise<ThingUpdate> {
     const ids = parseAlarmId(alarmId);
     const index = await this.#ruleIndex();
     const rule = ids && index.rule(ids.ruleId);
     if (!ids || !rule) throw new AlarmNotFoundError(alarmId);
-    const { device, rules } = await this.#thing(index, ids.thingName);
-    if (!rules.byId.has(rule.id)) throw new AlarmNotFoundError(alarmId);
-    const now = this.#deps.clock.now();
-    const evaluate = (doc: ThingAlarms): ThingEvaluation => {
-      const current: AlarmInstance = doc.alarms[rule.id] ?? newInstance(rule.id, now);
-      const { instance, change } = applyOperatorAction(alarmId, current, { ...request, now });
-      const actor = request.actor;
-      return {
-        doc: { ...doc, alarms: { ...doc.alarms, [rule.id]: instance } },
-        transitions: change
-          ? [
-              {
-                alarmId,
-                ruleId: rule.id,
-                thingName: ids.thingName,
-                ...change,
-                at: now,
-                actor,
-                action: request.action,
-              },
-            ]
-          : [],
-        notes: change
-          ? []
-          : [{ kind: "action", alarmId, at: now, action: request.action, actor, state: instance.state }],
-        late: [],
-        duplicates: 0,
-        changed: true,
-      };
-    };
-    return updateThing(ids.thingName, evaluate, this.#deps, {
-      index,
-      device,
-      now,
-      deadline: options.deadline,
-    });
+    const context = await this.#context(index, ids.thingName);
+    if (!context.rules.byId.has(rule.id)) throw new AlarmNotFoundError(alarmId);
+    const input: ThingInput = { kind: "action", alarmId, ruleId: rule.id, request };
+    return updateThing(ids.thingName, input, this.#deps, { ...context, index, ...options });
   }
 
-  /** Every minute: ended snoozes, offline things, and deliveries left in outboxes. */
+  /** Every minute: ended snoozes, offline things, due reminders, and deliveries left in outboxes. */
   async sweep(
     documents: AsyncIterable<ThingAlarms>,
     options: { deadline: number; staleAfterMs: number },
-  ): Promise<EngineReport> {
+  ): Promise<EngineOutcome> {
     const index = await this.#ruleIndex();
     const now = this.#deps.clock.now();
     const scannedDocs: ThingAlarms[] = [];
     for await (const doc of documents) scannedDocs.push(doc);
-    return this.#forEachThing(scannedDocs, async (scanned) => {
-      const { device, rules } = await this.#thing(index, scanned.thingName);
-      const context = { rules, device, now };
-      const evaluate = (doc: ThingAlarms): ThingEvaluation => {
-        const tick = evaluateTick(doc, context);
-        const { doc: reminded, reminders } = applyReminders(tick.doc, rules, now);
-        return reminders.length === 0 ? tick : { ...tick, doc: reminded, reminders, changed: true };
-      };
-      const stale = hasStaleDeliveries(scanned, now - options.staleAfterMs);
-      // The scanned copy is only a hint; updateThing reads the document again before writing.
-      if (!stale && !evaluate(scanned).changed) return undefined;
-      return updateThing(scanned.thingName, evaluate, this.#deps, {
-        index,
-        device,
-        now,
-        deadline: options.deadline,
-        redeliverOlderThan: now - options.staleAfterMs,
-      });
+    const reports: EngineReport[] = [];
+    const failures: EngineFailure[] = [];
+    const redeliverOlderThan = now - options.staleAfterMs;
+    await settleEach(scannedDocs, this.#deps.concurrency ?? 8, async (scanned) => {
+      try {
+        const context = await this.#context(index, scanned.thingName, now);
+        // The scanned copy is only a hint; updateThing reads the document again before writing.
+        const stale = hasStaleDeliveries(scanned, redeliverOlderThan);
+        if (!stale && !evaluateThing(scanned, TICK, context).changed) return;
+        const update = await updateThing(scanned.thingName, TICK, this.#deps, {
+          ...context,
+          index,
+          deadline: options.deadline,
+          redeliverOlderThan,
+        });
+        reports.push(update.report);
+      } catch (error) {
+        failures.push({ thingName: scanned.thingName, error, items: [] });
+      }
     });
+    return { report: sumReports(reports), failures };
+  }
+
+  async #evaluateStep(
+    thingName: string,
+    inputs: readonly EngineInput[],
+    options: { index: RuleIndex; now: number; deadline: number },
+  ): Promise<EngineReport> {
+    const first = inputs[0] as EngineInput;
+    const lifecycle = first.kind === "lifecycle";
+    // Not this registry's thing name at all: a lifecycle event of someone else's client.
+    if (!THING_NAME_PATTERN.test(thingName)) return lifecycle ? FOREIGN : EMPTY_REPORT;
+    const context = await this.#context(options.index, thingName, options.now);
+    const update = (input: ThingInput) =>
+      updateThing(thingName, input, this.#deps, { ...options, ...context });
+    if (first.kind === "lifecycle") {
+      // IoT Core sends every thing's presence events to every lifecycle rule of the account: only
+      // this stage's registered things count (the registry is cached: no extra read per event).
+      if (context.device === undefined) return FOREIGN;
+      if (context.rules.offline.length === 0) return EMPTY_REPORT;
+      const { eventType, timestamp } = first.event;
+      const connectivity = { connected: eventType === "connected", since: timestamp };
+      return (await update({ kind: "connectivity", connectivity })).report;
+    }
+    if (context.rules.byId.size === 0) return EMPTY_REPORT;
+    const messages = inputs.map((input) => {
+      const { message } = input as Extract<EngineInput, { kind: "telemetry" }>;
+      const { samples } = parseTelemetry(message, this.#deps.limits, options.now);
+      return { receivedAt: message.receivedAt, samples: samples.map(({ sample }) => sample) };
+    });
+    return (await update({ kind: "telemetry", messages })).report;
   }
 
   async #ruleIndex(): Promise<RuleIndex> {
@@ -210,55 +188,41 @@ export class AlarmEngine {
     return this.#index;
   }
 
-  async #thing(
-    index: RuleIndex,
-    thingName: string,
-  ): Promise<{ device: Awaited<ReturnType<DeviceRegistry["get"]>>; rules: ThingRules }> {
+  async #context(index: RuleIndex, thingName: string, now = this.#deps.clock.now()): Promise<ThingContext> {
     const device = await this.#deps.registry.get(thingName);
-    return { device, rules: index.forThing(thingName, device) };
-  }
-
-  async #forEachThing<T>(
-    items: readonly T[],
-    update: (item: T) => Promise<UpdateReport | undefined>,
-  ): Promise<EngineReport> {
-    // Things are independent: one thing's failure does not stop the others, and the call settles
-    // only when every update has, so no write outlives the invocation that started it.
-    const outcomes = await settleEach(items, this.#deps.concurrency ?? 8, update);
-    const failure = outcomes.find((outcome) => outcome.status === "rejected");
-    if (failure) throw failure.reason;
-    const reports = outcomes.flatMap((outcome) =>
-      outcome.status === "fulfilled" && outcome.value ? [outcome.value] : [],
-    );
-    return {
-      things: reports.length,
-      transitions: sum(reports, (report) => report.events.length - report.reminders),
-      reminders: sum(reports, (report) => report.reminders),
-      late: sum(reports, (report) => report.late),
-      duplicates: sum(reports, (report) => report.duplicates),
-      conflicts: sum(reports, (report) => report.conflicts),
-      eventsDeferred: sum(reports, (report) => report.eventsDeferred),
-      publishRetries: sum(reports, (report) => report.publishRetries),
-      deliveryErrors: reports.flatMap((report) => report.deliveryErrors),
-    };
+    return { device, rules: index.forThing(thingName, device), now };
   }
 }
 
-/** The counts of several engine calls as one report (e.g. a stream batch evaluated thing by thing). */
-export function combineReports(reports: readonly EngineReport[]): EngineReport {
-  const total = (count: (report: EngineReport) => number) => sum(reports, count);
-  return {
-    things: total((report) => report.things),
-    transitions: total((report) => report.transitions),
-    reminders: total((report) => report.reminders),
-    late: total((report) => report.late),
-    duplicates: total((report) => report.duplicates),
-    conflicts: total((report) => report.conflicts),
-    eventsDeferred: total((report) => report.eventsDeferred),
-    publishRetries: total((report) => report.publishRetries),
-    deliveryErrors: reports.flatMap((report) => report.deliveryErrors),
-    foreignThings: total((report) => report.foreignThings ?? 0),
-  };
+const TICK: ThingInput = { kind: "tick" };
+const FOREIGN: EngineReport = { ...EMPTY_REPORT, foreignThings: 1 };
+
+function thingOf(item: EngineInput): string {
+  return item.kind === "telemetry" ? item.message.thingName : item.event.clientId;
+}
+
+/** One thing's positions cut into updates: each run of telemetry together, each lifecycle event alone. */
+function stepsOf(items: readonly EngineInput[], positions: readonly number[]): number[][] {
+  const steps: number[][] = [];
+  let run: number[] | undefined;
+  for (const position of positions) {
+    if (items[position]?.kind === "telemetry") {
+      if (run === undefined) {
+        run = [];
+        steps.push(run);
+      }
+      run.push(position);
+    } else {
+      run = undefined;
+      steps.push([position]);
+    }
+  }
+  return steps;
+}
+
+function reportOrThrow({ report, failures }: EngineOutcome): EngineReport {
+  if (failures[0] !== undefined) throw failures[0].error;
+  return report;
 }
 
 function hasStaleDeliveries(doc: ThingAlarms, before: number): boolean {
@@ -266,10 +230,6 @@ function hasStaleDeliveries(doc: ThingAlarms, before: number): boolean {
     Object.values(doc.outbox ?? {}).some((pending) => pending.committedAt < before) ||
     Object.keys(doc.historyOutbox ?? {}).length > 0
   );
-}
-
-function sum<T>(items: readonly T[], value: (item: T) => number): number {
-  return items.reduce((total, item) => total + value(item), 0);
 }
 
 export { alarmIdOf };

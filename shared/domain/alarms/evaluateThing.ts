@@ -7,10 +7,11 @@ import {
   type Connectivity,
   type ThingAlarms,
 } from "./alarmState.ts";
-import type { Reminder } from "./dueNotifications.ts";
+import { applyReminders, type Reminder } from "./dueNotifications.ts";
 import { evaluateOffline } from "./evaluateOffline.ts";
 import { evaluateSample, newInstance } from "./evaluateSample.ts";
 import type { HistoryEntry } from "./history.ts";
+import { type ActionRequest, applyOperatorAction } from "./operatorAction.ts";
 import type { ThingRules } from "./ruleIndex.ts";
 import type { Transition } from "./transition.ts";
 
@@ -47,7 +48,7 @@ export function emptyThing(thingName: string): ThingAlarms {
  */
 export function evaluateTelemetry(
   doc: ThingAlarms,
-  message: { readonly receivedAt: number; readonly samples: readonly Sample[] },
+  message: TelemetryInput,
   context: ThingContext,
 ): ThingEvaluation {
   const builder = new EvaluationBuilder(doc);
@@ -197,18 +198,60 @@ function sameInstance(a: AlarmInstance | undefined, b: AlarmInstance): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Several messages of one thing, in order, as one update. */
-export function evaluateInOrder(
+/** One telemetry message as the engine evaluates it: its stored samples and when it arrived. */
+export interface TelemetryInput {
+  readonly receivedAt: number;
+  readonly samples: readonly Sample[];
+}
+
+/**
+ * What one update of a thing evaluates: the four sibling evaluations of the alarm engine. Data,
+ * not closures, so an update is "read, `evaluateThing`, conditionally write" and nothing else.
+ */
+export type ThingInput =
+  /** Telemetry messages of the thing, in order, as one update. */
+  | { readonly kind: "telemetry"; readonly messages: readonly TelemetryInput[] }
+  /** A C1 lifecycle event. */
+  | { readonly kind: "connectivity"; readonly connectivity: Connectivity }
+  /** The sweep: ended snoozes, offline rules, due reminders. */
+  | { readonly kind: "tick" }
+  /** An operator action on one alarm of the thing (C4). */
+  | {
+      readonly kind: "action";
+      readonly alarmId: string;
+      readonly ruleId: string;
+      readonly request: Omit<ActionRequest, "now">;
+    };
+
+/** The thing's document after `input`, with what must be written, told and recorded. Pure. */
+export function evaluateThing(doc: ThingAlarms, input: ThingInput, context: ThingContext): ThingEvaluation {
+  switch (input.kind) {
+    case "telemetry":
+      return evaluateMessagesInOrder(doc, input.messages, context);
+    case "connectivity":
+      return evaluateConnectivity(doc, input.connectivity, context);
+    case "tick": {
+      const tick = evaluateTick(doc, context);
+      const { doc: reminded, reminders } = applyReminders(tick.doc, context.rules, context.now);
+      return reminders.length === 0 ? tick : { ...tick, doc: reminded, reminders, changed: true };
+    }
+    case "action":
+      return evaluateAction(doc, input, context.now);
+  }
+}
+
+function evaluateMessagesInOrder(
   doc: ThingAlarms,
-  steps: readonly ((doc: ThingAlarms) => ThingEvaluation)[],
+  messages: readonly TelemetryInput[],
+  context: ThingContext,
 ): ThingEvaluation {
   let current = doc;
   const transitions: Transition[] = [];
   const late: HistoryEntry[] = [];
   let duplicates = 0;
   let changed = false;
-  for (const step of steps) {
-    const evaluation = step(current);
+  for (const message of messages) {
+    const evaluation = evaluateTelemetry(current, message, context);
     current = evaluation.doc;
     transitions.push(...evaluation.transitions);
     late.push(...evaluation.late);
@@ -216,4 +259,26 @@ export function evaluateInOrder(
     changed ||= evaluation.changed;
   }
   return { doc: current, transitions, late, duplicates, changed };
+}
+
+/** An operator action: a transition when the state changed, else a history note of the action. */
+function evaluateAction(
+  doc: ThingAlarms,
+  input: Extract<ThingInput, { kind: "action" }>,
+  now: number,
+): ThingEvaluation {
+  const { alarmId, ruleId, request } = input;
+  const current: AlarmInstance = doc.alarms[ruleId] ?? newInstance(ruleId, now);
+  const { instance, change } = applyOperatorAction(alarmId, current, { ...request, now });
+  const { actor, action } = request;
+  return {
+    doc: { ...doc, alarms: { ...doc.alarms, [ruleId]: instance } },
+    transitions: change
+      ? [{ alarmId, ruleId, thingName: doc.thingName, ...change, at: now, actor, action }]
+      : [],
+    notes: change ? [] : [{ kind: "action", alarmId, at: now, action, actor, state: instance.state }],
+    late: [],
+    duplicates: 0,
+    changed: true,
+  };
 }

@@ -1,10 +1,10 @@
 import { ConcurrentUpdateError } from "../../errors.ts";
 import type { AlarmStore } from "../../ports/alarmStore.ts";
-import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
 import type { EventPublisher } from "../../ports/eventPublisher.ts";
 import { type AlarmEventDetail, alarmEventKey } from "./alarmEvent.ts";
 import type { ThingAlarms } from "./alarmState.ts";
-import { emptyThing, type ThingEvaluation } from "./evaluateThing.ts";
+import { EMPTY_REPORT, type EngineReport } from "./engineReport.ts";
+import { emptyThing, evaluateThing, type ThingContext, type ThingInput } from "./evaluateThing.ts";
 import { type HistoryEntry, type HistoryRecord, historyOutboxKey, historySortKey } from "./history.ts";
 import type { RuleIndex } from "./ruleIndex.ts";
 import { toAlarmEvent, toHistoryEntry, toReminderEvent, toReminderHistoryEntry } from "./toAlarmEvent.ts";
@@ -19,11 +19,8 @@ export interface UpdateDependencies {
   readonly pause?: (attempt: number) => Promise<void>;
 }
 
-export interface UpdateContext {
+export interface UpdateContext extends ThingContext {
   readonly index: RuleIndex;
-  readonly device: DeviceRecord | undefined;
-  /** Processing time. */
-  readonly now: number;
   readonly deadline: number;
   /**
    * Sweep only: also deliver outbox events committed before this time (their invocation failed to),
@@ -33,23 +30,17 @@ export interface UpdateContext {
   readonly redeliverOlderThan?: number;
 }
 
-export interface UpdateReport {
+/** One thing's update: what was committed and told, and its counts. */
+export interface ThingUpdate {
   readonly committed: boolean;
   /** The version committed, or the version found when nothing changed. */
   readonly version: number;
   /** The events of this update's transitions (and the sweep's reminders). */
   readonly events: readonly AlarmEventDetail[];
-  /** How many of `events` are reminders rather than transitions. */
-  readonly reminders: number;
-  readonly late: number;
-  readonly duplicates: number;
-  readonly conflicts: number;
-  /** Events not confirmed published: they stay in the outbox and the sweep sends them again. */
-  readonly eventsDeferred: number;
-  readonly publishRetries: number;
-  /** Errors delivering events or history after the commit (what they held stays in the outboxes). */
-  readonly deliveryErrors: readonly unknown[];
+  readonly report: EngineReport;
 }
+
+type Delivery = Pick<EngineReport, "eventsDeferred" | "publishRetries" | "deliveryErrors">;
 
 /**
  * Read, evaluate, conditionally write; on a conflict, read again and evaluate again. The write
@@ -59,19 +50,25 @@ export interface UpdateReport {
  */
 export async function updateThing(
   thingName: string,
-  evaluate: (doc: ThingAlarms) => ThingEvaluation,
+  input: ThingInput,
   deps: UpdateDependencies,
   context: UpdateContext,
-): Promise<UpdateReport> {
+): Promise<ThingUpdate> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stored = await deps.store.load(thingName);
     const doc = stored ?? emptyThing(thingName);
-    const evaluation = evaluate(doc);
+    const evaluation = evaluateThing(doc, input, context);
     const late: HistoryRecord[] = evaluation.late.map((entry) => ({
       sk: historySortKey(entry, entry.kind === "late" ? String(entry.receivedAt) : "0"),
       entry,
     }));
-    const counts = { late: late.length, duplicates: evaluation.duplicates, conflicts: attempt - 1 };
+    const counts = {
+      ...EMPTY_REPORT,
+      things: 1,
+      late: late.length,
+      duplicates: evaluation.duplicates,
+      conflicts: attempt - 1,
+    };
     const leftovers =
       context.redeliverOlderThan === undefined ? none : leftoversOf(doc, context.redeliverOlderThan);
 
@@ -80,7 +77,7 @@ export async function updateThing(
     const claimed = leftovers.events.length > 0;
     if (!evaluation.changed && evaluation.transitions.length === 0 && !claimed) {
       const delivery = await deliver(thingName, leftovers.events, leftovers.history, late, deps, context);
-      return { ...counts, ...delivery, committed: false, version: doc.version, events: [], reminders: 0 };
+      return { committed: false, version: doc.version, events: [], report: { ...counts, ...delivery } };
     }
 
     const version = doc.version + 1;
@@ -130,7 +127,9 @@ export async function updateThing(
       deps,
       context,
     );
-    return { ...counts, ...delivery, committed: true, version, events, reminders: reminderEntries.length };
+    const reminders = reminderEntries.length;
+    const report = { ...counts, ...delivery, transitions: events.length - reminders, reminders };
+    return { committed: true, version, events, report };
   }
   throw new ConcurrentUpdateError(thingName, MAX_ATTEMPTS);
 }
@@ -158,7 +157,7 @@ async function deliver(
   late: readonly HistoryRecord[],
   deps: UpdateDependencies,
   context: UpdateContext,
-): Promise<Pick<UpdateReport, "eventsDeferred" | "publishRetries" | "deliveryErrors">> {
+): Promise<Delivery> {
   if (events.length === 0 && history.length === 0 && late.length === 0) {
     return { eventsDeferred: 0, publishRetries: 0, deliveryErrors: [] };
   }

@@ -1,3 +1,4 @@
+import { groupBy } from "../../collections.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { DeviceRecord, DeviceRegistry } from "../../ports/deviceRegistry.ts";
 import type { QuarantineStore } from "../../ports/quarantineStore.ts";
@@ -28,6 +29,19 @@ export interface IngestReport {
   readonly lastSeenFailures: number;
 }
 
+/** A message of the batch with samples the store could not take before the deadline. */
+export interface UnwrittenSamples {
+  /** The message's position in the batch. */
+  readonly index: number;
+  readonly samples: number;
+}
+
+export interface IngestOutcome {
+  readonly report: IngestReport;
+  /** In batch order: the messages to deliver again (the store write is idempotent, C6). */
+  readonly unwritten: readonly UnwrittenSamples[];
+}
+
 /**
  * The telemetry path for a batch of messages (one from an IoT rule action, many from a stream):
  * parse, enrich from the registry, store, quarantine what cannot be stored, note `lastSeen`.
@@ -39,7 +53,7 @@ export async function ingestMessages(
   messages: readonly ReceivedMessage[],
   deps: IngestDependencies,
   options: { readonly deadline: number },
-): Promise<IngestReport> {
+): Promise<IngestOutcome> {
   const now = deps.clock.now();
   const quarantined: QuarantineEntry[] = [];
   const parsed = messages.map((message) => {
@@ -83,7 +97,7 @@ export async function ingestMessages(
     [...latestReceipts(messages)].map(([thingName, at]) => deps.registry.recordLastSeen(thingName, at)),
   );
 
-  return {
+  const report = {
     messages: messages.length,
     stored: points.length - written.rejected.length - written.unwritten.length,
     quarantined: countByReason(quarantined),
@@ -91,6 +105,11 @@ export async function ingestMessages(
     unwritten: written.unwritten.length,
     lastSeenFailures: lastSeen.filter((outcome) => outcome.status === "rejected").length,
   };
+  const unwrittenByIndex = groupBy(written.unwritten, ({ messageIndex }) => messageIndex);
+  const unwritten = [...unwrittenByIndex]
+    .sort(([a], [b]) => a - b)
+    .map(([index, samples]) => ({ index, samples: samples.length }));
+  return { report, unwritten };
 }
 
 async function lookUpDevices(

@@ -4,90 +4,112 @@ import {
   EVALUATE_DEADLINE_MARGIN_MS,
   type Evaluation,
 } from "../../../functions/evaluate/createEvaluate.ts";
-import type { LifecycleEvent } from "../../../shared/contracts/lifecycleRule.ts";
-import type { EngineReport } from "../../../shared/domain/alarms/alarmEngine.ts";
-import type { ReceivedMessage } from "../../../shared/domain/ingest/types.ts";
+import { AlarmEngine } from "../../../shared/domain/alarms/alarmEngine.ts";
+import type { AlarmEventDetail } from "../../../shared/domain/alarms/alarmEvent.ts";
+import type { ThingAlarms } from "../../../shared/domain/alarms/alarmState.ts";
+import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../../shared/domain/ingest/types.ts";
 import { ConcurrentUpdateError } from "../../../shared/errors.ts";
+import type { CommitOutcome } from "../../../shared/ports/alarmStore.ts";
+import { offlineRule, thresholdRule } from "../../support/alarmRules.ts";
+import {
+  InMemoryAlarmStore,
+  InMemoryDeviceRegistry,
+  RecordingPublisher,
+} from "../../support/inMemoryPorts.ts";
 import { recordingReporting } from "../reportingPorts.ts";
 
 const NOW = 1_000_000;
 const BUDGET = { remainingMs: 10_000 };
-const REPORT: EngineReport = {
-  things: 1,
-  transitions: 1,
-  reminders: 0,
-  late: 0,
-  duplicates: 0,
-  conflicts: 2,
-  eventsDeferred: 0,
-  publishRetries: 0,
-  deliveryErrors: [],
-};
+const THINGS = ["a", "b"].map((thingName) => ({ thingName, site: "plant-1" }));
 
-/** Records each engine call as "thing: what" and its deadline; every update of a thing in `failing` loses its write race. */
-function recordingEngine(failing: readonly string[] = []) {
-  const calls: string[] = [];
-  const deadlines: number[] = [];
-  const engine = {
-    evaluateTelemetry: async (messages: readonly ReceivedMessage[], options: { deadline: number }) => {
-      const thingName = messages[0]?.thingName ?? "";
-      calls.push(`${thingName}: ${messages.map((message) => message.receivedAt).join(",")}`);
-      deadlines.push(options.deadline);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      if (failing.includes(thingName)) throw new ConcurrentUpdateError(thingName, 8);
-      return REPORT;
-    },
-    recordConnectivity: async (event: LifecycleEvent, options: { deadline: number }) => {
-      calls.push(`${event.clientId}: ${event.eventType}`);
-      deadlines.push(options.deadline);
-      if (failing.includes(event.clientId)) throw new ConcurrentUpdateError(event.clientId, 8);
-      return { ...REPORT, transitions: 0, foreignThings: event.clientId.startsWith("other-") ? 1 : 0 };
-    },
-  };
-  return { engine, calls, deadlines };
+/** An alarm store that notes each update's read as "thing: load" and loses every write race of the things in `failing`. */
+class RecordingAlarmStore extends InMemoryAlarmStore {
+  readonly calls: string[] = [];
+  constructor(private readonly failing: readonly string[]) {
+    super();
+  }
+  override async load(thingName: string) {
+    this.calls.push(`${thingName}: load`);
+    return super.load(thingName);
+  }
+  override async commit(next: ThingAlarms, expected: number | undefined): Promise<CommitOutcome> {
+    if (this.failing.includes(next.thingName)) return "conflict";
+    return super.commit(next, expected);
+  }
 }
 
-const telemetry = (thingName: string, receivedAt: number): Evaluation => ({
+class DeadlineRecordingPublisher extends RecordingPublisher {
+  readonly deadlines: number[] = [];
+  override async publish(details: readonly AlarmEventDetail[], options?: { deadline: number }) {
+    if (options) this.deadlines.push(options.deadline);
+    return super.publish(details);
+  }
+}
+
+/** The real engine over in-memory ports: an over-250 temperature raises, and offline rules watch presence. */
+function evaluateOver({ failing = [] as string[], reporting = {} } = {}) {
+  const store = new RecordingAlarmStore(failing);
+  const publisher = new DeadlineRecordingPublisher();
+  const engine = new AlarmEngine({
+    store,
+    publisher,
+    rules: { current: async () => ({ version: "1", rules: [thresholdRule(), offlineRule()] }) },
+    registry: new InMemoryDeviceRegistry(THINGS),
+    clock: { now: () => NOW },
+    limits: { ...DEFAULT_TELEMETRY_LIMITS, maxSampleAgeMs: Number.MAX_SAFE_INTEGER },
+  });
+  return { evaluate: createEvaluate(engine, reporting), store, publisher, deadlines: publisher.deadlines };
+}
+
+const message = (thingName: string, receivedAt: number, temperature = 20): ReceivedMessage => ({
+  thingName,
+  receivedAt,
+  payload: new TextEncoder().encode(JSON.stringify({ ts: receivedAt, metrics: { temperature } })),
+});
+const telemetry = (thingName: string, receivedAt: number, temperature = 20): Evaluation => ({
   kind: "telemetry",
-  message: { thingName, receivedAt, payload: new Uint8Array() },
+  message: message(thingName, receivedAt, temperature),
 });
 const lifecycle = (clientId: string, timestamp: number): Evaluation => ({
   kind: "lifecycle",
   event: { clientId, eventType: "disconnected", timestamp },
 });
+const loadsOf = (calls: readonly string[], thingName: string) =>
+  calls.filter((call) => call.startsWith(`${thingName}:`)).length;
 
 describe("createEvaluate: a batch", () => {
-  it("evaluates each thing's telemetry together, in batch order, and sums the reports", async () => {
-    const { engine, calls } = recordingEngine();
-    const evaluate = createEvaluate(engine);
+  it("updates each thing once for its telemetry, in batch order, and sums the counts", async () => {
+    const { evaluate, store, publisher } = evaluateOver();
 
     const outcome = await evaluate.batch(
-      [telemetry("a", 1), telemetry("b", 2), telemetry("a", 3), telemetry("b", 4)],
+      [telemetry("a", 1, 300), telemetry("b", 2), telemetry("a", 3), telemetry("b", 4, 300)],
       BUDGET,
     );
 
-    expect(calls).toEqual(["a: 1,3", "b: 2,4"]);
+    expect([loadsOf(store.calls, "a"), loadsOf(store.calls, "b")]).toEqual([1, 1]);
     expect(outcome.failures).toEqual([]);
     expect(outcome.redeliverFrom).toEqual([]);
-    expect(outcome.report).toMatchObject({ things: 2, transitions: 2, conflicts: 4 });
+    expect(outcome.report).toMatchObject({ things: 2, transitions: 3 });
+    // a: raised by its first message, cleared by its second; b: raised by its last.
+    const published = publisher.published.map((event) => `${event.device.thingName} ${event.state.value}`);
+    expect(published.sort()).toEqual(["a ACTIVE", "a NORMAL", "b ACTIVE"]);
   });
 
   it("evaluates a lifecycle event between the thing's telemetry before and after it", async () => {
-    const { engine, calls } = recordingEngine();
-    const evaluate = createEvaluate(engine);
+    const { evaluate, store } = evaluateOver();
 
-    await evaluate.batch(
+    const outcome = await evaluate.batch(
       [telemetry("a", 1), telemetry("b", 2), lifecycle("a", 3), telemetry("a", 4), telemetry("b", 5)],
       BUDGET,
     );
 
-    expect(calls.filter((call) => call.startsWith("a"))).toEqual(["a: 1", "a: disconnected", "a: 4"]);
-    expect(calls.filter((call) => call.startsWith("b"))).toEqual(["b: 2,5"]);
+    expect([loadsOf(store.calls, "a"), loadsOf(store.calls, "b")]).toEqual([3, 1]);
+    expect(outcome.report.things).toBe(4);
+    expect(store.docs.get("a")?.connectivity).toEqual({ connected: true, since: 4 });
   });
 
   it("names only the earliest item of a thing whose update keeps conflicting; the other things stand", async () => {
-    const { engine } = recordingEngine(["b"]);
-    const evaluate = createEvaluate(engine);
+    const { evaluate, store } = evaluateOver({ failing: ["b"] });
 
     const outcome = await evaluate.batch(
       [telemetry("a", 1), telemetry("b", 2), telemetry("a", 3), telemetry("b", 4)],
@@ -99,39 +121,37 @@ describe("createEvaluate: a batch", () => {
       { thingName: "b", error: expect.any(ConcurrentUpdateError), items: [1, 3] },
     ]);
     expect(outcome.report.things).toBe(1);
+    expect(store.docs.get("a")?.lastTelemetryAt).toBe(3);
+    expect(store.docs.has("b")).toBe(false);
   });
 
-  it("goes on with a thing's later items after one of its calls failed, naming each failed call", async () => {
-    const { engine, calls } = recordingEngine(["a"]);
-    const evaluate = createEvaluate(engine);
+  it("goes on with a thing's later items after one of its updates failed, naming each failed update", async () => {
+    const { evaluate } = evaluateOver({ failing: ["a"] });
 
     const outcome = await evaluate.batch([telemetry("a", 1), lifecycle("a", 2), telemetry("a", 3)], BUDGET);
 
-    expect(calls).toEqual(["a: 1", "a: disconnected", "a: 3"]);
     expect(outcome.failures.map(({ items }) => items)).toEqual([[0], [1], [2]]);
     expect(outcome.redeliverFrom).toEqual([0]);
   });
 
-  it("gives every call the deadline its margin leaves, on the wall clock it is given", async () => {
-    const { engine, deadlines } = recordingEngine();
-    const evaluate = createEvaluate(engine, { wallClock: { now: () => NOW } });
+  it("gives every update the deadline its margin leaves, on the wall clock it is given", async () => {
+    const { evaluate, deadlines } = evaluateOver({ reporting: { wallClock: { now: () => NOW } } });
 
-    await evaluate.batch([telemetry("a", 1), lifecycle("a", 2)], BUDGET);
-    await evaluate.telemetry({ thingName: "b", receivedAt: 3, payload: new Uint8Array() }, BUDGET);
+    // Each changes an alarm, so each publishes: a raised, b offline, b back online.
+    await evaluate.batch([telemetry("a", 1, 300), lifecycle("b", 2)], BUDGET);
+    await evaluate.telemetry(message("b", 3, 300), BUDGET);
 
     expect(deadlines).toEqual(Array(3).fill(NOW + BUDGET.remainingMs - EVALUATE_DEADLINE_MARGIN_MS));
   });
 
   it("reports the oldest message's latency, the engine's counts and each delivery error", async () => {
-    const { engine } = recordingEngine();
     const reporting = recordingReporting(NOW);
-    const failing = {
-      ...engine,
-      evaluateTelemetry: async () => ({ ...REPORT, deliveryErrors: [new Error("bus down")] }),
+    const { evaluate, publisher } = evaluateOver({ reporting });
+    publisher.publish = async () => {
+      throw new Error("bus down");
     };
-    const evaluate = createEvaluate(failing, reporting);
 
-    await evaluate.batch([telemetry("a", NOW - 900), telemetry("b", NOW - 400)], BUDGET);
+    await evaluate.batch([telemetry("a", NOW - 900, 300), telemetry("b", NOW - 400, 300)], BUDGET);
 
     expect(reporting.counts).toEqual([
       "EvaluationLatency=900ms",
@@ -139,8 +159,8 @@ describe("createEvaluate: a batch", () => {
       "Transitions=2",
       "LateSamples=0",
       "DuplicateSamples=0",
-      "WriteConflicts=4",
-      "EventsDeferred=0",
+      "WriteConflicts=0",
+      "EventsDeferred=2",
       "PublishRetries=0",
       "DeliveryErrors=2",
       "RemindersSent=0",
@@ -156,21 +176,17 @@ describe("createEvaluate: a batch", () => {
 
 describe("createEvaluate: one message or event", () => {
   it("throws when the thing could not be updated, as Lambda must retry it", async () => {
-    const { engine } = recordingEngine(["a"]);
-    const evaluate = createEvaluate(engine);
+    const { evaluate } = evaluateOver({ failing: ["a"] });
 
-    await expect(
-      evaluate.telemetry({ thingName: "a", receivedAt: 1, payload: new Uint8Array() }, BUDGET),
-    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(evaluate.telemetry(message("a", 1), BUDGET)).rejects.toBeInstanceOf(ConcurrentUpdateError);
     await expect(
       evaluate.lifecycle({ clientId: "a", eventType: "connected", timestamp: 1 }, BUDGET),
     ).rejects.toBeInstanceOf(ConcurrentUpdateError);
   });
 
   it("notes another stage's presence event at debug level, and publishes its count", async () => {
-    const { engine } = recordingEngine();
     const reporting = recordingReporting(NOW);
-    const evaluate = createEvaluate(engine, reporting);
+    const { evaluate, store } = evaluateOver({ reporting });
 
     const report = await evaluate.lifecycle(
       { clientId: "other-1", eventType: "connected", timestamp: 1 },
@@ -178,16 +194,16 @@ describe("createEvaluate: one message or event", () => {
     );
 
     expect(report.foreignThings).toBe(1);
-    expect(reporting.lines).toEqual(["debug presence event of a thing not in this registry; ignored"]);
+    expect(store.calls).toEqual([]);
+    expect(reporting.lines).toEqual(["debug presence events of things not in this registry; ignored"]);
     expect(reporting.counts).toContain("ForeignLifecycleEvents=1");
   });
 
   it("publishes the message's evaluation latency and logs its transitions", async () => {
-    const { engine } = recordingEngine();
     const reporting = recordingReporting(NOW);
-    const evaluate = createEvaluate(engine, reporting);
+    const { evaluate } = evaluateOver({ reporting });
 
-    await evaluate.telemetry({ thingName: "a", receivedAt: NOW - 250, payload: new Uint8Array() }, BUDGET);
+    await evaluate.telemetry(message("a", NOW - 250, 300), BUDGET);
 
     expect(reporting.counts[0]).toBe("EvaluationLatency=250ms");
     expect(reporting.lines).toEqual(["info alarm transitions"]);

@@ -19,6 +19,7 @@ const REPORT: EngineReport = {
   eventsDeferred: 0,
   publishRetries: 0,
   deliveryErrors: [],
+  foreignThings: 0,
 };
 
 describe("createSweep", () => {
@@ -34,7 +35,7 @@ describe("createSweep", () => {
         options: { deadline: number; staleAfterMs: number },
       ) => {
         calls.push({ documents, options });
-        return REPORT;
+        return { report: REPORT, failures: [] };
       },
     };
     const reporting = recordingReporting(NOW);
@@ -51,6 +52,19 @@ describe("createSweep", () => {
     ]);
     expect(STALE_DELIVERY_MS).toBe(120_000);
     expect(reporting.counts).toContain("RemindersSent=1");
+    expect(reporting.lines).toEqual(["info swept"]);
+  });
+
+  it("publishes what the other things did, then fails the invocation with a thing's failure", async () => {
+    const failure = new Error("throttled");
+    const engine = {
+      sweep: async () => ({ report: REPORT, failures: [{ thingName: "oven-1", error: failure, items: [] }] }),
+    };
+    const reporting = recordingReporting(NOW);
+    const sweep = createSweep(engine, { scan: async function* () {} }, reporting);
+
+    await expect(sweep.run({ remainingMs: 60_000 })).rejects.toBe(failure);
+    expect(reporting.counts).toContain("ThingsUpdated=2");
     expect(reporting.lines).toEqual(["info swept"]);
   });
 });

@@ -382,12 +382,14 @@ describe("SqliteSeriesStore", () => {
     it("stores what ingestMessages hands over, replays idempotently and quarantines a conflicting resend", async () => {
       const registry = new InMemoryDeviceRegistry([{ thingName: "oven-3", site: "plant-1", line: "line-2" }]);
       const quarantine = new InMemoryQuarantineStore();
-      const ingest = (messages: ReceivedMessage[]) =>
-        ingestMessages(
-          messages,
-          { registry, store, quarantine, clock: { now: () => NOW }, limits: DEFAULT_TELEMETRY_LIMITS },
-          DEADLINE,
-        );
+      const ingest = async (messages: ReceivedMessage[]) =>
+        (
+          await ingestMessages(
+            messages,
+            { registry, store, quarantine, clock: { now: () => NOW }, limits: DEFAULT_TELEMETRY_LIMITS },
+            DEADLINE,
+          )
+        ).report;
       const batch = [
         message(
           {

@@ -337,9 +337,12 @@ async function workers(count: number, take: () => (() => Promise<void>) | undefi
 async function sweep(run: Run): Promise<void> {
   run.publisher.failing = false;
   run.clock.at = NOW + 2 * 60_000;
-  run.reports.push(
-    await run.engine.sweep(run.store.scan(), { deadline: run.clock.at + 60_000, staleAfterMs: 60_000 }),
-  );
+  const { report, failures } = await run.engine.sweep(run.store.scan(), {
+    deadline: run.clock.at + 60_000,
+    staleAfterMs: 60_000,
+  });
+  if (failures[0] !== undefined) throw failures[0].error;
+  run.reports.push(report);
 }
 
 // ---------------------------------------------------------------------------------------------

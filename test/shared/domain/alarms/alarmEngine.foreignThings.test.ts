@@ -58,7 +58,7 @@ describe("lifecycle events of things not in this stage's registry", () => {
       deadline,
     );
     now = T0 + 10 * 60_000;
-    const swept = await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 120_000 });
+    const { report: swept } = await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 120_000 });
 
     expect(report).toMatchObject({ things: 0, transitions: 0, foreignThings: 1 });
     expect(swept.transitions).toBe(0);

@@ -151,15 +151,17 @@ class ReadTogether implements AlarmStore {
 async function sweeps(count: number, store: AlarmStore, bus: string): Promise<EngineReport[]> {
   const shared = count > 1 ? new ReadTogether(store, count) : store;
   return Promise.all(
-    Array.from({ length: count }, () => {
+    Array.from({ length: count }, async () => {
       const publisher = new EventBridgePublisher({
         eventBusName: bus,
         client: localEventBridgeClient(eventBridge.endpoint),
       });
-      return engineOf(shared, publisher, SWEEP_AT).sweep(shared.scan(), {
+      const outcome = await engineOf(shared, publisher, SWEEP_AT).sweep(shared.scan(), {
         ...deadline(),
         staleAfterMs: 2 * 60_000,
       });
+      if (outcome.failures[0] !== undefined) throw outcome.failures[0].error;
+      return outcome.report;
     }),
   );
 }

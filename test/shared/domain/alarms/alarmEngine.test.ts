@@ -226,7 +226,7 @@ describe("AlarmEngine", () => {
     await engine.evaluateTelemetry([message("oven-3", 0, { temperature: 262.4 })], deadline);
     const sweepAt = async (minutes: number) => {
       now = T0 + minutes * 60_000;
-      return engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+      return (await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 })).report;
     };
 
     const quiet = await sweepAt(9);
@@ -280,6 +280,29 @@ describe("AlarmEngine", () => {
 
     const reminders = publisher.published.filter(isReminder);
     expect(reminders.map((detail) => detail.reminder.number)).toEqual([1, 1]);
+  });
+
+  it("sweeps the other things when one thing's update fails, and returns that failure", async () => {
+    rules = [thresholdRule({ match: { things: ["oven-*"] }, notify: { repeatMs: 10 * 60_000 } })];
+    await engine.evaluateTelemetry(
+      [message("oven-3", 0, { temperature: 262.4 }), message("oven-4", 0, { temperature: 262.4 })],
+      deadline,
+    );
+    const commit = store.commit.bind(store);
+    const throttled = new Error("throttled");
+    store.commit = async (next, expected) => {
+      if (next.thingName === "oven-4") throw throttled;
+      return commit(next, expected);
+    };
+    now = T0 + 10 * 60_000;
+
+    const { report, failures } = await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
+
+    expect(report).toMatchObject({ things: 1, reminders: 1 });
+    expect(failures).toEqual([{ thingName: "oven-4", error: throttled, items: [] }]);
+    expect(publisher.published.filter(isReminder).map((detail) => detail.device.thingName)).toEqual([
+      "oven-3",
+    ]);
   });
 
   it("retries on a conflicting write and still publishes exactly once", async () => {

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ingestMessages } from "../../../shared/domain/ingest/ingestMessages.ts";
-import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../../shared/domain/ingest/types.ts";
+import { ingestMessages } from "../../../../shared/domain/ingest/ingestMessages.ts";
+import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../../../../shared/domain/ingest/types.ts";
 import {
   InMemoryDeviceRegistry,
   InMemoryQuarantineStore,
   InMemorySeriesStore,
-} from "../../support/inMemoryPorts.ts";
+} from "../../../support/inMemoryPorts.ts";
 
 const NOW = Date.parse("2026-11-25T12:00:00.000Z");
 
@@ -18,12 +18,13 @@ describe("ingestMessages", () => {
   let registry: InMemoryDeviceRegistry;
   let store: InMemorySeriesStore;
   let quarantine: InMemoryQuarantineStore;
-  const ingest = (messages: ReceivedMessage[]) =>
+  const ingestOutcome = (messages: ReceivedMessage[]) =>
     ingestMessages(
       messages,
       { registry, store, quarantine, clock: { now: () => NOW }, limits: DEFAULT_TELEMETRY_LIMITS },
       { deadline: NOW + 10_000 },
     );
+  const ingest = async (messages: ReceivedMessage[]) => (await ingestOutcome(messages)).report;
 
   beforeEach(() => {
     registry = new InMemoryDeviceRegistry([{ thingName: "oven-3", site: "plant-1", line: "line-2" }]);
@@ -105,13 +106,19 @@ describe("ingestMessages", () => {
   it("reports unwritten samples for a retry while still quarantining and counting the rest", async () => {
     store.verdict = (point) => (point.thingName === "oven-4" ? "unwritten" : "store");
 
-    const report = await ingest([
+    const { report, unwritten } = await ingestOutcome([
       message("oven-3", { metrics: { a: 1 } }),
       message("oven-4", { samples: [{ metrics: { a: 1 } }, { metrics: { a: 2 } }] }),
       message("oven-3", "{"),
+      message("oven-4", { metrics: { a: 3 } }),
     ]);
 
-    expect(report).toMatchObject({ stored: 1, unwritten: 2, retries: 3, quarantined: { invalid_json: 1 } });
+    expect(report).toMatchObject({ stored: 1, unwritten: 3, retries: 3, quarantined: { invalid_json: 1 } });
+    // Which messages to deliver again, in batch order, with how many of their samples wait.
+    expect(unwritten).toEqual([
+      { index: 1, samples: 2 },
+      { index: 3, samples: 1 },
+    ]);
     expect(quarantine.entries).toHaveLength(1);
   });
 
