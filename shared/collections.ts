@@ -12,3 +12,17 @@ export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K,
   }
   return groups;
 }
+
+/**
+ * `create` with its values kept by key: each is made once, on first use (a making that throws keeps
+ * nothing). For costly reusable values, such as an `Intl.DateTimeFormat` per time zone.
+ */
+export function memoizeByKey<K, V>(create: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    if (made.has(key)) return made.get(key) as V;
+    const value = create(key);
+    made.set(key, value);
+    return value;
+  };
+}

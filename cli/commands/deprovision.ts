@@ -1,29 +1,21 @@
 import { Command } from "commander";
-import { type DeprovisionResult, deprovisionDevice } from "../../provisioning/deprovisionDevice.ts";
+import { deprovisionDevice } from "../../provisioning/deprovisionDevice.ts";
 import { thingNameProblem } from "../../provisioning/domain/deviceSpec.ts";
-import { runFleet } from "../../provisioning/fleetRun.ts";
 import { UsageError } from "../errors.ts";
 import { action, type CliIo, processIo } from "../io.ts";
 import {
-  countingRetryPolicy,
-  interruptSignal,
   type ProvisioningDependencies,
   positiveInteger,
   readFleetFile,
+  runDeviceFleet,
 } from "../provisioning/commandSupport.ts";
 import {
   addDeploymentOptions,
+  type Deployment,
   type DeploymentOptions,
-  openDeployment,
   resolveRegistryTable,
 } from "../provisioning/deployment.ts";
-import { createProgress } from "../provisioning/progress.ts";
-import {
-  deprovisionLabel,
-  deprovisionSummary,
-  EXIT_SOME_FAILED,
-  formatDeprovisionReport,
-} from "../provisioning/reports.ts";
+import { deprovisionSummary, formatDeprovisionReport } from "../provisioning/reports.ts";
 import { addTargetOptions } from "../target.ts";
 
 interface DeprovisionOptions extends DeploymentOptions {
@@ -95,39 +87,22 @@ async function deprovision(
     }
   }
 
-  const retry = countingRetryPolicy(dependencies);
-  const deployment = openDeployment(options, registryTable, retry.policy);
-  const interrupt = interruptSignal(io, dependencies);
-  const context = {
-    iot: deployment.iot,
-    registry: deployment.registry,
-    ...(options.removeFiles === undefined ? {} : { removeFilesFrom: options.removeFiles }),
-  };
-  try {
-    const run = await runFleet<string, DeprovisionResult>(
-      thingNames,
-      {
-        concurrency: options.concurrency,
-        signal: interrupt.signal,
-        label: deprovisionLabel,
-        progress: createProgress({
-          title: "deprovisioning",
-          total: thingNames.length,
-          stream: dependencies.progressStream ?? process.stderr,
-          line: io.err,
-        }),
-      },
-      (thingName) => deprovisionDevice(thingName, context),
-    );
-    const summary = deprovisionSummary(
-      run.results.filter((result) => result !== undefined),
-      run.notStarted,
-      retry.retries(),
-    );
-    io.out(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatDeprovisionReport(summary));
-    if (summary.failed > 0 || summary.notStarted.length > 0) io.setExitCode(EXIT_SOME_FAILED);
-  } finally {
-    interrupt.dispose();
-    deployment.close();
-  }
+  await runDeviceFleet(io, dependencies, {
+    title: "deprovisioning",
+    devices: thingNames,
+    concurrency: options.concurrency,
+    json: options.json,
+    target: options,
+    registryTable,
+    prepare: async (deployment: Deployment) => {
+      const context = {
+        iot: deployment.iot,
+        registry: deployment.registry,
+        ...(options.removeFiles === undefined ? {} : { removeFilesFrom: options.removeFiles }),
+      };
+      return (thingName: string) => deprovisionDevice(thingName, context);
+    },
+    summarize: deprovisionSummary,
+    format: formatDeprovisionReport,
+  });
 }

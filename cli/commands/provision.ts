@@ -9,32 +9,24 @@ import {
   thingNameProblem,
   thingTypeProblem,
 } from "../../provisioning/domain/deviceSpec.ts";
-import { runFleet } from "../../provisioning/fleetRun.ts";
-import { type ProvisionResult, provisionDevice } from "../../provisioning/provisionDevice.ts";
+import { provisionDevice } from "../../provisioning/provisionDevice.ts";
 import { MATCH_FIELDS } from "../../shared/ports/deviceRecords.ts";
 import { CliError, EXIT_CODES, UsageError } from "../errors.ts";
 import { action, type CliIo, processIo } from "../io.ts";
 import {
   collect,
-  countingRetryPolicy,
-  interruptSignal,
   type ProvisioningDependencies,
   positiveInteger,
   readFleetFile,
+  runDeviceFleet,
 } from "../provisioning/commandSupport.ts";
 import {
   addDeploymentOptions,
+  type Deployment,
   type DeploymentOptions,
-  openDeployment,
   resolveProvisionOutputs,
 } from "../provisioning/deployment.ts";
-import { createProgress } from "../provisioning/progress.ts";
-import {
-  EXIT_SOME_FAILED,
-  formatProvisionReport,
-  provisionLabel,
-  provisionSummary,
-} from "../provisioning/reports.ts";
+import { formatProvisionReport, provisionSummary } from "../provisioning/reports.ts";
 import { addTargetOptions } from "../target.ts";
 
 interface ProvisionOptions extends DeploymentOptions {
@@ -130,58 +122,46 @@ async function provision(
   const devices = await devicesOf(io, thingName, options);
 
   const outputs = await resolveProvisionOutputs(options);
-  const retry = countingRetryPolicy(dependencies);
-  const deployment = openDeployment(options, outputs.registryTable, retry.policy);
-  const interrupt = interruptSignal(io, dependencies);
-  try {
-    if (!(await deployment.iot.policyExists(outputs.policyName))) {
-      throw new CliError(
-        `IoT policy ${outputs.policyName} does not exist here: deploy the stack, or check --policy/--region`,
-        EXIT_CODES.runtime,
-      );
-    }
-    const dataEndpoint = await deployment.iot.dataEndpoint();
-    const caCertificatePem = amazonRootCa1(dependencies.rootCertificates);
-    if (caCertificatePem === undefined) {
-      throw new CliError("Amazon Root CA 1 is not in this Node.js build's root store", EXIT_CODES.runtime);
-    }
-    const context = {
-      iot: deployment.iot,
-      registry: deployment.registry,
-      ...outputs,
-      dataEndpoint,
-      caCertificatePem,
-      outDir: options.out,
-      keySource: options.awsKeys ? ("aws" as const) : ("csr" as const),
-      keyType: options.keyType,
-      ...(thingTypeName === undefined ? {} : { thingTypeName }),
-    };
-    const run = await runFleet<DeviceSpec, ProvisionResult>(
-      devices,
-      {
-        concurrency: options.concurrency,
-        signal: interrupt.signal,
-        label: provisionLabel,
-        progress: createProgress({
-          title: "provisioning",
-          total: devices.length,
-          stream: dependencies.progressStream ?? process.stderr,
-          line: io.err,
-        }),
-      },
-      (spec) => provisionDevice(spec, context),
-    );
-    const summary = provisionSummary(
-      run.results.filter((result) => result !== undefined),
-      run.notStarted.map((spec) => spec.thingName),
-      retry.retries(),
-    );
-    io.out(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatProvisionReport(summary));
-    if (summary.failed > 0 || summary.notStarted.length > 0) io.setExitCode(EXIT_SOME_FAILED);
-  } finally {
-    interrupt.dispose();
-    deployment.close();
-  }
+  await runDeviceFleet(io, dependencies, {
+    title: "provisioning",
+    devices,
+    concurrency: options.concurrency,
+    json: options.json,
+    target: options,
+    registryTable: outputs.registryTable,
+    prepare: async (deployment: Deployment) => {
+      if (!(await deployment.iot.policyExists(outputs.policyName))) {
+        throw new CliError(
+          `IoT policy ${outputs.policyName} does not exist here: deploy the stack, or check --policy/--region`,
+          EXIT_CODES.runtime,
+        );
+      }
+      const dataEndpoint = await deployment.iot.dataEndpoint();
+      const caCertificatePem = amazonRootCa1(dependencies.rootCertificates);
+      if (caCertificatePem === undefined) {
+        throw new CliError("Amazon Root CA 1 is not in this Node.js build's root store", EXIT_CODES.runtime);
+      }
+      const context = {
+        iot: deployment.iot,
+        registry: deployment.registry,
+        ...outputs,
+        dataEndpoint,
+        caCertificatePem,
+        outDir: options.out,
+        keySource: options.awsKeys ? ("aws" as const) : ("csr" as const),
+        keyType: options.keyType,
+        ...(thingTypeName === undefined ? {} : { thingTypeName }),
+      };
+      return (spec: DeviceSpec) => provisionDevice(spec, context);
+    },
+    summarize: (results, notStarted, retries) =>
+      provisionSummary(
+        results,
+        notStarted.map((spec) => spec.thingName),
+        retries,
+      ),
+    format: formatProvisionReport,
+  });
 }
 
 async function devicesOf(

@@ -1,9 +1,13 @@
 import { InvalidArgumentError } from "commander";
 import type { DeviceSpec } from "../../provisioning/domain/deviceSpec.ts";
 import { type FleetCsvOptions, formatCsvProblem, parseFleetCsv } from "../../provisioning/domain/fleetCsv.ts";
+import { runFleet } from "../../provisioning/fleetRun.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../../shared/adapters/aws/controlPlaneRetry.ts";
 import { UsageError } from "../errors.ts";
 import { type CliIo, readInput } from "../io.ts";
+import { type Deployment, type DeploymentOptions, openDeployment } from "./deployment.ts";
+import { createProgress } from "./progress.ts";
+import { deviceLabel, EXIT_SOME_FAILED } from "./reports.ts";
 
 /** What tests (or an embedding program) can replace; each has a default for the real terminal. */
 export interface ProvisioningDependencies {
@@ -30,7 +34,7 @@ export function collect(value: string, previous: readonly string[]): string[] {
 }
 
 /** The retry policy of a run, counting its retries. */
-export function countingRetryPolicy(dependencies: ProvisioningDependencies): {
+function countingRetryPolicy(dependencies: ProvisioningDependencies): {
   readonly policy: RetryPolicy;
   retries(): number;
 } {
@@ -52,7 +56,7 @@ export function countingRetryPolicy(dependencies: ProvisioningDependencies): {
  * The run's stop signal: the first Ctrl-C lets the devices under way finish and starts no more;
  * a second one ends the process as usual.
  */
-export function interruptSignal(
+function interruptSignal(
   io: CliIo,
   dependencies: ProvisioningDependencies,
 ): { readonly signal: AbortSignal; dispose(): void } {
@@ -80,4 +84,71 @@ export async function readFleetFile(
     throw new UsageError(`${name}: ${fleet.problems.length} problem(s); nothing was changed`);
   }
   return [...fleet.devices];
+}
+
+/** What a bulk run's summary must tell for the exit code. */
+interface FleetSummary {
+  readonly failed: number;
+  readonly notStarted: readonly unknown[];
+}
+
+export interface DeviceFleetRun<T, R, S extends FleetSummary> {
+  /** The progress bar's title, e.g. "provisioning". */
+  readonly title: string;
+  readonly devices: readonly T[];
+  /** Devices worked on at once. */
+  readonly concurrency: number;
+  /** Prints the summary as JSON rather than as the report. */
+  readonly json?: boolean;
+  /** Where the deployment's clients point, and the registry table they use. */
+  readonly target: DeploymentOptions;
+  readonly registryTable: string;
+  /** Checks the deployment before any device is touched; returns the work on one device. */
+  readonly prepare: (deployment: Deployment) => Promise<(device: T) => Promise<R>>;
+  readonly summarize: (results: R[], notStarted: readonly T[], retries: number) => S;
+  readonly format: (summary: S) => string;
+}
+
+/**
+ * The bulk part of `provision` and `deprovision`: opens the deployment's clients (their retries
+ * counted) and the Ctrl-C handling, works on every device with a progress bar (or lines), prints the
+ * summary and sets exit code 1 when a device failed or was not started; closes the clients however
+ * it ends.
+ */
+export async function runDeviceFleet<T, R extends Parameters<typeof deviceLabel>[0], S extends FleetSummary>(
+  io: CliIo,
+  dependencies: ProvisioningDependencies,
+  run: DeviceFleetRun<T, R, S>,
+): Promise<void> {
+  const retry = countingRetryPolicy(dependencies);
+  const deployment = openDeployment(run.target, run.registryTable, retry.policy);
+  const interrupt = interruptSignal(io, dependencies);
+  try {
+    const work = await run.prepare(deployment);
+    const { results, notStarted } = await runFleet<T, R>(
+      run.devices,
+      {
+        concurrency: run.concurrency,
+        signal: interrupt.signal,
+        label: deviceLabel,
+        progress: createProgress({
+          title: run.title,
+          total: run.devices.length,
+          stream: dependencies.progressStream ?? process.stderr,
+          line: io.err,
+        }),
+      },
+      work,
+    );
+    const summary = run.summarize(
+      results.filter((result): result is R => result !== undefined),
+      notStarted,
+      retry.retries(),
+    );
+    io.out(run.json ? `${JSON.stringify(summary, null, 2)}\n` : run.format(summary));
+    if (summary.failed > 0 || summary.notStarted.length > 0) io.setExitCode(EXIT_SOME_FAILED);
+  } finally {
+    interrupt.dispose();
+    deployment.close();
+  }
 }

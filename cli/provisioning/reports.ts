@@ -61,12 +61,8 @@ export function deprovisionSummary(
   };
 }
 
-/** The one-line progress label of a device. */
-export function provisionLabel(result: ProvisionResult): string {
-  return `${result.thingName}: ${result.status}${result.failure ? ` at ${result.failure.step}` : ""}`;
-}
-
-export function deprovisionLabel(result: DeprovisionResult): string {
+/** The one-line progress label of a provisioned or deprovisioned device. */
+export function deviceLabel(result: ProvisionResult | DeprovisionResult): string {
   return `${result.thingName}: ${result.status}${result.failure ? ` at ${result.failure.step}` : ""}`;
 }
 

@@ -1,8 +1,7 @@
-import { Duration, type RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as events from "aws-cdk-lib/aws-events";
 import type * as kms from "aws-cdk-lib/aws-kms";
-import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type {
@@ -10,9 +9,22 @@ import type {
   SweepEnvironmentVariables,
 } from "../../shared/config/alarmEnvironment.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
-import { PlantwatchFunction } from "./PlantwatchFunction.ts";
+import {
+  type DeploymentFunctionProps,
+  deploymentFunctionProps,
+  PlantwatchFunction,
+} from "./PlantwatchFunction.ts";
 
-export interface AlarmFunctionProps {
+/** The alarm engine's settings, given alike to every function that runs it (evaluate, sweep, the API). */
+export interface AlarmEngineSettings {
+  /** History entries expire (DynamoDB TTL) this long after they happen. */
+  readonly historyRetention: Duration;
+  /** How often a container checks the ruleset version (C3: at most 60 s). */
+  readonly rulesRefresh: Duration;
+  readonly registryCacheTtl: Duration;
+}
+
+export interface AlarmFunctionProps extends AlarmEngineSettings, DeploymentFunctionProps {
   /** One item per thing, all its alarm instances, versioned (C4). */
   readonly alarmsTable: dynamodb.ITable;
   readonly historyTable: dynamodb.ITable;
@@ -22,15 +34,6 @@ export interface AlarmFunctionProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The key encrypting the tables, the queue and the log group. */
   readonly encryptionKey: kms.IKey;
-  /** History entries expire (DynamoDB TTL) this long after they happen. */
-  readonly historyRetention: Duration;
-  /** How often a container checks the ruleset version (C3: at most 60 s). */
-  readonly rulesRefresh: Duration;
-  readonly registryCacheTtl: Duration;
-  readonly metricsNamespace: string;
-  readonly logRetention: logs.RetentionDays;
-  /** Of the log group: it is encrypted with the deployment key, so it follows the key's policy. */
-  readonly logRemovalPolicy: RemovalPolicy;
 }
 
 export interface EvaluateFunctionProps extends AlarmFunctionProps {
@@ -69,7 +72,7 @@ export class AlarmFunction extends Construct {
   /** Evaluates telemetry samples and connectivity events; retried twice within 6 hours. */
   static evaluate(scope: Construct, id: string, props: EvaluateFunctionProps): AlarmFunction {
     const environment = {
-      ...storeEnvironment(props),
+      ...alarmEngineEnvironment(props),
       CLOCK_SKEW_MS: String(props.clockSkewSeconds * 1000),
       MAX_SAMPLE_AGE_MS: String(props.maxSampleAge.toMilliseconds()),
     } satisfies Omit<EvaluateEnvironmentVariables, BoundVariables>;
@@ -96,7 +99,7 @@ export class AlarmFunction extends Construct {
    * queue, where a failing sweep shows.
    */
   static sweep(scope: Construct, id: string, props: SweepFunctionProps): AlarmFunction {
-    const environment = storeEnvironment(props);
+    const environment = alarmEngineEnvironment(props);
     return new AlarmFunction(scope, id, props, {
       name: "sweep",
       description: "plantwatch sweep: offline alarms, snooze expiry, unpublished events (every minute)",
@@ -119,13 +122,10 @@ export class AlarmFunction extends Construct {
       entry: `functions/${variant.name}/handler.ts`,
       description: variant.description,
       serviceName: variant.name,
-      metricsNamespace: props.metricsNamespace,
       environment: variant.environment,
       timeout: variant.timeout,
       reservedConcurrentExecutions: variant.reservedConcurrentExecutions,
-      logRetention: props.logRetention,
-      logEncryptionKey: props.encryptionKey,
-      logRemovalPolicy: props.logRemovalPolicy,
+      ...deploymentFunctionProps(props),
     });
 
     const fn = this.function;
@@ -155,10 +155,13 @@ type BoundVariables = keyof Pick<
   "ALARMS_TABLE" | "HISTORY_TABLE" | "RULES_TABLE" | "REGISTRY_TABLE" | "EVENT_BUS_NAME"
 >;
 
-function storeEnvironment(props: AlarmFunctionProps): Omit<SweepEnvironmentVariables, BoundVariables> {
+/** The alarm engine's variables beside its tables and bus (which the bind calls set). */
+export function alarmEngineEnvironment(
+  settings: AlarmEngineSettings,
+): Omit<SweepEnvironmentVariables, BoundVariables> {
   return {
-    HISTORY_RETENTION_MS: String(props.historyRetention.toMilliseconds()),
-    RULES_REFRESH_MS: String(props.rulesRefresh.toMilliseconds()),
-    REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),
+    HISTORY_RETENTION_MS: String(settings.historyRetention.toMilliseconds()),
+    RULES_REFRESH_MS: String(settings.rulesRefresh.toMilliseconds()),
+    REGISTRY_CACHE_TTL_MS: String(settings.registryCacheTtl.toMilliseconds()),
   };
 }

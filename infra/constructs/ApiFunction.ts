@@ -1,12 +1,15 @@
-import type { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as events from "aws-cdk-lib/aws-events";
 import type * as kms from "aws-cdk-lib/aws-kms";
-import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { ApiOwnVariables } from "../../shared/config/operatorEnvironment.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
-import { PlantwatchFunction } from "./PlantwatchFunction.ts";
+import { type AlarmEngineSettings, alarmEngineEnvironment } from "./AlarmFunction.ts";
+import {
+  type DeploymentFunctionProps,
+  deploymentFunctionProps,
+  PlantwatchFunction,
+} from "./PlantwatchFunction.ts";
 import type { SeriesStoreBinding } from "./SeriesStoreBinding.ts";
 
 /** The variables the bind calls of the constructor set, each with its permission. */
@@ -15,7 +18,7 @@ type BoundVariables = keyof Pick<
   "ALARMS_TABLE" | "HISTORY_TABLE" | "RULES_TABLE" | "REGISTRY_TABLE" | "SILENCES_TABLE" | "EVENT_BUS_NAME"
 >;
 
-export interface ApiFunctionProps {
+export interface ApiFunctionProps extends AlarmEngineSettings, DeploymentFunctionProps {
   readonly registryTable: dynamodb.ITable;
   readonly alarmsTable: dynamodb.ITable;
   readonly historyTable: dynamodb.ITable;
@@ -26,12 +29,6 @@ export interface ApiFunctionProps {
   readonly eventBus: events.IEventBus;
   /** The key encrypting the tables and the log group. */
   readonly encryptionKey: kms.IKey;
-  readonly historyRetention: Duration;
-  readonly rulesRefresh: Duration;
-  readonly registryCacheTtl: Duration;
-  readonly metricsNamespace: string;
-  readonly logRetention: logs.RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
 }
 
 /**
@@ -46,22 +43,15 @@ export class ApiFunction extends Construct {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
     // The table and bus variables are set by the bind calls below, with their permissions.
-    const environment = {
-      HISTORY_RETENTION_MS: String(props.historyRetention.toMilliseconds()),
-      RULES_REFRESH_MS: String(props.rulesRefresh.toMilliseconds()),
-      REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtl.toMilliseconds()),
-    } satisfies Omit<ApiOwnVariables, BoundVariables>;
+    const environment = alarmEngineEnvironment(props) satisfies Omit<ApiOwnVariables, BoundVariables>;
 
     this.function = new PlantwatchFunction<BoundVariables>(this, "Function", {
       entry: "functions/api/handler.ts",
       description: "plantwatch api: the operator HTTP API (C7)",
       serviceName: "api",
-      metricsNamespace: props.metricsNamespace,
       environment,
       memorySize: 512,
-      logRetention: props.logRetention,
-      logEncryptionKey: props.encryptionKey,
-      logRemovalPolicy: props.logRemovalPolicy,
+      ...deploymentFunctionProps(props),
       ...(props.seriesStore.placement && { placement: props.seriesStore.placement }),
     });
 

@@ -1,19 +1,22 @@
-import { Duration, type RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
-import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { IngestOwnVariables } from "../../shared/config/ingestEnvironment.ts";
 import { QUARANTINE_PREFIX } from "../../shared/contracts/storageLayout.ts";
-import { PlantwatchFunction } from "./PlantwatchFunction.ts";
+import {
+  type DeploymentFunctionProps,
+  deploymentFunctionProps,
+  PlantwatchFunction,
+} from "./PlantwatchFunction.ts";
 import type { SeriesStoreBinding } from "./SeriesStoreBinding.ts";
 
 /** The variables the bind calls of the constructor set, each with its permission. */
 type BoundVariables = keyof Pick<IngestOwnVariables, "REGISTRY_TABLE" | "QUARANTINE_BUCKET">;
 
-export interface IngestFunctionProps {
+export interface IngestFunctionProps extends DeploymentFunctionProps {
   /** Where samples are written: sets the function's series variables, access and placement. */
   readonly seriesStore: SeriesStoreBinding;
   readonly registryTable: dynamodb.ITable;
@@ -26,10 +29,6 @@ export interface IngestFunctionProps {
   readonly maxSampleAge: Duration;
   readonly lastSeenIntervalSeconds: number;
   readonly registryCacheTtlSeconds: number;
-  readonly metricsNamespace: string;
-  readonly logRetention: logs.RetentionDays;
-  /** Of the log group: it is encrypted with the deployment key, so it follows the key's policy. */
-  readonly logRemovalPolicy: RemovalPolicy;
 }
 
 /**
@@ -54,11 +53,8 @@ export class IngestFunction extends Construct {
       entry: "functions/ingest/handler.ts",
       description: "plantwatch ingest: telemetry rule -> Timestream, quarantine",
       serviceName: "ingest",
-      metricsNamespace: props.metricsNamespace,
       environment,
-      logRetention: props.logRetention,
-      logEncryptionKey: props.encryptionKey,
-      logRemovalPolicy: props.logRemovalPolicy,
+      ...deploymentFunctionProps(props),
       ...(props.seriesStore.placement && { placement: props.seriesStore.placement }),
     });
 

@@ -1,9 +1,8 @@
-import { Duration, type RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as kms from "aws-cdk-lib/aws-kms";
-import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -13,9 +12,13 @@ import {
   ALARM_EVENT_SOURCE,
   ALARM_REMINDER_DETAIL_TYPE,
 } from "../../shared/domain/alarms/alarmEvent.ts";
-import { PlantwatchFunction } from "./PlantwatchFunction.ts";
+import {
+  type DeploymentFunctionProps,
+  deploymentFunctionProps,
+  PlantwatchFunction,
+} from "./PlantwatchFunction.ts";
 
-export interface NotifyFunctionProps {
+export interface NotifyFunctionProps extends DeploymentFunctionProps {
   readonly eventBus: events.IEventBus;
   readonly pageTopic: sns.ITopic;
   readonly notifyTopic: sns.ITopic;
@@ -31,9 +34,6 @@ export interface NotifyFunctionProps {
   readonly timeZone: string;
   /** Base URL of the operator dashboard. @default - messages carry no link */
   readonly consoleUrl?: string;
-  readonly metricsNamespace: string;
-  readonly logRetention: logs.RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
 }
 
 /** The variables the bind calls of the constructor set, each with its permission. */
@@ -75,11 +75,8 @@ export class NotifyFunction extends Construct {
       entry: "functions/notify/handler.ts",
       description: "plantwatch notify: alarm events -> SNS topics, webhook notifications (unless silenced)",
       serviceName: "notify",
-      metricsNamespace: props.metricsNamespace,
       environment,
-      logRetention: props.logRetention,
-      logEncryptionKey: props.encryptionKey,
-      logRemovalPolicy: props.logRemovalPolicy,
+      ...deploymentFunctionProps(props),
     });
 
     const fn = this.function;

@@ -56,6 +56,34 @@ export interface PlantwatchFunctionProps {
 }
 
 /**
+ * What each function construct takes from the deployment for its house function: the metrics
+ * namespace, and how the log group is kept and encrypted.
+ */
+export interface DeploymentFunctionProps {
+  readonly metricsNamespace: string;
+  readonly logRetention: logs.RetentionDays;
+  /** Of the log group: it is encrypted with the deployment key, so it follows the key's policy. */
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** The deployment key; it encrypts the log group (and whatever else the construct says). */
+  readonly encryptionKey: kms.IKey;
+}
+
+/** The house function's props that come from the deployment, the same for every function. */
+export function deploymentFunctionProps(
+  props: DeploymentFunctionProps,
+): Pick<
+  PlantwatchFunctionProps,
+  "metricsNamespace" | "logRetention" | "logEncryptionKey" | "logRemovalPolicy"
+> {
+  return {
+    metricsNamespace: props.metricsNamespace,
+    logRetention: props.logRetention,
+    logEncryptionKey: props.encryptionKey,
+    logRemovalPolicy: props.logRemovalPolicy,
+  };
+}
+
+/**
  * The house Lambda function: Node.js (newest runtime) on arm64, bundled by esbuild as minified ESM
  * with source maps and the AWS SDK v3 inside the bundle (the code tested is the code deployed),
  * structured JSON logs to an explicit log group with a retention, and its own role with no AWS

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import { bodyBytes } from "../../functions/api/protocol/requestBodies.ts";
 import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
 import type { ErrorBody, ErrorCode } from "../../shared/contracts/operatorApi.ts";
 import { ERROR_STATUS } from "../../shared/contracts/operatorApi.ts";
@@ -229,12 +230,7 @@ function reply(response: ServerResponse, result: APIGatewayProxyResultV2): void 
   for (const [name, value] of Object.entries(result.headers ?? {}))
     headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers["set-cookie"] = [...result.cookies];
-  const body =
-    result.body === undefined
-      ? undefined
-      : result.isBase64Encoded
-        ? Buffer.from(result.body, "base64")
-        : Buffer.from(result.body, "utf8");
+  const body = bodyBytes(result);
   if (body !== undefined && headers["content-type"] === undefined)
     headers["content-type"] = "application/json";
   response.writeHead(result.statusCode ?? 200, headers);

@@ -18,38 +18,42 @@ function located(problem: string, { sql, position, ruleName }: IotSqlErrorContex
   return `${rule}: ${problem} at position ${position} of: ${sql}`;
 }
 
-/**
- * Valid (or plausible) AWS IoT SQL that the local rules engine does not evaluate. The local stack
- * refuses to start on it rather than evaluate a rule differently from IoT Core.
- */
-export class UnsupportedIotSqlError extends PlantwatchError {
-  readonly construct: string;
+/** A problem at a place in a rule's IoT SQL; it carries the SQL, the position and the rule's name. */
+abstract class LocatedIotSqlError extends PlantwatchError {
   readonly sql: string;
   readonly position: number;
   readonly ruleName: string | undefined;
 
-  constructor(construct: string, context: IotSqlErrorContext) {
-    super(`${located(`${construct} is not supported locally`, context)} (supported: ${SUPPORTED_IOT_SQL})`);
-    this.name = "UnsupportedIotSqlError";
-    this.construct = construct;
+  constructor(message: string, context: IotSqlErrorContext) {
+    super(message);
     this.sql = context.sql;
     this.position = context.position;
     this.ruleName = context.ruleName;
   }
 }
 
-/** SQL that IoT Core would reject too: a syntax error or an invalid topic filter. */
-export class InvalidIotSqlError extends PlantwatchError {
-  readonly sql: string;
-  readonly position: number;
-  readonly ruleName: string | undefined;
+/**
+ * Valid (or plausible) AWS IoT SQL that the local rules engine does not evaluate. The local stack
+ * refuses to start on it rather than evaluate a rule differently from IoT Core.
+ */
+export class UnsupportedIotSqlError extends LocatedIotSqlError {
+  readonly construct: string;
 
+  constructor(construct: string, context: IotSqlErrorContext) {
+    super(
+      `${located(`${construct} is not supported locally`, context)} (supported: ${SUPPORTED_IOT_SQL})`,
+      context,
+    );
+    this.name = "UnsupportedIotSqlError";
+    this.construct = construct;
+  }
+}
+
+/** SQL that IoT Core would reject too: a syntax error or an invalid topic filter. */
+export class InvalidIotSqlError extends LocatedIotSqlError {
   constructor(problem: string, context: IotSqlErrorContext) {
-    super(located(problem, context));
+    super(located(problem, context), context);
     this.name = "InvalidIotSqlError";
-    this.sql = context.sql;
-    this.position = context.position;
-    this.ruleName = context.ruleName;
   }
 }
 

@@ -14,14 +14,18 @@ export interface RawBody {
 
 const MAX_THING_GLOBS = 100;
 
+/** The bytes of an API Gateway request or response body, which is base64 when it says so. */
+export function bodyBytes(raw: {
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+}): Buffer | undefined {
+  if (raw.body === undefined) return undefined;
+  return Buffer.from(raw.body, raw.isBase64Encoded ? "base64" : "utf8");
+}
+
 /** The body as JSON: 413 above the size limit (checked first), 400 when absent or not JSON. */
 export function jsonBody(raw: RawBody, options: { readonly required: boolean }): unknown {
-  const bytes =
-    raw.body === undefined
-      ? undefined
-      : raw.isBase64Encoded
-        ? Buffer.from(raw.body, "base64")
-        : Buffer.from(raw.body, "utf8");
+  const bytes = bodyBytes(raw);
   if (bytes !== undefined && bytes.length > API_LIMITS.maxBodyBytes) {
     throw new OperatorApiError(
       "payload_too_large",

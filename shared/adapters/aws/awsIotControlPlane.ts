@@ -27,13 +27,14 @@ import type {
   ThingState,
   ThingUpdate,
 } from "../../ports/iotControlPlane.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 import { DEFAULT_RETRY_POLICY, isThrottling, type RetryPolicy, withRetries } from "./controlPlaneRetry.ts";
 import { isTransient } from "./retry.ts";
 
-export type AwsIotControlPlaneOptions = { readonly retry?: RetryPolicy } & (
-  | { readonly client: IoTClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: IoTClientConfig }
-);
+export type AwsIotControlPlaneOptions = { readonly retry?: RetryPolicy } & ClientOrConfig<
+  IoTClient,
+  IoTClientConfig
+>;
 
 const isNotFound = (error: unknown) => (error as Error).name === "ResourceNotFoundException";
 

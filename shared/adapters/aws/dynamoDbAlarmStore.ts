@@ -12,6 +12,7 @@ import type { ThingAlarms } from "../../domain/alarms/alarmState.ts";
 import { type HistoryEntry, type HistoryRecord, historyOutboxKey } from "../../domain/alarms/history.ts";
 import type { AlarmHistoryReader, HistoryPage } from "../../ports/alarmHistory.ts";
 import type { AlarmStore, CommitOutcome } from "../../ports/alarmStore.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./retry.ts";
 
 export type DynamoDbAlarmStoreOptions = {
@@ -20,10 +21,7 @@ export type DynamoDbAlarmStoreOptions = {
   /** Partition key `alarmId`, sort key `sk`, TTL attribute `expiresAt`. */
   readonly historyTableName: string;
   readonly historyRetentionMs: number;
-} & (
-  | { readonly client: DynamoDBDocumentClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: DynamoDBClientConfig }
-);
+} & ClientOrConfig<DynamoDBDocumentClient, DynamoDBClientConfig>;
 
 /** Outbox keys removed per UpdateItem, keeping the expression well under DynamoDB's 4 KB limit. */
 const KEYS_PER_CLEAR = 20;

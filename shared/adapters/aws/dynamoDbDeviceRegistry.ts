@@ -12,6 +12,7 @@ import { systemClock } from "../../ports/clock.ts";
 import { type DeviceRecordStore, MATCH_FIELDS, type RegistryEntry } from "../../ports/deviceRecords.ts";
 import type { DeviceCatalog, DeviceRecord, DeviceRegistry } from "../../ports/deviceRegistry.ts";
 import { TtlCache } from "../../ttlCache.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 
 export type DynamoDbDeviceRegistryOptions = {
   readonly tableName: string;
@@ -23,10 +24,7 @@ export type DynamoDbDeviceRegistryOptions = {
    */
   readonly lastSeenIntervalMs?: number;
   readonly clock?: Clock;
-} & (
-  | { readonly client: DynamoDBDocumentClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: DynamoDBClientConfig }
-);
+} & ClientOrConfig<DynamoDBDocumentClient, DynamoDBClientConfig>;
 
 /** Entries kept per container; a fleet larger than this only costs extra reads. */
 const MAX_CACHED_THINGS = 20_000;

@@ -15,6 +15,7 @@ import type { AlarmRule } from "../../domain/alarms/rule.ts";
 import { PlantwatchError } from "../../errors.ts";
 import { type Clock, systemClock } from "../../ports/clock.ts";
 import type { RuleSet, RuleSource } from "../../ports/ruleSource.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./retry.ts";
 
 /**
@@ -75,10 +76,7 @@ export type DynamoDbRuleRepositoryOptions = {
   readonly clock?: Clock;
   /** Backoff between retries of unprocessed batch items and version conflicts. */
   readonly backoff?: BackoffOptions & { readonly maxAttempts?: number };
-} & (
-  | { readonly client: DynamoDBDocumentClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: DynamoDBClientConfig }
-);
+} & ClientOrConfig<DynamoDBDocumentClient, DynamoDBClientConfig>;
 
 const BATCH_SIZE = 25;
 

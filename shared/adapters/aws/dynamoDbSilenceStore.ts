@@ -8,15 +8,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Silence } from "../../domain/silences/silence.ts";
 import type { SilenceStore } from "../../ports/silenceStore.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 
 export type DynamoDbSilenceStoreOptions = {
   readonly tableName: string;
   /** An expired silence is removed by the table's TTL this long after it ends (kept for the record). */
   readonly keepExpiredMs?: number;
-} & (
-  | { readonly client: DynamoDBDocumentClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: DynamoDBClientConfig }
-);
+} & ClientOrConfig<DynamoDBDocumentClient, DynamoDBClientConfig>;
 
 const DEFAULT_KEEP_EXPIRED_MS = 30 * 24 * 3600_000;
 

@@ -16,24 +16,21 @@ import {
   type SendOptions,
   type SendReport,
 } from "../../ports/notifier.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 import { entrySize, MAX_REQUEST_BYTES } from "./eventBridgePublisher.ts";
 import {
   type BackoffOptions,
   DEFAULT_BACKOFF,
   isTransient,
   isTransientErrorName,
+  requestSignal,
   waitForRetry,
 } from "./retry.ts";
 
 export type EventBridgeNotificationSinkOptions = {
   readonly eventBusName: string;
   readonly backoff?: BackoffOptions;
-} & (
-  | { readonly client: EventBridgeClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: EventBridgeClientConfig }
-);
-
-const MIN_REQUEST_MS = 1_000;
+} & ClientOrConfig<EventBridgeClient, EventBridgeClientConfig>;
 
 /**
  * Puts `Alarm Notification` events on the plantwatch bus, one PutEvents entry each, for the webhook
@@ -63,7 +60,7 @@ export class EventBridgeNotificationSink implements NotificationEventSink {
           { retryable: true, retries: attempt - 1 },
         );
       }
-      const timeout = AbortSignal.timeout(requestTimeout(options.deadline - this.#now()));
+      const timeout = requestSignal(options.deadline, this.#backoff);
       try {
         const output = await this.#client.send(new PutEventsCommand({ Entries: [entry] }), {
           abortSignal: timeout,
@@ -117,13 +114,4 @@ export class EventBridgeNotificationSink implements NotificationEventSink {
     }
     return entry;
   }
-
-  #now(): number {
-    return (this.#backoff.now ?? Date.now)();
-  }
-}
-
-/** What is left to the deadline, but at least `MIN_REQUEST_MS` and at most what a timer can wait. */
-function requestTimeout(remainingMs: number): number {
-  return Math.min(Math.max(MIN_REQUEST_MS, remainingMs), 2 ** 31 - 1);
 }

@@ -15,11 +15,14 @@ import {
   isReminder,
 } from "../../domain/alarms/alarmEvent.ts";
 import type { EventPublisher, PublishFailure, PublishResult } from "../../ports/eventPublisher.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 import {
   type BackoffOptions,
   DEFAULT_BACKOFF,
   isTransient,
   isTransientErrorName,
+  nowOf,
+  requestSignal,
   waitForRetry,
 } from "./retry.ts";
 
@@ -28,17 +31,11 @@ export type EventBridgePublisherOptions = {
   /** Parallel PutEvents requests per round. */
   readonly maxConcurrentRequests?: number;
   readonly backoff?: BackoffOptions;
-} & (
-  | { readonly client: EventBridgeClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: EventBridgeClientConfig }
-);
+} & ClientOrConfig<EventBridgeClient, EventBridgeClientConfig>;
 
 /** PutEvents quotas: entries per request, and their total size as EventBridge counts it. */
 export const MAX_ENTRIES_PER_REQUEST = 10;
 export const MAX_REQUEST_BYTES = 256 * 1024;
-
-/** The least time a request is given, even when the deadline is nearer. */
-const MIN_REQUEST_MS = 1_000;
 
 interface Pending {
   readonly index: number;
@@ -143,7 +140,7 @@ export class EventBridgePublisher implements EventPublisher {
     const round: Round = { retry: [], failed: [], requests: 0 };
     // After a fatal error no new request starts, and the round ends only once none is in flight.
     await eachUntilFailure(toBatches(pending), this.#maxConcurrentRequests, async (batch) => {
-      if (this.#now() >= deadline) {
+      if (nowOf(this.#backoff) >= deadline) {
         round.retry.push(
           ...batch.map((item) => ({ ...item, reason: item.reason ?? "deadline reached before sending" })),
         );
@@ -156,8 +153,7 @@ export class EventBridgePublisher implements EventPublisher {
   }
 
   async #send(batch: readonly Pending[], deadline: number, round: Round): Promise<void> {
-    // A hung request must not outlive the deadline either; each still gets a fair minimum.
-    const timeout = AbortSignal.timeout(Math.max(MIN_REQUEST_MS, deadline - this.#now()));
+    const timeout = requestSignal(deadline, this.#backoff);
     let output: PutEventsCommandOutput;
     try {
       output = await this.#client.send(new PutEventsCommand({ Entries: batch.map((item) => item.entry) }), {
@@ -198,10 +194,6 @@ export class EventBridgePublisher implements EventPublisher {
         round.retry.push({ ...item, reason: "EventBridge reported failed entries without naming this one" });
       }
     });
-  }
-
-  #now(): number {
-    return (this.#backoff.now ?? Date.now)();
   }
 }
 

@@ -14,6 +14,24 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   return Math.floor((options.random ?? Math.random)() * ceiling);
 }
 
+/** The time by `options`' clock: Date.now unless a test gives its own. */
+export function nowOf(options: BackoffOptions): number {
+  return (options.now ?? Date.now)();
+}
+
+/** The least time a request is given, even when the deadline is nearer. */
+const MIN_REQUEST_MS = 1_000;
+/** The longest a Node.js timer can wait; a longer delay would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The abort signal of one request: a hung request must not outlive the deadline either, yet each
+ * gets a fair minimum (`MIN_REQUEST_MS`) even when the deadline is nearer.
+ */
+export function requestSignal(deadline: number, options: BackoffOptions): AbortSignal {
+  return AbortSignal.timeout(Math.min(Math.max(MIN_REQUEST_MS, deadline - nowOf(options)), MAX_TIMER_MS));
+}
+
 /** Sleeps before retry `attempt`, or returns false if that would pass the deadline. */
 export async function waitForRetry(
   attempt: number,
@@ -21,8 +39,7 @@ export async function waitForRetry(
   options: BackoffOptions,
 ): Promise<boolean> {
   const delay = backoffDelay(attempt, options);
-  const now = (options.now ?? Date.now)();
-  if (now + delay >= deadline) return false;
+  if (nowOf(options) + delay >= deadline) return false;
   await (options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(delay);
   return true;
 }

@@ -3,14 +3,12 @@ import { QUARANTINE_PREFIX } from "../../contracts/storageLayout.ts";
 import type { QuarantineEntry } from "../../domain/ingest/types.ts";
 import type { QuarantineStore } from "../../ports/quarantineStore.ts";
 import { quarantineObjects } from "../quarantineObjects.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 
 export type S3QuarantineStoreOptions = {
   readonly bucketName: string;
   readonly prefix?: string;
-} & (
-  | { readonly client: S3Client; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: S3ClientConfig }
-);
+} & ClientOrConfig<S3Client, S3ClientConfig>;
 
 /**
  * Quarantine in S3 as JSON Lines, one object per reason and day for each batch, under

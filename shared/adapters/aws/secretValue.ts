@@ -4,6 +4,7 @@ import {
   type SecretsManagerClientConfig,
 } from "@aws-sdk/client-secrets-manager";
 import { PlantwatchError } from "../../errors.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 import { isTransient } from "./retry.ts";
 
 export type SecretValueOptions = {
@@ -11,10 +12,7 @@ export type SecretValueOptions = {
   readonly secretId: string;
   /** The secret is a JSON object and the value is this string field of it. @default - the whole secret string */
   readonly jsonField?: string;
-} & (
-  | { readonly client: SecretsManagerClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: SecretsManagerClientConfig }
-);
+} & ClientOrConfig<SecretsManagerClient, SecretsManagerClientConfig>;
 
 /**
  * The secret could not be read (denied, missing, no string value, Secrets Manager unreachable).

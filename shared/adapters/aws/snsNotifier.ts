@@ -7,19 +7,14 @@ import {
   type TopicMessage,
   type TopicNotifier,
 } from "../../ports/notifier.ts";
-import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, waitForRetry } from "./retry.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, requestSignal, waitForRetry } from "./retry.ts";
 
 export type SnsNotifierOptions = {
   /** The topic ARN of each channel. */
   readonly topicArns: Readonly<Record<NotificationChannel, string>>;
   readonly backoff?: BackoffOptions;
-} & (
-  | { readonly client: SNSClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: SNSClientConfig }
-);
-
-/** The least time a request is given, even when the deadline is nearer. */
-const MIN_REQUEST_MS = 1_000;
+} & ClientOrConfig<SNSClient, SNSClientConfig>;
 
 /**
  * The topic notifier on Amazon SNS: one Publish per message, `MessageStructure: "json"` so e-mail
@@ -61,8 +56,7 @@ export class SnsNotifier implements TopicNotifier {
           { cause: lastError, retryable: true, retries: attempt - 1 },
         );
       }
-      // A hung request must not outlive the deadline either; each still gets a fair minimum.
-      const timeout = AbortSignal.timeout(requestTimeout(options.deadline - this.#now()));
+      const timeout = requestSignal(options.deadline, this.#backoff);
       try {
         await this.#client.send(command, { abortSignal: timeout });
         return { retries: attempt };
@@ -79,17 +73,8 @@ export class SnsNotifier implements TopicNotifier {
       }
     }
   }
-
-  #now(): number {
-    return (this.#backoff.now ?? Date.now)();
-  }
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** What is left to the deadline, but at least `MIN_REQUEST_MS` and at most what a timer can wait. */
-function requestTimeout(remainingMs: number): number {
-  return Math.min(Math.max(MIN_REQUEST_MS, remainingMs), 2 ** 31 - 1);
 }

@@ -13,14 +13,12 @@ import type {
   SeriesQueryResult,
 } from "../../ports/seriesQuery.ts";
 import { checkedQueryPieces, queryInteger } from "../queryPieces.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
 
 export type TimestreamSeriesQueryOptions = {
   readonly databaseName: string;
   readonly tableName: string;
-} & (
-  | { readonly client: TimestreamQueryClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: TimestreamQueryClientConfig }
-);
+} & ClientOrConfig<TimestreamQueryClient, TimestreamQueryClientConfig>;
 
 /** Timestream refused a query it should have accepted: a bug in the query text, not in the request. */
 export class TelemetryQueryError extends PlantwatchError {

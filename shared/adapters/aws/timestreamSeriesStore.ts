@@ -7,7 +7,8 @@ import {
 import { eachUntilFailure } from "../../concurrency.ts";
 import type { SampleRef } from "../../domain/ingest/types.ts";
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../../ports/seriesStore.ts";
-import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, waitForRetry } from "./retry.ts";
+import type { ClientOrConfig } from "./clientOrConfig.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF, isTransient, requestSignal, waitForRetry } from "./retry.ts";
 import { splitChunk, toWriteChunks, type WriteChunk } from "./timestreamRecords.ts";
 
 export type TimestreamSeriesStoreOptions = {
@@ -16,13 +17,7 @@ export type TimestreamSeriesStoreOptions = {
   /** Parallel WriteRecords requests per batch. */
   readonly maxConcurrentWrites?: number;
   readonly backoff?: BackoffOptions;
-} & (
-  | { readonly client: TimestreamWriteClient; readonly clientConfig?: never }
-  | { readonly client?: never; readonly clientConfig?: TimestreamWriteClientConfig }
-);
-
-/** The least time a request is given, even when the deadline is nearer. */
-const MIN_REQUEST_MS = 1_000;
+} & ClientOrConfig<TimestreamWriteClient, TimestreamWriteClientConfig>;
 
 interface Outcome {
   rejected: { ref: SampleRef; reason: string }[];
@@ -62,10 +57,7 @@ export class TimestreamSeriesStore implements SeriesStore {
 
   async #writeChunk(chunk: WriteChunk, deadline: number, outcome: Outcome): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      // A hung request must not outlive the deadline either; each still gets a fair minimum.
-      const timeout = AbortSignal.timeout(
-        Math.max(MIN_REQUEST_MS, deadline - (this.#backoff.now ?? Date.now)()),
-      );
+      const timeout = requestSignal(deadline, this.#backoff);
       try {
         await this.#client.send(new WriteRecordsCommand(chunk.input), { abortSignal: timeout });
         return;

@@ -1,3 +1,4 @@
+import { memoizeByKey } from "../../collections.ts";
 import type { Schedule, Weekday } from "./rule.ts";
 
 const WEEKDAY_BY_SHORT_NAME: Record<string, Weekday> = {
@@ -9,22 +10,17 @@ const WEEKDAY_BY_SHORT_NAME: Record<string, Weekday> = {
   Sat: "sat",
   Sun: "sun",
 };
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(tz: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(tz);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
+/** One formatter per time zone: building an `Intl.DateTimeFormat` is costly, using one is not. */
+const formatterFor = memoizeByKey(
+  (tz: string) =>
+    new Intl.DateTimeFormat("en-US", {
       timeZone: tz,
       weekday: "short",
       hour: "2-digit",
       minute: "2-digit",
       hourCycle: "h23",
-    });
-    formatters.set(tz, formatter);
-  }
-  return formatter;
-}
+    }),
+);
 
 /** Local weekday and minute of day of `time` in `tz` (daylight-saving aware, via Intl). */
 export function localTime(time: number, tz: string): { day: Weekday; minute: number } {

@@ -3,12 +3,11 @@
  * name. Assembled from `formatToParts` so the text does not follow a locale's punctuation.
  */
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+import { memoizeByKey } from "../../collections.ts";
 
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat("en-GB", {
+const formatFor = memoizeByKey(
+  (timeZone: string) =>
+    new Intl.DateTimeFormat("en-GB", {
       timeZone,
       weekday: "short",
       day: "numeric",
@@ -19,11 +18,8 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
       second: "2-digit",
       hourCycle: "h23",
       timeZoneName: "short",
-    });
-    formats.set(timeZone, format);
-  }
-  return format;
-}
+    }),
+);
 
 export function isTimeZone(timeZone: string): boolean {
   try {
