@@ -6,7 +6,12 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { DoctorClients } from "../../cli/doctor/awsDoctorPorts.ts";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
-import { type LocalReply, type LocalRequest, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import { type FakeCall, FakeServiceError, startFakeEndpoint, verbatim } from "./fakeEndpoint.ts";
+import { awsJson, awsQuery, escapeXml, restJson } from "./fakeEndpointProtocols.ts";
+import { lambdaProtocol } from "./fakeLambda.ts";
+import { snsProtocol } from "./fakeSns.ts";
+import { sqsProtocol } from "./fakeSqs.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 /** One call the fake received, as the service would see it. */
 export interface DeploymentCall {
@@ -47,16 +52,6 @@ export interface FakeDeployment extends LocalServer {
   clients(): DoctorClients;
 }
 
-const CFN_NS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
-const SNS_NS = "http://sns.amazonaws.com/doc/2010-03-31/";
-const json10 = (body: unknown): LocalReply => ({
-  status: 200,
-  headers: { "content-type": "application/x-amz-json-1.0" },
-  body: JSON.stringify(body),
-});
-const xml = (body: string): LocalReply => ({ status: 200, headers: { "content-type": "text/xml" }, body });
-const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
 /**
  * One local endpoint standing in for a deployed stack, speaking what each SDK client of 3.11xx
  * sends: CloudFormation and SNS (query protocol, XML answers), CloudWatch and SQS (AWS JSON 1.0 with
@@ -65,35 +60,14 @@ const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&
  */
 export async function startFakeDeployment(initial: DeploymentState): Promise<FakeDeployment> {
   const state = initial;
-  const calls: DeploymentCall[] = [];
   const alarmStates: string[] = [];
   const history: { alarmName: string; timestamp: number; summary: string }[] = [];
+  const input = (call: FakeCall) => call.body as Record<string, unknown>;
 
-  const handle = (request: LocalRequest): LocalReply => {
-    const target = String(request.headers["x-amz-target"] ?? "");
-    const text = request.body.toString();
-    if (target.startsWith("GraniteServiceVersion20100801."))
-      return cloudWatch(target.split(".")[1] ?? "", JSON.parse(text));
-    if (target.startsWith("AmazonSQS.")) return sqs(target.split(".")[1] ?? "", JSON.parse(text));
-    const lambdaPath = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(request.url);
-    if (lambdaPath && request.method === "POST")
-      return lambda(decodeURIComponent(lambdaPath[1] ?? ""), request, text);
-    const rulePath = /^\/rules\/([^/?]+)/.exec(request.url);
-    if (rulePath && request.method === "GET") return iot(decodeURIComponent(rulePath[1] ?? ""));
-    const form = Object.fromEntries(new URLSearchParams(text));
-    if (form.Action === "DescribeStacks") return cloudFormation(form);
-    if (form.Action === "ListSubscriptionsByTopic") return sns(form);
-    throw new Error(`the fake deployment does not serve ${request.method} ${request.url} ${target} ${text}`);
-  };
-
-  const cloudFormation = (form: Record<string, string>): LocalReply => {
-    calls.push({ service: "cloudformation", operation: "DescribeStacks", params: form });
-    if (form.StackName !== state.stackName) {
-      return {
-        status: 400,
-        headers: { "content-type": "text/xml" },
-        body: `<ErrorResponse xmlns="${CFN_NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${form.StackName} does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
-      };
+  const describeStacks = (call: FakeCall) => {
+    const stackName = input(call).StackName;
+    if (stackName !== state.stackName) {
+      throw new FakeServiceError(400, "ValidationError", `Stack with id ${String(stackName)} does not exist`);
     }
     const members = Object.entries(state.outputs)
       .map(
@@ -101,112 +75,128 @@ export async function startFakeDeployment(initial: DeploymentState): Promise<Fak
           `<member><OutputKey>${key}</OutputKey><OutputValue>${escapeXml(value)}</OutputValue></member>`,
       )
       .join("");
-    return xml(
-      `<DescribeStacksResponse xmlns="${CFN_NS}"><DescribeStacksResult><Stacks><member><StackName>${state.stackName}</StackName><StackId>arn:aws:cloudformation:eu-west-1:123456789012:stack/${state.stackName}/1</StackId><CreationTime>2026-11-25T12:00:00Z</CreationTime><StackStatus>CREATE_COMPLETE</StackStatus><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
-    );
+    return `<Stacks><member><StackName>${state.stackName}</StackName><StackId>arn:aws:cloudformation:eu-west-1:123456789012:stack/${state.stackName}/1</StackId><CreationTime>2026-11-25T12:00:00Z</CreationTime><StackStatus>CREATE_COMPLETE</StackStatus><Outputs>${members}</Outputs></member></Stacks>`;
   };
 
-  const cloudWatch = (operation: string, body: Record<string, unknown>): LocalReply => {
-    calls.push({ service: "cloudwatch", operation, params: body });
-    const alarmName = String(body.AlarmName);
-    if (operation === "SetAlarmState") {
-      alarmStates.push(`${alarmName}=${String(body.StateValue)} (${String(body.StateReason)})`);
-      const summary = state.alarmActionSummary?.(alarmName, state.outputs.OpsTopicArn ?? "");
-      if (body.StateValue === "ALARM" && summary !== undefined) {
-        history.push({ alarmName, timestamp: Date.now(), summary });
-      }
-      return json10({});
+  const setAlarmState = (call: FakeCall) => {
+    const { AlarmName, StateValue, StateReason } = input(call);
+    const alarmName = String(AlarmName);
+    alarmStates.push(`${alarmName}=${String(StateValue)} (${String(StateReason)})`);
+    const summary = state.alarmActionSummary?.(alarmName, state.outputs.OpsTopicArn ?? "");
+    if (StateValue === "ALARM" && summary !== undefined) {
+      history.push({ alarmName, timestamp: Date.now(), summary });
     }
-    if (operation === "DescribeAlarmHistory") {
-      const since = Number(body.StartDate) * 1000;
-      const items = history
-        // StartDate arrives in epoch seconds; a second's rounding may not hide an item.
-        .filter((item) => item.alarmName === alarmName && item.timestamp >= since - 1000)
-        .reverse()
-        .map((item) => ({
-          AlarmName: item.alarmName,
-          AlarmType: "MetricAlarm",
-          Timestamp: item.timestamp / 1000,
-          HistoryItemType: "Action",
-          HistorySummary: item.summary,
-        }));
-      return json10({ AlarmHistoryItems: items });
-    }
-    throw new Error(`CloudWatch ${operation} is not served`);
+    return {};
   };
 
-  const sns = (form: Record<string, string>): LocalReply => {
-    calls.push({ service: "sns", operation: "ListSubscriptionsByTopic", params: form });
-    const topicArn = form.TopicArn ?? "";
+  const describeAlarmHistory = (call: FakeCall) => {
+    const { AlarmName, StartDate } = input(call);
+    const since = Number(StartDate) * 1000;
+    const items = history
+      // StartDate arrives in epoch seconds; a second's rounding may not hide an item.
+      .filter((item) => item.alarmName === String(AlarmName) && item.timestamp >= since - 1000)
+      .reverse()
+      .map((item) => ({
+        AlarmName: item.alarmName,
+        AlarmType: "MetricAlarm",
+        Timestamp: item.timestamp / 1000,
+        HistoryItemType: "Action",
+        HistorySummary: item.summary,
+      }));
+    return { AlarmHistoryItems: items };
+  };
+
+  const listSubscriptionsByTopic = (call: FakeCall) => {
+    const topicArn = String(input(call).TopicArn ?? "");
     const members = state.subscriptions
       .map(
         (subscription, index) =>
           `<member><TopicArn>${topicArn}</TopicArn><Protocol>${subscription.protocol}</Protocol><SubscriptionArn>${subscription.confirmed ? `${topicArn}:sub-${index}` : "PendingConfirmation"}</SubscriptionArn><Owner>123456789012</Owner><Endpoint>${escapeXml(subscription.endpoint)}</Endpoint></member>`,
       )
       .join("");
-    return xml(
-      `<ListSubscriptionsByTopicResponse xmlns="${SNS_NS}"><ListSubscriptionsByTopicResult><Subscriptions>${members}</Subscriptions></ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`,
-    );
+    return `<Subscriptions>${members}</Subscriptions>`;
   };
 
-  const lambda = (functionName: string, request: LocalRequest, text: string): LocalReply => {
-    const invocationType = String(request.headers["x-amz-invocation-type"] ?? "RequestResponse");
-    const event = JSON.parse(text) as unknown;
-    calls.push({ service: "lambda", operation: "Invoke", params: { functionName, invocationType, event } });
-    const answer = state.ingest(event);
-    return {
+  const invoke = (call: FakeCall) => {
+    const answer = state.ingest(JSON.parse(String(call.body)));
+    return verbatim({
       status: 200,
       headers: {
         "content-type": "application/json",
         ...(answer.functionError ? { "x-amz-function-error": answer.functionError } : {}),
       },
       body: JSON.stringify(answer.payload),
-    };
-  };
-
-  const iot = (ruleName: string): LocalReply => {
-    calls.push({ service: "iot", operation: "GetTopicRule", params: { ruleName } });
-    const disabled = state.rules[ruleName];
-    if (disabled === undefined) {
-      return {
-        status: 401,
-        headers: { "content-type": "application/json", "x-amzn-errortype": "UnauthorizedException" },
-        body: JSON.stringify({ message: "Access to the requested resource was denied" }),
-      };
-    }
-    return {
-      status: 200,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        ruleArn: `arn:aws:iot:eu-west-1:123456789012:rule/${ruleName}`,
-        rule: {
-          ruleName,
-          sql: "SELECT * FROM 'x'",
-          ruleDisabled: disabled,
-          actions: [],
-          awsIotSqlVersion: "2016-03-23",
-        },
-      }),
-    };
-  };
-
-  const sqs = (operation: string, body: Record<string, unknown>): LocalReply => {
-    calls.push({ service: "sqs", operation, params: body });
-    if (operation !== "GetQueueAttributes") throw new Error(`SQS ${operation} is not served`);
-    return json10({
-      Attributes: {
-        ApproximateNumberOfMessages: String(state.queue.visible),
-        ApproximateNumberOfMessagesNotVisible: String(state.queue.inFlight),
-      },
     });
   };
 
-  const server = await startLocalServer(handle);
-  const config = { ...TEST_CLIENT_CONFIG, endpoint: server.endpoint, maxAttempts: 1 };
+  const getTopicRule = ({ params: [ruleName = ""] }: FakeCall) => {
+    const disabled = state.rules[ruleName];
+    if (disabled === undefined) {
+      // What IoT answers for a rule that does not exist, as for one the caller may not read.
+      throw new FakeServiceError(401, "UnauthorizedException", "Access to the requested resource was denied");
+    }
+    return {
+      ruleArn: `arn:aws:iot:eu-west-1:123456789012:rule/${ruleName}`,
+      rule: {
+        ruleName,
+        sql: "SELECT * FROM 'x'",
+        ruleDisabled: disabled,
+        actions: [],
+        awsIotSqlVersion: "2016-03-23",
+      },
+    };
+  };
+
+  const getQueueAttributes = () => ({
+    Attributes: {
+      ApproximateNumberOfMessages: String(state.queue.visible),
+      ApproximateNumberOfMessagesNotVisible: String(state.queue.inFlight),
+    },
+  });
+
+  const endpoint = await startFakeEndpoint<DeploymentCall>({
+    services: [
+      {
+        name: "cloudformation",
+        protocol: awsQuery({
+          version: "2010-05-15",
+          xmlNamespace: "http://cloudformation.amazonaws.com/doc/2010-05-15/",
+        }),
+        operations: { DescribeStacks: describeStacks },
+      },
+      {
+        name: "cloudwatch",
+        protocol: awsJson({ targetPrefix: "GraniteServiceVersion20100801.", version: "1.0" }),
+        operations: { SetAlarmState: setAlarmState, DescribeAlarmHistory: describeAlarmHistory },
+      },
+      {
+        name: "sns",
+        protocol: snsProtocol(),
+        operations: { ListSubscriptionsByTopic: listSubscriptionsByTopic },
+      },
+      { name: "lambda", protocol: lambdaProtocol(), operations: { Invoke: invoke } },
+      {
+        name: "iot",
+        protocol: restJson({ routes: { GetTopicRule: "GET /rules/{ruleName}" } }),
+        operations: { GetTopicRule: getTopicRule },
+      },
+      { name: "sqs", protocol: sqsProtocol(), operations: { GetQueueAttributes: getQueueAttributes } },
+    ],
+    record: ({ call, error }) => {
+      if (call === undefined || error?.type === "UnknownOperationException") return undefined;
+      return {
+        service: call.service as DeploymentCall["service"],
+        operation: call.operation,
+        params: paramsOf(call),
+      };
+    },
+  });
+
+  const config = { ...TEST_CLIENT_CONFIG, endpoint: endpoint.endpoint, maxAttempts: 1 };
   return {
-    ...server,
+    ...endpoint,
     state,
-    calls,
+    calls: endpoint.requests,
     alarmStates,
     clearHistory: () => {
       history.length = 0;
@@ -220,4 +210,17 @@ export async function startFakeDeployment(initial: DeploymentState): Promise<Fak
       sqs: new SQSClient(config),
     }),
   };
+}
+
+/** A call's parameters as `calls` shows them: the form or JSON input, or what the REST path and body carry. */
+function paramsOf(call: FakeCall): Record<string, unknown> {
+  if (call.service === "lambda") {
+    return {
+      functionName: call.params[0],
+      invocationType: call.headers["x-amz-invocation-type"] ?? "RequestResponse",
+      event: JSON.parse(String(call.body)),
+    };
+  }
+  if (call.service === "iot") return { ruleName: call.params[0] };
+  return call.body as Record<string, unknown>;
 }

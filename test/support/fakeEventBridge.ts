@@ -6,7 +6,9 @@ import {
   type PutEventsResultEntry,
 } from "@aws-sdk/client-eventbridge";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
-import { type LocalReply, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import { type FakeCall, FakeServiceError, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { awsJson } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 const TARGET_PREFIX = "AWSEvents.";
 const MAX_ENTRIES = 10;
@@ -82,12 +84,6 @@ export interface FakeEventBridge extends LocalServer {
   ): void;
 }
 
-interface ScriptedRequest<T> {
-  remaining: number;
-  readonly where: PutEventsFilter;
-  readonly answer: T;
-}
-
 interface ScriptedEntries {
   readonly errorCode: EntryErrorCode;
   readonly times: number;
@@ -101,6 +97,11 @@ export function localEventBridgeClient(endpoint: string): EventBridgeClient {
   return new EventBridgeClient({ ...TEST_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
 }
 
+const faultError = (fault: EventBridgeFault) => {
+  const { status, type, message } = EVENTBRIDGE_FAULTS[fault];
+  return new FakeServiceError(status, type, message);
+};
+
 /**
  * A local EventBridge endpoint (awsJson1_1, `AWSEvents.PutEvents`) for the real SDK client. It checks
  * what the service checks and plantwatch relies on (≤ 10 entries, ≤ 256 KB in total, Source, DetailType
@@ -108,17 +109,8 @@ export function localEventBridgeClient(endpoint: string): EventBridgeClient {
  * nothing silently lands on the default bus. It can be scripted to throttle, fail, hang or fail entries.
  */
 export async function startFakeEventBridge(): Promise<FakeEventBridge> {
-  const requests: RecordedEventBridgeRequest[] = [];
   const accepted: AcceptedEvent[] = [];
-  const faults: ScriptedRequest<EventBridgeFault>[] = [];
-  const hangs: ScriptedRequest<true>[] = [];
   const entryFailures: ScriptedEntries[] = [];
-
-  const take = <T>(scripts: ScriptedRequest<T>[], request: PutEventsRequest): T | undefined => {
-    const script = scripts.find((candidate) => candidate.remaining > 0 && candidate.where(request));
-    if (script) script.remaining--;
-    return script?.answer;
-  };
 
   const scriptedEntryError = (entry: PutEventsRequestEntry, detail: unknown): EntryErrorCode | undefined => {
     const key = entry.Detail ?? "";
@@ -159,63 +151,42 @@ export async function startFakeEventBridge(): Promise<FakeEventBridge> {
     return { EventId: id };
   };
 
-  const putEvents = (request: PutEventsRequest): Answer => {
-    const fault = take(faults, request);
-    if (fault) return error(EVENTBRIDGE_FAULTS[fault]);
+  const putEvents = ({ body }: FakeCall) => {
+    const request = body as PutEventsRequest;
     const problem = validatePutEvents(request);
-    if (problem) return error({ status: 400, type: "ValidationException", message: problem });
+    if (problem) throw new FakeServiceError(400, "ValidationException", problem);
     const entries = (request.Entries ?? []).map(putEntry);
     const failedEntryCount = entries.filter((entry) => entry.ErrorCode !== undefined).length;
-    return { status: 200, body: { FailedEntryCount: failedEntryCount, Entries: entries } };
+    return { FailedEntryCount: failedEntryCount, Entries: entries };
   };
 
-  const server = await startLocalServer(({ method, url, headers, body }): LocalReply | Promise<never> => {
-    const target = String(headers["x-amz-target"] ?? "");
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    let parsed: unknown;
-    let answer: Answer;
-    try {
-      parsed = JSON.parse(body.toString("utf8") || "{}");
-      if (method !== "POST" || url !== "/") {
-        answer = error({ status: 404, type: "UnknownOperationException", message: `${method} ${url}` });
-      } else if (operation === "PutEvents") {
-        if (take(hangs, parsed as PutEventsRequest)) {
-          requests.push({ operation, body: parsed, status: 0 });
-          return new Promise<never>(() => {});
-        }
-        answer = putEvents(parsed as PutEventsRequest);
-      } else {
-        answer = error({
-          status: 400,
-          type: "UnknownOperationException",
-          message: `unsupported target ${target}`,
-        });
-      }
-    } catch {
-      answer = error({ status: 400, type: "SerializationException", message: "request body is not JSON" });
-    }
-    requests.push({ operation, body: parsed, status: answer.status, errorType: answer.errorType });
-    return {
-      status: answer.status,
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": randomUUID() },
-      body: JSON.stringify(answer.body),
-    };
+  const endpoint = await startFakeEndpoint<RecordedEventBridgeRequest>({
+    services: [
+      {
+        protocol: awsJson({ targetPrefix: TARGET_PREFIX, version: "1.1" }),
+        operations: { PutEvents: putEvents },
+      },
+    ],
+    record: ({ call, status, error }) => ({
+      operation: call?.operation ?? "",
+      body: call?.body,
+      status,
+      ...(error ? { errorType: error.type } : {}),
+    }),
   });
+  const putEventsWhere = (where: PutEventsFilter) => (call: FakeCall) => where(call.body as PutEventsRequest);
 
   return {
-    ...server,
-    requests,
+    ...endpoint,
     putEventsRequests: () =>
-      requests
+      endpoint.requests
         .filter((request) => request.operation === "PutEvents")
         .map((request) => request.body as PutEventsRequest),
     events: () => [...accepted],
-    fail: (fault, { times = 1, where = () => true } = {}) => {
-      faults.push({ remaining: times, where, answer: fault });
-    },
-    hang: ({ times = 1, where = () => true } = {}) => {
-      hangs.push({ remaining: times, where, answer: true });
-    },
+    fail: (fault, { times = 1, where = () => true } = {}) =>
+      endpoint.script("PutEvents", faultError(fault), { times, where: putEventsWhere(where) }),
+    hang: ({ times = 1, where = () => true } = {}) =>
+      endpoint.script("PutEvents", "hang", { times, where: putEventsWhere(where) }),
     failEntries: (errorCode, { times = 1, where }) => {
       entryFailures.push({ errorCode, times, where, spent: new Map() });
     },
@@ -259,19 +230,4 @@ function parseObject(text: string): object | undefined {
   } catch {
     return undefined;
   }
-}
-
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly errorType?: string;
-}
-
-/** EventBridge's error body: a bare `__type` and a lower-case `message`. */
-function error(fault: { status: number; type: string; message: string }): Answer {
-  return {
-    status: fault.status,
-    errorType: fault.type,
-    body: { __type: fault.type, message: fault.message },
-  };
 }

@@ -1,6 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { type LocalReply, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import {
+  type FakeCall,
+  type FakeOperation,
+  type FakeProtocol,
+  FakeServiceError,
+  startFakeEndpoint,
+  verbatim,
+} from "./fakeEndpoint.ts";
+import { restJson } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 /**
  * A wire-level fake of the InfluxDB 2 management endpoints the token resource uses (no InfluxDB 2
@@ -66,21 +75,69 @@ export interface FakeInflux2 extends LocalServer {
 
 export const SESSION_COOKIE = "influxdb-oss-session";
 
+const JSON_CONTENT = "application/json; charset=utf-8";
 const influxId = () => randomBytes(8).toString("hex");
-const json = (status: number, body: unknown): LocalReply => ({
-  status,
-  headers: { "content-type": "application/json; charset=utf-8" },
-  body: JSON.stringify(body),
-});
-const influxError = (status: number, code: string, message: string) => json(status, { code, message });
+const json = (status: number, body: unknown) =>
+  verbatim({ status, headers: { "content-type": JSON_CONTENT }, body: JSON.stringify(body) });
+const noContent = (headers?: Readonly<Record<string, string>>) =>
+  verbatim({ status: 204, ...(headers ? { headers } : {}) });
+
+/** A request that breaks the contract: answered 400 and listed in `violations`. */
+class Violation extends FakeServiceError {
+  constructor(readonly problem: string) {
+    super(400, "invalid", `fake: ${problem}`);
+  }
+}
+const expect = (condition: boolean, problem: string) => {
+  if (!condition) throw new Violation(problem);
+};
+const expectQuery = (query: URLSearchParams, expected: Record<string, string>) => {
+  const actual = Object.fromEntries(query);
+  expect(
+    isDeepStrictEqual(actual, expected),
+    `query ${JSON.stringify(actual)} is not ${JSON.stringify(expected)}`,
+  );
+};
+
+/** The InfluxDB 2 API paths the token resource calls, by the name of their handler in the 2.7 sources. */
+const INFLUX_ROUTES = {
+  SignIn: "POST /api/v2/signin",
+  SignOut: "POST /api/v2/signout",
+  FindOrganization: "GET /api/v2/orgs",
+  FindBucket: "GET /api/v2/buckets",
+  CreateBucket: "POST /api/v2/buckets",
+  UpdateBucket: "PATCH /api/v2/buckets/{bucketID}",
+  CreateAuthorization: "POST /api/v2/authorizations",
+  DeleteAuthorization: "DELETE /api/v2/authorizations/{authID}",
+};
+
+/** InfluxDB's HTTP API: plain JSON, unsigned, errors as `{ code, message }`; any other path a violation. */
+function influxProtocol(): FakeProtocol {
+  const readBody = (text: string) => {
+    try {
+      return text === "" ? undefined : JSON.parse(text);
+    } catch (error) {
+      throw new Violation(`body is not JSON: ${String(error)}`);
+    }
+  };
+  const base = restJson({
+    routes: INFLUX_ROUTES,
+    signed: false,
+    contentType: JSON_CONTENT,
+    readBody,
+    errorBody: ({ type, message }) => ({ code: type, message }),
+  });
+  return {
+    ...base,
+    read: (request) => base.read(request) ?? { operation: "", body: readBody(request.text) },
+  };
+}
 
 export async function startFakeInflux2(options: FakeInflux2Options): Promise<FakeInflux2> {
   const orgID = influxId();
-  const requests: RecordedInfluxRequest[] = [];
   const violations: string[] = [];
   const sessions = new Set<string>();
   const issued: string[] = [];
-  const faults: { route: string; status: number; remaining: number }[] = [];
   const buckets: FakeBucket[] = (options.buckets ?? []).map((bucket) => ({
     id: influxId(),
     orgID,
@@ -90,15 +147,6 @@ export async function startFakeInflux2(options: FakeInflux2Options): Promise<Fak
   const authorizations: FakeAuthorization[] = [];
   const expectedBasic = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString("base64")}`;
 
-  class Violation extends Error {}
-  const expect = (condition: boolean, problem: string) => {
-    if (!condition) throw new Violation(problem);
-  };
-  const expectQuery = (query: Record<string, string>, expected: Record<string, string>) =>
-    expect(
-      isDeepStrictEqual(query, expected),
-      `query ${JSON.stringify(query)} is not ${JSON.stringify(expected)}`,
-    );
   const bucketView = (bucket: FakeBucket) => ({
     id: bucket.id,
     orgID: bucket.orgID,
@@ -124,64 +172,67 @@ export async function startFakeInflux2(options: FakeInflux2Options): Promise<Fak
     return (rules as { everySeconds: number }[])[0]?.everySeconds ?? 0;
   };
 
-  const route = (
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    headers: { authorization?: string; cookie?: string; contentType?: string },
-    body: unknown,
-  ): LocalReply => {
-    if (method === "POST" && path === "/api/v2/signin") {
+  /** Every endpoint but sign-in: the session cookie and nothing else authenticates. */
+  const inSession =
+    (operation: (call: FakeCall, session: string) => unknown) =>
+    (call: FakeCall): unknown => {
+      expect(
+        call.headers.authorization === undefined,
+        `${call.method} ${call.path} sent an Authorization header`,
+      );
+      const match = new RegExp(`^${SESSION_COOKIE}=([^;]+)$`).exec(call.headers.cookie ?? "");
+      if (match?.[1] === undefined || !sessions.has(match[1])) {
+        throw new FakeServiceError(401, "unauthorized", "session not found");
+      }
+      if (call.body !== undefined) {
+        expect(call.headers["content-type"] === "application/json", "JSON body without its content type");
+      }
+      return operation(call, match[1]);
+    };
+
+  const operations: Record<keyof typeof INFLUX_ROUTES, FakeOperation> = {
+    SignIn: ({ query, headers, body }) => {
       expectQuery(query, {});
       expect(headers.cookie === undefined, "sign-in sent a cookie");
       expect(body === undefined, "sign-in sent a body");
-      if (headers.authorization !== expectedBasic) return influxError(401, "unauthorized", "Unauthorized");
+      if (headers.authorization !== expectedBasic)
+        throw new FakeServiceError(401, "unauthorized", "Unauthorized");
       const cookie = randomBytes(24).toString("base64url");
       sessions.add(cookie);
       issued.push(cookie);
-      return {
-        status: 204,
-        headers: {
-          "set-cookie": `${SESSION_COOKIE}=${cookie}; Path=/api/; Max-Age=3600; HttpOnly; SameSite=Strict`,
-        },
-      };
-    }
-    // Every other endpoint: the session cookie and nothing else authenticates.
-    expect(headers.authorization === undefined, `${method} ${path} sent an Authorization header`);
-    const match = new RegExp(`^${SESSION_COOKIE}=([^;]+)$`).exec(headers.cookie ?? "");
-    if (match?.[1] === undefined || !sessions.has(match[1])) {
-      return influxError(401, "unauthorized", "session not found");
-    }
-    const session = match[1];
-    if (body !== undefined)
-      expect(headers.contentType === "application/json", "JSON body without its content type");
-
-    if (method === "POST" && path === "/api/v2/signout") {
+      return noContent({
+        "set-cookie": `${SESSION_COOKIE}=${cookie}; Path=/api/; Max-Age=3600; HttpOnly; SameSite=Strict`,
+      });
+    },
+    SignOut: inSession(({ query }, session) => {
       expectQuery(query, {});
       sessions.delete(session);
-      return { status: 204 };
-    }
-    if (method === "GET" && path === "/api/v2/orgs") {
-      expect(isDeepStrictEqual(Object.keys(query), ["org"]), "find organization needs exactly ?org=<name>");
-      if (query.org !== options.organization) {
-        return influxError(404, "not found", `organization name "${query.org}" not found`);
+      return noContent();
+    }),
+    FindOrganization: inSession(({ query }) => {
+      expect(isDeepStrictEqual([...query.keys()], ["org"]), "find organization needs exactly ?org=<name>");
+      const org = query.get("org");
+      if (org !== options.organization) {
+        throw new FakeServiceError(404, "not found", `organization name "${org}" not found`);
       }
       return json(200, {
         links: { self: "/api/v2/orgs" },
         orgs: [{ id: orgID, name: options.organization }],
       });
-    }
-    if (method === "GET" && path === "/api/v2/buckets") {
+    }),
+    FindBucket: inSession(({ query }) => {
       expect(
-        isDeepStrictEqual(Object.keys(query).sort(), ["name", "orgID"]),
+        isDeepStrictEqual([...query.keys()].sort(), ["name", "orgID"]),
         "find bucket needs orgID and name",
       );
-      expect(query.orgID === orgID, `orgID ${query.orgID} is not the organization's`);
-      const bucket = buckets.find((candidate) => candidate.name === query.name);
-      if (bucket === undefined) return influxError(404, "not found", `bucket "${query.name}" not found`);
+      expect(query.get("orgID") === orgID, `orgID ${query.get("orgID")} is not the organization's`);
+      const bucket = buckets.find((candidate) => candidate.name === query.get("name"));
+      if (bucket === undefined) {
+        throw new FakeServiceError(404, "not found", `bucket "${query.get("name")}" not found`);
+      }
       return json(200, { links: { self: "/api/v2/buckets" }, buckets: [bucketView(bucket)] });
-    }
-    if (method === "POST" && path === "/api/v2/buckets") {
+    }),
+    CreateBucket: inSession(({ query, body }) => {
       expectQuery(query, {});
       const request = body as Record<string, unknown>;
       expect(
@@ -191,26 +242,29 @@ export async function startFakeInflux2(options: FakeInflux2Options): Promise<Fak
       expect(request.orgID === orgID, "bucket orgID");
       const retentionSeconds = retentionOf(request.retentionRules);
       if (buckets.some((bucket) => bucket.name === request.name)) {
-        return influxError(422, "conflict", `bucket with name ${String(request.name)} already exists`);
+        throw new FakeServiceError(
+          422,
+          "conflict",
+          `bucket with name ${String(request.name)} already exists`,
+        );
       }
       const bucket: FakeBucket = { id: influxId(), orgID, name: String(request.name), retentionSeconds };
       buckets.push(bucket);
       return json(201, bucketView(bucket));
-    }
-    const bucketPath = /^\/api\/v2\/buckets\/([^/]+)$/.exec(path);
-    if (method === "PATCH" && bucketPath) {
+    }),
+    UpdateBucket: inSession(({ query, body, params: [bucketID] }) => {
       expectQuery(query, {});
       expect(
         isDeepStrictEqual(Object.keys(body ?? {}), ["retentionRules"]),
         "PATCH bucket sends only retentionRules",
       );
       const retentionSeconds = retentionOf((body as { retentionRules: unknown }).retentionRules);
-      const bucket = buckets.find((candidate) => candidate.id === bucketPath[1]);
-      if (bucket === undefined) return influxError(404, "not found", "bucket not found");
+      const bucket = buckets.find((candidate) => candidate.id === bucketID);
+      if (bucket === undefined) throw new FakeServiceError(404, "not found", "bucket not found");
       bucket.retentionSeconds = retentionSeconds;
       return json(200, bucketView(bucket));
-    }
-    if (method === "POST" && path === "/api/v2/authorizations") {
+    }),
+    CreateAuthorization: inSession(({ query, body }) => {
       expectQuery(query, {});
       const request = body as { orgID?: unknown; description?: unknown; permissions?: unknown };
       expect(
@@ -242,70 +296,52 @@ export async function startFakeInflux2(options: FakeInflux2Options): Promise<Fak
       };
       authorizations.push(authorization);
       return json(201, { ...authorization, status: "active", userID: influxId(), links: {} });
-    }
-    const authorizationPath = /^\/api\/v2\/authorizations\/([^/]+)$/.exec(path);
-    if (method === "DELETE" && authorizationPath) {
+    }),
+    DeleteAuthorization: inSession(({ query, params: [id = ""] }) => {
       expectQuery(query, {});
-      const id = authorizationPath[1] ?? "";
-      if (!/^[0-9a-f]{16}$/.test(id)) return influxError(400, "invalid", "id must have a length of 16 bytes");
+      if (!/^[0-9a-f]{16}$/.test(id))
+        throw new FakeServiceError(400, "invalid", "id must have a length of 16 bytes");
       const index = authorizations.findIndex((authorization) => authorization.id === id);
-      if (index < 0) return influxError(404, "not found", "authorization not found");
+      if (index < 0) throw new FakeServiceError(404, "not found", "authorization not found");
       authorizations.splice(index, 1);
-      return { status: 204 };
-    }
-    throw new Violation(`no such endpoint: ${method} ${path}`);
+      return noContent();
+    }),
   };
 
-  const server = await startLocalServer(({ method, url, headers, body }) => {
-    const parsedUrl = new URL(url, "http://fake");
-    const query = Object.fromEntries(parsedUrl.searchParams);
-    const text = body.toString("utf8");
-    const seen = {
-      ...(headers.authorization === undefined ? {} : { authorization: headers.authorization }),
-      ...(headers.cookie === undefined ? {} : { cookie: headers.cookie }),
-      ...(headers["content-type"] === undefined ? {} : { contentType: headers["content-type"] }),
-    };
-    let parsedBody: unknown;
-    let reply: LocalReply;
-    try {
-      parsedBody = text === "" ? undefined : JSON.parse(text);
-      const fault = faults.find(
-        (candidate) => candidate.route === `${method} ${parsedUrl.pathname}` && candidate.remaining > 0,
-      );
-      if (fault) {
-        fault.remaining--;
-        reply = influxError(fault.status, "unavailable", "scripted failure");
-      } else {
-        reply = route(method, parsedUrl.pathname, query, seen, parsedBody);
-      }
-    } catch (error) {
-      const problem = error instanceof Violation ? error.message : `body is not JSON: ${String(error)}`;
-      violations.push(`${method} ${parsedUrl.pathname}: ${problem}`);
-      reply = influxError(400, "invalid", `fake: ${problem}`);
-    }
-    requests.push({
-      method,
-      path: parsedUrl.pathname,
-      query,
-      ...seen,
-      ...(parsedBody === undefined ? {} : { body: parsedBody }),
-      status: reply.status,
-    });
-    return reply;
+  const endpoint = await startFakeEndpoint<RecordedInfluxRequest>({
+    services: [{ protocol: influxProtocol(), operations }],
+    record: ({ request, call, status, error }) => {
+      const route = `${request.method} ${request.path}`;
+      if (error instanceof Violation) violations.push(`${route}: ${error.problem}`);
+      if (error?.type === "UnknownOperationException")
+        violations.push(`${route}: no such endpoint: ${route}`);
+      const { authorization, cookie, "content-type": contentType } = request.headers;
+      return {
+        method: request.method,
+        path: request.path,
+        query: Object.fromEntries(request.query),
+        ...(authorization === undefined ? {} : { authorization }),
+        ...(cookie === undefined ? {} : { cookie }),
+        ...(contentType === undefined ? {} : { contentType }),
+        ...(call?.body === undefined ? {} : { body: call.body }),
+        status,
+      };
+    },
   });
 
   return {
-    ...server,
+    ...endpoint,
     orgID,
-    requests,
     violations,
     buckets: () => buckets.map((bucket) => ({ ...bucket })),
     authorizations: () => authorizations.map((authorization) => ({ ...authorization })),
     openSessions: () => [...sessions],
     issuedCookies: () => [...issued],
-    fail: (routeName, status, { times = 1 } = {}) => {
-      faults.push({ route: routeName, status, remaining: times });
-    },
+    fail: (routeName, status, { times = 1 } = {}) =>
+      endpoint.script(undefined, new FakeServiceError(status, "unavailable", "scripted failure"), {
+        times,
+        where: (call) => `${call.method} ${call.path}` === routeName,
+      }),
     addAuthorization: (bucketName) => {
       const bucket = buckets.find((candidate) => candidate.name === bucketName);
       if (bucket === undefined) throw new Error(`no bucket ${bucketName}`);

@@ -1,6 +1,8 @@
 import { createHash, generateKeyPairSync, randomUUID, webcrypto, X509Certificate } from "node:crypto";
 import { x509 } from "../../provisioning/x509.ts";
-import { type LocalReply, type LocalRequest, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import { type FakeCall, type FakeRequest, FakeServiceError, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { restJson } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "123456789012";
@@ -88,25 +90,9 @@ export interface FakeIotOptions {
   readonly thingTypes?: readonly string[];
 }
 
-interface Fault {
-  remaining: number;
-  readonly operation: string;
-  readonly fault: IotFault;
-  readonly where: (request: RecordedIotRequest) => boolean;
-}
-
-class IotError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const notFound = (what: string) => new IotError(404, "ResourceNotFoundException", `${what} does not exist`);
-const invalid = (message: string) => new IotError(400, "InvalidRequestException", message);
+const notFound = (what: string) =>
+  new FakeServiceError(404, "ResourceNotFoundException", `${what} does not exist`);
+const invalid = (message: string) => new FakeServiceError(400, "InvalidRequestException", message);
 
 /**
  * A local AWS IoT control plane (REST-JSON) for the real `@aws-sdk/client-iot`, with the operations
@@ -121,8 +107,6 @@ export async function startFakeIot(options: FakeIotOptions = {}): Promise<FakeIo
   const things = new Map<string, FakeThing>();
   const certificates = new Map<string, FakeCertificate>();
   const policyTargets = new Map<string, Set<string>>();
-  const requests: RecordedIotRequest[] = [];
-  const faults: Fault[] = [];
   const ca = await createCa();
 
   const thing = (name: string) => {
@@ -164,320 +148,199 @@ export async function startFakeIot(options: FakeIotOptions = {}): Promise<FakeIo
   };
 
   type Handler = (input: {
-    params: string[];
+    params: readonly string[];
     query: URLSearchParams;
     body: Record<string, unknown>;
-    headers: Record<string, string>;
-  }) => unknown | Promise<unknown>;
-  const routes: [string, string, RegExp, Handler][] = [
-    ["DescribeEndpoint", "GET", /^\/endpoint$/, () => ({ endpointAddress: FAKE_ATS_ENDPOINT })],
-    [
-      "GetPolicy",
-      "GET",
-      /^\/policies\/([^/]+)$/,
-      ({ params: [name = ""] }) => {
-        if (!policies.has(name)) throw notFound(`Policy ${name}`);
-        return {
-          policyName: name,
-          policyArn: `arn:aws:iot:${REGION}:${ACCOUNT}:policy/${name}`,
-          policyDocument: "{}",
-        };
-      },
-    ],
-    [
-      "DescribeThing",
-      "GET",
-      /^\/things\/([^/]+)$/,
-      ({ params: [name = ""] }) => {
-        const found = thing(name);
-        return {
-          thingName: name,
-          thingArn: `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${name}`,
-          thingId: createHash("sha1").update(name).digest("hex"),
-          thingTypeName: found.thingTypeName,
-          attributes: found.attributes,
-          version: found.version,
-        };
-      },
-    ],
-    [
-      "CreateThing",
-      "POST",
-      /^\/things\/([^/]+)$/,
-      ({ params: [name = ""], body }) => {
-        const thingTypeName = body.thingTypeName as string | undefined;
-        const attributes = {
-          ...((body.attributePayload as { attributes?: Record<string, string> })?.attributes ?? {}),
-        };
-        checkThing(thingTypeName, attributes, thingTypes);
-        const existing = things.get(name);
-        if (existing !== undefined) {
-          // IoT answers an identical CreateThing with success, a different one with a conflict.
-          if (JSON.stringify(existing.attributes) !== JSON.stringify(attributes)) {
-            throw new IotError(409, "ResourceAlreadyExistsException", `Thing ${name} already exists`);
-          }
-        } else {
-          things.set(name, { thingTypeName, attributes, version: 1, principals: [] });
+    headers: Readonly<Record<string, string>>;
+  }) => unknown;
+  const operations: Record<string, Handler> = {
+    DescribeEndpoint: () => ({ endpointAddress: FAKE_ATS_ENDPOINT }),
+    GetPolicy: ({ params: [name = ""] }) => {
+      if (!policies.has(name)) throw notFound(`Policy ${name}`);
+      return {
+        policyName: name,
+        policyArn: `arn:aws:iot:${REGION}:${ACCOUNT}:policy/${name}`,
+        policyDocument: "{}",
+      };
+    },
+    DescribeThing: ({ params: [name = ""] }) => {
+      const found = thing(name);
+      return {
+        thingName: name,
+        thingArn: `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${name}`,
+        thingId: createHash("sha1").update(name).digest("hex"),
+        thingTypeName: found.thingTypeName,
+        attributes: found.attributes,
+        version: found.version,
+      };
+    },
+    CreateThing: ({ params: [name = ""], body }) => {
+      const thingTypeName = body.thingTypeName as string | undefined;
+      const attributes = {
+        ...((body.attributePayload as { attributes?: Record<string, string> })?.attributes ?? {}),
+      };
+      checkThing(thingTypeName, attributes, thingTypes);
+      const existing = things.get(name);
+      if (existing !== undefined) {
+        // IoT answers an identical CreateThing with success, a different one with a conflict.
+        if (JSON.stringify(existing.attributes) !== JSON.stringify(attributes)) {
+          throw new FakeServiceError(409, "ResourceAlreadyExistsException", `Thing ${name} already exists`);
         }
-        return { thingName: name, thingArn: `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${name}`, thingId: name };
-      },
-    ],
-    [
-      "UpdateThing",
-      "PATCH",
-      /^\/things\/([^/]+)$/,
-      ({ params: [name = ""], body }) => {
-        const found = thing(name);
-        const payload = (body.attributePayload ?? {}) as {
-          attributes?: Record<string, string>;
-          merge?: boolean;
-        };
-        const attributes = payload.merge ? { ...found.attributes } : {};
-        for (const [key, value] of Object.entries(payload.attributes ?? {})) {
-          if (value === "") delete attributes[key];
-          else attributes[key] = value;
-        }
-        const thingTypeName = body.removeThingType
-          ? undefined
-          : ((body.thingTypeName as string | undefined) ?? found.thingTypeName);
-        checkThing(thingTypeName, attributes, thingTypes);
-        things.set(name, { ...found, thingTypeName, attributes, version: found.version + 1 });
-        return {};
-      },
-    ],
-    [
-      "DeleteThing",
-      "DELETE",
-      /^\/things\/([^/]+)$/,
-      ({ params: [name = ""] }) => {
-        const found = things.get(name);
-        if (found !== undefined && found.principals.length > 0) {
-          throw invalid(`Cannot delete thing ${name}: it has attached principals`);
-        }
-        things.delete(name);
-        return {};
-      },
-    ],
-    [
-      "CreateCertificateFromCsr",
-      "POST",
-      /^\/certificates$/,
-      async ({ body, query }) => {
-        let csr: x509.Pkcs10CertificateRequest;
-        try {
-          csr = new x509.Pkcs10CertificateRequest(String(body.certificateSigningRequest));
-        } catch {
-          throw invalid("The certificate signing request is not valid PEM");
-        }
-        if (!(await csr.verify())) throw invalid("The CSR signature does not verify");
-        const issued = await issue(csr.publicKey, csr.subject, "csr");
-        if (query.get("setAsActive") !== "true") issued.status = "INACTIVE";
-        return pick(issued);
-      },
-    ],
-    [
-      "CreateKeysAndCertificate",
-      "POST",
-      /^\/keys-and-certificate$/,
-      async ({ query }) => {
-        // Like IoT: an RSA 2048 key pair, returned with the certificate.
-        const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
-        const spki = pair.publicKey.export({ type: "spki", format: "der" });
-        const publicKey = new x509.PublicKey(new Uint8Array(spki));
-        const issued = await issue(publicKey, "CN=AWS IoT Certificate", "keys");
-        if (query.get("setAsActive") !== "true") issued.status = "INACTIVE";
-        return {
-          ...pick(issued),
-          keyPair: {
-            PublicKey: pair.publicKey.export({ type: "spki", format: "pem" }),
-            PrivateKey: pair.privateKey.export({ type: "pkcs1", format: "pem" }),
-          },
-        };
-      },
-    ],
-    [
-      "DescribeCertificate",
-      "GET",
-      /^\/certificates\/([^/]+)$/,
-      ({ params: [id = ""] }) => {
-        const found = certificates.get(id);
-        if (found === undefined) throw notFound(`Certificate ${id}`);
-        return { certificateDescription: { ...pick(found), status: found.status } };
-      },
-    ],
-    [
-      "UpdateCertificate",
-      "PUT",
-      /^\/certificates\/([^/]+)$/,
-      ({ params: [id = ""], query }) => {
-        const found = certificates.get(id);
-        if (found === undefined) throw notFound(`Certificate ${id}`);
-        const status = query.get("newStatus");
-        if (status !== "ACTIVE" && status !== "INACTIVE") throw invalid(`unsupported newStatus ${status}`);
-        found.status = status;
-        return {};
-      },
-    ],
-    [
-      "DeleteCertificate",
-      "DELETE",
-      /^\/certificates\/([^/]+)$/,
-      ({ params: [id = ""] }) => {
-        const found = certificates.get(id);
-        if (found === undefined) throw notFound(`Certificate ${id}`);
-        if (found.status === "ACTIVE") {
-          throw new IotError(
-            406,
-            "CertificateStateException",
-            "Certificate must be deactivated before deletion",
-          );
-        }
-        if (policiesOf(found.certificateArn).length > 0 || thingsOf(found.certificateArn).length > 0) {
-          throw new IotError(
-            409,
-            "DeleteConflictException",
-            "Certificate policies and things must be detached",
-          );
-        }
-        certificates.delete(id);
-        return {};
-      },
-    ],
-    [
-      "AttachPolicy",
-      "PUT",
-      /^\/target-policies\/([^/]+)$/,
-      ({ params: [name = ""], body }) => {
-        if (!policies.has(name)) throw notFound(`Policy ${name}`);
-        const target = String(body.target);
-        certificateByArn(target);
-        policyTargets.set(name, (policyTargets.get(name) ?? new Set()).add(target));
-        return {};
-      },
-    ],
-    [
-      "DetachPolicy",
-      "POST",
-      /^\/target-policies\/([^/]+)$/,
-      ({ params: [name = ""], body }) => {
-        if (!policies.has(name)) throw notFound(`Policy ${name}`);
-        policyTargets.get(name)?.delete(String(body.target));
-        return {};
-      },
-    ],
-    [
-      "ListAttachedPolicies",
-      "POST",
-      /^\/attached-policies\/([^/]+)$/,
-      ({ params: [target = ""] }) => {
-        certificateByArn(target);
-        return {
-          policies: policiesOf(target).map((policyName) => ({
-            policyName,
-            policyArn: `arn:aws:iot:${REGION}:${ACCOUNT}:policy/${policyName}`,
-          })),
-        };
-      },
-    ],
-    [
-      "ListThingPrincipals",
-      "GET",
-      /^\/things\/([^/]+)\/principals$/,
-      ({ params: [name = ""], query }) => page(thing(name).principals, query, "principals"),
-    ],
-    [
-      "AttachThingPrincipal",
-      "PUT",
-      /^\/things\/([^/]+)\/principals$/,
-      ({ params: [name = ""], headers }) => {
-        const found = thing(name);
-        const principal = headers["x-amzn-principal"] ?? "";
-        certificateByArn(principal);
-        if (!found.principals.includes(principal)) found.principals.push(principal);
-        return {};
-      },
-    ],
-    [
-      "DetachThingPrincipal",
-      "DELETE",
-      /^\/things\/([^/]+)\/principals$/,
-      ({ params: [name = ""], headers }) => {
-        const found = thing(name);
-        const principal = headers["x-amzn-principal"] ?? "";
-        const index = found.principals.indexOf(principal);
-        if (index >= 0) found.principals.splice(index, 1);
-        return {};
-      },
-    ],
-    [
-      "ListPrincipalThings",
-      "GET",
-      /^\/principals\/things$/,
-      ({ headers, query }) => {
-        const principal = headers["x-amzn-principal"] ?? "";
-        certificateByArn(principal);
-        return page(thingsOf(principal), query, "things");
-      },
-    ],
-  ];
-
-  const server = await startLocalServer(async (request: LocalRequest): Promise<LocalReply> => {
-    const url = new URL(request.url, "http://fake");
-    const route = routes.find(([, method, path]) => method === request.method && path.test(url.pathname));
-    const headers = Object.fromEntries(
-      Object.entries(request.headers).map(([name, value]) => [
-        name,
-        Array.isArray(value) ? value.join(",") : String(value),
-      ]),
-    );
-    const operation = route?.[0] ?? "Unknown";
-    const params = route ? (route[2].exec(url.pathname)?.slice(1) ?? []).map(decodeURIComponent) : [];
-    const text = request.body.toString("utf8");
-    const thingName = url.pathname.startsWith("/things/") ? params[0] : undefined;
-    const recorded = { operation, method: request.method, url: request.url, headers, body: text, thingName };
-    let status = 200;
-    let errorType: string | undefined;
-    let reply: unknown;
-    try {
-      const fault = faults.find(
-        (candidate) =>
-          candidate.remaining > 0 &&
-          candidate.operation === operation &&
-          candidate.where({ ...recorded, status: 0 }),
-      );
-      if (fault !== undefined) {
-        fault.remaining--;
-        const { status: faultStatus, type, message } = IOT_FAULTS[fault.fault];
-        throw new IotError(faultStatus, type, message);
+      } else {
+        things.set(name, { thingTypeName, attributes, version: 1, principals: [] });
       }
-      if (route === undefined)
-        throw new IotError(404, "UnknownOperationException", `${request.method} ${url.pathname}`);
-      const body = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
-      reply = await route[3]({ params, query: url.searchParams, body, headers });
-    } catch (error) {
-      if (!(error instanceof IotError)) throw error;
-      status = error.status;
-      errorType = error.type;
-      reply = { message: error.message };
-    }
-    requests.push({ ...recorded, status, ...(errorType ? { errorType } : {}) });
-    return {
-      status,
-      headers: {
-        "content-type": "application/json",
-        "x-amzn-requestid": randomUUID(),
-        ...(errorType ? { "x-amzn-errortype": errorType } : {}),
+      return { thingName: name, thingArn: `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${name}`, thingId: name };
+    },
+    UpdateThing: ({ params: [name = ""], body }) => {
+      const found = thing(name);
+      const payload = (body.attributePayload ?? {}) as {
+        attributes?: Record<string, string>;
+        merge?: boolean;
+      };
+      const attributes = payload.merge ? { ...found.attributes } : {};
+      for (const [key, value] of Object.entries(payload.attributes ?? {})) {
+        if (value === "") delete attributes[key];
+        else attributes[key] = value;
+      }
+      const thingTypeName = body.removeThingType
+        ? undefined
+        : ((body.thingTypeName as string | undefined) ?? found.thingTypeName);
+      checkThing(thingTypeName, attributes, thingTypes);
+      things.set(name, { ...found, thingTypeName, attributes, version: found.version + 1 });
+      return {};
+    },
+    DeleteThing: ({ params: [name = ""] }) => {
+      const found = things.get(name);
+      if (found !== undefined && found.principals.length > 0) {
+        throw invalid(`Cannot delete thing ${name}: it has attached principals`);
+      }
+      things.delete(name);
+      return {};
+    },
+    CreateCertificateFromCsr: async ({ body, query }) => {
+      let csr: x509.Pkcs10CertificateRequest;
+      try {
+        csr = new x509.Pkcs10CertificateRequest(String(body.certificateSigningRequest));
+      } catch {
+        throw invalid("The certificate signing request is not valid PEM");
+      }
+      if (!(await csr.verify())) throw invalid("The CSR signature does not verify");
+      const issued = await issue(csr.publicKey, csr.subject, "csr");
+      if (query.get("setAsActive") !== "true") issued.status = "INACTIVE";
+      return pick(issued);
+    },
+    CreateKeysAndCertificate: async ({ query }) => {
+      // Like IoT: an RSA 2048 key pair, returned with the certificate.
+      const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const spki = pair.publicKey.export({ type: "spki", format: "der" });
+      const publicKey = new x509.PublicKey(new Uint8Array(spki));
+      const issued = await issue(publicKey, "CN=AWS IoT Certificate", "keys");
+      if (query.get("setAsActive") !== "true") issued.status = "INACTIVE";
+      return {
+        ...pick(issued),
+        keyPair: {
+          PublicKey: pair.publicKey.export({ type: "spki", format: "pem" }),
+          PrivateKey: pair.privateKey.export({ type: "pkcs1", format: "pem" }),
+        },
+      };
+    },
+    DescribeCertificate: ({ params: [id = ""] }) => {
+      const found = certificates.get(id);
+      if (found === undefined) throw notFound(`Certificate ${id}`);
+      return { certificateDescription: { ...pick(found), status: found.status } };
+    },
+    UpdateCertificate: ({ params: [id = ""], query }) => {
+      const found = certificates.get(id);
+      if (found === undefined) throw notFound(`Certificate ${id}`);
+      const status = query.get("newStatus");
+      if (status !== "ACTIVE" && status !== "INACTIVE") throw invalid(`unsupported newStatus ${status}`);
+      found.status = status;
+      return {};
+    },
+    DeleteCertificate: ({ params: [id = ""] }) => {
+      const found = certificates.get(id);
+      if (found === undefined) throw notFound(`Certificate ${id}`);
+      if (found.status === "ACTIVE") {
+        throw new FakeServiceError(
+          406,
+          "CertificateStateException",
+          "Certificate must be deactivated before deletion",
+        );
+      }
+      if (policiesOf(found.certificateArn).length > 0 || thingsOf(found.certificateArn).length > 0) {
+        throw new FakeServiceError(
+          409,
+          "DeleteConflictException",
+          "Certificate policies and things must be detached",
+        );
+      }
+      certificates.delete(id);
+      return {};
+    },
+    AttachPolicy: ({ params: [name = ""], body }) => {
+      if (!policies.has(name)) throw notFound(`Policy ${name}`);
+      const target = String(body.target);
+      certificateByArn(target);
+      policyTargets.set(name, (policyTargets.get(name) ?? new Set()).add(target));
+      return {};
+    },
+    DetachPolicy: ({ params: [name = ""], body }) => {
+      if (!policies.has(name)) throw notFound(`Policy ${name}`);
+      policyTargets.get(name)?.delete(String(body.target));
+      return {};
+    },
+    ListAttachedPolicies: ({ params: [target = ""] }) => {
+      certificateByArn(target);
+      return {
+        policies: policiesOf(target).map((policyName) => ({
+          policyName,
+          policyArn: `arn:aws:iot:${REGION}:${ACCOUNT}:policy/${policyName}`,
+        })),
+      };
+    },
+    ListThingPrincipals: ({ params: [name = ""], query }) =>
+      page(thing(name).principals, query, "principals"),
+    AttachThingPrincipal: ({ params: [name = ""], headers }) => {
+      const found = thing(name);
+      const principal = headers["x-amzn-principal"] ?? "";
+      certificateByArn(principal);
+      if (!found.principals.includes(principal)) found.principals.push(principal);
+      return {};
+    },
+    DetachThingPrincipal: ({ params: [name = ""], headers }) => {
+      const found = thing(name);
+      const principal = headers["x-amzn-principal"] ?? "";
+      const index = found.principals.indexOf(principal);
+      if (index >= 0) found.principals.splice(index, 1);
+      return {};
+    },
+    ListPrincipalThings: ({ headers, query }) => {
+      const principal = headers["x-amzn-principal"] ?? "";
+      certificateByArn(principal);
+      return page(thingsOf(principal), query, "things");
+    },
+  };
+
+  const endpoint = await startFakeEndpoint<RecordedIotRequest>({
+    services: [
+      {
+        protocol: restJson({ routes: IOT_ROUTES }),
+        operations: Object.fromEntries(
+          Object.entries(operations).map(([name, handler]) => [
+            name,
+            (call: FakeCall) => handler({ ...call, body: call.body as Record<string, unknown> }),
+          ]),
+        ),
       },
-      body: JSON.stringify(reply),
-    };
+    ],
+    record: ({ request, call, status, error }) => recordOf(request, call, status, error?.type),
   });
 
   return {
-    ...server,
-    requests,
+    ...endpoint,
     caCertificatePem: ca.certificate.toString("pem"),
     operations: (thingName) =>
-      requests
+      endpoint.requests
         .filter((request) => thingName === undefined || request.thingName === thingName)
         .map((request) => request.operation),
     state: () =>
@@ -493,14 +356,57 @@ export async function startFakeIot(options: FakeIotOptions = {}): Promise<FakeIo
         ),
       }),
     fail: (operation, fault, { times = 1, where = () => true } = {}) => {
-      faults.push({ remaining: times, operation, fault, where });
+      const { status, type, message } = IOT_FAULTS[fault];
+      endpoint.script(operation, new FakeServiceError(status, type, message), {
+        times,
+        where: (call) => where(recordOf(call, call, 0)),
+      });
     },
-    clearFaults: () => {
-      faults.length = 0;
-    },
+    clearFaults: () => endpoint.clearScript(),
     addThing: (thingName, value) => {
       things.set(thingName, { attributes: {}, version: 1, principals: [], ...value });
     },
+  };
+}
+
+/** The operations provisioning uses, as IoT's API model routes them. */
+const IOT_ROUTES = {
+  DescribeEndpoint: "GET /endpoint",
+  GetPolicy: "GET /policies/{policyName}",
+  DescribeThing: "GET /things/{thingName}",
+  CreateThing: "POST /things/{thingName}",
+  UpdateThing: "PATCH /things/{thingName}",
+  DeleteThing: "DELETE /things/{thingName}",
+  CreateCertificateFromCsr: "POST /certificates",
+  CreateKeysAndCertificate: "POST /keys-and-certificate",
+  DescribeCertificate: "GET /certificates/{certificateId}",
+  UpdateCertificate: "PUT /certificates/{certificateId}",
+  DeleteCertificate: "DELETE /certificates/{certificateId}",
+  AttachPolicy: "PUT /target-policies/{policyName}",
+  DetachPolicy: "POST /target-policies/{policyName}",
+  ListAttachedPolicies: "POST /attached-policies/{target}",
+  ListThingPrincipals: "GET /things/{thingName}/principals",
+  AttachThingPrincipal: "PUT /things/{thingName}/principals",
+  DetachThingPrincipal: "DELETE /things/{thingName}/principals",
+  ListPrincipalThings: "GET /principals/things",
+};
+
+/** The log entry: the raw text too, so tests can search it for secrets. */
+function recordOf(
+  request: FakeRequest,
+  call: FakeCall | undefined,
+  status: number,
+  errorType?: string,
+): RecordedIotRequest {
+  return {
+    operation: call?.operation ?? "Unknown",
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: request.text,
+    ...(request.path.startsWith("/things/") ? { thingName: call?.params[0] } : {}),
+    status,
+    ...(errorType ? { errorType } : {}),
   };
 }
 

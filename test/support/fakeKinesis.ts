@@ -1,18 +1,10 @@
-import { randomUUID } from "node:crypto";
-import {
-  createServer,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-  type Http2Session,
-} from "node:http2";
-import type { AddressInfo } from "node:net";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
+import { type FakeCall, FakeServiceError, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { awsJson } from "./fakeEndpointProtocols.ts";
 import { sequenceNumber } from "./kinesisEvents.ts";
 import type { LocalServer } from "./localHttpServer.ts";
 
-const TARGET_PREFIX = "Kinesis_20131202.";
-const JSON_1_1 = "application/x-amz-json-1.1";
 const ACCOUNT = "123456789012";
 const MAX_RECORDS_PER_READ = 10_000;
 
@@ -63,6 +55,8 @@ interface Shard {
   trimmedStart: TrimmedStart;
 }
 
+const kinesisError = (type: string, message: string) => new FakeServiceError(400, type, message);
+
 /** A Kinesis client for a local endpoint; `maxAttempts: 1` so each request is seen once. */
 export function localKinesisClient(endpoint: string): KinesisClient {
   return new KinesisClient({ ...TEST_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
@@ -77,7 +71,6 @@ export function localKinesisClient(endpoint: string): KinesisClient {
 export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStream"): Promise<FakeKinesis> {
   const streamArn = `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/${streamName}`;
   const shards = new Map<string, Shard>();
-  const requests: RecordedKinesisRequest[] = [];
   let nextIndex = 1;
   let limit = MAX_RECORDS_PER_READ;
 
@@ -87,16 +80,10 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
     return shard;
   };
 
-  type Answer = { status: number; body: Record<string, unknown>; errorType?: string };
-  const error = (type: string, message: string, status = 400): Answer => ({
-    status,
-    errorType: type,
-    body: { __type: type, message },
-  });
-
-  const getShardIterator = (input: Record<string, unknown>): Answer => {
+  const getShardIterator = ({ body }: FakeCall) => {
+    const input = body as Record<string, unknown>;
     if (input.StreamARN !== streamArn && input.StreamName !== streamName) {
-      return error(
+      throw kinesisError(
         "ResourceNotFoundException",
         `Stream ${String(input.StreamARN)} under account ${ACCOUNT} not found.`,
       );
@@ -104,7 +91,7 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
     const shardId = String(input.ShardId);
     const shard = shards.get(shardId);
     if (shard === undefined) {
-      return error(
+      throw kinesisError(
         "ResourceNotFoundException",
         `Shard ${shardId} in stream ${streamName} under account ${ACCOUNT} does not exist`,
       );
@@ -113,7 +100,7 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
       input.ShardIteratorType !== "AT_SEQUENCE_NUMBER" ||
       typeof input.StartingSequenceNumber !== "string"
     ) {
-      return error(
+      throw kinesisError(
         "InvalidArgumentException",
         `the fake supports AT_SEQUENCE_NUMBER only, not ${String(input.ShardIteratorType)}`,
       );
@@ -123,20 +110,18 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
     if (position === -1) position = shard.records.length;
     if (position < shard.trimmed) {
       if (shard.trimmedStart === "error") {
-        return error(
+        throw kinesisError(
           "InvalidArgumentException",
           `StartingSequenceNumber ${input.StartingSequenceNumber} used in GetShardIterator on shard ${shardId} in stream ${streamName} under account ${ACCOUNT} is invalid because it has been trimmed.`,
         );
       }
       position = shard.trimmed;
     }
-    return {
-      status: 200,
-      body: { ShardIterator: Buffer.from(JSON.stringify([shardId, position])).toString("base64") },
-    };
+    return { ShardIterator: Buffer.from(JSON.stringify([shardId, position])).toString("base64") };
   };
 
-  const getRecords = (input: Record<string, unknown>): Answer => {
+  const getRecords = ({ body }: FakeCall) => {
+    const input = body as Record<string, unknown>;
     let shardId: string;
     let position: number;
     try {
@@ -144,7 +129,7 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
         Buffer.from(String(input.ShardIterator), "base64").toString("utf8"),
       ) as [string, number];
     } catch {
-      return error("InvalidArgumentException", "Invalid ShardIterator");
+      throw kinesisError("InvalidArgumentException", "Invalid ShardIterator");
     }
     const shard = shardOf(shardId);
     const start = Math.max(position, shard.trimmed);
@@ -154,84 +139,38 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
     );
     const next = start + page.length;
     return {
-      status: 200,
-      body: {
-        Records: page.map((record) => ({
-          SequenceNumber: record.sequenceNumber,
-          PartitionKey: record.partitionKey,
-          Data: record.data.toString("base64"),
-          ApproximateArrivalTimestamp: record.arrivedAt / 1000,
-        })),
-        NextShardIterator: Buffer.from(JSON.stringify([shardId, next])).toString("base64"),
-        MillisBehindLatest: next >= shard.records.length ? 0 : 1_000,
+      Records: page.map((record) => ({
+        SequenceNumber: record.sequenceNumber,
+        PartitionKey: record.partitionKey,
+        Data: record.data.toString("base64"),
+        ApproximateArrivalTimestamp: record.arrivedAt / 1000,
+      })),
+      NextShardIterator: Buffer.from(JSON.stringify([shardId, next])).toString("base64"),
+      MillisBehindLatest: next >= shard.records.length ? 0 : 1_000,
+    };
+  };
+
+  // The SDK client's default handler speaks HTTP/2 without TLS to an http:// endpoint.
+  const endpoint = await startFakeEndpoint<RecordedKinesisRequest>({
+    http2: true,
+    services: [
+      {
+        protocol: awsJson({ targetPrefix: "Kinesis_20131202.", version: "1.1" }),
+        operations: { GetShardIterator: getShardIterator, GetRecords: getRecords },
       },
-    };
-  };
-
-  const handle = (
-    headers: Record<string, string | string[] | undefined>,
-    raw: Buffer,
-  ): Answer & { operation: string; input: Record<string, unknown> } => {
-    const target = String(headers["x-amz-target"] ?? "");
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    let input: Record<string, unknown> = {};
-    try {
-      input = JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
-    } catch {
-      return { operation, input, ...error("SerializationException", "the body is not JSON") };
-    }
-    if (headers["content-type"] !== JSON_1_1) {
-      return {
-        operation,
-        input,
-        ...error("UnsupportedMediaTypeException", `content-type ${String(headers["content-type"])}`),
-      };
-    }
-    if (operation === "GetShardIterator") return { operation, input, ...getShardIterator(input) };
-    if (operation === "GetRecords") return { operation, input, ...getRecords(input) };
-    return {
-      operation,
-      input,
-      ...error("UnknownOperationException", `${target} is not supported by the fake`),
-    };
-  };
-
-  const sessions = new Set<Http2Session>();
-  const server = createServer((request: Http2ServerRequest, response: Http2ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const answer = handle(request.headers, Buffer.concat(chunks));
-      requests.push({
-        operation: answer.operation,
-        body: answer.input,
-        contentType: String(request.headers["content-type"] ?? ""),
-        status: answer.status,
-        ...(answer.errorType === undefined ? {} : { errorType: answer.errorType }),
-      });
-      response.writeHead(answer.status, {
-        "content-type": JSON_1_1,
-        "x-amzn-requestid": randomUUID(),
-        ...(answer.errorType === undefined ? {} : { "x-amzn-errortype": answer.errorType }),
-      });
-      response.end(JSON.stringify(answer.body));
-    });
+    ],
+    record: ({ request, call, status, error }) => ({
+      operation: call?.operation ?? "",
+      body: (call?.body ?? {}) as Record<string, unknown>,
+      contentType: request.headers["content-type"] ?? "",
+      status,
+      ...(error ? { errorType: error.type } : {}),
+    }),
   });
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.on("close", () => sessions.delete(session));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
+    ...endpoint,
     streamArn,
-    requests,
     put: (shardId, records) => {
       const shard = shardOf(shardId);
       return records.map((record) => {
@@ -253,10 +192,5 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
     pageSize: (records) => {
       limit = records;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((closeError) => (closeError ? reject(closeError) : resolve()));
-        for (const session of sessions) session.destroy();
-      }),
   };
 }

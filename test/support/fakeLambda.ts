@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
-import { type LocalServer, startLocalServer } from "./localHttpServer.ts";
-
-const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations(?:\?.*)?$/;
+import { type FakeCall, FakeServiceError, startFakeEndpoint, verbatim } from "./fakeEndpoint.ts";
+import { restJson } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 /** Failures the fake can be told to answer Invoke with, as Lambda sends them. */
 export const LAMBDA_FAULTS = {
@@ -49,6 +49,23 @@ export function localLambdaClient(endpoint: string): LambdaClient {
   return new LambdaClient({ ...TEST_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
 }
 
+/** The payload parsed as JSON; undefined when it is empty or not JSON. */
+function payloadOf(text: string): unknown {
+  try {
+    return text === "" ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lambda's REST JSON; errors name who failed, the caller (User) or Lambda (Service). */
+export const lambdaProtocol = () =>
+  restJson({
+    routes: { Invoke: "POST /2015-03-31/functions/{FunctionName}/invocations" },
+    readBody: (text) => text,
+    errorBody: ({ status, message }) => ({ Type: status < 500 ? "User" : "Service", message }),
+  });
+
 /**
  * A local Lambda endpoint for Invoke (REST JSON: `POST /2015-03-31/functions/{name}/invocations`).
  * It records the invocation type and the payload; `Event` is answered 202 with no body, as Lambda
@@ -56,61 +73,49 @@ export function localLambdaClient(endpoint: string): LambdaClient {
  * (InvalidRequestContentException). It can be scripted to fail.
  */
 export async function startFakeLambda(): Promise<FakeLambda> {
-  const requests: RecordedInvocation[] = [];
-  const faults: {
-    fault: LambdaFault;
-    remaining: number;
-    where: (functionName: string, payload: unknown) => boolean;
-  }[] = [];
+  const invocationTypeOf = (call: FakeCall) => call.headers["x-amz-invocation-type"] ?? "RequestResponse";
 
-  const server = await startLocalServer(({ method, url, headers, body }) => {
-    const match = method === "POST" ? INVOKE_PATH.exec(url) : null;
-    const functionName = match?.[1] === undefined ? "" : decodeURIComponent(match[1]);
-    const invocationType = String(headers["x-amz-invocation-type"] ?? "RequestResponse");
-    let payload: unknown;
-    let payloadIsJson = true;
-    try {
-      payload = body.length === 0 ? undefined : JSON.parse(body.toString("utf8"));
-    } catch {
-      payloadIsJson = false;
-    }
-    const answer = (status: number, errorType?: string, message?: string) => {
-      requests.push({ functionName, invocationType, payload, status, ...(errorType ? { errorType } : {}) });
-      const headers: Record<string, string> = { "x-amzn-requestid": randomUUID() };
-      if (errorType === undefined) {
-        return { status, headers, body: status === 200 ? "null" : "" };
-      }
-      return {
-        status,
-        headers: { ...headers, "content-type": "application/json", "x-amzn-errortype": errorType },
-        body: JSON.stringify({ Type: status < 500 ? "User" : "Service", message }),
-      };
-    };
-
-    if (match === null) return answer(404, "UnknownOperationException", `${method} ${url}`);
+  const invoke = (call: FakeCall) => {
+    const invocationType = invocationTypeOf(call);
     if (!["Event", "RequestResponse", "DryRun"].includes(invocationType)) {
-      return answer(400, "InvalidParameterValueException", `invocation type ${invocationType}`);
+      throw new FakeServiceError(400, "InvalidParameterValueException", `invocation type ${invocationType}`);
     }
-    const scripted = faults.find(
-      (candidate) => candidate.remaining > 0 && candidate.where(functionName, payload),
-    );
-    if (scripted) {
-      scripted.remaining--;
-      const fault = LAMBDA_FAULTS[scripted.fault];
-      return answer(fault.status, fault.type, `${fault.message}: ${functionName}`);
+    const text = String(call.body);
+    if (text !== "" && payloadOf(text) === undefined) {
+      throw new FakeServiceError(
+        400,
+        "InvalidRequestContentException",
+        "Could not parse request body into json",
+      );
     }
-    if (!payloadIsJson) {
-      return answer(400, "InvalidRequestContentException", "Could not parse request body into json");
-    }
-    return answer(invocationType === "Event" ? 202 : invocationType === "DryRun" ? 204 : 200);
+    const status = invocationType === "Event" ? 202 : invocationType === "DryRun" ? 204 : 200;
+    return verbatim({
+      status,
+      headers: { "x-amzn-requestid": randomUUID() },
+      body: status === 200 ? "null" : "",
+    });
+  };
+
+  const endpoint = await startFakeEndpoint<RecordedInvocation>({
+    services: [{ protocol: lambdaProtocol(), operations: { Invoke: invoke } }],
+    record: ({ call, status, error }) => ({
+      functionName: call?.params[0] ?? "",
+      invocationType: call ? invocationTypeOf(call) : "RequestResponse",
+      payload: call ? payloadOf(String(call.body)) : undefined,
+      status,
+      ...(error ? { errorType: error.type } : {}),
+    }),
   });
 
   return {
-    ...server,
-    requests,
-    invocations: () => requests.filter((request) => request.status >= 200 && request.status < 300),
+    ...endpoint,
+    invocations: () => endpoint.requests.filter((request) => request.status >= 200 && request.status < 300),
     fail: (fault, { times = 1, where = () => true } = {}) => {
-      faults.push({ fault, remaining: times, where });
+      const { status, type, message } = LAMBDA_FAULTS[fault];
+      endpoint.script(undefined, new FakeServiceError(status, type, message), {
+        times,
+        where: (call) => where(call.params[0] ?? "", payloadOf(String(call.body))),
+      });
     },
   };
 }

@@ -1,6 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
-import { type LocalReply, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import {
+  type FakeCall,
+  type FakeProtocol,
+  FakeServiceError,
+  startFakeEndpoint,
+  verbatim,
+} from "./fakeEndpoint.ts";
+import { escapeXml, routeMatcher } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 /** Failures the fake can be told to answer with, as S3 sends them. */
 export const S3_FAULTS = {
@@ -31,63 +38,78 @@ export interface FakeS3 extends LocalServer {
   fail(fault: S3Fault, options?: { readonly times?: number }): void;
 }
 
+const route = routeMatcher({ PutObject: "PUT /{bucket}/{key+}", GetObject: "GET /{bucket}/{key+}" });
+
+/** S3's REST XML, path-style: the body is the object's bytes as text, errors are `<Error>` documents. */
+const s3Protocol: FakeProtocol = {
+  read: (request) => {
+    const found = route(request);
+    return found && { ...found, body: decodeBody(request.raw, request.headers).toString("utf8") };
+  },
+  answer: () => ({ status: 200 }),
+  refuse: ({ status, type, message }) => {
+    const requestId = randomUUID();
+    return {
+      status,
+      headers: { "content-type": "application/xml", "x-amz-request-id": requestId },
+      body:
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${type}</Code><Message>${escapeXml(message)}</Message>` +
+        `<RequestId>${requestId}</RequestId></Error>`,
+    };
+  },
+};
+
 /**
  * A path-style S3 endpoint (`PUT /{bucket}/{key}`, `GET /{bucket}/{key}`) for the real SDK client;
  * give the client `forcePathStyle: true`. It keeps the objects and records every PutObject.
  */
 export async function startFakeS3(): Promise<FakeS3> {
-  const puts: PutObjectRecord[] = [];
   const objects = new Map<string, PutObjectRecord>();
-  const faults: S3Fault[] = [];
 
-  const server = await startLocalServer(({ method, url, headers, body }): LocalReply => {
-    const path = new URL(url, "http://localhost").pathname;
-    const [bucket = "", ...keyParts] = path.slice(1).split("/");
-    const key = keyParts.map(decodeURIComponent).join("/");
-    const fault = faults.shift();
-    if (method === "PUT" && key) {
-      const text = decodeBody(body, headers).toString("utf8");
-      const status = fault ? S3_FAULTS[fault].status : 200;
-      const put = { bucket, key, body: text, contentType: headers["content-type"], status };
-      puts.push(put);
-      if (fault) return s3Error(fault, path);
-      objects.set(`${bucket}/${key}`, put);
-      return { status: 200, headers: { etag: `"${createHash("md5").update(text).digest("hex")}"` } };
-    }
-    if (fault) return s3Error(fault, path);
-    const object = method === "GET" ? objects.get(`${bucket}/${key}`) : undefined;
-    if (object)
-      return { status: 200, headers: { "content-type": object.contentType ?? "" }, body: object.body };
-    return s3Error("noSuchKey", path);
+  const putObject = ({ params: [bucket = "", key = ""], body, headers }: FakeCall) => {
+    const text = String(body);
+    objects.set(`${bucket}/${key}`, {
+      bucket,
+      key,
+      body: text,
+      contentType: headers["content-type"],
+      status: 200,
+    });
+    return verbatim({ status: 200, headers: { etag: `"${createHash("md5").update(text).digest("hex")}"` } });
+  };
+  const getObject = ({ params: [bucket = "", key = ""] }: FakeCall) => {
+    const object = objects.get(`${bucket}/${key}`);
+    if (object === undefined)
+      throw new FakeServiceError(404, "NoSuchKey", "The specified key does not exist.");
+    return verbatim({
+      status: 200,
+      headers: { "content-type": object.contentType ?? "" },
+      body: object.body,
+    });
+  };
+
+  const endpoint = await startFakeEndpoint<PutObjectRecord>({
+    services: [{ protocol: s3Protocol, operations: { PutObject: putObject, GetObject: getObject } }],
+    record: ({ call, status }) => {
+      if (call?.operation !== "PutObject") return undefined;
+      const [bucket = "", key = ""] = call.params;
+      return { bucket, key, body: String(call.body), contentType: call.headers["content-type"], status };
+    },
   });
 
   return {
-    ...server,
-    puts,
+    ...endpoint,
+    puts: endpoint.requests,
     objects: () => objects,
     fail: (fault, { times = 1 } = {}) => {
-      for (let i = 0; i < times; i++) faults.push(fault);
+      const { status, code, message } = S3_FAULTS[fault];
+      endpoint.script(undefined, new FakeServiceError(status, code, message), { times });
     },
   };
 }
 
-function s3Error(fault: S3Fault | "noSuchKey", resource: string): LocalReply {
-  const { status, code, message } =
-    fault === "noSuchKey"
-      ? { status: 404, code: "NoSuchKey", message: "The specified key does not exist." }
-      : S3_FAULTS[fault];
-  const requestId = randomUUID();
-  return {
-    status,
-    headers: { "content-type": "application/xml", "x-amz-request-id": requestId },
-    body:
-      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>` +
-      `<Resource>${resource}</Resource><RequestId>${requestId}</RequestId></Error>`,
-  };
-}
-
 /** Undoes `aws-chunked` content encoding (streamed bodies with trailing checksums); others pass as sent. */
-function decodeBody(body: Buffer, headers: IncomingHttpHeaders): Buffer {
+function decodeBody(body: Buffer, headers: Readonly<Record<string, string>>): Buffer {
   if (!String(headers["content-encoding"] ?? "").includes("aws-chunked")) return body;
   const chunks: Buffer[] = [];
   let offset = 0;

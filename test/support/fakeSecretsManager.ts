@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
-import { type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import { type FakeCall, FakeServiceError, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { awsJson, isSigned } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 const TARGET_PREFIX = "secretsmanager.";
-const JSON_1_1 = "application/x-amz-json-1.1";
 const ARN_PREFIX = `arn:aws:secretsmanager:${TEST_CLIENT_CONFIG.region}:123456789012:secret:`;
 
 /** Request-level failures the fake can be told to answer with, as the service names them. */
@@ -59,20 +60,9 @@ interface StoredSecret {
   readonly versions: { readonly id: string; readonly value: string }[];
 }
 
-class SecretsFailure extends Error {
-  readonly status: number;
-  readonly type: string;
-
-  constructor(status: number, type: string, message: string) {
-    super(message);
-    this.status = status;
-    this.type = type;
-  }
-}
-
-const invalid = (message: string) => new SecretsFailure(400, "InvalidParameterException", message);
+const invalid = (message: string) => new FakeServiceError(400, "InvalidParameterException", message);
 const notFound = () =>
-  new SecretsFailure(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+  new FakeServiceError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
 
 /**
  * A local Secrets Manager endpoint speaking what @aws-sdk/client-secrets-manager sends: the AWS
@@ -81,9 +71,7 @@ const notFound = () =>
  * secrets found by ARN or name, with PutSecretValue's idempotency on `ClientRequestToken`.
  */
 export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
-  const requests: RecordedSecretsRequest[] = [];
   const secrets: StoredSecret[] = [];
-  const faults: { operation?: string; fault: SecretsManagerFault; remaining: number }[] = [];
 
   const find = (secretId: unknown): StoredSecret | undefined =>
     secrets.find((secret) => secret.arn === secretId || secret.name === secretId);
@@ -96,8 +84,9 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
     return secret;
   };
 
-  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
-    GetSecretValue: (body) => {
+  const operations: Record<string, (call: FakeCall) => unknown> = {
+    GetSecretValue: (call) => {
+      const body = call.body as Record<string, unknown>;
       const secret = existing(body.SecretId);
       const version = secret.versions.at(-1);
       if (version === undefined) throw notFound();
@@ -110,7 +99,8 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
         CreatedDate: secret.created / 1000,
       };
     },
-    PutSecretValue: (body) => {
+    PutSecretValue: (call) => {
+      const body = call.body as Record<string, unknown>;
       const secret = existing(body.SecretId);
       if (typeof body.SecretString !== "string" || body.SecretBinary !== undefined) {
         throw invalid("You must provide either SecretString or SecretBinary.");
@@ -121,7 +111,7 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
       }
       const same = secret.versions.find((version) => version.id === token);
       if (same !== undefined && same.value !== body.SecretString) {
-        throw new SecretsFailure(
+        throw new FakeServiceError(
           400,
           "ResourceExistsException",
           "You can't modify an existing version, you can only create a new version.",
@@ -132,60 +122,18 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
     },
   };
 
-  const server = await startLocalServer(({ method, url, headers, body }) => {
-    const target = String(headers["x-amz-target"] ?? "");
-    const contentType = String(headers["content-type"] ?? "");
-    const signed = String(headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256 Credential=");
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    let parsed: Record<string, unknown> = {};
-    let status = 200;
-    let answer: unknown;
-    let failure: SecretsFailure | undefined;
-    try {
-      try {
-        parsed = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
-      } catch {
-        throw new SecretsFailure(400, "SerializationException", "body is not JSON");
-      }
-      const handler = operations[operation];
-      if (method !== "POST" || url !== "/" || contentType !== JSON_1_1 || !signed) {
-        throw new SecretsFailure(
-          400,
-          "UnrecognizedClientException",
-          `unsupported: ${method} ${url} ${target}`,
-        );
-      }
-      if (handler === undefined) {
-        throw new SecretsFailure(400, "UnknownOperationException", `unknown operation ${target}`);
-      }
-      const scripted = faults.find(
-        (candidate) => (candidate.operation ?? operation) === operation && candidate.remaining > 0,
-      );
-      if (scripted) {
-        scripted.remaining--;
-        const fault = SECRETS_MANAGER_FAULTS[scripted.fault];
-        throw new SecretsFailure(fault.status, fault.type, fault.message);
-      }
-      answer = handler(parsed);
-    } catch (error) {
-      failure =
-        error instanceof SecretsFailure
-          ? error
-          : new SecretsFailure(500, "InternalServiceError", String(error));
-      status = failure.status;
-      answer = { __type: failure.type, message: failure.message };
-    }
-    requests.push({ operation, body: parsed, contentType, signed });
-    return {
-      status,
-      headers: { "content-type": JSON_1_1, "x-amzn-requestid": randomUUID() },
-      body: JSON.stringify(answer),
-    };
+  const endpoint = await startFakeEndpoint<RecordedSecretsRequest>({
+    services: [{ protocol: awsJson({ targetPrefix: TARGET_PREFIX, version: "1.1" }), operations }],
+    record: ({ request, call }) => ({
+      operation: (request.headers["x-amz-target"] ?? "").replace(TARGET_PREFIX, ""),
+      body: (call?.body ?? {}) as Record<string, unknown>,
+      contentType: request.headers["content-type"] ?? "",
+      signed: isSigned(request),
+    }),
   });
 
   return {
-    ...server,
-    requests,
+    ...endpoint,
     put: (secretId, secretString) => {
       const version = { id: randomUUID(), value: secretString };
       const secret = find(secretId);
@@ -208,7 +156,8 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
       if (secret) secrets.splice(secrets.indexOf(secret), 1);
     },
     fail: (fault, { operation, times = 1 } = {}) => {
-      faults.push({ ...(operation === undefined ? {} : { operation }), fault, remaining: times });
+      const { status, type, message } = SECRETS_MANAGER_FAULTS[fault];
+      endpoint.script(operation, new FakeServiceError(status, type, message), { times });
     },
   };
 }

@@ -1,22 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
-import { type LocalReply, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import { type FakeCall, FakeServiceError, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { awsQuery } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
-const XML_NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const MAX_SUBJECT_LENGTH = 99;
 const MAX_ATTRIBUTES = 10;
 
-/** Request-level failures the fake can be told to answer with, as the service sends them (awsQuery). */
+/**
+ * Request-level failures the fake can be told to answer with, as the service sends them (awsQuery; the
+ * error's Type is Sender below 500, Receiver from 500).
+ */
 export const SNS_FAULTS = {
-  throttled: { status: 429, code: "Throttled", type: "Sender", message: "Rate exceeded" },
-  kmsThrottling: { status: 400, code: "KMSThrottling", type: "Sender", message: "KMS rate exceeded" },
-  internal: { status: 500, code: "InternalError", type: "Receiver", message: "Internal failure" },
+  throttled: { status: 429, code: "Throttled", message: "Rate exceeded" },
+  kmsThrottling: { status: 400, code: "KMSThrottling", message: "KMS rate exceeded" },
+  internal: { status: 500, code: "InternalError", message: "Internal failure" },
   authorization: {
     status: 403,
     code: "AuthorizationError",
-    type: "Sender",
     message: "User is not authorized to perform: SNS:Publish",
   },
 } as const;
@@ -61,11 +64,10 @@ export function localSnsClient(endpoint: string): SNSClient {
   return new SNSClient({ ...TEST_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
 }
 
-interface Scripted<T> {
-  remaining: number;
-  readonly where: PublishFilter;
-  readonly answer: T;
-}
+const faultError = (fault: SnsFault) => {
+  const { status, code, message } = SNS_FAULTS[fault];
+  return new FakeServiceError(status, code, message);
+};
 
 /**
  * A local SNS endpoint speaking the Query protocol the SDK uses (form-encoded `Action=Publish`,
@@ -77,22 +79,12 @@ interface Scripted<T> {
  */
 export async function startFakeSns(topicArns: readonly string[]): Promise<FakeSns> {
   const topics = new Set(topicArns);
-  const requests: RecordedSnsRequest[] = [];
   const published: PublishedMessage[] = [];
-  const faults: Scripted<SnsFault>[] = [];
-  const hangs: Scripted<true>[] = [];
 
-  const take = <T>(scripts: Scripted<T>[], params: Record<string, string>): T | undefined => {
-    const script = scripts.find((candidate) => candidate.remaining > 0 && candidate.where(params));
-    if (script) script.remaining--;
-    return script?.answer;
-  };
-
-  const publish = (params: Record<string, string>): Answer => {
-    const fault = take(faults, params);
-    if (fault) return error(SNS_FAULTS[fault]);
+  const publish = ({ body }: FakeCall) => {
+    const params = body as Record<string, string>;
     const problem = validatePublish(params, topics);
-    if (problem) return error({ status: 400, code: "InvalidParameter", type: "Sender", message: problem });
+    if (problem) throw new FakeServiceError(400, "InvalidParameter", problem);
     const messageId = randomUUID();
     published.push({
       messageId,
@@ -102,55 +94,35 @@ export async function startFakeSns(topicArns: readonly string[]): Promise<FakeSn
       ...(params.MessageStructure === undefined ? {} : { messageStructure: params.MessageStructure }),
       attributes: attributesOf(params),
     });
-    return {
-      status: 200,
-      body: `<PublishResponse xmlns="${XML_NAMESPACE}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
-    };
+    return `<MessageId>${messageId}</MessageId>`;
   };
 
-  const server = await startLocalServer(({ method, url, headers, body }): LocalReply | Promise<never> => {
-    const contentType = String(headers["content-type"] ?? "");
-    const params = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
-    const action = params.Action ?? "";
-    let answer: Answer;
-    if (method !== "POST" || url !== "/" || !contentType.startsWith("application/x-www-form-urlencoded")) {
-      answer = error({ status: 400, code: "InvalidAction", type: "Sender", message: `${method} ${url}` });
-    } else if (params.Version !== "2010-03-31") {
-      answer = error({ status: 400, code: "InvalidParameter", type: "Sender", message: "unknown Version" });
-    } else if (action === "Publish") {
-      if (take(hangs, params)) {
-        requests.push({ action, params, contentType, status: 0 });
-        return new Promise<never>(() => {});
-      }
-      answer = publish(params);
-    } else {
-      answer = error({
-        status: 400,
-        code: "InvalidAction",
-        type: "Sender",
-        message: `unsupported ${action}`,
-      });
-    }
-    requests.push({ action, params, contentType, status: answer.status, errorCode: answer.errorCode });
-    return {
-      status: answer.status,
-      headers: { "content-type": "text/xml", "x-amzn-requestid": randomUUID() },
-      body: answer.body,
-    };
+  const endpoint = await startFakeEndpoint<RecordedSnsRequest>({
+    services: [{ protocol: snsProtocol(), operations: { Publish: publish } }],
+    record: ({ request, call, status, error }) => ({
+      action: call?.operation ?? "",
+      params: (call?.body ?? {}) as Record<string, string>,
+      contentType: request.headers["content-type"] ?? "",
+      status,
+      ...(error ? { errorCode: error.type } : {}),
+    }),
   });
+  const publishWhere = (where: PublishFilter) => (call: FakeCall) =>
+    where(call.body as Record<string, string>);
 
   return {
-    ...server,
-    requests,
+    ...endpoint,
     published: () => [...published],
-    fail: (fault, { times = 1, where = () => true } = {}) => {
-      faults.push({ remaining: times, where, answer: fault });
-    },
-    hang: ({ times = 1, where = () => true } = {}) => {
-      hangs.push({ remaining: times, where, answer: true });
-    },
+    fail: (fault, { times = 1, where = () => true } = {}) =>
+      endpoint.script("Publish", faultError(fault), { times, where: publishWhere(where) }),
+    hang: ({ times = 1, where = () => true } = {}) =>
+      endpoint.script("Publish", "hang", { times, where: publishWhere(where) }),
   };
 }
+
+/** SNS's Query protocol, version 2010-03-31. */
+export const snsProtocol = () =>
+  awsQuery({ version: "2010-03-31", xmlNamespace: "http://sns.amazonaws.com/doc/2010-03-31/" });
 
 /** `MessageAttributes.entry.N.{Name,Value.DataType,Value.StringValue}`, by name. */
 function attributesOf(params: Record<string, string>): Record<string, { dataType: string; value: string }> {
@@ -200,22 +172,4 @@ function validatePublish(params: Record<string, string>, topics: ReadonlySet<str
     }
   }
   return undefined;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly errorCode?: string;
-}
-
-const escapeXml = (text: string) =>
-  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-
-/** SNS's Query error body. */
-function error(fault: { status: number; code: string; type: string; message: string }): Answer {
-  return {
-    status: fault.status,
-    errorCode: fault.code,
-    body: `<ErrorResponse xmlns="${XML_NAMESPACE}"><Error><Type>${fault.type}</Type><Code>${fault.code}</Code><Message>${escapeXml(fault.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-  };
 }

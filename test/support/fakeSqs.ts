@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
-import { type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import { type FakeCall, FakeServiceError, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { awsJson } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
-const TARGET_PREFIX = "AmazonSQS.";
-const JSON_1_0 = "application/x-amz-json-1.0";
 const ACCOUNT = "123456789012";
 /** SQS's default when ReceiveMessage names no VisibilityTimeout (the queue's own setting). */
 const DEFAULT_VISIBILITY_SECONDS = 30;
@@ -85,26 +85,15 @@ export function localSqsClient(endpoint: string): SQSClient {
   return new SQSClient({ ...TEST_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
 }
 
-class SqsFailure extends Error {
-  readonly status: number;
-  readonly type: string;
-  readonly queryError: string;
-
-  constructor(status: number, type: string, queryError: string, message: string) {
-    super(message);
-    this.status = status;
-    this.type = type;
-    this.queryError = queryError;
-  }
-}
-
 /**
  * A client error as SQS answers it in JSON: the shape name in `__type`, and the old Query API code in
  * `x-amzn-query-error`, from which the SDK names the exception (e.g. `AWS.SimpleQueueService.NonExistentQueue`
  * becomes QueueDoesNotExist).
  */
+const sqsError = (status: number, type: string, queryError: string, message: string) =>
+  new FakeServiceError(status, type, message, { headers: { "x-amzn-query-error": queryError } });
 const senderFault = (type: string, queryCode: string, message: string, status = 400) =>
-  new SqsFailure(status, `com.amazonaws.sqs#${type}`, `${queryCode};Sender`, message);
+  sqsError(status, `com.amazonaws.sqs#${type}`, `${queryCode};Sender`, message);
 
 /**
  * A local SQS endpoint speaking what @aws-sdk/client-sqs 3.1169 sends: the AWS JSON 1.0 protocol
@@ -113,9 +102,7 @@ const senderFault = (type: string, queryCode: string, message: string, status = 
  * with MD5OfBody (the SDK checks it) and only the attributes the request names.
  */
 export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSqs> {
-  const requests: RecordedSqsRequest[] = [];
   const stored: StoredMessage[] = [];
-  const faults: { operation: string; fault: SqsFault; remaining: number }[] = [];
   const refusedDeletes = new Map<string, number>();
   let queueUrl = "";
 
@@ -147,12 +134,7 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
     const refusals = refusedDeletes.get(message.messageId) ?? 0;
     if (refusals > 0) {
       refusedDeletes.set(message.messageId, refusals - 1);
-      throw new SqsFailure(
-        500,
-        "com.amazonaws.sqs#InternalError",
-        "InternalError;Receiver",
-        "scripted failure",
-      );
+      throw sqsError(500, "com.amazonaws.sqs#InternalError", "InternalError;Receiver", "scripted failure");
     }
     stored.splice(stored.indexOf(message), 1);
   };
@@ -252,7 +234,7 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
         each(entry);
         Successful.push({ Id: entry.Id });
       } catch (error) {
-        const failure = error as SqsFailure;
+        const failure = error as FakeServiceError;
         Failed.push({
           Id: entry.Id,
           SenderFault: failure.status < 500,
@@ -264,6 +246,13 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
     return { Successful, Failed };
   };
 
+  /** Every operation works on the one queue; another QueueUrl is refused before it runs. */
+  const onQueue =
+    (operation: (body: Record<string, unknown>) => unknown) =>
+    ({ body }: FakeCall) => {
+      checkQueue(body as Record<string, unknown>);
+      return operation(body as Record<string, unknown>);
+    };
   const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
     ReceiveMessage: receive,
     DeleteMessage: (body) => {
@@ -279,64 +268,27 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
       batch(body, (entry) => changeVisibility(entry.ReceiptHandle, entry.VisibilityTimeout)),
   };
 
-  const server = await startLocalServer(({ method, url, headers, body }) => {
-    const target = String(headers["x-amz-target"] ?? "");
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    let parsed: Record<string, unknown> = {};
-    let status = 200;
-    let answer: unknown;
-    let failure: SqsFailure | undefined;
-    try {
-      parsed = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
-      const handler = operations[operation];
-      if (method !== "POST" || url !== "/" || headers["content-type"] !== JSON_1_0 || handler === undefined) {
-        throw new SqsFailure(
-          400,
-          "com.amazonaws.sqs#UnsupportedOperation",
-          "AWS.SimpleQueueService.UnsupportedOperation;Sender",
-          `unsupported: ${method} ${url} ${String(headers["content-type"])} ${target}`,
-        );
-      }
-      const scripted = faults.find(
-        (candidate) => candidate.operation === operation && candidate.remaining > 0,
-      );
-      if (scripted) {
-        scripted.remaining--;
-        const fault = SQS_FAULTS[scripted.fault];
-        throw new SqsFailure(fault.status, fault.type, fault.queryError, fault.message);
-      }
-      checkQueue(parsed);
-      answer = handler(parsed);
-    } catch (error) {
-      failure =
-        error instanceof SqsFailure
-          ? error
-          : new SqsFailure(
-              400,
-              "com.amazonaws.sqs#InvalidRequest",
-              "InvalidRequest;Sender",
-              "body is not JSON",
-            );
-      status = failure.status;
-      answer = { __type: failure.type, message: failure.message };
-    }
-    requests.push({ operation, body: parsed, status, ...(failure ? { errorType: failure.type } : {}) });
-    return {
-      status,
-      headers: {
-        "content-type": JSON_1_0,
-        "x-amzn-requestid": randomUUID(),
-        ...(failure ? { "x-amzn-query-error": failure.queryError } : {}),
+  const endpoint = await startFakeEndpoint<RecordedSqsRequest>({
+    services: [
+      {
+        protocol: sqsProtocol(),
+        operations: Object.fromEntries(
+          Object.entries(operations).map(([name, operation]) => [name, onQueue(operation)]),
+        ),
       },
-      body: JSON.stringify(answer),
-    };
+    ],
+    record: ({ call, status, error }) => ({
+      operation: call?.operation ?? "",
+      body: (call?.body ?? {}) as Record<string, unknown>,
+      status,
+      ...(error ? { errorType: error.type } : {}),
+    }),
   });
-  queueUrl = `${server.endpoint}/${ACCOUNT}/${queueName}`;
+  queueUrl = `${endpoint.endpoint}/${ACCOUNT}/${queueName}`;
 
   return {
-    ...server,
+    ...endpoint,
     queueUrl,
-    requests,
     send: ({ body, messageAttributes = {}, sentTimestamp = Date.now() }) => {
       const messageId = randomUUID();
       stored.push({ messageId, body, messageAttributes, sentTimestamp, receiveCount: 0, invisibleUntil: 0 });
@@ -350,13 +302,23 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
         visible: message.invisibleUntil <= Date.now(),
       })),
     fail: (operation, fault, { times = 1 } = {}) => {
-      faults.push({ operation, fault, remaining: times });
+      const { status, type, queryError, message } = SQS_FAULTS[fault];
+      endpoint.script(operation, sqsError(status, type, queryError, message), { times });
     },
     refuseDelete: (messageId, { times = 1 } = {}) => {
       refusedDeletes.set(messageId, times);
     },
   };
 }
+
+/** SQS's AWS JSON 1.0; errors are named by `x-amzn-query-error`, not `x-amzn-errortype`. */
+export const sqsProtocol = () =>
+  awsJson({
+    targetPrefix: "AmazonSQS.",
+    version: "1.0",
+    errorNamespace: "com.amazonaws.sqs",
+    errorTypeHeader: false,
+  });
 
 function visibilitySeconds(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_VISIBILITY_SECONDS) {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type {
   _Record,
   Dimension,
@@ -6,12 +5,10 @@ import type {
   RejectedRecord,
   WriteRecordsRequest,
 } from "@aws-sdk/client-timestream-write";
-import { type LocalReply, type LocalServer, startLocalServer } from "./localHttpServer.ts";
+import { type FakeCall, FakeServiceError, Script, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { awsJson } from "./fakeEndpointProtocols.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 import { validateWriteRecords } from "./timestreamWriteValidation.ts";
-
-const TARGET_PREFIX = "Timestream_20181101.";
-/** The namespace the service puts in `__type`; the SDK keeps only the part after `#`. */
-const ERROR_NAMESPACE = "com.amazonaws.timestream.v20181101";
 
 /** Request-level failures the fake can be told to answer with, as the service sends them. */
 export const TIMESTREAM_FAULTS = {
@@ -81,11 +78,16 @@ export interface FakeTimestreamOptions {
   readonly poisonMeasureName?: string;
 }
 
-interface Scripted<T> {
-  remaining: number;
-  readonly where: WriteRequestFilter;
-  readonly answer: T;
+interface ScriptedRejection {
+  readonly indexes: readonly number[];
+  readonly reason: string;
+  readonly existingVersion?: number;
 }
+
+const faultError = (fault: TimestreamFault) => {
+  const { status, type, message } = TIMESTREAM_FAULTS[fault];
+  return new FakeServiceError(status, type, message);
+};
 
 /**
  * A local Timestream Write endpoint (awsJson1_0) for the real SDK client. It validates what plantwatch
@@ -93,23 +95,14 @@ interface Scripted<T> {
  * with Timestream's upsert rule and can be scripted to throttle, fail or reject records.
  */
 export async function startFakeTimestream(options: FakeTimestreamOptions = {}): Promise<FakeTimestream> {
-  const requests: RecordedTimestreamRequest[] = [];
-  const faults: Scripted<TimestreamFault>[] = [];
-  const rejections: Scripted<{ indexes: readonly number[]; reason: string; existingVersion?: number }>[] = [];
+  const rejections = new Script<WriteRecordsRequest, ScriptedRejection>();
   const stored = new Map<string, StoredRow>();
 
-  const take = <T>(scripts: Scripted<T>[], request: WriteRecordsRequest): T | undefined => {
-    const script = scripts.find((candidate) => candidate.remaining > 0 && candidate.where(request));
-    if (script) script.remaining--;
-    return script?.answer;
-  };
-
-  const writeRecords = (request: WriteRecordsRequest): Answer => {
-    const fault = take(faults, request);
-    if (fault) return error(TIMESTREAM_FAULTS[fault]);
+  const writeRecords = ({ body }: FakeCall) => {
+    const request = body as WriteRecordsRequest;
     const problem = validateWriteRecords(request, options.poisonMeasureName);
-    if (problem) return error({ status: 400, type: "ValidationException", message: problem });
-    const scripted = take(rejections, request);
+    if (problem) throw new FakeServiceError(400, "ValidationException", problem);
+    const scripted = rejections.take(request);
     const rejected: RejectedRecord[] = [];
     (request.Records ?? []).forEach((record, index) => {
       if (scripted?.indexes.includes(index)) {
@@ -130,91 +123,71 @@ export async function startFakeTimestream(options: FakeTimestreamOptions = {}): 
       }
     });
     if (rejected.length > 0) {
-      return error({
-        status: 419,
-        type: "RejectedRecordsException",
-        message: "One or more records have been rejected. See RejectedRecords for details.",
-        extra: { RejectedRecords: rejected },
-      });
+      throw new FakeServiceError(
+        419,
+        "RejectedRecordsException",
+        "One or more records have been rejected. See RejectedRecords for details.",
+        { body: { RejectedRecords: rejected } },
+      );
     }
     const total = request.Records?.length ?? 0;
-    return { status: 200, body: { RecordsIngested: { Total: total, MemoryStore: total, MagneticStore: 0 } } };
+    return { RecordsIngested: { Total: total, MemoryStore: total, MagneticStore: 0 } };
   };
 
-  const server = await startLocalServer(({ method, url, headers, body }): LocalReply => {
-    const target = String(headers["x-amz-target"] ?? "");
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    let parsed: unknown;
-    let answer: Answer;
-    try {
-      parsed = JSON.parse(body.toString("utf8") || "{}");
-      if (method !== "POST" || url !== "/") {
-        answer = error({ status: 404, type: "UnknownOperationException", message: `${method} ${url}` });
-      } else if (operation === "DescribeEndpoints") {
-        // Asked when the endpoint comes from the environment (AWS_ENDPOINT_URL_TIMESTREAM_WRITE) rather
-        // than the client's `endpoint`. Like the service, answer a bare host name: the SDK swaps it into
-        // the request's hostname and keeps the configured scheme and port.
-        answer = { status: 200, body: { Endpoints: [{ Address: "127.0.0.1", CachePeriodInMinutes: 1440 }] } };
-      } else if (operation === "WriteRecords") {
-        answer = writeRecords(parsed as WriteRecordsRequest);
-      } else {
-        answer = error({
-          status: 400,
-          type: "UnknownOperationException",
-          message: `unsupported target ${target}`,
-        });
-      }
-    } catch {
-      answer = error({ status: 400, type: "SerializationException", message: "request body is not JSON" });
-    }
-    requests.push({ operation, body: parsed, status: answer.status, errorType: answer.errorType });
-    return {
-      status: answer.status,
-      headers: {
-        "content-type": "application/x-amz-json-1.0",
-        "x-amzn-requestid": randomUUID(),
-        ...(answer.errorType ? { "x-amzn-errortype": answer.errorType } : {}),
+  const endpoint = await startFakeEndpoint<RecordedTimestreamRequest>({
+    services: [
+      {
+        protocol: timestreamProtocol(),
+        operations: { DescribeEndpoints: describeEndpoints, WriteRecords: writeRecords },
       },
-      body: JSON.stringify(answer.body),
-    };
+    ],
+    record: ({ call, status, error }) => ({
+      operation: call?.operation ?? "",
+      body: call?.body,
+      status,
+      ...(error ? { errorType: error.type } : {}),
+    }),
   });
 
   const writes = (filter: (request: RecordedTimestreamRequest) => boolean) =>
-    requests
+    endpoint.requests
       .filter((request) => request.operation === "WriteRecords" && filter(request))
       .map((request) => request.body as WriteRecordsRequest);
 
   return {
-    ...server,
-    requests,
+    ...endpoint,
     writeRequests: () => writes(() => true),
     acceptedWriteRequests: () => writes((request) => request.status === 200),
     rows: () => [...stored.values()],
-    fail: (fault, { times = 1, where = () => true } = {}) => {
-      faults.push({ remaining: times, where, answer: fault });
-    },
+    fail: (fault, { times = 1, where = () => true } = {}) =>
+      endpoint.script("WriteRecords", faultError(fault), {
+        times,
+        where: (call) => where(call.body as WriteRecordsRequest),
+      }),
     rejectRecords: (
       indexes,
       { reason = "Rejected by the fake", existingVersion, times = 1, where = () => true } = {},
-    ) => {
-      rejections.push({ remaining: times, where, answer: { indexes, reason, existingVersion } });
-    },
+    ) => rejections.add({ indexes, reason, existingVersion }, { times, where }),
   };
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly errorType?: string;
-}
+/** Timestream Write and Query both speak awsJson1_0 under this target; the SDK keeps the part after `#`. */
+export const timestreamProtocol = () =>
+  awsJson({
+    targetPrefix: "Timestream_20181101.",
+    version: "1.0",
+    errorNamespace: "com.amazonaws.timestream.v20181101",
+    messageKey: "Message",
+  });
 
-function error(fault: { status: number; type: string; message: string; extra?: object }): Answer {
-  return {
-    status: fault.status,
-    errorType: fault.type,
-    body: { __type: `${ERROR_NAMESPACE}#${fault.type}`, Message: fault.message, ...fault.extra },
-  };
-}
+/**
+ * Asked when the endpoint comes from the environment (AWS_ENDPOINT_URL_TIMESTREAM_WRITE) rather than
+ * the client's `endpoint`. Like the service, answer a bare host name: the SDK swaps it into the
+ * request's hostname and keeps the configured scheme and port.
+ */
+export const describeEndpoints = () => ({
+  Endpoints: [{ Address: "127.0.0.1", CachePeriodInMinutes: 1440 }],
+});
 
 /**
  * Timestream's rule for a record whose dimensions, time and measure name exist: identical values are

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type LocalReply, type LocalServer, startLocalServer } from "./localHttpServer.ts";
-
-const TARGET_PREFIX = "Timestream_20181101.";
-const ERROR_NAMESPACE = "com.amazonaws.timestream.v20181101";
+import { type FakeCall, FakeServiceError, startFakeEndpoint } from "./fakeEndpoint.ts";
+import { describeEndpoints, timestreamProtocol } from "./fakeTimestream.ts";
+import type { LocalServer } from "./localHttpServer.ts";
 
 export const TIMESTREAM_QUERY_FAULTS = {
   throttling: { status: 400, type: "ThrottlingException", message: "Rate exceeded" },
@@ -41,70 +40,52 @@ export interface FakeTimestreamQuery extends LocalServer {
  */
 export async function startFakeTimestreamQuery(): Promise<FakeTimestreamQuery> {
   const queries: RecordedQuery[] = [];
-  const operations: string[] = [];
-  const faults: TimestreamQueryFault[] = [];
   let rows: readonly FakeRow[] = [];
   let pageSize = 1000;
 
-  const server = await startLocalServer(({ headers, body }): LocalReply => {
-    const target = String(headers["x-amz-target"] ?? "");
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    operations.push(operation);
-    const request = JSON.parse(body.toString("utf8") || "{}") as { QueryString?: string; NextToken?: string };
-    if (operation === "DescribeEndpoints") {
-      return reply(200, { Endpoints: [{ Address: "127.0.0.1", CachePeriodInMinutes: 1440 }] });
-    }
-    if (operation !== "Query") {
-      return fault(400, "UnknownOperationException", `unsupported target ${target}`);
-    }
-    queries.push({
-      queryString: request.QueryString ?? "",
-      ...(request.NextToken === undefined ? {} : { nextToken: request.NextToken }),
-    });
-    const scripted = faults.shift();
-    if (scripted) {
-      const { status, type, message } = TIMESTREAM_QUERY_FAULTS[scripted];
-      return fault(status, type, message);
-    }
+  const query = ({ body }: FakeCall) => {
+    const request = body as { NextToken?: string };
     const start = request.NextToken === undefined ? 0 : Number(request.NextToken.replace(/^page-/, ""));
     const page = rows.slice(start, start + pageSize);
     const next = start + pageSize < rows.length ? `page-${start + pageSize}` : undefined;
-    return reply(200, {
+    return {
       QueryId: randomUUID(),
       Rows: page.map((row) => ({
         Data: row.map((value) => (value === null ? { NullValue: true } : { ScalarValue: value })),
       })),
       ColumnInfo: [],
       ...(next === undefined ? {} : { NextToken: next }),
-    });
+    };
+  };
+
+  const endpoint = await startFakeEndpoint<string>({
+    services: [
+      { protocol: timestreamProtocol(), operations: { DescribeEndpoints: describeEndpoints, Query: query } },
+    ],
+    record: ({ call }) => {
+      if (call?.operation === "Query") {
+        // Recorded whatever the answer, scripted faults included, so a test sees every retry.
+        const request = call.body as { QueryString?: string; NextToken?: string };
+        queries.push({
+          queryString: request.QueryString ?? "",
+          ...(request.NextToken === undefined ? {} : { nextToken: request.NextToken }),
+        });
+      }
+      return call?.operation ?? "";
+    },
   });
 
   return {
-    ...server,
+    ...endpoint,
     queries,
-    operations,
+    operations: endpoint.requests,
     answer: (answerRows, options = {}) => {
       rows = answerRows;
       pageSize = options.pageSize ?? 1000;
     },
     fail: (scripted, times = 1) => {
-      for (let index = 0; index < times; index++) faults.push(scripted);
+      const { status, type, message } = TIMESTREAM_QUERY_FAULTS[scripted];
+      endpoint.script("Query", new FakeServiceError(status, type, message), { times });
     },
   };
-}
-
-function reply(status: number, body: unknown, errorType?: string): LocalReply {
-  return {
-    status,
-    headers: {
-      "content-type": "application/x-amz-json-1.0",
-      "x-amzn-requestid": randomUUID(),
-      ...(errorType === undefined ? {} : { "x-amzn-errortype": errorType }),
-    },
-    body: JSON.stringify(body),
-  };
-}
-
-function fault(status: number, type: string, message: string): LocalReply {
-  return reply(status, { __type: `${ERROR_NAMESPACE}#${type}`, Message: message }, type);
 }

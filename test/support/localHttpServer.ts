@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer as createHttp2Server, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
+import type { Readable } from "node:stream";
 
 /** A request as a fake endpoint sees it, body fully read. */
 export interface LocalRequest {
@@ -24,32 +26,71 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
+export interface LocalServerOptions {
+  /**
+   * Serve HTTP/2 without TLS (h2c) instead of HTTP/1.1, for SDK clients whose default handler is
+   * HTTP/2 (Kinesis).
+   * @default false
+   */
+  readonly http2?: boolean;
+}
+
+type Handle = (request: LocalRequest) => LocalReply | Promise<LocalReply>;
+
 /**
  * An HTTP server on 127.0.0.1 and a random port, for fakes of AWS endpoints. It runs in the test
  * process or serves a child process (the bundled Lambda) alike. A handler that throws answers 500.
  */
 export async function startLocalServer(
-  handle: (request: LocalRequest) => LocalReply | Promise<LocalReply>,
+  handle: Handle,
+  options: LocalServerOptions = {},
 ): Promise<LocalServer> {
-  const server = createServer((incoming, outgoing) => {
+  const respond = async (request: LocalRequest): Promise<LocalReply> => {
+    try {
+      return await handle(request);
+    } catch (error) {
+      return { status: 500, body: `fake endpoint failed: ${(error as Error).stack ?? String(error)}` };
+    }
+  };
+  // Both servers hand over Node's compatible request/response pair; only closing differs.
+  type Incoming = Pick<Readable, "on"> & { method?: string; url?: string; headers: IncomingHttpHeaders };
+  type Outgoing = {
+    writeHead(status: number, headers?: Readonly<Record<string, string>>): unknown;
+    end(body: string | Buffer): unknown;
+  };
+  const serve = (incoming: Incoming, outgoing: Outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", async () => {
-      let reply: LocalReply;
-      try {
-        reply = await handle({
-          method: incoming.method ?? "GET",
-          url: incoming.url ?? "/",
-          headers: incoming.headers,
-          body: Buffer.concat(chunks),
-        });
-      } catch (error) {
-        reply = { status: 500, body: `fake endpoint failed: ${(error as Error).stack ?? String(error)}` };
-      }
+      const reply = await respond({
+        method: incoming.method ?? "GET",
+        url: incoming.url ?? "/",
+        headers: incoming.headers,
+        body: Buffer.concat(chunks),
+      });
       outgoing.writeHead(reply.status, reply.headers);
-      outgoing.end(reply.body);
+      outgoing.end(reply.body ?? "");
     });
-  });
+  };
+
+  let closeConnections: () => void;
+  let server: ReturnType<typeof createServer> | ReturnType<typeof createHttp2Server>;
+  if (options.http2) {
+    const sessions = new Set<Http2Session>();
+    const http2Server = createHttp2Server((incoming, outgoing) => serve(incoming, outgoing));
+    http2Server.on("session", (session) => {
+      sessions.add(session);
+      session.on("close", () => sessions.delete(session));
+    });
+    closeConnections = () => {
+      for (const session of sessions) session.destroy();
+    };
+    server = http2Server;
+  } else {
+    const http1Server = createServer((incoming, outgoing) => serve(incoming, outgoing));
+    closeConnections = () => http1Server.closeAllConnections();
+    server = http1Server;
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -60,8 +101,8 @@ export async function startLocalServer(
     port,
     stop: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+        closeConnections();
       }),
   };
 }
