@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost } from "../../cost/estimateCost.ts";
 import { measureProfile, type ProfileShape } from "../../cost/measureProfile.ts";
 
 const SHAPE: ProfileShape = {
@@ -57,29 +56,5 @@ describe("measured workload profile", () => {
     const profile = await measureProfile(SHAPE);
     expect(profile.events.transitions).toBeGreaterThan(0);
     expect(profile.events.putEventsRequests).toBe(profile.events.transitions);
-  });
-});
-
-describe("estimateCost in stream mode", () => {
-  it("measures Timestream writes on a batch of many things' messages, packed into full requests", async () => {
-    const estimate = await estimateCost({
-      devices: 10_000,
-      intervalMs: 10_000,
-      metrics: 8,
-      payloadBytes: 300,
-      ingestion: "stream",
-      basicIngest: true,
-      batchSize: 100,
-      batchWindowMs: 1_000,
-      kinesis: "on-demand",
-      memoryRetentionHours: 24,
-      magneticRetentionDays: 365,
-    });
-
-    expect(estimate.measured.recordsPerRequest).toBeGreaterThan(90);
-    expect(estimate.measured.timestreamWriteUnits).toBeLessThan(0.5);
-    // The same batches to InfluxDB: one /write per batch of ~100 lines.
-    expect(estimate.measured.linesPerRequest).toBeGreaterThan(90);
-    expect(estimate.measured.influxRequests).toBeLessThan(0.02);
   });
 });

@@ -1,4 +1,5 @@
 import type { FunctionLog, MetricSink } from "../../functions/commons/functionPorts.ts";
+import { manualClock } from "../support/testClock.ts";
 
 /** The factories' log and metrics ports, keeping what they are told as lines a test can compare. */
 export function recordingReporting(now = 0) {
@@ -19,5 +20,5 @@ export function recordingReporting(now = 0) {
       counts.push(`${name}=${value}${dimensions ? ` ${JSON.stringify(dimensions)}` : ""}`),
     milliseconds: (name, value) => counts.push(`${name}=${value}ms`),
   };
-  return { lines, counts, log, metrics, wallClock: { now: () => now } };
+  return { lines, counts, log, metrics, wallClock: manualClock(now) };
 }

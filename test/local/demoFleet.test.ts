@@ -11,6 +11,7 @@ import { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
 import { createFleetSimulation } from "../../simulator/domain/fleetSimulation.ts";
 import { InMemoryAlarmStore, InMemoryDeviceRegistry, RecordingPublisher } from "../support/inMemoryPorts.ts";
+import { manualClock } from "../support/testClock.ts";
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const SWEEP_MS = 15_000;
@@ -23,7 +24,7 @@ const SWEEP_MS = 15_000;
 async function playDemo(seed: number, seconds: number) {
   const devices = demoDevices(6);
   const documents = demoRules();
-  let now = T0;
+  const clock = manualClock(T0);
   const publisher = new RecordingPublisher();
   const store = new InMemoryAlarmStore();
   const engine = new AlarmEngine({
@@ -31,7 +32,7 @@ async function playDemo(seed: number, seconds: number) {
     publisher,
     rules: { current: async () => ({ version: "demo", rules: documents.map(compileRule) }) },
     registry: new InMemoryDeviceRegistry(devices),
-    clock: { now: () => now },
+    clock,
     limits: DEFAULT_TELEMETRY_LIMITS,
   });
   const fleet = createFleetSimulation({
@@ -45,24 +46,28 @@ async function playDemo(seed: number, seconds: number) {
   const options = { deadline: Number.MAX_SAFE_INTEGER };
   for (const device of fleet) {
     await engine.recordConnectivity(
-      { clientId: device.thingName, timestamp: now, eventType: "connected" },
+      { clientId: device.thingName, timestamp: clock.now(), eventType: "connected" },
       options,
     );
   }
   for (let tick = 0; tick * DEMO_INTERVAL_MS <= seconds * 1_000; tick++) {
-    now = T0 + tick * DEMO_INTERVAL_MS;
+    clock.set(T0 + tick * DEMO_INTERVAL_MS);
     for (const device of fleet) {
       for (const action of device.step(tick).actions) {
         if (action.type === "publish") {
-          const message = { thingName: device.thingName, receivedAt: now, payload: action.payload };
+          const message = { thingName: device.thingName, receivedAt: clock.now(), payload: action.payload };
           await engine.evaluateTelemetry([message], options);
         } else {
           const eventType = action.type === "connect" ? "connected" : "disconnected";
-          await engine.recordConnectivity({ clientId: device.thingName, timestamp: now, eventType }, options);
+          await engine.recordConnectivity(
+            { clientId: device.thingName, timestamp: clock.now(), eventType },
+            options,
+          );
         }
       }
     }
-    if ((now - T0) % SWEEP_MS === 0) await engine.sweep(store.scan(), { ...options, staleAfterMs: 120_000 });
+    if ((clock.now() - T0) % SWEEP_MS === 0)
+      await engine.sweep(store.scan(), { ...options, staleAfterMs: 120_000 });
   }
   return publisher.published.map((detail) => ({
     alarmId: detail.alarmId,

@@ -6,8 +6,10 @@ import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
 import type { AlarmEventDetail } from "../../shared/domain/alarms/alarmEvent.ts";
 import type { Silence } from "../../shared/domain/silences/silence.ts";
 import { NotificationDeliveryError, type TopicMessage } from "../../shared/ports/notifier.ts";
+import { manualClock } from "../support/testClock.ts";
 
 const NOW = Date.parse("2026-11-25T12:03:10Z");
+const clock = manualClock(NOW);
 
 function raised(thingName: string): AlarmEventDetail {
   return {
@@ -58,7 +60,7 @@ function setup(options: { list?: () => Promise<readonly Silence[]>; failWebhooks
         return { retries: 0 };
       },
     },
-    clock: { now: () => NOW },
+    clock,
     context: { timeZone: "UTC" },
   });
   const bus = new LocalEventBus({
@@ -67,7 +69,7 @@ function setup(options: { list?: () => Promise<readonly Silence[]>; failWebhooks
     onSilenced: (detail, silenceId) => silenced.push(`${detail.device.thingName} ${silenceId}`),
     onNotifyFailed: (detail, reason, error) =>
       failed.push(`${detail.device.thingName} ${reason}: ${(error as Error | undefined)?.name}`),
-    now: () => NOW,
+    now: clock.now,
   });
   return { bus, live, topics, webhooks, silenced, failed };
 }

@@ -12,6 +12,7 @@ import {
   InMemoryQuarantineStore,
   InMemorySeriesStore,
 } from "../support/inMemoryPorts.ts";
+import { manualClock } from "../support/testClock.ts";
 
 const TELEMETRY = "local_telemetry";
 const LIFECYCLE = "local_lifecycle";
@@ -71,7 +72,7 @@ function setup(options: { maxBatch?: number } = {}) {
         },
       },
       quarantine: new InMemoryQuarantineStore(),
-      clock: { now: () => NOW + 60_000 },
+      clock: manualClock(NOW + 60_000),
       limits: DEFAULT_TELEMETRY_LIMITS,
       log,
     }),

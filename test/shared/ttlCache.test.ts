@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TtlCache } from "../../shared/ttlCache.ts";
+import { manualClock } from "../support/testClock.ts";
 
 function counter() {
   const loads: string[] = [];
@@ -14,21 +15,21 @@ function counter() {
 
 describe("TtlCache", () => {
   it("serves a loaded value for ttlMs, then loads it again", async () => {
-    let now = 1_000;
-    const cache = new TtlCache<string, string | undefined>({ ttlMs: 500, clock: { now: () => now } });
+    const clock = manualClock(1_000);
+    const cache = new TtlCache<string, string | undefined>({ ttlMs: 500, clock });
     const { loads, load } = counter();
 
     await expect(cache.get("press-1", load("press-1", "v1"))).resolves.toBe("v1");
-    now = 1_499;
+    clock.set(1_499);
     await expect(cache.get("press-1", load("press-1", "v2"))).resolves.toBe("v1");
-    now = 1_500;
+    clock.set(1_500);
     await expect(cache.get("press-1", load("press-1", "v3"))).resolves.toBe("v3");
 
     expect(loads).toEqual(["press-1", "press-1"]);
   });
 
   it("keeps an undefined answer (an absence) like any other", async () => {
-    const cache = new TtlCache<string, string | undefined>({ ttlMs: 500, clock: { now: () => 0 } });
+    const cache = new TtlCache<string, string | undefined>({ ttlMs: 500, clock: manualClock(0) });
     const { loads, load } = counter();
 
     await cache.get("ghost", load("ghost", undefined));
@@ -38,7 +39,7 @@ describe("TtlCache", () => {
   });
 
   it("shares one load among concurrent callers of a key", async () => {
-    const cache = new TtlCache<string, string>({ ttlMs: 500, clock: { now: () => 0 } });
+    const cache = new TtlCache<string, string>({ ttlMs: 500, clock: manualClock(0) });
     let loads = 0;
     let finish: (value: string) => void = () => undefined;
     const load = () => {
@@ -56,7 +57,7 @@ describe("TtlCache", () => {
   });
 
   it("drops a failed load at once: the next call loads again", async () => {
-    const cache = new TtlCache<string, string>({ ttlMs: 500, clock: { now: () => 0 } });
+    const cache = new TtlCache<string, string>({ ttlMs: 500, clock: manualClock(0) });
 
     await expect(cache.get("a", () => Promise.reject(new Error("throttled")))).rejects.toThrow("throttled");
     await expect(cache.get("a", () => Promise.resolve("second"))).resolves.toBe("second");
@@ -65,7 +66,7 @@ describe("TtlCache", () => {
   it("evicts the oldest load when full, and forgets a deleted key", async () => {
     const cache = new TtlCache<string, string | undefined>({
       ttlMs: 500,
-      clock: { now: () => 0 },
+      clock: manualClock(0),
       maxEntries: 2,
     });
     const { loads, load } = counter();

@@ -22,6 +22,7 @@ import { createAlarmTables, createSilencesTable } from "./alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "./dynalite.ts";
 import { createRulesTable } from "./dynaliteTables.ts";
 import { RecordingPublisher } from "./inMemoryPorts.ts";
+import { type ManualClock, manualClock } from "./testClock.ts";
 
 /** 2026-11-25T12:00:00Z: where the test clock starts unless told otherwise. */
 export const OPERATOR_API_T0 = Date.parse("2026-11-25T12:00:00.000Z");
@@ -37,12 +38,6 @@ export const OVEN_OVERHEAT_RULE: AlarmRuleDocument = validRule({
   metric: "temperature",
   condition: { op: ">", value: 250 },
 });
-
-export interface TestClock {
-  now(): number;
-  set(ms: number): void;
-  advance(ms: number): void;
-}
 
 /** A series query that answers what the test sets and records every request it gets. */
 export class RecordingSeriesQuery implements SeriesQuery {
@@ -69,7 +64,7 @@ export interface TestOperatorApiOptions {
 export interface TestOperatorApi {
   /** Base URL of the C7 routes (including the base path). */
   readonly url: string;
-  readonly clock: TestClock;
+  readonly clock: ManualClock;
   readonly dynamo: LocalDynamo;
   readonly tables: {
     readonly registry: string;
@@ -120,16 +115,7 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
       createAlarmTables(dynamo.client, prefix),
       createSilencesTable(dynamo.client, prefix),
     ]);
-    let current = options.now ?? OPERATOR_API_T0;
-    const clock: TestClock = {
-      now: () => current,
-      set: (ms) => {
-        current = ms;
-      },
-      advance: (ms) => {
-        current += ms;
-      },
-    };
+    const clock = manualClock(options.now ?? OPERATOR_API_T0);
     const client = dynamo.client;
     const alarms = new DynamoDbAlarmStore({ client, ...alarmTables, historyRetentionMs: 30 * 86_400_000 });
     const rules = new DynamoDbRuleRepository({ client, tableName: rulesTable, clock });

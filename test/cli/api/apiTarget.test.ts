@@ -5,9 +5,9 @@ import { alarmsCommand } from "../../../cli/commands/alarms.ts";
 import { UsageError } from "../../../cli/errors.ts";
 import type { AlarmView } from "../../../shared/contracts/operatorApi.ts";
 import { TEST_CLIENT_CONFIG } from "../../support/awsClients.ts";
+import { runCli } from "../../support/cliHarness.ts";
 import { type LocalRequest, type LocalServer, startLocalServer } from "../../support/localHttpServer.ts";
 import { startTestOperatorApi, type TestOperatorApi } from "../../support/operatorApi.ts";
-import { runCli } from "./cliHarness.ts";
 import { verifySigV4 } from "./sigV4Verifier.ts";
 
 const CREDENTIALS = { accessKeyId: "AKIDOPERATOR", secretAccessKey: "operator-secret" };

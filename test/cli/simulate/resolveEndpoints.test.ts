@@ -1,19 +1,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../../cli/io.ts";
 import { resolveEndpoints } from "../../../cli/simulate/resolveEndpoints.ts";
+import { recordingIo } from "../../support/cliHarness.ts";
 
-const io: CliIo = {
-  out: () => undefined,
-  err: () => undefined,
-  interactive: false,
-  confirm: async () => false,
-  readText: (path) => readFile(path, "utf8"),
-  setExitCode: () => undefined,
-};
+const { io } = recordingIo();
 
 function deviceFolder(root: string, thingName: string, extra: Record<string, unknown> = {}): string {
   const folder = join(root, thingName);

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from "aws-lambda";
 import { matchOperatorRoute } from "../../../functions/api/protocol/routeMatch.ts";
+import { startTestOperatorApi, type TestOperatorApi } from "../../support/operatorApi.ts";
 
 export interface Answer {
   readonly status: number;
@@ -84,4 +85,18 @@ export function lambdaContext(): Context {
     awsRequestId: "req-1",
     getRemainingTimeInMillis: () => 10_000,
   } as Context;
+}
+
+/**
+ * The API under `/api` over a small fleet: oven-3 (plant-1/line-2) with the active alarm
+ * `seedActiveAlarm` raises, oven-4 (plant-1/line-3) reporting a normal temperature, and press-1
+ * (plant-2) registered but silent.
+ */
+export async function startFleetApi(): Promise<{ readonly api: TestOperatorApi; readonly alarmId: string }> {
+  const api = await startTestOperatorApi({ basePath: "/api" });
+  const alarmId = await api.seedActiveAlarm();
+  await api.putDevice({ thingName: "oven-4", site: "plant-1", line: "line-3" });
+  await api.putDevice({ thingName: "press-1", site: "plant-2" });
+  await api.sendTelemetry("oven-4", { temperature: 200 });
+  return { api, alarmId };
 }

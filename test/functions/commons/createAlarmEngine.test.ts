@@ -7,6 +7,7 @@ import {
   RecordingPublisher,
 } from "../../support/inMemoryPorts.ts";
 import { OVEN_OVERHEAT_RULE } from "../../support/operatorApi.ts";
+import { manualClock } from "../../support/testClock.ts";
 import { recordingReporting } from "../reportingPorts.ts";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
@@ -35,7 +36,7 @@ function hot(thingName: string, at: number) {
 }
 
 function setup(rules: readonly StoredRule[], limits = {}) {
-  const clock = { at: NOW, now: () => clock.at };
+  const clock = manualClock(NOW);
   const publisher = new RecordingPublisher();
   const reporting = recordingReporting(NOW);
   const { reader, state } = rulesReader(rules);
@@ -76,12 +77,12 @@ describe("createAlarmEngine", () => {
     const { engine, clock, state } = setup([VALID]);
 
     await engine.evaluateTelemetry([hot("oven-3", NOW)], DEADLINE);
-    clock.at += 999;
-    await engine.evaluateTelemetry([hot("oven-3", clock.at)], DEADLINE);
+    clock.advance(999);
+    await engine.evaluateTelemetry([hot("oven-3", clock.now())], DEADLINE);
     expect(state.versionReads).toBe(1);
 
-    clock.at += 1;
-    await engine.evaluateTelemetry([hot("oven-3", clock.at)], DEADLINE);
+    clock.advance(1);
+    await engine.evaluateTelemetry([hot("oven-3", clock.now())], DEADLINE);
     expect(state.versionReads).toBe(2);
   });
 
@@ -90,7 +91,7 @@ describe("createAlarmEngine", () => {
     await engine.evaluateTelemetry([hot("oven-3", NOW)], DEADLINE);
 
     state.fail = true;
-    clock.at += 60_000;
+    clock.advance(60_000);
     await engine.act("oven-overheat:oven-3", { action: "ACKNOWLEDGE", actor: { id: "ana" } }, DEADLINE);
 
     expect(reporting.lines).toEqual(["warn rules refresh failed; keeping the previous set: table throttled"]);

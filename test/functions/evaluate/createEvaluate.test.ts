@@ -16,6 +16,7 @@ import {
   InMemoryDeviceRegistry,
   RecordingPublisher,
 } from "../../support/inMemoryPorts.ts";
+import { manualClock } from "../../support/testClock.ts";
 import { recordingReporting } from "../reportingPorts.ts";
 
 const NOW = 1_000_000;
@@ -55,7 +56,7 @@ function evaluateOver({ failing = [] as string[], reporting = {} } = {}) {
     publisher,
     rules: { current: async () => ({ version: "1", rules: [thresholdRule(), offlineRule()] }) },
     registry: new InMemoryDeviceRegistry(THINGS),
-    clock: { now: () => NOW },
+    clock: manualClock(NOW),
     limits: { ...DEFAULT_TELEMETRY_LIMITS, maxSampleAgeMs: Number.MAX_SAFE_INTEGER },
   });
   return { evaluate: createEvaluate(engine, reporting), store, publisher, deadlines: publisher.deadlines };
@@ -135,7 +136,7 @@ describe("createEvaluate: a batch", () => {
   });
 
   it("gives every update the deadline its margin leaves, on the wall clock it is given", async () => {
-    const { evaluate, deadlines } = evaluateOver({ reporting: { wallClock: { now: () => NOW } } });
+    const { evaluate, deadlines } = evaluateOver({ reporting: { wallClock: manualClock(NOW) } });
 
     // Each changes an alarm, so each publishes: a raised, b offline, b back online.
     await evaluate.batch([telemetry("a", 1, 300), lifecycle("b", 2)], BUDGET);

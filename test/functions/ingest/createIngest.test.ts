@@ -8,6 +8,7 @@ import {
   InMemoryQuarantineStore,
   InMemorySeriesStore,
 } from "../../support/inMemoryPorts.ts";
+import { manualClock } from "../../support/testClock.ts";
 import { recordingReporting } from "../reportingPorts.ts";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
@@ -40,7 +41,7 @@ function setup() {
     registry: new InMemoryDeviceRegistry(),
     store: recordingStore,
     quarantine,
-    clock: { now: () => NOW + 60_000 },
+    clock: manualClock(NOW + 60_000),
     limits: DEFAULT_TELEMETRY_LIMITS,
     ...reporting,
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CachedSilences, SILENCES_CACHE_MS } from "../../../functions/notify/cachedSilences.ts";
 import type { Silence } from "../../../shared/domain/silences/silence.ts";
+import { manualClock } from "../../support/testClock.ts";
 
 const SILENCE: Silence = {
   id: "ovens",
@@ -25,24 +26,24 @@ function store(answers: (readonly Silence[] | Error)[]) {
 
 describe("CachedSilences", () => {
   it("reads once per 15 s, sharing one read between concurrent callers", async () => {
-    let now = 0;
+    const clock = manualClock(0);
     const source = store([[SILENCE], []]);
-    const cached = new CachedSilences(source, { now: () => now });
+    const cached = new CachedSilences(source, clock);
 
     const [first, second] = await Promise.all([cached.list(), cached.list()]);
-    now = SILENCES_CACHE_MS - 1;
+    clock.set(SILENCES_CACHE_MS - 1);
     const third = await cached.list();
     expect([first, second, third]).toEqual([[SILENCE], [SILENCE], [SILENCE]]);
     expect(source.reads()).toBe(1);
 
-    now = SILENCES_CACHE_MS;
+    clock.set(SILENCES_CACHE_MS);
     expect(await cached.list()).toEqual([]);
     expect(source.reads()).toBe(2);
   });
 
   it("does not keep a failed read", async () => {
     const source = store([new Error("throttled"), [SILENCE]]);
-    const cached = new CachedSilences(source, { now: () => 0 });
+    const cached = new CachedSilences(source, manualClock(0));
     await expect(cached.list()).rejects.toThrow("throttled");
     expect(await cached.list()).toEqual([SILENCE]);
     expect(source.reads()).toBe(2);

@@ -18,6 +18,7 @@ import type { SeriesQueryRequest } from "../../../shared/ports/seriesQuery.ts";
 import type { SeriesPoint } from "../../../shared/ports/seriesStore.ts";
 import { VERSION_CONFLICT_REASON as FAKE_TIMESTREAM_REASON } from "../../support/fakeTimestream.ts";
 import { InMemoryDeviceRegistry, InMemoryQuarantineStore } from "../../support/inMemoryPorts.ts";
+import { manualClock } from "../../support/testClock.ts";
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const VERSION = T0 + 500;
@@ -386,7 +387,7 @@ describe("SqliteSeriesStore", () => {
         (
           await ingestMessages(
             messages,
-            { registry, store, quarantine, clock: { now: () => NOW }, limits: DEFAULT_TELEMETRY_LIMITS },
+            { registry, store, quarantine, clock: manualClock(NOW), limits: DEFAULT_TELEMETRY_LIMITS },
             DEADLINE,
           )
         ).report;

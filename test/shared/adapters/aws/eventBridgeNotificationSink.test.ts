@@ -1,7 +1,6 @@
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventBridgeNotificationSink } from "../../../../shared/adapters/aws/eventBridgeNotificationSink.ts";
-import type { BackoffOptions } from "../../../../shared/adapters/aws/retry.ts";
 import type { AlarmNotificationDetail } from "../../../../shared/contracts/alarmNotification.ts";
 import { planNotification } from "../../../../shared/domain/notifications/notificationPlan.ts";
 import {
@@ -9,23 +8,12 @@ import {
   localEventBridgeClient,
   startFakeEventBridge,
 } from "../../../support/fakeEventBridge.ts";
+import { manualClock } from "../../../support/testClock.ts";
 import { ALARM_EVENTS, type AlarmEventCase } from "../../domain/notifications/alarmEvents.ts";
 
-function virtualBackoff(): BackoffOptions & { sleeps: number[]; time: () => number } {
-  let now = 1_000_000;
-  const sleeps: number[] = [];
-  return {
-    baseDelayMs: 10,
-    maxDelayMs: 100,
-    random: () => 0.5,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    sleeps,
-    time: () => now,
-  };
+/** Backoff on a clock that moves only when the adapter sleeps: the sleeps are recorded, nothing waits. */
+function virtualBackoff() {
+  return { baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5, ...manualClock(1_000_000) };
 }
 
 const eventOf = (name: AlarmEventCase) => planNotification(ALARM_EVENTS[name]()).webhookEvent;
@@ -81,7 +69,7 @@ describe("EventBridgeNotificationSink at the wire", () => {
     const backoff = virtualBackoff();
     eventBridge.fail("internal", { times: 1000 });
     const error = await sink(backoff)
-      .put(eventOf("acknowledged"), { deadline: backoff.time() + 40 })
+      .put(eventOf("acknowledged"), { deadline: backoff.now() + 40 })
       .catch((caught: unknown) => caught);
     eventBridge.fail("internal", { times: 0 });
 

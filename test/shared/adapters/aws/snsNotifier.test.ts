@@ -1,11 +1,11 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BackoffOptions } from "../../../../shared/adapters/aws/retry.ts";
 import { SnsNotifier } from "../../../../shared/adapters/aws/snsNotifier.ts";
 import { NotificationDeliveryError, type TopicMessage } from "../../../../shared/ports/notifier.ts";
 import { TEST_CLIENT_CONFIG } from "../../../support/awsClients.ts";
 import { type FakeSns, localSnsClient, startFakeSns } from "../../../support/fakeSns.ts";
+import { manualClock } from "../../../support/testClock.ts";
 
 const PAGE = "arn:aws:sns:eu-west-1:123456789012:plantwatch-page";
 const NOTIFY = "arn:aws:sns:eu-west-1:123456789012:plantwatch-notify";
@@ -21,22 +21,9 @@ const MESSAGE: TopicMessage = {
   attributes: { severity: "critical", state: "ACTIVE", alarmId: "oven-overheat:oven-3", kind: "transition" },
 };
 
-/** Backoff on a virtual clock: sleeps are recorded and advance time, nothing waits. */
-function virtualBackoff(start = 1_000_000): BackoffOptions & { sleeps: number[]; time: () => number } {
-  let now = start;
-  const sleeps: number[] = [];
-  return {
-    baseDelayMs: 10,
-    maxDelayMs: 100,
-    random: () => 0.5,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    sleeps,
-    time: () => now,
-  };
+/** Backoff on a clock that moves only when the adapter sleeps: the sleeps are recorded, nothing waits. */
+function virtualBackoff() {
+  return { baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5, ...manualClock(1_000_000) };
 }
 
 describe("SnsNotifier at the wire", () => {
@@ -98,7 +85,7 @@ describe("SnsNotifier at the wire", () => {
   it("gives up at the deadline with a retryable error naming the last failure", async () => {
     const backoff = virtualBackoff();
     sns.fail("throttled", { times: 100 });
-    const attempt = notifier(backoff).send(MESSAGE, { deadline: backoff.time() + 50 });
+    const attempt = notifier(backoff).send(MESSAGE, { deadline: backoff.now() + 50 });
 
     const error = await attempt.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotificationDeliveryError);

@@ -5,6 +5,7 @@ import type { InfluxConnection } from "../../../../shared/adapters/influx/influx
 import { InfluxSeriesStore } from "../../../../shared/adapters/influx/influxSeriesStore.ts";
 import type { SeriesPoint } from "../../../../shared/ports/seriesStore.ts";
 import { type LocalReply, type LocalServer, startLocalServer } from "../../../support/localHttpServer.ts";
+import { type ManualClock, manualClock } from "../../../support/testClock.ts";
 
 // What InfluxDB 1.6.7 cannot show (token auth, 2.x/3.x error bodies, throttling, outages), against a
 // local HTTP endpoint that records each request and answers from a script.
@@ -33,8 +34,7 @@ const line = (index: number) => `telemetry,device=oven-3 temperature=${index} ${
 describe("InfluxSeriesStore at the wire", () => {
   let server: LocalServer | undefined;
   let received: Received[];
-  let clock: number;
-  let sleeps: number[];
+  let clock: ManualClock;
 
   async function fake(answer: (request: Received, index: number) => LocalReply): Promise<LocalServer> {
     received = [];
@@ -53,8 +53,7 @@ describe("InfluxSeriesStore at the wire", () => {
   }
 
   function store(endpoint: string, connection: Partial<InfluxConnection> = {}, minRequestMs = 1_000) {
-    clock = T0;
-    sleeps = [];
+    clock = manualClock(T0);
     return new InfluxSeriesStore({
       connection: { url: endpoint, database: "plant bucket", token: async () => "s3cr3t", ...connection },
       minRequestMs,
@@ -63,11 +62,7 @@ describe("InfluxSeriesStore at the wire", () => {
         baseDelayMs: 100,
         maxDelayMs: 400,
         random: () => 0.5,
-        now: () => clock,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-          clock += ms;
-        },
+        ...clock,
       },
     });
   }
@@ -164,7 +159,7 @@ describe("InfluxSeriesStore at the wire", () => {
 
     expect(result).toEqual({ rejected: [], unwritten: [], retries: 2 });
     // 2 s as asked, then the jittered backoff of attempt 1 (0.5 × min(400, 100 × 2)).
-    expect(sleeps).toEqual([2_000, 100]);
+    expect(clock.sleeps).toEqual([2_000, 100]);
     expect(received).toHaveLength(3);
   });
 
@@ -175,7 +170,7 @@ describe("InfluxSeriesStore at the wire", () => {
 
     expect(result.unwritten).toEqual(points(2).map((point) => point.ref));
     expect(result.retries).toBe(0);
-    expect(sleeps).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it("retries server errors until the deadline, then reports the points unwritten", async () => {
@@ -185,9 +180,9 @@ describe("InfluxSeriesStore at the wire", () => {
 
     expect(result.rejected).toEqual([]);
     expect(result.unwritten).toEqual(points(2).map((point) => point.ref));
-    expect(result.retries).toBe(sleeps.length);
+    expect(result.retries).toBe(clock.sleeps.length);
     expect(result.retries).toBeGreaterThan(1);
-    expect(clock).toBeLessThan(T0 + 1_000);
+    expect(clock.now()).toBeLessThan(T0 + 1_000);
   });
 
   it("retries a refused connection, counting each retry, until the deadline", async () => {
@@ -199,7 +194,7 @@ describe("InfluxSeriesStore at the wire", () => {
 
     expect(result.unwritten).toEqual([{ messageIndex: 0, sampleIndex: 0 }]);
     expect(result.retries).toBeGreaterThan(0);
-    expect(result.retries).toBe(sleeps.length);
+    expect(result.retries).toBe(clock.sleeps.length);
   });
 
   it("aborts a request that would outlive the deadline and reports its points unwritten", async () => {

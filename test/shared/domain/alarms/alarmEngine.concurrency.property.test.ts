@@ -25,6 +25,7 @@ import { rateRule, thresholdRule } from "../../../support/alarmRules.ts";
 import { type AlarmTables, createAlarmTables, scanAll } from "../../../support/alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "../../../support/dynalite.ts";
 import { InMemoryDeviceRegistry } from "../../../support/inMemoryPorts.ts";
+import { type ManualClock, manualClock } from "../../../support/testClock.ts";
 
 /*
  * C4 under the real delivery model, against dynalite with the real store and engine: at-least-once,
@@ -278,7 +279,7 @@ interface Run {
   readonly store: RecordingStore;
   readonly publisher: ScriptedPublisher;
   readonly engine: AlarmEngine;
-  readonly clock: { now: () => number; at: number };
+  readonly clock: ManualClock;
   readonly contexts: DeliveryContext[];
   readonly reports: EngineReport[];
 }
@@ -290,12 +291,7 @@ async function startRun(dynamo: LocalDynamo, failureSeed: number): Promise<Run> 
   const inner = new DynamoDbAlarmStore({ ...tables, historyRetentionMs: 86_400_000, client: dynamo.client });
   const store = new RecordingStore(inner);
   const publisher = new ScriptedPublisher(failureSeed);
-  const clock = {
-    at: NOW,
-    now() {
-      return this.at;
-    },
-  };
+  const clock = manualClock(NOW);
   const engine = new AlarmEngine({
     store,
     publisher,
@@ -336,9 +332,9 @@ async function workers(count: number, take: () => (() => Promise<void>) | undefi
 /** After the telemetry: the sweep (a minute later, EventBridge healthy again) delivers what was deferred. */
 async function sweep(run: Run): Promise<void> {
   run.publisher.failing = false;
-  run.clock.at = NOW + 2 * 60_000;
+  run.clock.set(NOW + 2 * 60_000);
   const { report, failures } = await run.engine.sweep(run.store.scan(), {
-    deadline: run.clock.at + 60_000,
+    deadline: run.clock.now() + 60_000,
     staleAfterMs: 60_000,
   });
   if (failures[0] !== undefined) throw failures[0].error;

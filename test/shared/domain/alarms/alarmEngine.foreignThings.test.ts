@@ -8,6 +8,7 @@ import { offlineRule } from "../../../support/alarmRules.ts";
 import { type AlarmTables, createAlarmTables, scanAll } from "../../../support/alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "../../../support/dynalite.ts";
 import { RecordingPublisher } from "../../../support/inMemoryPorts.ts";
+import { manualClock } from "../../../support/testClock.ts";
 
 /*
  * IoT Core sends every thing's presence events to every lifecycle rule of the account, so the
@@ -21,7 +22,7 @@ const deadline = { deadline: Number.MAX_SAFE_INTEGER };
 describe("lifecycle events of things not in this stage's registry", () => {
   let dynamo: LocalDynamo;
   let tables: AlarmTables;
-  let now = T0;
+  const clock = manualClock(T0);
   let publisher: RecordingPublisher;
   let engine: AlarmEngine;
   let store: DynamoDbAlarmStore;
@@ -43,9 +44,9 @@ describe("lifecycle events of things not in this stage's registry", () => {
         tableName: dynamo.tableName,
         cacheTtlMs: 60_000,
         lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
-        clock: { now: () => now },
+        clock,
       }),
-      clock: { now: () => now },
+      clock,
       limits: DEFAULT_TELEMETRY_LIMITS,
     });
   });
@@ -57,7 +58,7 @@ describe("lifecycle events of things not in this stage's registry", () => {
       { clientId: "prod-oven-9", eventType: "disconnected", timestamp: T0 },
       deadline,
     );
-    now = T0 + 10 * 60_000;
+    clock.set(T0 + 10 * 60_000);
     const { report: swept } = await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 120_000 });
 
     expect(report).toMatchObject({ things: 0, transitions: 0, foreignThings: 1 });
@@ -73,7 +74,7 @@ describe("lifecycle events of things not in this stage's registry", () => {
     const operationsBefore = dynamo.operations.length;
     for (const eventType of ["connected", "disconnected", "connected"] as const) {
       const report = await engine.recordConnectivity(
-        { clientId: "prod-oven-9", eventType, timestamp: now },
+        { clientId: "prod-oven-9", eventType, timestamp: clock.now() },
         deadline,
       );
       expect(report.foreignThings).toBe(1);
@@ -83,12 +84,12 @@ describe("lifecycle events of things not in this stage's registry", () => {
   });
 
   it("raises the offline alarm of its own thing's disconnect", async () => {
-    now = T0;
+    clock.set(T0);
     const report = await engine.recordConnectivity(
       { clientId: "oven-1", eventType: "disconnected", timestamp: T0 },
       deadline,
     );
-    now = T0 + 60_000;
+    clock.set(T0 + 60_000);
     await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 120_000 });
 
     expect(report.foreignThings).toBe(0);

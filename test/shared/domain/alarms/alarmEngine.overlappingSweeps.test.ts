@@ -18,6 +18,7 @@ import {
   startFakeEventBridge,
 } from "../../../support/fakeEventBridge.ts";
 import { RecordingPublisher } from "../../../support/inMemoryPorts.ts";
+import { manualClock } from "../../../support/testClock.ts";
 
 /*
  * The sweep reserves no concurrency, so two sweeps may overlap (a slow run, or the scheduler
@@ -64,9 +65,9 @@ function engineOf(store: AlarmStore, publisher: EventPublisher, now: number): Al
       tableName: dynamo.tableName,
       cacheTtlMs: 60_000,
       lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
-      clock: { now: () => now },
+      clock: manualClock(now),
     }),
-    clock: { now: () => now },
+    clock: manualClock(now),
     limits: DEFAULT_TELEMETRY_LIMITS,
     pause: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 3)),
   });

@@ -14,6 +14,7 @@ import {
   InMemoryDeviceRegistry,
   RecordingPublisher,
 } from "../../../support/inMemoryPorts.ts";
+import { type ManualClock, manualClock } from "../../../support/testClock.ts";
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -27,7 +28,7 @@ function message(thingName: string, seconds: number, metrics: Record<string, num
 describe("AlarmEngine", () => {
   let store: InMemoryAlarmStore;
   let publisher: RecordingPublisher;
-  let now: number;
+  let clock: ManualClock;
   let rules: AlarmRule[];
   let engine: AlarmEngine;
   const deadline = { deadline: Number.MAX_SAFE_INTEGER };
@@ -35,14 +36,14 @@ describe("AlarmEngine", () => {
   beforeEach(() => {
     store = new InMemoryAlarmStore();
     publisher = new RecordingPublisher();
-    now = T0;
+    clock = manualClock(T0);
     rules = [thresholdRule({ match: { things: ["oven-*"] } }), offlineRule({ match: { site: "plant-1" } })];
     engine = new AlarmEngine({
       store,
       publisher,
       rules: { current: async () => ({ version: "1", rules }) },
       registry: new InMemoryDeviceRegistry([{ thingName: "oven-3", site: "plant-1", line: "line-2" }]),
-      clock: { now: () => now },
+      clock,
       limits: { ...DEFAULT_TELEMETRY_LIMITS, maxSampleAgeMs: Number.MAX_SAFE_INTEGER },
     });
   });
@@ -115,11 +116,11 @@ describe("AlarmEngine", () => {
     expect(Object.keys(store.docs.get("oven-3")?.outbox ?? {})).toHaveLength(1);
 
     publisher.refuse = () => false;
-    now = T0 + 30_000;
+    clock.set(T0 + 30_000);
     await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
     expect(publisher.published).toEqual([]);
 
-    now = T0 + 120_000;
+    clock.set(T0 + 120_000);
     await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
     expect(publisher.published.map(alarmEventKey)).toEqual([
       "oven-overheat:oven-3|ACTIVE|2026-11-25T12:00:01.000Z",
@@ -138,7 +139,7 @@ describe("AlarmEngine", () => {
 
   it("acknowledges an alarm for an operator, publishing the actor", async () => {
     await engine.evaluateTelemetry([message("oven-3", 1, { temperature: 262.4 })], deadline);
-    now = T0 + 5_000;
+    clock.set(T0 + 5_000);
 
     await engine.act("oven-overheat:oven-3", { action: "ACKNOWLEDGE", actor }, deadline);
 
@@ -181,9 +182,9 @@ describe("AlarmEngine", () => {
       { clientId: "oven-3", eventType: "disconnected", timestamp: T0 + 10_000 },
       deadline,
     );
-    now = T0 + 45_000;
+    clock.set(T0 + 45_000);
     await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
-    now = T0 + 50_000;
+    clock.set(T0 + 50_000);
     await engine.recordConnectivity(
       { clientId: "oven-3", eventType: "connected", timestamp: T0 + 49_000 },
       deadline,
@@ -205,7 +206,7 @@ describe("AlarmEngine", () => {
   it("raises no offline alarm for the old messages of a batch processed late (stream mode)", async () => {
     rules = [offlineRule({ afterMs: 5 * 60_000 })];
     // Twenty minutes of messages every 10 s, all processed at once, twenty minutes later.
-    now = T0 + 20 * 60_000;
+    clock.set(T0 + 20 * 60_000);
     const batch = Array.from({ length: 120 }, (_, index) =>
       message("oven-3", index * 10, { temperature: 200 }),
     );
@@ -225,7 +226,7 @@ describe("AlarmEngine", () => {
     ];
     await engine.evaluateTelemetry([message("oven-3", 0, { temperature: 262.4 })], deadline);
     const sweepAt = async (minutes: number) => {
-      now = T0 + minutes * 60_000;
+      clock.set(T0 + minutes * 60_000);
       return (await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 })).report;
     };
 
@@ -266,16 +267,16 @@ describe("AlarmEngine", () => {
   it("stops reminding once the alarm is acknowledged, and starts afresh on the next activation", async () => {
     rules = [thresholdRule({ notify: { repeatMs: 10 * 60_000 } })];
     await engine.evaluateTelemetry([message("oven-3", 0, { temperature: 262.4 })], deadline);
-    now = T0 + 10 * 60_000;
+    clock.set(T0 + 10 * 60_000);
     await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
     await engine.act("oven-overheat:oven-3", { action: "ACKNOWLEDGE", actor: { id: "ana" } }, deadline);
-    now = T0 + 30 * 60_000;
+    clock.set(T0 + 30 * 60_000);
     await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
     expect(publisher.published.filter(isReminder)).toHaveLength(1);
 
     await engine.evaluateTelemetry([message("oven-3", 31 * 60, { temperature: 200 })], deadline);
     await engine.evaluateTelemetry([message("oven-3", 32 * 60, { temperature: 262.4 })], deadline);
-    now = T0 + 42 * 60_000;
+    clock.set(T0 + 42 * 60_000);
     await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
 
     const reminders = publisher.published.filter(isReminder);
@@ -294,7 +295,7 @@ describe("AlarmEngine", () => {
       if (next.thingName === "oven-4") throw throttled;
       return commit(next, expected);
     };
-    now = T0 + 10 * 60_000;
+    clock.set(T0 + 10 * 60_000);
 
     const { report, failures } = await engine.sweep(store.scan(), { ...deadline, staleAfterMs: 60_000 });
 

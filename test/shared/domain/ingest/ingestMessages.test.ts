@@ -6,6 +6,7 @@ import {
   InMemoryQuarantineStore,
   InMemorySeriesStore,
 } from "../../../support/inMemoryPorts.ts";
+import { manualClock } from "../../../support/testClock.ts";
 
 const NOW = Date.parse("2026-11-25T12:00:00.000Z");
 
@@ -21,7 +22,7 @@ describe("ingestMessages", () => {
   const ingestOutcome = (messages: ReceivedMessage[]) =>
     ingestMessages(
       messages,
-      { registry, store, quarantine, clock: { now: () => NOW }, limits: DEFAULT_TELEMETRY_LIMITS },
+      { registry, store, quarantine, clock: manualClock(NOW), limits: DEFAULT_TELEMETRY_LIMITS },
       { deadline: NOW + 10_000 },
     );
   const ingest = async (messages: ReceivedMessage[]) => (await ingestOutcome(messages)).report;

@@ -7,6 +7,7 @@ import {
 import type { Silence } from "../../../../shared/domain/silences/silence.ts";
 import type { DeviceRecord } from "../../../../shared/ports/deviceRegistry.ts";
 import { NotificationDeliveryError, type TopicMessage } from "../../../../shared/ports/notifier.ts";
+import { manualClock } from "../../../support/testClock.ts";
 import { ALARM_EVENTS } from "./alarmEvents.ts";
 
 const NOW = Date.parse("2026-11-25T12:03:10.000Z");
@@ -64,7 +65,7 @@ function setup(
         return { retries: 0 };
       },
     },
-    clock: { now: () => NOW },
+    clock: manualClock(NOW),
     context: { timeZone: "Europe/Berlin" },
   });
   return { notifier, sent, put, lookups };

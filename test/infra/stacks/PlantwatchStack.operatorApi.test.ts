@@ -1,0 +1,199 @@
+import { Template } from "aws-cdk-lib/assertions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp, type PlantwatchApp } from "../../../infra/app.ts";
+import { STACK_OUTPUTS } from "../../../infra/stackOutputs.ts";
+import { OPERATOR_ROUTES } from "../../../shared/contracts/operatorApi.ts";
+import { ALARM_EVENT_SOURCE } from "../../../shared/domain/alarms/alarmEvent.ts";
+import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "../support/cdkContext.ts";
+import { logicalIdOf, readable, render, resource, roleStatements } from "../support/cfn.ts";
+
+afterAll(removeTempOutdirs);
+
+const REGION = "<AWS::Region>";
+
+function telemetryStoreOf(stack: PlantwatchApp["stack"]) {
+  if (!stack.telemetryStore) throw new Error("the stack has no LiveAnalytics store");
+  return stack.telemetryStore;
+}
+
+describe("operator API infrastructure", () => {
+  let built: PlantwatchApp;
+  let template: Template;
+  let ids: Record<"api" | "fn" | "stage" | "accessLogs" | "key", string>;
+
+  beforeAll(() => {
+    built = buildApp({
+      context: cdkJsonContext(),
+      outdir: tempOutdir("operator-api"),
+      // The LiveAnalytics deployment (the InfluxDB one: influxSeriesStore.test.ts).
+      overrides: {
+        api: { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
+        series: { store: "liveanalytics" },
+      },
+      nag: false,
+    });
+    template = Template.fromStack(built.stack);
+    const { stack } = built;
+    ids = {
+      api: logicalIdOf(stack.operatorApi.api),
+      fn: logicalIdOf(stack.apiFunction.function),
+      stage: logicalIdOf(stack.operatorApi.stage),
+      accessLogs: logicalIdOf(stack.operatorApi.accessLogs),
+      key: logicalIdOf(stack.encryptionKey.key),
+    };
+  });
+
+  const routes = () =>
+    Object.values(template.findResources("AWS::ApiGatewayV2::Route")).map(({ Properties }) => Properties);
+
+  it("has exactly one route per C7 route: no catch-all, no $default", () => {
+    expect(routes().map((route) => route.RouteKey)).toEqual([...OPERATOR_ROUTES]);
+  });
+
+  it("requires IAM authorisation (SigV4) on every route", () => {
+    for (const route of routes())
+      expect({ route: route.RouteKey, auth: route.AuthorizationType }).toEqual({
+        route: route.RouteKey,
+        auth: "AWS_IAM",
+      });
+  });
+
+  it("integrates every route with the api function, payload format 2.0", () => {
+    const integrations = Object.entries(template.findResources("AWS::ApiGatewayV2::Integration"));
+    expect(integrations).toHaveLength(1);
+    const [integrationId, integration] = integrations[0] as [string, { Properties: Record<string, unknown> }];
+    expect(integration.Properties).toMatchObject({
+      ApiId: { Ref: ids.api },
+      IntegrationType: "AWS_PROXY",
+      IntegrationUri: { "Fn::GetAtt": [ids.fn, "Arn"] },
+      PayloadFormatVersion: "2.0",
+    });
+    for (const route of routes()) {
+      expect(render(route.Target)).toBe(`integrations/<${integrationId}>`);
+    }
+  });
+
+  it("lets API Gateway invoke the function only from this API, per route", () => {
+    const permissions = Object.values(
+      template.findResources("AWS::Lambda::Permission", {
+        Properties: { Principal: "apigateway.amazonaws.com" },
+      }),
+    ).map(({ Properties }) => Properties);
+    expect(permissions).toHaveLength(OPERATOR_ROUTES.length);
+    for (const permission of permissions) {
+      expect(permission.FunctionName).toEqual({ "Fn::GetAtt": [ids.fn, "Arn"] });
+      expect(render(permission.SourceArn)).toMatch(
+        new RegExp(
+          `^arn:<AWS::Partition>:execute-api:${REGION.replace(/[<>:]/g, "\\$&")}:<AWS::AccountId>:<${ids.api}>/\\*/\\*/`,
+        ),
+      );
+    }
+  });
+
+  it("serves one auto-deployed $default stage, throttled as configured, with JSON access logs", () => {
+    const stage = resource(template, "AWS::ApiGatewayV2::Stage", ids.stage).Properties;
+    expect(stage).toMatchObject({
+      ApiId: { Ref: ids.api },
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: { "Fn::GetAtt": [ids.accessLogs, "Arn"] } },
+    });
+    const format = JSON.parse(stage.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: "$context.requestId",
+      caller: "$context.identity.userArn",
+      routeKey: "$context.routeKey",
+      status: "$context.status",
+    });
+    expect(resource(template, "AWS::Logs::LogGroup", ids.accessLogs).Properties).toMatchObject({
+      KmsKeyId: { "Fn::GetAtt": [ids.key, "Arn"] },
+      RetentionInDays: built.config.logRetentionDays,
+    });
+    template.resourceCountIs("AWS::ApiGatewayV2::Stage", 1);
+  });
+
+  it("gives the function the stores, bus and Timestream table it serves", () => {
+    const { stack, config } = built;
+    expect(resource(template, "AWS::Lambda::Function", ids.fn).Properties.Environment.Variables).toEqual({
+      ALARMS_TABLE: { Ref: logicalIdOf(stack.alarms.table) },
+      HISTORY_TABLE: { Ref: logicalIdOf(stack.history.table) },
+      RULES_TABLE: { Ref: logicalIdOf(stack.rules.table) },
+      REGISTRY_TABLE: { Ref: logicalIdOf(stack.registry.table) },
+      SILENCES_TABLE: { Ref: logicalIdOf(stack.silences.table) },
+      EVENT_BUS_NAME: { Ref: logicalIdOf(stack.alarmEvents.bus) },
+      TIMESTREAM_DATABASE: { Ref: logicalIdOf(telemetryStoreOf(stack).database) },
+      TIMESTREAM_TABLE: { "Fn::GetAtt": [logicalIdOf(telemetryStoreOf(stack).table), "Name"] },
+      HISTORY_RETENTION_MS: String(config.alarms.historyRetentionDays * 86_400_000),
+      RULES_REFRESH_MS: String(config.alarms.rulesRefreshSeconds * 1000),
+      REGISTRY_CACHE_TTL_MS: String(config.ingest.registryCacheTtlSeconds * 1000),
+      POWERTOOLS_SERVICE_NAME: "api",
+      POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
+      NODE_OPTIONS: "--enable-source-maps",
+    });
+  });
+
+  it("may do exactly what the API's stores need, each action on its one resource", () => {
+    const { stack } = built;
+    const arn = (construct: Parameters<typeof logicalIdOf>[0]) => `<${logicalIdOf(construct)}.Arn>`;
+    const role = resource(template, "AWS::Lambda::Function", ids.fn).Properties.Role["Fn::GetAtt"][0];
+    expect(readable(roleStatements(template, role))).toEqual([
+      {
+        sid: "WriteOwnLogGroup",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [arn(stack.apiFunction.function.logGroup)],
+      },
+      {
+        sid: "ReadDevices",
+        actions: ["dynamodb:GetItem", "dynamodb:Scan"],
+        resources: [arn(stack.registry.table)],
+      },
+      {
+        sid: "ReadAndActOnAlarms",
+        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"],
+        resources: [arn(stack.alarms.table)],
+      },
+      {
+        sid: "ReadAndAppendAlarmHistory",
+        actions: ["dynamodb:Query", "dynamodb:BatchWriteItem"],
+        resources: [arn(stack.history.table)],
+      },
+      {
+        sid: "ReadAndWriteRules",
+        actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"],
+        resources: [arn(stack.rules.table)],
+      },
+      {
+        sid: "ReadAndWriteSilences",
+        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
+        resources: [arn(stack.silences.table)],
+      },
+      {
+        sid: "QueryTelemetry",
+        actions: ["timestream:Select"],
+        resources: [`<${logicalIdOf(telemetryStoreOf(stack).table)}.Arn>`],
+      },
+      { sid: "DiscoverTimestreamEndpoints", actions: ["timestream:DescribeEndpoints"], resources: ["*"] },
+      {
+        sid: "PublishAlarmEvents",
+        actions: ["events:PutEvents"],
+        resources: [arn(stack.alarmEvents.bus)],
+        condition: { StringEquals: { "events:source": ALARM_EVENT_SOURCE } },
+      },
+      {
+        sid: "UseDeploymentKeyThroughItsStores",
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [`<${ids.key}.Arn>`],
+        condition: { StringEquals: { "kms:ViaService": [`dynamodb.${REGION}.amazonaws.com`] } },
+      },
+    ]);
+  });
+
+  it("publishes the stage URL and the function name", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(render(outputs[STACK_OUTPUTS.apiUrl.key]?.Value)).toBe(
+      `https://<${ids.api}>.execute-api.${REGION}.<AWS::URLSuffix>/`,
+    );
+    expect(outputs[STACK_OUTPUTS.apiFunction.key]?.Value).toEqual({ Ref: ids.fn });
+  });
+});
