@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupBy } from "../../shared/collections.ts";
+import { groupBy, memoizeByKey } from "../../shared/collections.ts";
 
 describe("groupBy", () => {
   it("groups by key, keys in order of first appearance, items in input order", () => {
@@ -28,5 +28,33 @@ describe("groupBy", () => {
 
   it("gives an empty map for no items", () => {
     expect(groupBy([], () => "any").size).toBe(0);
+  });
+});
+
+describe("memoizeByKey", () => {
+  it("makes each key's value once and gives the same value after", () => {
+    const made: string[] = [];
+    const formatterFor = memoizeByKey((tz: string) => {
+      made.push(tz);
+      return { tz };
+    });
+
+    const first = formatterFor("Europe/Berlin");
+    expect(formatterFor("Europe/Berlin")).toBe(first);
+    formatterFor("UTC");
+    expect(made).toEqual(["Europe/Berlin", "UTC"]);
+  });
+
+  it("keeps nothing when making throws, so the next call tries again", () => {
+    let calls = 0;
+    const parse = memoizeByKey((text: string) => {
+      calls++;
+      if (calls === 1) throw new Error("not yet");
+      return text.length;
+    });
+
+    expect(() => parse("abc")).toThrow("not yet");
+    expect(parse("abc")).toBe(3);
+    expect(calls).toBe(2);
   });
 });
