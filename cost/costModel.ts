@@ -132,7 +132,7 @@ export interface CostBreakdown {
 }
 
 /** The fleet's monthly volumes, shared by plantwatch and the anchors. */
-export function volumes(inputs: CostInputs) {
+export function volumes(inputs: Pick<CostInputs, "devices" | "intervalMs">) {
   const messages = (inputs.devices * SECONDS_PER_MONTH * 1000) / inputs.intervalMs;
   const messageRate = messages / SECONDS_PER_MONTH;
   return { messages, messageRate, millions: messages / MILLION };

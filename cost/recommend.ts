@@ -1,4 +1,5 @@
 import type { PlantwatchConfigInput } from "../infra/config.ts";
+import { PlantwatchError } from "../shared/errors.ts";
 import {
   ASSUMPTIONS,
   type CostBreakdown,
@@ -13,6 +14,21 @@ import {
 } from "./costModel.ts";
 import { type Measure, measureIngestion } from "./estimateCost.ts";
 import { type MeasuredProfile, measureProfile } from "./measureProfile.ts";
+
+/** The fleet and what it is priced with: everything but what `--recommend` searches. */
+export type Fleet = Omit<
+  CostInputs,
+  "ingestion" | "batchSize" | "batchWindowMs" | "kinesis" | "shards" | "store"
+>;
+
+/** The fleet in direct mode (the stream settings are unused there). */
+const directly = (fleet: Fleet): CostInputs => ({
+  ...fleet,
+  ingestion: "direct",
+  batchSize: 1,
+  batchWindowMs: 0,
+  kinesis: "on-demand",
+});
 
 /** What `--recommend` assumes about the fleet's peaks and the alarm latency it may spend on batching. */
 export interface RecommendOptions {
@@ -79,7 +95,7 @@ export interface PricedConfiguration {
 }
 
 export interface Recommendation {
-  readonly fleet: CostInputs;
+  readonly fleet: Fleet;
   readonly options: RecommendOptions;
   readonly messagesPerMonth: number;
   readonly peak: {
@@ -112,10 +128,15 @@ export interface Recommendation {
 }
 
 /** No configuration fits the latency budget with a consumer that keeps up. */
-export class NothingFitsError extends RangeError {
+export class NothingFitsError extends PlantwatchError {
+  readonly maxLatencyMs: number;
+
   constructor(maxLatencyMs: number) {
-    super(`no configuration fits an alarm latency bound of ${maxLatencyMs / 1000} s; raise --max-latency`);
+    super(
+      `no configuration has an alarm latency bound within ${maxLatencyMs / 1000} s; allow more with --max-latency`,
+    );
     this.name = "NothingFitsError";
+    this.maxLatencyMs = maxLatencyMs;
   }
 }
 
@@ -127,7 +148,7 @@ export class NothingFitsError extends RangeError {
  * the lowest latency bound wins, then fewer shards, then smaller batches.
  */
 export async function recommendConfiguration(
-  fleet: CostInputs,
+  fleet: Fleet,
   options: RecommendOptions,
   measure: Measure = measureProfile,
 ): Promise<Recommendation> {
@@ -146,10 +167,11 @@ export async function recommendConfiguration(
   const rejected = { latency: 0, payload: 0, consumer: 0 };
   const priced: PricedConfiguration[] = [];
 
-  const direct = { ...fleet, ingestion: "direct" as const };
-  const directProfile = (await measureIngestion(direct, cached)).profile;
+  const directProfile = (await measureIngestion(directly(fleet), cached)).profile;
   for (const store of options.stores) {
-    priced.push(priceDirect({ ...direct, store }, directProfile));
+    const candidate = priceDirect({ ...directly(fleet), store }, directProfile);
+    if (candidate.latency.ms > options.maxLatencyMs) rejected.latency++;
+    else priced.push(candidate);
   }
 
   const streams = [
@@ -210,9 +232,9 @@ export async function recommendConfiguration(
 }
 
 /** The fleet's peak write load on the stream and the fewest shards that take it with the headroom. */
-export function peakLoad(fleet: CostInputs, options: Pick<RecommendOptions, "peakFactor" | "headroom">) {
+export function peakLoad(fleet: Fleet, options: Pick<RecommendOptions, "peakFactor" | "headroom">) {
   const recordsPerSecond = volumes(fleet).messageRate * options.peakFactor;
-  const { recordBytes } = streamBatch({ ...fleet, ingestion: "stream" });
+  const { recordBytes } = streamBatch(directly(fleet));
   const bytesPerSecond = recordsPerSecond * recordBytes;
   const usable = 1 - options.headroom;
   const shards = Math.max(
@@ -227,8 +249,8 @@ export function peakLoad(fleet: CostInputs, options: Pick<RecommendOptions, "pea
   return { recordsPerSecond, bytesPerSecond, recordBytes, shards };
 }
 
-function eventRecordBytes(fleet: CostInputs): number {
-  const { recordBytes } = streamBatch({ ...fleet, ingestion: "stream" });
+function eventRecordBytes(fleet: Fleet): number {
+  const { recordBytes } = streamBatch(directly(fleet));
   return Math.ceil((recordBytes * 4) / 3) + EVENT_RECORD_OVERHEAD_BYTES;
 }
 
@@ -361,7 +383,7 @@ function explain(
 }
 
 /** What to merge into cdk.json `context.plantwatch` to deploy exactly what was priced. */
-export function deployContext(chosen: PricedConfiguration, fleet: CostInputs): PlantwatchConfigInput {
+export function deployContext(chosen: PricedConfiguration, fleet: Fleet): PlantwatchConfigInput {
   const influx = fleet.influx ?? DEFAULT_INFLUX_SETTINGS;
   const series: PlantwatchConfigInput["series"] =
     chosen.store === "influxdb"
@@ -404,7 +426,7 @@ export function deployContext(chosen: PricedConfiguration, fleet: CostInputs): P
   };
 }
 
-function notesOn(chosen: PricedConfiguration, fleet: CostInputs, options: RecommendOptions): string[] {
+function notesOn(chosen: PricedConfiguration, fleet: Fleet, options: RecommendOptions): string[] {
   const notes: string[] = [];
   if (chosen.store === "liveanalytics") {
     notes.push(

@@ -7,7 +7,12 @@ import {
   type InfluxInstanceClass,
   type InfluxStorageType,
 } from "../../cost/prices.ts";
-import { DEFAULT_RECOMMEND_OPTIONS, recommendConfiguration } from "../../cost/recommend.ts";
+import {
+  DEFAULT_RECOMMEND_OPTIONS,
+  type Fleet,
+  NothingFitsError,
+  recommendConfiguration,
+} from "../../cost/recommend.ts";
 import { formatCostEstimate } from "../cost/formatCost.ts";
 import { formatRecommendation } from "../cost/formatRecommendation.ts";
 import { UsageError } from "../errors.ts";
@@ -187,18 +192,13 @@ async function run(io: CliIo, options: CostOptions): Promise<void> {
   if (!options.recommend && misplaced.length > 0) {
     throw new UsageError(`${misplaced.join(", ")} only apply with --recommend`);
   }
-  const inputs: CostInputs = {
+  const fleet: Fleet = {
     devices: options.devices,
     intervalMs: options.interval,
     metrics: options.metrics,
     payloadBytes: options.payloadBytes,
-    ingestion: options.ingestion,
     basicIngest: options.basicIngest === true,
     ...(options.alarmRate === undefined ? {} : { alarmRate: options.alarmRate }),
-    batchSize: options.batchSize,
-    batchWindowMs: options.batchWindow,
-    kinesis: options.kinesis,
-    ...(options.shards === undefined ? {} : { shards: options.shards }),
     memoryRetentionHours: options.memoryRetentionHours,
     magneticRetentionDays: options.magneticRetentionDays,
     influx: {
@@ -208,21 +208,32 @@ async function run(io: CliIo, options: CostOptions): Promise<void> {
       retentionDays: options.influxRetentionDays,
     },
   };
-  if (options.recommend) {
-    const recommendation = await recommendConfiguration(inputs, {
-      peakFactor: options.peakFactor ?? DEFAULT_RECOMMEND_OPTIONS.peakFactor,
-      headroom: options.headroom ?? DEFAULT_RECOMMEND_OPTIONS.headroom,
-      maxLatencyMs: options.maxLatency ?? DEFAULT_RECOMMEND_OPTIONS.maxLatencyMs,
-      stores: options.store === "both" ? ["liveanalytics", "influxdb"] : [options.store],
-    });
-    if (options.json) io.out(`${JSON.stringify(recommendation, null, 2)}\n`);
-    else io.out(formatRecommendation(recommendation, outputStyle(io)));
-    return;
-  }
+  if (options.recommend) return recommend(io, fleet, options);
   if (options.shards !== undefined && (options.ingestion !== "stream" || options.kinesis !== "provisioned")) {
     throw new UsageError("--shards applies to --ingestion stream with --kinesis provisioned only");
   }
+  const inputs: CostInputs = {
+    ...fleet,
+    ingestion: options.ingestion,
+    batchSize: options.batchSize,
+    batchWindowMs: options.batchWindow,
+    kinesis: options.kinesis,
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
+  };
   const estimate = await estimateCost(inputs, options.store);
   if (options.json) io.out(`${JSON.stringify(estimate, null, 2)}\n`);
   else io.out(formatCostEstimate(estimate, outputStyle(io)));
+}
+
+async function recommend(io: CliIo, fleet: Fleet, options: CostOptions): Promise<void> {
+  const recommendation = await recommendConfiguration(fleet, {
+    peakFactor: options.peakFactor ?? DEFAULT_RECOMMEND_OPTIONS.peakFactor,
+    headroom: options.headroom ?? DEFAULT_RECOMMEND_OPTIONS.headroom,
+    maxLatencyMs: options.maxLatency ?? DEFAULT_RECOMMEND_OPTIONS.maxLatencyMs,
+    stores: options.store === "both" ? ["liveanalytics", "influxdb"] : [options.store],
+  }).catch((error: unknown) => {
+    throw error instanceof NothingFitsError ? new UsageError(error.message) : error;
+  });
+  if (options.json) io.out(`${JSON.stringify(recommendation, null, 2)}\n`);
+  else io.out(formatRecommendation(recommendation, outputStyle(io)));
 }

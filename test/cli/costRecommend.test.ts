@@ -134,6 +134,15 @@ describe("plantwatch cost --recommend", () => {
     expectDeploysAsRecommended(deployedWith(recommendation.context), recommendation);
   });
 
+  it("says so when no configuration fits the latency budget", async () => {
+    const run = await runCli((io) => costCommand(io), [...TINY, "--recommend", "--max-latency", "500ms"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /no configuration has an alarm latency bound within 0\.5 s; allow more with --max-latency/,
+    );
+  });
+
   it.each([
     [["--recommend", "--ingestion", "stream"]],
     [["--recommend", "--batch-window", "5s"]],
@@ -155,11 +164,7 @@ describe("recommendConfiguration", () => {
       intervalMs: 60_000,
       metrics: 8,
       payloadBytes: 300,
-      ingestion: "direct",
       basicIngest: false,
-      batchSize: 100,
-      batchWindowMs: 1_000,
-      kinesis: "on-demand",
       memoryRetentionHours: 24,
       magneticRetentionDays: 365,
       influx: DEFAULT_INFLUX_SETTINGS,
