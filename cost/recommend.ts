@@ -4,7 +4,6 @@ import {
   ASSUMPTIONS,
   type CostBreakdown,
   type CostInputs,
-  DEFAULT_INFLUX_SETTINGS,
   perMessage,
   plantwatchCost,
   type SeriesStoreChoice,
@@ -12,6 +11,7 @@ import {
   streamInvocationMs,
   volumes,
 } from "./costModel.ts";
+import { deployContext } from "./deployContext.ts";
 import { type Measure, measureIngestion } from "./estimateCost.ts";
 import { type MeasuredProfile, measureProfile } from "./measureProfile.ts";
 
@@ -91,7 +91,14 @@ export interface PricedConfiguration {
   readonly cost: CostBreakdown;
   readonly latency: LatencyBound;
   /** Measured per message by running the real ingest and alarm engine (the DynamoDB line's source). */
-  readonly dynamoDb: { readonly readUnits: number; readonly writeUnits: number };
+  readonly dynamoDb: {
+    /** Registry, alarm state and history together. */
+    readonly readUnits: number;
+    readonly writeUnits: number;
+    /** The alarm state items alone. */
+    readonly alarmReadUnits: number;
+    readonly alarmWriteUnits: number;
+  };
 }
 
 export interface Recommendation {
@@ -254,9 +261,15 @@ function eventRecordBytes(fleet: Fleet): number {
   return Math.ceil((recordBytes * 4) / 3) + EVENT_RECORD_OVERHEAD_BYTES;
 }
 
-function dynamoDbPerMessage(profile: MeasuredProfile) {
+function dynamoDbPerMessage(profile: MeasuredProfile): PricedConfiguration["dynamoDb"] {
   const counts = perMessage(profile);
-  return { readUnits: counts.readUnits, writeUnits: counts.writeUnits };
+  const messages = Math.max(1, profile.messages);
+  return {
+    readUnits: counts.readUnits,
+    writeUnits: counts.writeUnits,
+    alarmReadUnits: profile.alarms.readUnits / messages,
+    alarmWriteUnits: profile.alarms.writeUnits / messages,
+  };
 }
 
 function priceDirect(inputs: CostInputs, profile: MeasuredProfile): PricedConfiguration {
@@ -380,50 +393,6 @@ function explain(
     `${sizing}; longer windows and bigger batches save ${chosen.cost.total - cheapest < 0.005 ? "nothing more" : `at most ${dollars(chosen.cost.total - cheapest)} a month (< ${TIE_SHARE * 100} %)`}, so the shortest window within ${TIE_SHARE * 100} % of the cheapest was taken.`,
   );
   return lines;
-}
-
-/** What to merge into cdk.json `context.plantwatch` to deploy exactly what was priced. */
-export function deployContext(chosen: PricedConfiguration, fleet: Fleet): PlantwatchConfigInput {
-  const influx = fleet.influx ?? DEFAULT_INFLUX_SETTINGS;
-  const series: PlantwatchConfigInput["series"] =
-    chosen.store === "influxdb"
-      ? {
-          store: "influxdb",
-          influxdb: {
-            ...(chosen.cost.influx === undefined ? {} : { instanceClass: chosen.cost.influx.instanceClass }),
-            deployment: influx.deployment,
-            storageType: influx.storageType,
-            retentionDays: influx.retentionDays,
-            ...(chosen.cost.influx === undefined
-              ? {}
-              : { storageGiB: Math.min(16_384, Math.max(20, Math.ceil(chosen.cost.influx.storageGib))) }),
-          },
-        }
-      : { store: "liveanalytics" };
-  const { stream } = chosen;
-  return {
-    series,
-    ...(chosen.store === "liveanalytics"
-      ? {
-          timestream: {
-            memoryRetentionHours: fleet.memoryRetentionHours,
-            magneticRetentionDays: fleet.magneticRetentionDays,
-          },
-        }
-      : {}),
-    ingestion:
-      stream === undefined
-        ? { mode: "direct" }
-        : {
-            mode: "stream",
-            stream: {
-              capacity: stream.kinesis,
-              ...(stream.kinesis === "provisioned" ? { shards: stream.shards } : {}),
-              batchSize: stream.batchSize,
-              batchWindowSeconds: stream.batchWindowSeconds,
-            },
-          },
-  };
 }
 
 function notesOn(chosen: PricedConfiguration, fleet: Fleet, options: RecommendOptions): string[] {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { costCommand } from "../../cli/commands/cost.ts";
-import { formatRecommendation } from "../../cli/cost/formatRecommendation.ts";
+import { costCommandFor, formatRecommendation } from "../../cli/cost/formatRecommendation.ts";
 import { DEFAULT_INFLUX_SETTINGS } from "../../cost/costModel.ts";
+import type { CostEstimate } from "../../cost/estimateCost.ts";
 import { measureProfile } from "../../cost/measureProfile.ts";
 import { type Recommendation, recommendConfiguration } from "../../cost/recommend.ts";
 import { type PlantwatchConfig, resolveConfig } from "../../infra/config.ts";
@@ -97,6 +98,14 @@ describe("plantwatch cost --recommend", () => {
     expect(recommendation.chosen.store).toBe("liveanalytics");
     expect(recommendation.notes.join(" ")).toMatch(/closed to new accounts since 2025-06-20/);
     expectDeploysAsRecommended(deployedWith(recommendation.context), recommendation);
+
+    // The printed `plantwatch cost` command bills the same configuration to the cent.
+    const args = costCommandFor(recommendation)
+      .replace(/^plantwatch cost /, "")
+      .split(" ");
+    const bill = await runCli((io) => costCommand(io), [...args, "--json"]);
+    const [priced] = (JSON.parse(bill.stdout) as CostEstimate).plantwatch;
+    expect(priced?.total).toBeCloseTo(recommendation.chosen.cost.total, 2);
   });
 
   it("takes InfluxDB alone with --store influxdb, and the peak factor and headroom size the shards", async () => {
