@@ -69,6 +69,8 @@ export const TIE_SHARE = 0.01;
 export interface LatencyBound {
   readonly ms: number;
   readonly parts: readonly { readonly what: string; readonly ms: number }[];
+  /** What can delay an alarm beyond the bound. */
+  readonly excludes: string;
 }
 
 /** One configuration priced: how it would be deployed, what it costs, how late its alarms may be. */
@@ -287,6 +289,7 @@ function priceDirect(inputs: CostInputs, profile: MeasuredProfile): PricedConfig
         },
         { what: "evaluating the message (assumed)", ms: evaluateMs },
       ],
+      excludes: "Lambda's retries of a failed invocation",
     },
     dynamoDb: dynamoDbPerMessage(profile),
   };
@@ -322,6 +325,7 @@ function priceStream(inputs: CostInputs, profile: MeasuredProfile, peakFactor: n
         { what: "Lambda polling the shard", ms: SHARD_POLL_MS },
         { what: "evaluating a peak batch (assumed)", ms: atPeak.evaluateMs },
       ],
+      excludes: "retries of a failed batch, which hold back its shard until they succeed",
     },
     dynamoDb: dynamoDbPerMessage(profile),
   };

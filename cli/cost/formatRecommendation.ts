@@ -32,7 +32,7 @@ export function formatRecommendation(recommendation: Recommendation, style: Outp
     `${paint(style, "bold", configurationSummary(chosen))}\n`,
     `  cost: ${money(chosen.cost.total)} a month, ${perMillion(chosen.cost.perMillion)} per million messages (${verdict} the goal of ≤ $${GOAL_PER_MILLION.toFixed(2)})\n`,
     `  DynamoDB, measured by running the real ingest and alarm engine: ${units(chosen.dynamoDb.readUnits)} RRU and ${units(chosen.dynamoDb.writeUnits)} WRU per message, of which the alarm state ${units(chosen.dynamoDb.alarmReadUnits)} RRU and ${units(chosen.dynamoDb.alarmWriteUnits)} WRU\n`,
-    `  alarm latency: ≤ ${seconds(chosen.latency.ms)} = ${chosen.latency.parts.map((part) => `${seconds(part.ms)} ${part.what}`).join(" + ")}; without retries (a failed batch holds back its shard until retried); offline alarms come from the sweep, once a minute\n`,
+    `  alarm latency: ≤ ${seconds(chosen.latency.ms)} = ${chosen.latency.parts.map((part) => `${seconds(part.ms)} ${part.what}`).join(" + ")}; not counted: ${chosen.latency.excludes}; offline alarms come from the sweep, once a minute\n`,
     `  peak load: ${whole(peak.recordsPerSecond)} records/s, ${units(peak.bytesPerSecond / 1_048_576)} MB/s (${peak.recordBytes} B per record); a shard takes 1,000 records/s and 1 MB/s, so ${peak.shards} shard(s) at the peak\n`,
     ...recommendation.why.map((line) => `  why: ${line}\n`),
     ...recommendation.notes.map((line) => `  note: ${line}\n`),
