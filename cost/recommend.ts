@@ -13,6 +13,7 @@ import {
 } from "./costModel.ts";
 import { deployContext } from "./deployContext.ts";
 import { type Measure, measureIngestion } from "./estimateCost.ts";
+import { INFLUX_CAPACITY } from "./influxSizing.ts";
 import { type MeasuredProfile, measureProfile } from "./measureProfile.ts";
 
 /** The fleet and what it is priced with: everything but what `--recommend` searches. */
@@ -63,7 +64,7 @@ export const BATCH_SIZES = [100, 250, 500, 1_000, 2_500, 5_000, 10_000] as const
 export const WINDOW_SECONDS = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 300] as const;
 /** Provisioned shard counts searched: the fewest sized for the peak, up to twice as many. */
 const MAX_SHARD_CANDIDATES = 8;
-/** Configurations this close to the cheapest count as cheapest; the lowest latency of them is taken. */
+/** Configurations this close to the cheapest count as cheapest; the shortest window of them is taken. */
 export const TIE_SHARE = 0.01;
 
 export interface LatencyBound {
@@ -154,7 +155,7 @@ export class NothingFitsError extends PlantwatchError {
  * provisioned shard count (from the fewest that take the peak with headroom), batch size and
  * window within the latency budget, each priced with each store from the real code's measured
  * calls (`measureProfile`, one run per distinct simulated batch). Within TIE_SHARE of the cheapest,
- * the lowest latency bound wins, then fewer shards, then smaller batches.
+ * the shortest window wins, then fewer shards, then smaller batches.
  */
 export async function recommendConfiguration(
   fleet: Fleet,
@@ -333,17 +334,22 @@ function priceStream(inputs: CostInputs, profile: MeasuredProfile, peakFactor: n
 
 const shardsOf = (candidate: PricedConfiguration) => candidate.stream?.shards ?? 0;
 const batchOf = (candidate: PricedConfiguration) => candidate.stream?.batchSize ?? 0;
+const windowOf = (candidate: PricedConfiguration) => candidate.stream?.batchWindowSeconds ?? 0;
 
-/** The cheapest; within TIE_SHARE of it, the lowest latency bound, then fewer shards, then smaller batches. */
+/**
+ * The cheapest; within TIE_SHARE of it, the shortest window (the latency one chooses), then fewer
+ * shards, smaller batches, the lower bound (what is left: assumed evaluation times), the lower cost.
+ */
 function choose(priced: readonly PricedConfiguration[], maxLatencyMs: number): PricedConfiguration {
   const cheapest = Math.min(...priced.map((candidate) => candidate.cost.total));
   const [chosen] = priced
     .filter((candidate) => candidate.cost.total <= cheapest * (1 + TIE_SHARE))
     .sort(
       (a, b) =>
-        a.latency.ms - b.latency.ms ||
+        windowOf(a) - windowOf(b) ||
         shardsOf(a) - shardsOf(b) ||
         batchOf(a) - batchOf(b) ||
+        a.latency.ms - b.latency.ms ||
         a.cost.total - b.cost.total,
     );
   if (chosen === undefined) throw new NothingFitsError(maxLatencyMs);
@@ -389,10 +395,13 @@ function explain(
     return lines;
   }
   const cheapest = Math.min(...priced.map((candidate) => candidate.cost.total));
+  const atPeak = `the ${Math.round(peak.recordsPerSecond).toLocaleString("en-US")} records/s peak at ≤ ${Math.round((1 - options.headroom) * 100)} % of their limits`;
   const sizing =
-    stream.kinesis === "provisioned"
-      ? `${stream.shards} shard(s) take the ${Math.round(peak.recordsPerSecond).toLocaleString("en-US")} records/s peak at ≤ ${Math.round((1 - options.headroom) * 100)} % of their limits; more only add shard-hours`
-      : "on-demand scales by itself and costs less here than the shard-hours provisioned capacity needs";
+    stream.kinesis === "on-demand"
+      ? "on-demand scales by itself and costs less here than the shard-hours provisioned capacity needs"
+      : stream.shards === peak.shards
+        ? `${stream.shards} shard(s), the fewest that take ${atPeak}`
+        : `${stream.shards} shards, more than the ${peak.shards} that take ${atPeak}: with fewer, every configuration costs over ${TIE_SHARE * 100} % more or falls behind at the peak`;
   lines.push(
     `${sizing}; longer windows and bigger batches save ${chosen.cost.total - cheapest < 0.005 ? "nothing more" : `at most ${dollars(chosen.cost.total - cheapest)} a month (< ${TIE_SHARE * 100} %)`}, so the shortest window within ${TIE_SHARE * 100} % of the cheapest was taken.`,
   );
@@ -408,12 +417,19 @@ function notesOn(chosen: PricedConfiguration, fleet: Fleet, options: RecommendOp
   }
   if (chosen.stream?.kinesis === "on-demand") {
     notes.push(
-      `On-demand streams start at 4 MB/s and 4,000 records/s and absorb up to twice their previous peak; a burst above ${options.peakFactor}× may be throttled until the stream has scaled. Remove ingestion.stream.shards from cdk.json if it is set (on-demand refuses it).`,
+      "On-demand streams start at 4 MB/s and 4,000 records/s and take up to twice their highest throughput of the last 30 days at once; a first peak above that may be throttled until the stream has scaled. Remove ingestion.stream.shards from cdk.json if it is set (on-demand refuses it).",
     );
   }
-  if (chosen.cost.influx !== undefined && !chosen.cost.influx.fits) {
+  const { influx } = chosen.cost;
+  if (influx !== undefined && !influx.fits) {
+    notes.push(`${influx.instanceClass} is beyond what one InfluxDB 2 instance is sized for at this load.`);
+  } else if (
+    influx !== undefined &&
+    influx.linesPerSecond * options.peakFactor > INFLUX_CAPACITY[influx.instanceClass].linesPerSecond
+  ) {
+    // AWS's sizing figures are sustained rates; a short burst is absorbed by the write-ahead log.
     notes.push(
-      `${chosen.cost.influx.instanceClass} is beyond what one InfluxDB 2 instance is sized for at this load.`,
+      `${influx.instanceClass} is sized for the average ${Math.round(influx.linesPerSecond).toLocaleString("en-US")} lines/s; the peak of ${Math.round(influx.linesPerSecond * options.peakFactor).toLocaleString("en-US")} is above its sustained ${INFLUX_CAPACITY[influx.instanceClass].linesPerSecond.toLocaleString("en-US")}: take a larger series.influxdb.instanceClass if peaks last longer than minutes.`,
     );
   }
   if (!fleet.basicIngest) {
