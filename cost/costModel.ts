@@ -84,6 +84,8 @@ export interface CostInputs {
   readonly batchSize: number;
   readonly batchWindowMs: number;
   readonly kinesis: "on-demand" | "provisioned";
+  /** Provisioned Kinesis only: the shards deployed. @default the fewest that take the average rate */
+  readonly shards?: number;
   readonly memoryRetentionHours: number;
   readonly magneticRetentionDays: number;
   /** The series store priced. @default "influxdb" (as deployed by default) */
@@ -130,7 +132,7 @@ export interface CostBreakdown {
 }
 
 /** The fleet's monthly volumes, shared by plantwatch and the anchors. */
-export function volumes(inputs: CostInputs) {
+export function volumes(inputs: Pick<CostInputs, "devices" | "intervalMs">) {
   const messages = (inputs.devices * SECONDS_PER_MONTH * 1000) / inputs.intervalMs;
   const messageRate = messages / SECONDS_PER_MONTH;
   return { messages, messageRate, millions: messages / MILLION };
@@ -388,10 +390,28 @@ export function streamBatch(inputs: CostInputs) {
     Math.ceil(Math.max(messageRate / 1000, (messageRate * recordBytes) / 1_048_576)),
   );
   const shards =
-    inputs.kinesis === "on-demand" ? Math.max(ASSUMPTIONS.onDemandShards, neededShards) : neededShards;
+    inputs.kinesis === "on-demand"
+      ? Math.max(ASSUMPTIONS.onDemandShards, neededShards)
+      : (inputs.shards ?? neededShards);
   const perShardRate = messageRate / shards;
   const size = Math.max(1, Math.min(inputs.batchSize, perShardRate * (inputs.batchWindowMs / 1000)));
   return { shards, size, recordBytes, thingsPerShard: inputs.devices / shards };
+}
+
+/** How long (assumed) the ingest and evaluate functions take for one batch of `batch.size` records. */
+export function streamInvocationMs(
+  inputs: CostInputs,
+  counts: ReturnType<typeof perMessage>,
+  batch: Pick<ReturnType<typeof streamBatch>, "size" | "thingsPerShard">,
+): { ingestMs: number; evaluateMs: number } {
+  const requestsPerBatch =
+    (storeOf(inputs) === "influxdb" ? counts.influxRequests : counts.timestreamRequests) * batch.size;
+  return {
+    ingestMs: ASSUMPTIONS.streamBaseMs + Math.ceil(requestsPerBatch / 4) * ASSUMPTIONS.timestreamRoundMs,
+    evaluateMs:
+      ASSUMPTIONS.streamBaseMs +
+      Math.ceil(Math.min(batch.size, batch.thingsPerShard) / 8) * ASSUMPTIONS.alarmRoundMs,
+  };
 }
 
 /** plantwatch as configured: the measured counts priced. */
@@ -416,13 +436,7 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
   } else {
     const batch = streamBatch(inputs);
     const invocations = messages / batch.size;
-    const requestsPerBatch =
-      (storeOf(inputs) === "influxdb" ? counts.influxRequests : counts.timestreamRequests) * batch.size;
-    const ingestMs =
-      ASSUMPTIONS.streamBaseMs + Math.ceil(requestsPerBatch / 4) * ASSUMPTIONS.timestreamRoundMs;
-    const evaluateMs =
-      ASSUMPTIONS.streamBaseMs +
-      Math.ceil(Math.min(batch.size, batch.thingsPerShard) / 8) * ASSUMPTIONS.alarmRoundMs;
+    const { ingestMs, evaluateMs } = streamInvocationMs(inputs, counts, batch);
     lines.push(...iotLines(inputs, 1, "Kinesis"));
     lines.push(
       ...lambdaLines([

@@ -12,7 +12,7 @@ import {
   streamBatch,
   volumes,
 } from "./costModel.ts";
-import { type MeasuredProfile, measureProfile } from "./measureProfile.ts";
+import { type MeasuredProfile, measureProfile, type ProfileShape } from "./measureProfile.ts";
 import { NEGLIGIBLE, PRICE_REGION, PRICES, PRICES_READ_ON } from "./prices.ts";
 
 /** Simulated devices: enough for the demo scenario (one oven overheats, one goes offline) to play. */
@@ -162,8 +162,11 @@ export function cheapestConfiguration(configurations: readonly ConfigurationCost
   return alternative === undefined ? first : { ...first, alternative };
 }
 
+/** Runs the real code over a simulated fleet (`measureProfile`, or a cache of it). */
+export type Measure = (shape: ProfileShape) => Promise<MeasuredProfile>;
+
 /** One ingestion mode measured: the profile every store and Basic Ingest setting is priced from. */
-async function measureIngestion(inputs: CostInputs) {
+export async function measureIngestion(inputs: CostInputs, measure: Measure = measureProfile) {
   const { messageRate } = volumes(inputs);
   let batchSize = 1;
   let containers = Math.max(1, Math.ceil((messageRate * ASSUMPTIONS.directIngestMs) / 1000));
@@ -173,7 +176,7 @@ async function measureIngestion(inputs: CostInputs) {
     batchSize = Math.max(1, Math.round((batch.size * SIMULATED_DEVICES) / batch.thingsPerShard));
     containers = 1;
   }
-  const profile: MeasuredProfile = await measureProfile({
+  const profile: MeasuredProfile = await measure({
     devices: SIMULATED_DEVICES,
     intervalMs: inputs.intervalMs,
     metrics: inputs.metrics,
@@ -183,7 +186,8 @@ async function measureIngestion(inputs: CostInputs) {
     registryCacheTtlMs: REGISTRY_CACHE_TTL_MS,
   });
   return {
-    profile: inputs.ingestion === "stream" ? withSeriesOf(profile, await packedWrites(inputs)) : profile,
+    profile:
+      inputs.ingestion === "stream" ? withSeriesOf(profile, await packedWrites(inputs, measure)) : profile,
     simulatedMessages: profile.messages,
     batchSize,
     containers,
@@ -195,10 +199,10 @@ async function measureIngestion(inputs: CostInputs) {
  * real batch, which holds about one message from each of up to `batch.size` things: measured
  * again with that many things (capped, to keep the run short), one message each per batch.
  */
-async function packedWrites(inputs: CostInputs): Promise<MeasuredProfile> {
+async function packedWrites(inputs: CostInputs, measure: Measure): Promise<MeasuredProfile> {
   const batch = streamBatch(inputs);
   const things = Math.max(1, Math.min(Math.round(batch.size), MAX_PACKING_THINGS));
-  return measureProfile({
+  return measure({
     devices: things,
     intervalMs: inputs.intervalMs,
     metrics: inputs.metrics,

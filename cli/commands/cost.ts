@@ -7,7 +7,15 @@ import {
   type InfluxInstanceClass,
   type InfluxStorageType,
 } from "../../cost/prices.ts";
+import {
+  DEFAULT_RECOMMEND_OPTIONS,
+  type Fleet,
+  NothingFitsError,
+  recommendConfiguration,
+} from "../../cost/recommend.ts";
 import { formatCostEstimate } from "../cost/formatCost.ts";
+import { formatRecommendation } from "../cost/formatRecommendation.ts";
+import { UsageError } from "../errors.ts";
 import { examples } from "../format/help.ts";
 import { outputStyle } from "../format/table.ts";
 import { action, type CliIo, processIo } from "../io.ts";
@@ -24,6 +32,7 @@ interface CostOptions {
   readonly batchSize: number;
   readonly batchWindow: number;
   readonly kinesis: "on-demand" | "provisioned";
+  readonly shards?: number;
   readonly memoryRetentionHours: number;
   readonly magneticRetentionDays: number;
   readonly store: StoreSelection;
@@ -32,6 +41,10 @@ interface CostOptions {
   readonly influxStorageType: InfluxStorageType;
   readonly influxRetentionDays: number;
   readonly json?: boolean;
+  readonly recommend?: boolean;
+  readonly peakFactor?: number;
+  readonly headroom?: number;
+  readonly maxLatency?: number;
 }
 
 const EXAMPLES = [
@@ -39,7 +52,17 @@ const EXAMPLES = [
   "plantwatch cost --devices 10000 --interval 10s --ingestion stream --basic-ingest --batch-size 500 --batch-window 5s",
   "plantwatch cost --devices 500 --interval 1m --alarm-rate 2 --json",
   "plantwatch cost --devices 10000 --interval 10s --store influxdb --influx-class db.influx.xlarge --multi-az",
+  "plantwatch cost --devices 10000 --interval 10s --alarm-rate 2 --recommend",
+  "plantwatch cost --devices 10000 --interval 10s --recommend --peak-factor 3 --headroom 0.3 --max-latency 30s --store influxdb",
 ];
+
+/** What --recommend searches itself, so it refuses them. */
+const SEARCHED_OPTIONS = ["ingestion", "batchSize", "batchWindow", "kinesis", "shards"];
+const RECOMMEND_ONLY = {
+  peakFactor: "--peak-factor",
+  headroom: "--headroom",
+  maxLatency: "--max-latency",
+} as const;
 
 const whole = (min: number, max: number) => (value: string) => {
   const parsed = Number(value);
@@ -53,6 +76,22 @@ function rate(value: string): number {
   const parsed = Number(value);
   if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0) {
     throw new InvalidArgumentError("expected transitions per device per day, a number ≥ 0");
+  }
+  return parsed;
+}
+
+function peakFactor(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 1 || parsed > 100) {
+    throw new InvalidArgumentError("expected the peak message rate over the average, a number from 1 to 100");
+  }
+  return parsed;
+}
+
+function headroom(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0 || parsed > 0.9) {
+    throw new InvalidArgumentError("expected the share of a shard kept free at the peak, from 0 to 0.9");
   }
   return parsed;
 }
@@ -93,6 +132,11 @@ export function costCommand(io: CliIo = processIo()): Command {
         .choices(["on-demand", "provisioned"])
         .default("on-demand"),
     )
+    .option(
+      "--shards <n>",
+      "stream mode, provisioned: shards deployed (default: the fewest for the average rate)",
+      whole(1, 10_000),
+    )
     .option("--memory-retention-hours <n>", "Timestream memory store retention", whole(1, 8766), 24)
     .option("--magnetic-retention-days <n>", "Timestream magnetic store retention", whole(1, 73_000), 365)
     .addOption(
@@ -114,6 +158,27 @@ export function costCommand(io: CliIo = processIo()): Command {
     )
     .option("--influx-retention-days <n>", "InfluxDB: the bucket's retention", whole(1, 36_500), 365)
     .option("--json", "print the estimate as JSON")
+    .addOption(
+      new Option(
+        "--recommend",
+        "search ingestion mode, Kinesis mode and shards, batch size and window, and series store for the cheapest, and print how to deploy it",
+      ).conflicts(SEARCHED_OPTIONS),
+    )
+    .option(
+      "--peak-factor <x>",
+      `--recommend: peak message rate over the average, for sizing shards (default ${DEFAULT_RECOMMEND_OPTIONS.peakFactor})`,
+      peakFactor,
+    )
+    .option(
+      "--headroom <share>",
+      `--recommend: share of each shard's limits kept free at the peak (default ${DEFAULT_RECOMMEND_OPTIONS.headroom})`,
+      headroom,
+    )
+    .option(
+      "--max-latency <duration>",
+      `--recommend: the longest alarm latency bound allowed, e.g. 10s (default ${DEFAULT_RECOMMEND_OPTIONS.maxLatencyMs / 1000}s)`,
+      duration,
+    )
     .addHelpText("after", examples(...EXAMPLES))
     .action(action(io, (options: CostOptions) => run(io, options)));
   cost.configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -121,17 +186,19 @@ export function costCommand(io: CliIo = processIo()): Command {
 }
 
 async function run(io: CliIo, options: CostOptions): Promise<void> {
-  const inputs: CostInputs = {
+  const misplaced = Object.entries(RECOMMEND_ONLY)
+    .filter(([key]) => options[key as keyof typeof RECOMMEND_ONLY] !== undefined)
+    .map(([, flag]) => flag);
+  if (!options.recommend && misplaced.length > 0) {
+    throw new UsageError(`${misplaced.join(", ")} only apply with --recommend`);
+  }
+  const fleet: Fleet = {
     devices: options.devices,
     intervalMs: options.interval,
     metrics: options.metrics,
     payloadBytes: options.payloadBytes,
-    ingestion: options.ingestion,
     basicIngest: options.basicIngest === true,
     ...(options.alarmRate === undefined ? {} : { alarmRate: options.alarmRate }),
-    batchSize: options.batchSize,
-    batchWindowMs: options.batchWindow,
-    kinesis: options.kinesis,
     memoryRetentionHours: options.memoryRetentionHours,
     magneticRetentionDays: options.magneticRetentionDays,
     influx: {
@@ -141,7 +208,32 @@ async function run(io: CliIo, options: CostOptions): Promise<void> {
       retentionDays: options.influxRetentionDays,
     },
   };
+  if (options.recommend) return recommend(io, fleet, options);
+  if (options.shards !== undefined && (options.ingestion !== "stream" || options.kinesis !== "provisioned")) {
+    throw new UsageError("--shards applies to --ingestion stream with --kinesis provisioned only");
+  }
+  const inputs: CostInputs = {
+    ...fleet,
+    ingestion: options.ingestion,
+    batchSize: options.batchSize,
+    batchWindowMs: options.batchWindow,
+    kinesis: options.kinesis,
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
+  };
   const estimate = await estimateCost(inputs, options.store);
   if (options.json) io.out(`${JSON.stringify(estimate, null, 2)}\n`);
   else io.out(formatCostEstimate(estimate, outputStyle(io)));
+}
+
+async function recommend(io: CliIo, fleet: Fleet, options: CostOptions): Promise<void> {
+  const recommendation = await recommendConfiguration(fleet, {
+    peakFactor: options.peakFactor ?? DEFAULT_RECOMMEND_OPTIONS.peakFactor,
+    headroom: options.headroom ?? DEFAULT_RECOMMEND_OPTIONS.headroom,
+    maxLatencyMs: options.maxLatency ?? DEFAULT_RECOMMEND_OPTIONS.maxLatencyMs,
+    stores: options.store === "both" ? ["liveanalytics", "influxdb"] : [options.store],
+  }).catch((error: unknown) => {
+    throw error instanceof NothingFitsError ? new UsageError(error.message) : error;
+  });
+  if (options.json) io.out(`${JSON.stringify(recommendation, null, 2)}\n`);
+  else io.out(formatRecommendation(recommendation, outputStyle(io)));
 }

@@ -8,9 +8,9 @@ import {
 import { type CostEstimate, configurationLabel } from "../../cost/estimateCost.ts";
 import { formatTable, type OutputStyle, paint } from "../format/table.ts";
 
-const money = (usd: number) =>
+export const money = (usd: number) =>
   usd >= 100 ? `$${Math.round(usd).toLocaleString("en-US")}` : `$${usd.toFixed(2)}`;
-const perMillion = (usd: number) => `$${usd.toFixed(3)}`;
+export const perMillion = (usd: number) => `$${usd.toFixed(3)}`;
 const count = (value: number) => Number(value.toPrecision(3)).toString();
 
 const STORE_COLUMNS: Record<SeriesStoreChoice, string> = {
