@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { costCommand } from "../../cli/commands/cost.ts";
-import { costCommandFor, formatRecommendation } from "../../cli/cost/formatRecommendation.ts";
-import { DEFAULT_INFLUX_SETTINGS } from "../../cost/costModel.ts";
-import type { CostEstimate } from "../../cost/estimateCost.ts";
-import { measureProfile } from "../../cost/measureProfile.ts";
-import { type Recommendation, recommendConfiguration } from "../../cost/recommend.ts";
-import { type PlantwatchConfig, resolveConfig } from "../../infra/config.ts";
-import { readCdkJsonContext } from "../../infra/projectPaths.ts";
-import { runCli } from "./api/cliHarness.ts";
+import { costCommand } from "../../../cli/commands/cost.ts";
+import { costCommandFor, formatRecommendation } from "../../../cli/cost/formatRecommendation.ts";
+import { DEFAULT_INFLUX_SETTINGS } from "../../../cost/costModel.ts";
+import type { CostEstimate } from "../../../cost/estimateCost.ts";
+import { measureProfile } from "../../../cost/measureProfile.ts";
+import { type Recommendation, recommendConfiguration } from "../../../cost/recommend.ts";
+import { type PlantwatchConfig, resolveConfig } from "../../../infra/config.ts";
+import { readCdkJsonContext } from "../../../infra/projectPaths.ts";
+import { runCli } from "../../support/cliHarness.ts";
 
 const REFERENCE = ["--devices", "10000", "--interval", "10s", "--alarm-rate", "2"];
 const TINY = ["--devices", "100", "--interval", "1m"];
