@@ -219,40 +219,47 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
   }
   const end = snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, transitions);
   const alarmItems = dynamo.tables.get(TABLES.alarms)?.size ?? 0;
+  // What the measured half of the run cost: every counter's growth since the baseline.
+  const counted = difference(end, baseline);
   return {
     shape,
     messages,
     samples,
     averagePayloadBytes: payloadBytes / Math.max(1, messages),
-    timestream: {
-      requests: end.timestream.requests - baseline.timestream.requests,
-      records: end.timestream.records - baseline.timestream.records,
-      writeUnits: end.timestream.writeUnits - baseline.timestream.writeUnits,
-      storedBytes: end.timestream.storedBytes - baseline.timestream.storedBytes,
-    },
-    influx: {
-      requests: end.influx.requests - baseline.influx.requests,
-      lines: end.influx.lines - baseline.influx.lines,
-      bytes: end.influx.bytes - baseline.influx.bytes,
-    },
+    timestream: counted.timestream,
+    influx: counted.influx,
     registry: {
-      readUnits: end.registry.readUnits - baseline.registry.readUnits,
-      lastSeenWrites: end.registry.writes - baseline.registry.writes,
-      writeUnits: end.registry.writeUnits - baseline.registry.writeUnits,
+      readUnits: counted.registry.readUnits,
+      lastSeenWrites: counted.registry.writes,
+      writeUnits: counted.registry.writeUnits,
     },
     alarms: {
-      readUnits: end.alarms.readUnits - baseline.alarms.readUnits,
-      writes: end.alarms.writes - baseline.alarms.writes,
-      writeUnits: end.alarms.writeUnits - baseline.alarms.writeUnits,
-      historyWriteUnits: end.history.writeUnits - baseline.history.writeUnits,
+      readUnits: counted.alarms.readUnits,
+      writes: counted.alarms.writes,
+      writeUnits: counted.alarms.writeUnits,
+      historyWriteUnits: counted.history.writeUnits,
       itemBytes: alarmItems === 0 ? 0 : dynamo.storedBytes(TABLES.alarms) / alarmItems,
     },
     events: {
-      putEventsRequests: end.events.requests - baseline.events.requests,
-      billedEvents: end.events.billedEvents - baseline.events.billedEvents,
-      transitions: end.transitions - baseline.transitions,
+      putEventsRequests: counted.events.requests,
+      billedEvents: counted.events.billedEvents,
+      transitions: counted.transitions,
     },
   };
+}
+
+type Counters = { readonly [name: string]: number | Counters };
+
+/** `end - start`, counter by counter, for counters of the same shape. */
+function difference<T extends Counters>(end: T, start: T): T {
+  return Object.fromEntries(
+    Object.entries(end).map(([name, value]) => [
+      name,
+      typeof value === "number"
+        ? value - (start[name] as number)
+        : difference(value, start[name] as Counters),
+    ]),
+  ) as T;
 }
 
 /** One message as the direct-mode action delivers it, a stream batch thing by thing; a failure spoils the run. */
