@@ -4,12 +4,12 @@ import {
   type DoctorClients,
   destroyClients,
   doctorClients,
-} from "../doctor/awsDoctorPorts.ts";
-import type { CheckResult } from "../doctor/checks.ts";
-import { DOCTOR_THING, runDoctor } from "../doctor/runDoctor.ts";
+} from "../../doctor/awsDoctorPorts.ts";
+import type { CheckResult } from "../../doctor/checks.ts";
+import { DOCTOR_THING, runDoctor } from "../../doctor/runDoctor.ts";
 import { EXIT_CODES } from "../errors.ts";
 import { action, type CliIo, processIo } from "../io.ts";
-import { addTargetOptions, awsClientConfig, type TargetOptions } from "../target.ts";
+import { addTargetOptions, awsClientConfig, readStackOutputs, type TargetOptions } from "../target.ts";
 
 interface DoctorCommandOptions extends TargetOptions {
   readonly json?: boolean;
@@ -61,7 +61,7 @@ async function doctor(
 ): Promise<void> {
   const clients = (dependencies.clients ?? ((target) => doctorClients(awsClientConfig(target))))(options);
   try {
-    const ports = awsDoctorPorts(options.stack, clients);
+    const ports = awsDoctorPorts(clients, () => readStackOutputs(clients.cloudFormation, options.stack));
     const results = await runDoctor(dependencies.sleep ? { ...ports, sleep: dependencies.sleep } : ports, {
       stack: options.stack,
       alarmWaitMs: options.alarmWait * 1000,

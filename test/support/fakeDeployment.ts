@@ -4,7 +4,7 @@ import { IoTClient } from "@aws-sdk/client-iot";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { DoctorClients } from "../../cli/doctor/awsDoctorPorts.ts";
+import type { DoctorClients } from "../../doctor/awsDoctorPorts.ts";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
 import { type FakeCall, FakeServiceError, startFakeEndpoint, verbatim } from "./fakeEndpoint.ts";
 import { awsJson, awsQuery, escapeXml, restJson } from "./fakeEndpointProtocols.ts";

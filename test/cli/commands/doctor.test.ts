@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { doctorCommand } from "../../../cli/commands/doctor.ts";
-import { DOCTOR_ALARM_REASON, DOCTOR_THING } from "../../../cli/doctor/runDoctor.ts";
+import { DOCTOR_ALARM_REASON, DOCTOR_THING } from "../../../doctor/runDoctor.ts";
 import { runCli } from "../../support/cliHarness.ts";
 import {
   type DeploymentCall,

@@ -1,6 +1,6 @@
-import { deadLetterAlarmName } from "../../infra/opsAlarmNames.ts";
-import { STACK_OUTPUTS } from "../../infra/stackOutputs.ts";
-import { lifecycleRuleName } from "../../shared/contracts/lifecycleRule.ts";
+import { deadLetterAlarmName } from "../infra/opsAlarmNames.ts";
+import { STACK_OUTPUTS } from "../infra/stackOutputs.ts";
+import { lifecycleRuleName } from "../shared/contracts/lifecycleRule.ts";
 import type { CheckResult, DoctorPorts } from "./checks.ts";
 
 /** The thing name of the store probe: reserved, so it never collides with a device. */

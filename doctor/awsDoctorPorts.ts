@@ -8,7 +8,6 @@ import { GetTopicRuleCommand, IoTClient } from "@aws-sdk/client-iot";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { readStackOutputs } from "../target.ts";
 import type { AlarmActionItem, DoctorPorts, IngestAnswer, Subscription } from "./checks.ts";
 
 /** The SDK clients of one doctor run. */
@@ -37,9 +36,12 @@ export function destroyClients(clients: DoctorClients): void {
 }
 
 /** The doctor's ports on AWS: one call (or one paginated series) per method. */
-export function awsDoctorPorts(stack: string, clients: DoctorClients): DoctorPorts {
+export function awsDoctorPorts(
+  clients: DoctorClients,
+  stackOutputs: () => Promise<Record<string, string>>,
+): DoctorPorts {
   return {
-    stackOutputs: () => readStackOutputs(clients.cloudFormation, stack),
+    stackOutputs,
 
     async setAlarmState(alarmName, state, reason) {
       await clients.cloudWatch.send(
