@@ -1,3 +1,5 @@
+import pLimit from "p-limit";
+
 /** Where a bulk run reports each finished device (a progress bar, in the command). */
 export interface FleetProgress {
   advance(label: string): void;
@@ -28,17 +30,17 @@ export async function runFleet<T, R>(
 ): Promise<FleetRun<T, R>> {
   const { progress } = options;
   const results: (R | undefined)[] = items.map(() => undefined);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && options.signal?.aborted !== true) {
-      const index = next++;
-      const result = await work(items[index] as T);
+  const limit = pLimit(options.concurrency);
+  const start = (item: T, index: number) =>
+    limit(async () => {
+      // Aborted while queued: never started, so nothing to roll back.
+      if (options.signal?.aborted === true) return;
+      const result = await work(item);
       results[index] = result;
       progress?.advance(options.label(result));
-    }
-  };
+    });
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));
+    await Promise.all(items.map(start));
   } finally {
     progress?.stop();
   }
