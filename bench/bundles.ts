@@ -10,6 +10,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type BuildOptions, build } from "esbuild";
 import { buildApp } from "../infra/app.ts";
+import {
+  UNBUNDLED_CREDENTIAL_PROVIDERS,
+  UNUSED_CREDENTIAL_PROVIDER,
+} from "../infra/constructs/PlantwatchFunction.ts";
 import { PROJECT_ROOT } from "../infra/projectPaths.ts";
 import type { BenchProfile } from "./profile.ts";
 
@@ -58,7 +62,11 @@ interface LambdaResource {
   Properties: { Code: { S3Key: string }; Environment?: { Variables?: Record<string, unknown> } };
 }
 
-/** Same options as PlantwatchFunction's `bundling` block, as NodejsFunction hands them to esbuild. */
+/**
+ * Same options as PlantwatchFunction's `bundling` block, as NodejsFunction hands them to esbuild,
+ * source map and credential-provider stub included: the functions run with `--enable-source-maps`,
+ * so Node reads and parses each bundle's map at import, and the bare bundle pays that for its own map.
+ */
 export const ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: "node",
@@ -69,6 +77,9 @@ export const ESBUILD_OPTIONS: BuildOptions = {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
   minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  alias: Object.fromEntries(UNBUNDLED_CREDENTIAL_PROVIDERS.map((pkg) => [pkg, UNUSED_CREDENTIAL_PROVIDER])),
 };
 
 const RUNNER = `
@@ -203,7 +214,8 @@ async function analyse(name: string) {
     write: false,
     metafile: true,
   });
-  const output = Object.values(result.metafile?.outputs ?? {})[0];
+  // The bundle, not its source map (an output too, with no inputs).
+  const output = Object.entries(result.metafile?.outputs ?? {}).find(([path]) => path.endsWith(".mjs"))?.[1];
   const byPackage = new Map<string, number>();
   for (const [path, input] of Object.entries(output?.inputs ?? {})) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
@@ -215,5 +227,6 @@ async function analyse(name: string) {
     .slice(0, 8)
     .map(([pkg, bytes]) => ({ package: pkg, bytes }));
   const sdkClients = Object.keys(SDK_CLIENTS).filter((pkg) => byPackage.has(pkg));
+  if (sdkClients.length === 0) throw new Error(`no SDK client found in the ${name} bundle's metafile`);
   return { largest, sdkClients };
 }
