@@ -1,7 +1,7 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -12,6 +12,7 @@ import type { ThingAlarms } from "../../domain/alarms/alarmState.ts";
 import { type HistoryEntry, type HistoryRecord, historyOutboxKey } from "../../domain/alarms/history.ts";
 import type { AlarmHistoryReader, HistoryPage } from "../../ports/alarmHistory.ts";
 import type { AlarmStore, CommitOutcome } from "../../ports/alarmStore.ts";
+import { documentClient } from "./documentClient.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./retry.ts";
 
 export type DynamoDbAlarmStoreOptions = {
@@ -36,11 +37,7 @@ export class DynamoDbAlarmStore implements AlarmStore, AlarmHistoryReader {
   readonly #options: DynamoDbAlarmStoreOptions;
 
   constructor(options: DynamoDbAlarmStoreOptions) {
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
+    this.#client = options.client ?? documentClient(options.clientConfig);
     this.#options = options;
   }
 
