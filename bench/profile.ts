@@ -21,7 +21,7 @@ export const FULL_PROFILE: BenchProfile = {
   cpuTimeMs: 2_000,
   warmupMs: 300,
   ingestMessages: 1_000,
-  initSpawns: 9,
+  initSpawns: 15,
   burstMessages: 10_000,
   burstClients: 16,
   latencySeconds: 10,

@@ -3,6 +3,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { documentClient } from "../../shared/adapters/aws/documentClient.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
@@ -17,17 +18,19 @@ import { createOperatorApi } from "./app.ts";
 import type { ApiEvent, ApiResult } from "./http.ts";
 
 const env = readApiEnvironment();
-const alarmPorts = awsAlarmEnginePorts(env);
+const client = documentClient();
+const alarmPorts = awsAlarmEnginePorts(env, client);
 const api = createOperatorApi({
   alarms: alarmPorts.store,
   engine: createAlarmEngine({ ...alarmPorts, log: powertoolsLog }),
-  rules: new DynamoDbRuleRepository({ tableName: env.RULES_TABLE }),
+  rules: new DynamoDbRuleRepository({ client, tableName: env.RULES_TABLE }),
   registry: new DynamoDbDeviceRegistry({
+    client,
     tableName: env.REGISTRY_TABLE,
     cacheTtlMs: env.REGISTRY_CACHE_TTL_MS,
     lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
   }),
-  silences: new DynamoDbSilenceStore({ tableName: env.SILENCES_TABLE }),
+  silences: new DynamoDbSilenceStore({ client, tableName: env.SILENCES_TABLE }),
   series: seriesQueryFor(seriesTargetOf(env)),
   clock: systemClock,
   log: powertoolsLog,

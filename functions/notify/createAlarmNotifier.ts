@@ -1,3 +1,4 @@
+import { documentClient } from "../../shared/adapters/aws/documentClient.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import { EventBridgeNotificationSink } from "../../shared/adapters/aws/eventBridgeNotificationSink.ts";
@@ -10,9 +11,14 @@ import { createNotifier, notificationContextFor } from "./createNotifier.ts";
 
 /** The alarm notifier on AWS: the environment's tables, topics and bus as adapters; built once per container. */
 export function createAlarmNotifier(env: NotifyEnvironment): AlarmNotifier {
+  const client = documentClient();
   return createNotifier({
-    silences: new CachedSilences(new DynamoDbSilenceStore({ tableName: env.SILENCES_TABLE }), systemClock),
+    silences: new CachedSilences(
+      new DynamoDbSilenceStore({ client, tableName: env.SILENCES_TABLE }),
+      systemClock,
+    ),
     registry: new DynamoDbDeviceRegistry({
+      client,
       tableName: env.REGISTRY_TABLE,
       cacheTtlMs: env.REGISTRY_CACHE_TTL_MS,
       // Read only; `lastSeen` is the ingest function's job.

@@ -29,7 +29,7 @@ export const UNBUNDLED_CREDENTIAL_PROVIDERS = [
   "@aws-sdk/credential-provider-process",
   "@aws-sdk/credential-provider-web-identity",
 ] as const;
-const UNUSED_CREDENTIAL_PROVIDER = join(PROJECT_ROOT, "functions/commons/unusedCredentialProvider.ts");
+export const UNUSED_CREDENTIAL_PROVIDER = join(PROJECT_ROOT, "functions/commons/unusedCredentialProvider.ts");
 
 export interface PlantwatchFunctionProps {
   /** Path of the handler module, relative to the repository root (e.g. `functions/ingest/handler.ts`). */

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { readEnvironment } from "./readEnvironment.ts";
 
 /**
  * The environments of the evaluate and sweep functions: declared once, set by the CDK stack
@@ -37,20 +38,6 @@ export type EvaluateEnvironment = z.infer<typeof evaluateEnvironmentSchema>;
 export type SweepEnvironment = z.infer<typeof sweepEnvironmentSchema>;
 export type EvaluateEnvironmentVariables = { readonly [K in keyof EvaluateEnvironment]: string };
 export type SweepEnvironmentVariables = { readonly [K in keyof SweepEnvironment]: string };
-
-/** Validates a function's environment at start-up, naming every problem. */
-export function readEnvironment<T>(
-  schema: z.ZodMiniType<T>,
-  functionName: string,
-  env: NodeJS.ProcessEnv,
-): T {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`${functionName} function environment is invalid: ${problems.join("; ")}`);
-  }
-  return parsed.data;
-}
 
 export const readEvaluateEnvironment = (env: NodeJS.ProcessEnv = process.env): EvaluateEnvironment =>
   readEnvironment(evaluateEnvironmentSchema, "evaluate", env);

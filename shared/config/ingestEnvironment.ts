@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { readEnvironment } from "./readEnvironment.ts";
 import { type SeriesVariables, withSeriesVariables } from "./seriesEnvironment.ts";
 
 export { type SeriesTarget, seriesTargetOf } from "./seriesEnvironment.ts";
@@ -34,10 +35,5 @@ export type IngestOwnVariables = { readonly [K in keyof typeof ingestVariables]:
 export type IngestEnvironmentVariables = IngestOwnVariables & SeriesVariables;
 
 export function readIngestEnvironment(env: NodeJS.ProcessEnv = process.env): IngestEnvironment {
-  const parsed = ingestEnvironmentSchemas.for(env).safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`ingest function environment is invalid: ${problems.join("; ")}`);
-  }
-  return parsed.data;
+  return readEnvironment<IngestEnvironment>(ingestEnvironmentSchemas.for(env), "ingest", env);
 }

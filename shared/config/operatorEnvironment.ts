@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import { readEnvironment, sweepEnvironmentSchema } from "./alarmEnvironment.ts";
+import { sweepEnvironmentSchema } from "./alarmEnvironment.ts";
+import { readEnvironment } from "./readEnvironment.ts";
 import { type SeriesVariables, withSeriesVariables } from "./seriesEnvironment.ts";
 
 export { type SeriesTarget, seriesTargetOf } from "./seriesEnvironment.ts";

@@ -6,6 +6,7 @@ import type { PagerDutyEventBody } from "../domain/notifications/pagerDutyEvent.
 import type { PlainAlarmEvent } from "../domain/notifications/plainJson.ts";
 import type { SlackMessage } from "../domain/notifications/slackMessage.ts";
 import type { TeamsMessage } from "../domain/notifications/teamsMessage.ts";
+import { lazy } from "../lazy.ts";
 
 /**
  * `Alarm Notification` events: the notify function puts one on the plantwatch bus for every alarm
@@ -52,37 +53,41 @@ export interface AlarmNotificationDetail {
   };
 }
 
-const nonEmpty = z.string().check(z.minLength(1));
-const payload = z.custom<object>(
-  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-  { message: "expected a JSON object" },
-);
-
 /**
  * What the notify function checks every detail against before putting it on the bus. Payloads are
- * checked as objects only: their shape is the formatters' (golden-tested) business.
+ * checked as objects only: their shape is the formatters' (golden-tested) business. Built on first
+ * use, not at import.
  */
-export const alarmNotificationDetailSchema = z.object({
-  version: z.literal("1"),
-  alarmId: nonEmpty,
-  eventKey: nonEmpty,
-  kind: z.enum(NOTIFICATION_KINDS),
-  severity: z.enum(SEVERITIES),
-  channel: z.enum(NOTIFICATION_CHANNELS),
-  state: z.enum(ALARM_STATES),
-  thingName: nonEmpty,
-  site: z.optional(z.string()),
-  line: z.optional(z.string()),
-  replayTo: z.optional(nonEmpty),
-  payloads: z.object({ slack: payload, teams: payload, pagerduty: payload, json: payload }),
+export const alarmNotificationDetailSchema = lazy(() => {
+  const nonEmpty = z.string().check(z.minLength(1));
+  const payload = z.custom<object>(
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+    { message: "expected a JSON object" },
+  );
+  return z.object({
+    version: z.literal("1"),
+    alarmId: nonEmpty,
+    eventKey: nonEmpty,
+    kind: z.enum(NOTIFICATION_KINDS),
+    severity: z.enum(SEVERITIES),
+    channel: z.enum(NOTIFICATION_CHANNELS),
+    state: z.enum(ALARM_STATES),
+    thingName: nonEmpty,
+    site: z.optional(z.string()),
+    line: z.optional(z.string()),
+    replayTo: z.optional(nonEmpty),
+    payloads: z.object({ slack: payload, teams: payload, pagerduty: payload, json: payload }),
+  });
 });
 
 // Compile-time: every detail the type allows passes the schema's shape.
-true satisfies AlarmNotificationDetail extends z.infer<typeof alarmNotificationDetailSchema> ? true : false;
+true satisfies AlarmNotificationDetail extends z.infer<ReturnType<typeof alarmNotificationDetailSchema>>
+  ? true
+  : false;
 
 /** Checks a detail; on failure, every problem with its path. */
 export function checkAlarmNotificationDetail(input: unknown): { ok: true } | { ok: false; problems: string } {
-  const parsed = alarmNotificationDetailSchema.safeParse(input);
+  const parsed = alarmNotificationDetailSchema().safeParse(input);
   if (parsed.success) return { ok: true };
   const problems = parsed.error.issues
     .map(

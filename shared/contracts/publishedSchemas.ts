@@ -6,12 +6,12 @@ import { telemetryPayloadSchema } from "./telemetryPayload.ts";
 /** The JSON Schemas published in `schemas/` for device makers and integrators. */
 export function publishedSchemas(): { file: string; schema: unknown }[] {
   return [
-    { file: "telemetry-v1.schema.json", schema: toJSONSchema(telemetryPayloadSchema, { io: "input" }) },
-    { file: "alarm-event-v1.schema.json", schema: toJSONSchema(alarmEventDetailSchema, { io: "input" }) },
+    { file: "telemetry-v1.schema.json", schema: toJSONSchema(telemetryPayloadSchema(), { io: "input" }) },
+    { file: "alarm-event-v1.schema.json", schema: toJSONSchema(alarmEventDetailSchema(), { io: "input" }) },
     {
       file: "alarm-reminder-v1.schema.json",
-      schema: toJSONSchema(alarmReminderDetailSchema, { io: "input" }),
+      schema: toJSONSchema(alarmReminderDetailSchema(), { io: "input" }),
     },
-    { file: "alarm-rules-v1.schema.json", schema: toJSONSchema(alarmRuleFileSchema, { io: "input" }) },
+    { file: "alarm-rules-v1.schema.json", schema: toJSONSchema(alarmRuleFileSchema(), { io: "input" }) },
   ];
 }

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { lazy } from "../lazy.ts";
 
 /**
  * C3 durations as authored: a string of `<number><unit>` parts (`60s`, `5m`, `1h30m`, `1d`, `250ms`)
@@ -52,5 +53,5 @@ function durationSchema(minimum: "zero" | "positive", id: string) {
     );
 }
 
-export const anyDurationSchema = durationSchema("zero", "RuleDuration");
-export const positiveDurationSchema = durationSchema("positive", "PositiveRuleDuration");
+export const anyDurationSchema = lazy(() => durationSchema("zero", "RuleDuration"));
+export const positiveDurationSchema = lazy(() => durationSchema("positive", "PositiveRuleDuration"));

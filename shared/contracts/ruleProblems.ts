@@ -39,7 +39,7 @@ export function formatProblem(problem: RuleProblem): string {
 
 /** Checks one rule (a stored item, an API body); problem paths start with `at`. */
 export function validateRuleDocument(value: unknown, at: ProblemPath = []): RuleDocumentResult {
-  const parsed = alarmRuleDocumentSchema.safeParse(value);
+  const parsed = alarmRuleDocumentSchema().safeParse(value);
   if (parsed.success) return { ok: true, document: parsed.data };
   return { ok: false, problems: parsed.error.issues.flatMap((issue) => describeIssue(issue, value, [], at)) };
 }
@@ -163,13 +163,13 @@ function show(value: unknown): string {
 function unknownKeyMessage(key: string, holder: unknown, relative: ProblemPath): string {
   const last = relative.at(-1);
   if (relative.length === 0 && isRecord(holder) && typeof holder.kind === "string") {
-    const kind = holder.kind as keyof typeof RULE_FIELDS;
-    const kinds = Object.entries(RULE_FIELDS)
+    const kind = holder.kind as keyof ReturnType<typeof RULE_FIELDS>;
+    const kinds = Object.entries(RULE_FIELDS())
       .filter(([, fields]) => fields.includes(key))
       .map(([other]) => other);
     if (kinds.length > 0)
       return `is not allowed on ${kind === "offline" ? "an" : "a"} ${kind} rule (only on ${kinds.join(" and ")} rules)`;
-    return unknownField(key, RULE_FIELDS[kind] ?? []);
+    return unknownField(key, RULE_FIELDS()[kind] ?? []);
   }
   if ((last === "condition" || last === "clear") && isRecord(holder)) {
     const ranged = (RANGE_OPS as readonly unknown[]).includes(holder.op);
@@ -179,7 +179,7 @@ function unknownKeyMessage(key: string, holder: unknown, relative: ProblemPath):
   }
   return unknownField(
     key,
-    typeof last === "string" ? (NESTED_FIELDS[last as keyof typeof NESTED_FIELDS] ?? []) : [],
+    typeof last === "string" ? (NESTED_FIELDS()[last as keyof ReturnType<typeof NESTED_FIELDS>] ?? []) : [],
   );
 }
 

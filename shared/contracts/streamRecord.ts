@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { lazy } from "../lazy.ts";
 import type { TelemetryRuleEvent } from "./telemetryRule.ts";
 import type { TelemetryTopic } from "./telemetryTopic.ts";
 
@@ -12,12 +13,14 @@ export function telemetryPartitionKey(topic: TelemetryTopic): string {
   return `\${topic(${topic.thingNamePosition})}`;
 }
 
-const ruleEventSchema = z.object({
-  payload: z.string(),
-  thingName: z.string(),
-  receivedAt: z.number(),
-  clientId: z.optional(z.string()),
-});
+const ruleEventSchema = lazy(() =>
+  z.object({
+    payload: z.string(),
+    thingName: z.string(),
+    receivedAt: z.number(),
+    clientId: z.optional(z.string()),
+  }),
+);
 
 /**
  * The rule event a record's data holds, or `undefined` when the data is not one (not UTF-8 JSON,
@@ -31,7 +34,7 @@ export function decodeTelemetryRecord(data: Uint8Array): TelemetryRuleEvent | un
   } catch {
     return undefined;
   }
-  const parsed = ruleEventSchema.safeParse(json);
+  const parsed = ruleEventSchema().safeParse(json);
   if (!parsed.success) return undefined;
   const { clientId, ...event } = parsed.data;
   return clientId === undefined ? event : { ...event, clientId };

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -37,4 +37,33 @@ describe("bench/run.ts --quick", () => {
     expect(results.endToEnd.problems).toEqual([]);
     expect(stdout).toContain("results written to");
   }, 180_000);
+
+  it("runs only the parts named with --only and leaves the markdown record alone", async () => {
+    const out = join(dir, "alarms-only.json");
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", "tsx", "bench/run.ts", "--quick", "--only", "alarms", "--out", out],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 110_000 },
+    );
+
+    const results = JSON.parse(readFileSync(out, "utf8"));
+    expect(results.machine.parts).toEqual(["alarms"]);
+    expect(results.alarms.rows).toHaveLength(3);
+    expect(results).not.toHaveProperty("ingest");
+    expect(results).not.toHaveProperty("bundles");
+    expect(results).not.toHaveProperty("endToEnd");
+    expect(results.table.every((r: { part: string }) => r.part === "alarms")).toBe(true);
+    expect(existsSync(join(dir, "alarms-only.md"))).toBe(false);
+    expect(stdout).toContain("partial run");
+  }, 120_000);
+
+  it("refuses a part it does not know", async () => {
+    const failed = run(process.execPath, ["--import", "tsx", "bench/run.ts", "--quick", "--only", "disk"], {
+      timeout: 60_000,
+    });
+    await expect(failed).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown part disk"),
+    });
+  }, 70_000);
 });

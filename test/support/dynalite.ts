@@ -1,8 +1,8 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { documentClient } from "../../shared/adapters/aws/documentClient.ts";
 import { TEST_CLIENT_CONFIG } from "./awsClients.ts";
 import { createTable } from "./dynaliteTables.ts";
 
@@ -42,9 +42,7 @@ export async function startDynalite(tableName = REGISTRY_TABLE): Promise<LocalDy
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...TEST_CLIENT_CONFIG, endpoint }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const client = documentClient({ ...TEST_CLIENT_CONFIG, endpoint });
   await createTable(client, "registry", tableName);
   operations.length = 0;
   return {

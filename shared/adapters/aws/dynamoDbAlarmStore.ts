@@ -1,7 +1,7 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -13,6 +13,7 @@ import { type HistoryEntry, type HistoryRecord, historyOutboxKey } from "../../d
 import type { AlarmHistoryReader, HistoryPage } from "../../ports/alarmHistory.ts";
 import type { AlarmStore, CommitOutcome } from "../../ports/alarmStore.ts";
 import type { ClientOrConfig } from "./clientOrConfig.ts";
+import { documentClient } from "./documentClient.ts";
 import { backoffDelay, DEFAULT_BACKOFF } from "./retry.ts";
 
 export type DynamoDbAlarmStoreOptions = {
@@ -34,11 +35,7 @@ export class DynamoDbAlarmStore implements AlarmStore, AlarmHistoryReader {
   readonly #options: DynamoDbAlarmStoreOptions;
 
   constructor(options: DynamoDbAlarmStoreOptions) {
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
+    this.#client = options.client ?? documentClient(options.clientConfig);
     this.#options = options;
   }
 

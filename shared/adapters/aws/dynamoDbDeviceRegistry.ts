@@ -1,7 +1,7 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   paginateScan,
   UpdateCommand,
@@ -13,6 +13,7 @@ import { type DeviceRecordStore, MATCH_FIELDS, type RegistryEntry } from "../../
 import type { DeviceCatalog, DeviceRecord, DeviceRegistry } from "../../ports/deviceRegistry.ts";
 import { TtlCache } from "../../ttlCache.ts";
 import type { ClientOrConfig } from "./clientOrConfig.ts";
+import { documentClient } from "./documentClient.ts";
 
 export type DynamoDbDeviceRegistryOptions = {
   readonly tableName: string;
@@ -49,11 +50,7 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, De
   readonly #lastSeenWritten = new Map<string, number>();
 
   constructor(options: DynamoDbDeviceRegistryOptions) {
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
+    this.#client = options.client ?? documentClient(options.clientConfig);
     this.#options = options;
     this.#cache = new TtlCache({
       ttlMs: options.cacheTtlMs ?? 0,

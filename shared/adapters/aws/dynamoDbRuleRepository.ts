@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   ScanCommand,
   UpdateCommand,
@@ -16,6 +16,7 @@ import { PlantwatchError } from "../../errors.ts";
 import { type Clock, systemClock } from "../../ports/clock.ts";
 import type { RuleSet, RuleSource } from "../../ports/ruleSource.ts";
 import type { ClientOrConfig } from "./clientOrConfig.ts";
+import { documentClient } from "./documentClient.ts";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./retry.ts";
 
 /**
@@ -95,11 +96,7 @@ export class DynamoDbRuleRepository implements RuleSnapshotReader {
   readonly #maxAttempts: number;
 
   constructor(options: DynamoDbRuleRepositoryOptions) {
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
+    this.#client = options.client ?? documentClient(options.clientConfig);
     this.#tableName = options.tableName;
     this.#clock = options.clock ?? systemClock;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;

@@ -1,7 +1,7 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateScan,
@@ -9,6 +9,7 @@ import {
 import type { Silence } from "../../domain/silences/silence.ts";
 import type { SilenceStore } from "../../ports/silenceStore.ts";
 import type { ClientOrConfig } from "./clientOrConfig.ts";
+import { documentClient } from "./documentClient.ts";
 
 export type DynamoDbSilenceStoreOptions = {
   readonly tableName: string;
@@ -28,11 +29,7 @@ export class DynamoDbSilenceStore implements SilenceStore {
   readonly #keepExpiredMs: number;
 
   constructor(options: DynamoDbSilenceStoreOptions) {
-    this.#client =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
+    this.#client = options.client ?? documentClient(options.clientConfig);
     this.#tableName = options.tableName;
     this.#keepExpiredMs = options.keepExpiredMs ?? DEFAULT_KEEP_EXPIRED_MS;
   }

@@ -78,7 +78,7 @@ export function parseTelemetry(
 
   let rawSamples: readonly unknown[];
   if (typeof json === "object" && json !== null && "samples" in json) {
-    const batch = batchEnvelopeSchema.safeParse(json);
+    const batch = batchEnvelopeSchema().safeParse(json);
     if (!batch.success) return rejectWhole("schema", describeIssues(batch.error.issues));
     if (batch.data.samples.length > limits.maxSamplesPerMessage) {
       return rejectWhole(
@@ -113,7 +113,7 @@ function parseSample(
   now: number,
   quarantine: Quarantine,
 ): Sample | undefined {
-  const envelope = sampleEnvelopeSchema.safeParse(raw);
+  const envelope = sampleEnvelopeSchema().safeParse(raw);
   if (!envelope.success) {
     quarantine("schema", describeIssues(envelope.error.issues), { sampleIndex });
     return undefined;

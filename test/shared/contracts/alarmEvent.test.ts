@@ -94,7 +94,10 @@ describe("alarmEventDetailSchema", () => {
   });
 
   it("agrees with AlarmEventDetail at compile time, and the check would catch a drift", () => {
-    true satisfies MutuallyAssignable<ReturnType<typeof alarmEventDetailSchema.parse>, AlarmEventDetail>;
+    true satisfies MutuallyAssignable<
+      ReturnType<ReturnType<typeof alarmEventDetailSchema>["parse"]>,
+      AlarmEventDetail
+    >;
     type Drifted = Omit<AlarmEventDetail, "trigger"> & { trigger?: { metric: string; value: number } };
     // @ts-expect-error a trigger value narrower than the contract's is a drift
     true satisfies MutuallyAssignable<Drifted, AlarmEventDetail>;

@@ -25,13 +25,13 @@ describe("published schemas", () => {
       samples: [{ ts: "2026-11-25T12:03:09.500Z", metrics: { temperature: 1 } }, { metrics: { a: 2 } }],
     };
 
-    expect(telemetryPayloadSchema.safeParse(single).success).toBe(true);
-    expect(telemetryPayloadSchema.safeParse(batch).success).toBe(true);
+    expect(telemetryPayloadSchema().safeParse(single).success).toBe(true);
+    expect(telemetryPayloadSchema().safeParse(batch).success).toBe(true);
   });
 
   it("refuses bad metric names and values", () => {
-    expect(telemetryPayloadSchema.safeParse({ metrics: { "9x": 1 } }).success).toBe(false);
-    expect(telemetryPayloadSchema.safeParse({ metrics: { a: null } }).success).toBe(false);
-    expect(telemetryPayloadSchema.safeParse({ samples: [] }).success).toBe(false);
+    expect(telemetryPayloadSchema().safeParse({ metrics: { "9x": 1 } }).success).toBe(false);
+    expect(telemetryPayloadSchema().safeParse({ metrics: { a: null } }).success).toBe(false);
+    expect(telemetryPayloadSchema().safeParse({ samples: [] }).success).toBe(false);
   });
 });

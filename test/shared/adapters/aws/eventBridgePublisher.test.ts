@@ -176,7 +176,7 @@ describe("EventBridgePublisher", () => {
       for (const entry of sent) {
         const payload = JSON.parse(entry.Detail ?? "null");
         expect(published.safeParse(payload).error).toBeUndefined();
-        expect(alarmEventDetailSchema.safeParse(payload).error).toBeUndefined();
+        expect(alarmEventDetailSchema().safeParse(payload).error).toBeUndefined();
       }
     });
 
