@@ -39,3 +39,49 @@ export function decodeTelemetryRecord(data: Uint8Array): TelemetryRuleEvent | un
   const { clientId, ...event } = parsed.data;
   return clientId === undefined ? event : { ...event, clientId };
 }
+
+/**
+ * Stream mode: the alarm engine's other inputs travel on the same stream, under the thing name as
+ * partition key, so that one consumer evaluates all of a thing's inputs in one order and is the only
+ * writer of its alarm state. Each is a JSON object marked by `plantwatch`: the lifecycle rule's
+ * presence event (`SELECT *, 'lifecycle' AS plantwatch FROM '$aws/events/presence/+/+'`), the
+ * sweep's tick for a thing that may have something due, an operator action from the API.
+ */
+export const CONTROL_RECORD_KINDS = ["lifecycle", "tick", "action"] as const;
+
+const actorSchema = z.object({ id: z.string(), note: z.optional(z.string()) });
+const controlRecordSchema = z.union([
+  z.object({
+    plantwatch: z.literal("lifecycle"),
+    clientId: z.string(),
+    timestamp: z.number(),
+    eventType: z.enum(["connected", "disconnected"]),
+  }),
+  z.object({ plantwatch: z.literal("tick"), thingName: z.string(), at: z.number() }),
+  z.object({
+    plantwatch: z.literal("action"),
+    alarmId: z.string(),
+    action: z.enum(["ACKNOWLEDGE", "SNOOZE", "DISABLE", "ENABLE", "RESET"]),
+    actor: actorSchema,
+    durationMs: z.optional(z.number()),
+    at: z.number(),
+  }),
+]);
+
+export type ControlRecord = z.infer<typeof controlRecordSchema>;
+
+/** A control record's data, or undefined when the data is not one (then it is telemetry, or foreign). */
+export function decodeControlRecord(data: Uint8Array): ControlRecord | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(data));
+  } catch {
+    return undefined;
+  }
+  const parsed = controlRecordSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function encodeControlRecord(record: ControlRecord): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(record));
+}
