@@ -49,26 +49,28 @@ export function decodeTelemetryRecord(data: Uint8Array): TelemetryRuleEvent | un
  */
 export const CONTROL_RECORD_KINDS = ["lifecycle", "tick", "action"] as const;
 
-const actorSchema = z.object({ id: z.string(), note: z.optional(z.string()) });
-const controlRecordSchema = z.union([
-  z.object({
-    plantwatch: z.literal("lifecycle"),
-    clientId: z.string(),
-    timestamp: z.number(),
-    eventType: z.enum(["connected", "disconnected"]),
-  }),
-  z.object({ plantwatch: z.literal("tick"), thingName: z.string(), at: z.number() }),
-  z.object({
-    plantwatch: z.literal("action"),
-    alarmId: z.string(),
-    action: z.enum(["ACKNOWLEDGE", "SNOOZE", "DISABLE", "ENABLE", "RESET"]),
-    actor: actorSchema,
-    durationMs: z.optional(z.number()),
-    at: z.number(),
-  }),
-]);
+const controlRecordSchema = lazy(() => {
+  const actor = z.object({ id: z.string(), note: z.optional(z.string()) });
+  return z.union([
+    z.object({
+      plantwatch: z.literal("lifecycle"),
+      clientId: z.string(),
+      timestamp: z.number(),
+      eventType: z.enum(["connected", "disconnected"]),
+    }),
+    z.object({ plantwatch: z.literal("tick"), thingName: z.string(), at: z.number() }),
+    z.object({
+      plantwatch: z.literal("action"),
+      alarmId: z.string(),
+      action: z.enum(["ACKNOWLEDGE", "SNOOZE", "DISABLE", "ENABLE", "RESET"]),
+      actor,
+      durationMs: z.optional(z.number()),
+      at: z.number(),
+    }),
+  ]);
+});
 
-export type ControlRecord = z.infer<typeof controlRecordSchema>;
+export type ControlRecord = z.infer<ReturnType<typeof controlRecordSchema>>;
 
 /** A control record's data, or undefined when the data is not one (then it is telemetry, or foreign). */
 export function decodeControlRecord(data: Uint8Array): ControlRecord | undefined {
@@ -78,7 +80,7 @@ export function decodeControlRecord(data: Uint8Array): ControlRecord | undefined
   } catch {
     return undefined;
   }
-  const parsed = controlRecordSchema.safeParse(json);
+  const parsed = controlRecordSchema().safeParse(json);
   return parsed.success ? parsed.data : undefined;
 }
 
