@@ -152,6 +152,28 @@ export class AlarmEngine {
     return { report: sumReports(reports), failures };
   }
 
+  /**
+   * Stream mode's sweep: which things may have something due, each a tick to put on the stream for
+   * the consumer (the only writer of their state) to evaluate at `now`. The scanned documents are
+   * the stored ones, whose `lastTelemetryAt` may lag the consumer's: a thing that only looks silent
+   * gets a tick that changes nothing, never a false offline alarm.
+   */
+  async ticksDue(
+    documents: AsyncIterable<ThingAlarms>,
+    options: { staleAfterMs: number },
+  ): Promise<{ readonly thingName: string; readonly at: number }[]> {
+    const index = await this.#ruleIndex();
+    const now = this.#deps.clock.now();
+    const due: { thingName: string; at: number }[] = [];
+    for await (const scanned of documents) {
+      const context = await this.#context(index, scanned.thingName, now);
+      const stale = hasStaleDeliveries(scanned, now - options.staleAfterMs);
+      if (stale || evaluateThing(scanned, TICK, context).changed)
+        due.push({ thingName: scanned.thingName, at: now });
+    }
+    return due;
+  }
+
   async #evaluateStep(
     thingName: string,
     inputs: readonly EngineInput[],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AlarmEngine } from "../../../../shared/domain/alarms/alarmEngine.ts";
 import type { AlarmRule } from "../../../../shared/domain/alarms/rule.ts";
 import { StreamAlarmConsumer, type StreamRecord } from "../../../../shared/domain/alarms/streamConsumer.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../../../../shared/domain/ingest/types.ts";
@@ -9,6 +10,7 @@ import {
   InMemoryDeviceRegistry,
   RecordingPublisher,
 } from "../../../support/inMemoryPorts.ts";
+import { manualClock } from "../../../support/testClock.ts";
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const SHARD = "shardId-000000000001";
@@ -176,5 +178,42 @@ describe("StreamAlarmConsumer", () => {
     expect(outcome.refusedActions).toEqual([
       { alarmId: "oven-overheat:oven-1", reason: expect.stringContaining("ACKNOWLEDGE") },
     ]);
+  });
+
+  it("gives the sweep a tick, not a false offline alarm, for a reporting thing whose stored lastTelemetryAt lags", async () => {
+    const rules = [offlineRule({ afterMs: 5 * 60_000 })];
+    const { store, publisher, consumer } = setup(rules);
+    const one = consumer();
+    const clock = manualClock(T0);
+    const engine = new AlarmEngine({
+      store,
+      publisher,
+      rules: { current: async () => ({ version: "1", rules }) },
+      registry: new InMemoryDeviceRegistry([{ thingName: "oven-1", site: "plant-1" }]),
+      clock,
+      limits: DEFAULT_TELEMETRY_LIMITS,
+    });
+    const sweepAt = async (seconds: number) => {
+      clock.set(T0 + seconds * 1000);
+      const ticks = await engine.ticksDue(store.scan(), { staleAfterMs: 120_000 });
+      const records = ticks.map(({ thingName, at }) => ({
+        sequenceNumber: String(49_000_000_000_000_000_000n + BigInt(++sequence)),
+        input: { kind: "tick" as const, thingName, at },
+      }));
+      if (records.length > 0) await one.batch(SHARD, records, DEADLINE);
+      return ticks.length;
+    };
+
+    for (let second = 10; second <= 660; second += 10)
+      await one.batch(SHARD, [reading(second, 200)], DEADLINE);
+    const stored = (await store.load("oven-1"))?.lastTelemetryAt as number;
+    expect(T0 + 660_000 - stored).toBeGreaterThan(60_000);
+
+    // Five minutes after the stored time the stored document looks silent: a tick, and nothing raised.
+    expect(await sweepAt((stored - T0) / 1000 + 300)).toBe(1);
+    expect(states(publisher)).toEqual([]);
+    // Five minutes after the last message it is silent: the tick raises the offline alarm.
+    expect(await sweepAt(660 + 300)).toBe(1);
+    expect(states(publisher)).toEqual(["NORMAL→ACTIVE"]);
   });
 });
