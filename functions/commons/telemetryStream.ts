@@ -74,9 +74,15 @@ function controlInput(record: ControlRecord): StreamInput {
     case "tick":
       return { kind: "tick", thingName: record.thingName, at: record.at };
     case "action": {
-      const { actor, action, durationMs } = record;
+      const { actor, action, durationMs, expected } = record;
       const request = { action, actor, ...(durationMs === undefined ? {} : { durationMs }) };
-      return { kind: "action", alarmId: record.alarmId, request, at: record.at };
+      return {
+        kind: "action",
+        alarmId: record.alarmId,
+        request,
+        at: record.at,
+        ...(expected === undefined ? {} : { expected }),
+      };
     }
   }
 }

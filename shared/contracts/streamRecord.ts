@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { ALARM_STATES } from "../domain/alarms/alarmState.ts";
 import { lazy } from "../lazy.ts";
 import type { TelemetryRuleEvent } from "./telemetryRule.ts";
 import type { TelemetryTopic } from "./telemetryTopic.ts";
@@ -66,6 +67,7 @@ const controlRecordSchema = lazy(() => {
       actor,
       durationMs: z.optional(z.number()),
       at: z.number(),
+      expected: z.optional(z.object({ state: z.enum(ALARM_STATES), since: z.optional(z.number()) })),
     }),
   ]);
 });

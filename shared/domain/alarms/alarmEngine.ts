@@ -9,6 +9,7 @@ import type { RuleSource } from "../../ports/ruleSource.ts";
 import { parseTelemetry } from "../ingest/parseTelemetry.ts";
 import type { ReceivedMessage, TelemetryLimits } from "../ingest/types.ts";
 import { alarmIdOf, parseAlarmId, type ThingAlarms } from "./alarmState.ts";
+import { mustPersist } from "./durableState.ts";
 import { EMPTY_REPORT, type EngineReport, sumReports } from "./engineReport.ts";
 import { evaluateThing, type ThingContext, type ThingInput } from "./evaluateThing.ts";
 import type { ActionRequest } from "./operatorAction.ts";
@@ -168,7 +169,9 @@ export class AlarmEngine {
     for await (const scanned of documents) {
       const context = await this.#context(index, scanned.thingName, now);
       const stale = hasStaleDeliveries(scanned, now - options.staleAfterMs);
-      if (stale || evaluateThing(scanned, TICK, context).changed)
+      // Only what would be written counts: a fresh NORMAL instance the tick would add is not news.
+      const evaluation = evaluateThing(scanned, TICK, context);
+      if (stale || mustPersist(scanned, evaluation, context.rules, scanned.lastTelemetryAt))
         due.push({ thingName: scanned.thingName, at: now });
     }
     return due;

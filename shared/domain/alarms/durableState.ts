@@ -58,7 +58,7 @@ function sameConnectivity(a: ThingAlarms, b: ThingAlarms): boolean {
 }
 
 /** Equal but for what moves with every sample; an absent instance is a fresh NORMAL one. */
-function sameDurableInstance(a: AlarmInstance | undefined, b: AlarmInstance | undefined): boolean {
+export function sameDurableInstance(a: AlarmInstance | undefined, b: AlarmInstance | undefined): boolean {
   if (a === undefined || b === undefined) {
     const present = a ?? b;
     return present === undefined || isFresh(present);

@@ -10,10 +10,16 @@ import type { CheckpointedThing, ShardCheckpoints } from "../../ports/shardCheck
 import { parseTelemetry } from "../ingest/parseTelemetry.ts";
 import type { ReceivedMessage, TelemetryLimits } from "../ingest/types.ts";
 import type { EngineFailure, EngineOutcome } from "./alarmEngine.ts";
-import { parseAlarmId, type StreamPosition, type ThingAlarms } from "./alarmState.ts";
+import { type AlarmStateName, parseAlarmId, type StreamPosition, type ThingAlarms } from "./alarmState.ts";
 import { mustPersist } from "./durableState.ts";
 import { EMPTY_REPORT, type EngineReport, sumReports } from "./engineReport.ts";
-import { emptyThing, evaluateThing, type ThingContext, type ThingInput } from "./evaluateThing.ts";
+import {
+  emptyThing,
+  evaluateThing,
+  type ThingContext,
+  type ThingEvaluation,
+  type ThingInput,
+} from "./evaluateThing.ts";
 import type { ActionRequest } from "./operatorAction.ts";
 import { RuleIndex } from "./ruleIndex.ts";
 import { type AppliedUpdate, applyEvaluation, type UpdateDependencies } from "./updateThing.ts";
@@ -33,6 +39,8 @@ export type StreamInput =
       readonly alarmId: string;
       readonly request: Omit<ActionRequest, "now">;
       readonly at: number;
+      /** The alarm's state (and since when) the API saw: the action applies only if it still holds. */
+      readonly expected?: { readonly state: AlarmStateName; readonly since?: number };
     };
 
 export interface StreamRecord {
@@ -195,33 +203,37 @@ export class StreamAlarmConsumer {
     const now = eventTimeOf(record.input);
     const device = await this.#deps.registry.get(thingName);
     const context: ThingContext = { device, rules: index.forThing(thingName, device), now };
-    const input = this.#thingInput(record.input, context, index);
-    if (input === undefined) {
-      // Nothing to evaluate (no rule, a foreign presence event): the position still moves on.
-      shard.things.set(thingName, { ...held, doc: { ...held.doc, stream: position } });
-      return record.input.kind === "lifecycle" && device === undefined
-        ? { report: { ...EMPTY_REPORT, foreignThings: 1 } }
-        : {};
-    }
-    let evaluation: ReturnType<typeof evaluateThing>;
+    let input: ThingInput | undefined;
+    let evaluation: ThingEvaluation;
+    let refused: { alarmId: string; reason: string } | undefined;
     try {
+      input = this.#thingInput(record.input, context, index, held.doc);
+      if (input === undefined) {
+        // Nothing to evaluate (no rule, a foreign presence event): the position still moves on.
+        shard.things.set(thingName, { ...held, doc: { ...held.doc, stream: position } });
+        return record.input.kind === "lifecycle" && device === undefined
+          ? { report: { ...EMPTY_REPORT, foreignThings: 1 } }
+          : {};
+      }
       evaluation = evaluateThing(held.doc, input, context);
     } catch (error) {
-      if (!(error instanceof ActionNotAllowedError) || input.kind !== "action") throw error;
-      shard.things.set(thingName, { ...held, doc: { ...held.doc, stream: position } });
-      return { refused: { alarmId: input.alarmId, reason: error.message } };
+      if (record.input.kind !== "action" || !isRefusal(error)) throw error;
+      // Refused, never retried; written all the same, so the API waiting for it sees it was read.
+      refused = { alarmId: record.input.alarmId, reason: (error as Error).message };
+      evaluation = { doc: held.doc, transitions: [], late: [], duplicates: 0, changed: false };
     }
     const moved = { ...evaluation, doc: { ...evaluation.doc, stream: position } };
     const write =
+      record.input.kind === "action" ||
       mustPersist(held.doc, evaluation, context.rules, held.storedTelemetryAt) ||
-      (input.kind === "tick" && hasOutbox(held.doc));
+      (input?.kind === "tick" && hasOutbox(held.doc));
     const applied = await applyEvaluation(
       {
         base: held.doc,
         expectedVersion: held.storedVersion,
         evaluation: moved,
         write,
-        ...(input.kind === "tick" ? { leftovers: leftoversOf(held.doc) } : {}),
+        ...(input?.kind === "tick" ? { leftovers: leftoversOf(held.doc) } : {}),
       },
       this.#deps,
       { index, device, rules: context.rules, now, deadline: options.deadline },
@@ -235,10 +247,16 @@ export class StreamAlarmConsumer {
       return this.#evaluate(shard, again, record, shardId, index, options);
     }
     shard.things.set(thingName, heldAfter(held, moved.doc, applied));
-    return { report: applied.committed || !isQuiet(applied.report) ? applied.report : undefined };
+    const report = applied.committed || !isQuiet(applied.report) ? applied.report : undefined;
+    return { ...(report ? { report } : {}), ...(refused ? { refused } : {}) };
   }
 
-  #thingInput(input: StreamInput, context: ThingContext, index: RuleIndex): ThingInput | undefined {
+  #thingInput(
+    input: StreamInput,
+    context: ThingContext,
+    index: RuleIndex,
+    doc: ThingAlarms,
+  ): ThingInput | undefined {
     switch (input.kind) {
       case "telemetry": {
         if (context.rules.byId.size === 0) return undefined;
@@ -263,6 +281,16 @@ export class StreamAlarmConsumer {
         const ids = parseAlarmId(input.alarmId);
         const rule = ids && index.rule(ids.ruleId);
         if (!ids || !rule || !context.rules.byId.has(rule.id)) throw new AlarmNotFoundError(input.alarmId);
+        const current = doc.alarms[rule.id];
+        const { expected } = input;
+        // The state the API saw when it accepted the action: acted on only if it still holds.
+        if (
+          expected !== undefined &&
+          ((current?.state ?? "NORMAL") !== expected.state ||
+            (expected.since !== undefined && current?.since !== expected.since))
+        ) {
+          throw new ActionNotAllowedError(input.alarmId, input.request.action, current?.state ?? "NORMAL");
+        }
         return { kind: "action", alarmId: input.alarmId, ruleId: rule.id, request: input.request };
       }
     }
@@ -304,7 +332,11 @@ function eventTimeOf(input: StreamInput): number {
  * Whether `position` already reflects the record: the same shard, a sequence number not older.
  * A record of another shard is newer: Lambda finishes a parent shard before its children.
  */
-function covers(position: StreamPosition | undefined, shardId: string, sequenceNumber: string): boolean {
+export function covers(
+  position: StreamPosition | undefined,
+  shardId: string,
+  sequenceNumber: string,
+): boolean {
   return position?.shardId === shardId && BigInt(sequenceNumber) <= BigInt(position.sequenceNumber);
 }
 
@@ -323,6 +355,10 @@ function heldAfter(held: HeldThing, doc: ThingAlarms, applied: AppliedUpdate): H
 
 function checkpointOf(shard: HeldShard): CheckpointedThing[] {
   return [...shard.things.values()].map(({ verified: _verified, ...thing }) => thing);
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof ActionNotAllowedError || error instanceof AlarmNotFoundError;
 }
 
 function hasOutbox(doc: ThingAlarms): boolean {
