@@ -106,6 +106,7 @@ export type Service =
   | "InfluxDB storage"
   | "VPC endpoints"
   | "Secrets Manager"
+  | "S3 checkpoints"
   | "DynamoDB"
   | "EventBridge"
   | "SNS";
@@ -469,6 +470,20 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
           },
     );
   }
+  if (inputs.ingestion === "stream") {
+    // The stream consumer's shard checkpoint: a HEAD before and a PUT after every evaluate batch;
+    // a GET per cold start (measured, per message).
+    const batches = messages / streamBatch(inputs).size;
+    const loads = (profile.checkpoints.loads / Math.max(1, profile.messages)) * messages;
+    lines.push({
+      service: "S3 checkpoints",
+      usd:
+        (batches / 1000) * PRICES.s3PutRequests.usd + ((batches + loads) / 1000) * PRICES.s3GetRequests.usd,
+      units: `${fmt(batches / MILLION)}M PUT, ${fmt((batches + loads) / MILLION)}M HEAD/GET`,
+      formula:
+        "the stream consumer's shard checkpoint: a HEAD before and a PUT after each evaluate batch, a GET per cold start",
+    });
+  }
   let influx: CostBreakdown["influx"];
   if (storeOf(inputs) === "influxdb") {
     const series = influxLines(inputs, counts);
@@ -591,7 +606,8 @@ const LEVERS: Record<Service, string> = {
   "Timestream storage":
     "timestream.memoryRetentionHours (memory store is billed per GB-hour; 1 h is the minimum)",
   DynamoDB:
-    "fewer alarm-state writes: the state item is written on every message (lastTelemetryAt); stream batches that hold several messages per thing write it once",
+    "direct mode reads and writes the alarm state on every message: --ingestion stream keeps it in memory (written on durable changes only); the registry cache TTL bounds the registry reads",
+  "S3 checkpoints": "a longer --batch-window: one checkpoint PUT per evaluate batch",
   EventBridge: "fewer transitions (hysteresis, `for`, `count` on noisy rules)",
   SNS: "fewer transitions, or webhooks instead of email/SMS",
   "InfluxDB instance":

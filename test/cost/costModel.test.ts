@@ -39,6 +39,7 @@ const PROFILE: MeasuredProfile = {
   registry: { readUnits: 0, lastSeenWrites: 0, writeUnits: 0 },
   alarms: { readUnits: 1_000, writes: 1_000, writeUnits: 1_000, historyWriteUnits: 0, itemBytes: 500 },
   events: { putEventsRequests: 0, billedEvents: 0, transitions: 0 },
+  checkpoints: { heads: 0, loads: 0, saves: 0, bytes: 0 },
 };
 
 const line = (lines: readonly { service: string; usd: number }[], service: string) =>

@@ -2,8 +2,8 @@ import type { AlarmInstance, ThingAlarms } from "./alarmState.ts";
 import type { ThingEvaluation } from "./evaluateThing.ts";
 import type { ThingRules } from "./ruleIndex.ts";
 
-/** The sweep's period: a stored `lastTelemetryAt` must never look an offline rule's `after` old while the thing reports. */
-export const SWEEP_PERIOD_MS = 60_000;
+/** How often a reporting thing's stored `lastTelemetryAt` is brought up to date. */
+export const TELEMETRY_REFRESH_MS = 15 * 60_000;
 
 /**
  * Whether an evaluation of `held` (the document in memory, whose durable part is the stored one's)
@@ -14,8 +14,8 @@ export const SWEEP_PERIOD_MS = 60_000;
  * its commit), and every change of the state an operator, the API or the console reads — an
  * alarm's state and its since, a pending `for`/`count` condition starting, counting or ending, the
  * notification bookkeeping, connectivity. Kept in memory: what moves with every message —
- * `lastSampleTime`, a rate rule's window, `breaching` — and `lastTelemetryAt` until the stored
- * one gets old enough that the sweep could take the thing for silent (`telemetryWriteAfterMs`).
+ * `lastSampleTime`, a rate rule's window, `breaching`, `lastTelemetryAt` (written when a thing
+ * with offline rules first reports, then every `TELEMETRY_REFRESH_MS`).
  */
 export function mustPersist(
   held: ThingAlarms,
@@ -31,24 +31,11 @@ export function mustPersist(
   for (const ruleId of ruleIds) {
     if (!sameDurableInstance(held.alarms[ruleId], next.alarms[ruleId])) return true;
   }
-  const writeAfter = telemetryWriteAfterMs(rules);
-  return (
-    writeAfter !== undefined &&
-    next.lastTelemetryAt !== undefined &&
-    next.lastTelemetryAt - (storedTelemetryAt ?? Number.NEGATIVE_INFINITY) >= writeAfter
-  );
-}
-
-/**
- * How far the stored `lastTelemetryAt` may fall behind the thing's real one: far enough from its
- * tightest offline rule's `after` that the sweep, a period later, still sees it as reporting.
- * Undefined when the thing has no telemetry-based offline rule (then it never needs writing).
- */
-export function telemetryWriteAfterMs(rules: ThingRules): number | undefined {
-  const afters = rules.offline.flatMap((rule) => (rule.afterMs === undefined ? [] : [rule.afterMs]));
-  if (afters.length === 0) return undefined;
-  const tightest = Math.min(...afters);
-  return Math.max(tightest / 2, tightest - 2 * SWEEP_PERIOD_MS);
+  // The stored lastTelemetryAt only spares the sweep's ticks: a thing that looks silent gets a
+  // tick, evaluated on memory (cheaper than a write per message). Written when the thing first
+  // reports (so the sweep sees it at all) and then now and again.
+  if (rules.offline.length === 0 || next.lastTelemetryAt === undefined) return false;
+  return storedTelemetryAt === undefined || next.lastTelemetryAt - storedTelemetryAt >= TELEMETRY_REFRESH_MS;
 }
 
 function sameConnectivity(a: ThingAlarms, b: ThingAlarms): boolean {
