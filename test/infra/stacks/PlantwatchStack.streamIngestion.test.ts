@@ -207,14 +207,13 @@ describe("ingestion mode stream", () => {
       }
     });
 
-    it("take batch size, window, parallelization, retries and record age from the configuration", () => {
+    it("take batch size, window, retries and record age from the configuration, one batch per shard at a time", () => {
       const configured = synthesize({
         ingestion: {
           mode: "stream",
           stream: {
             batchSize: 100,
             batchWindowSeconds: 5,
-            parallelizationFactor: 4,
             maxRetryAttempts: 3,
             maxRecordAgeSeconds: 3600,
           },
@@ -227,7 +226,7 @@ describe("ingestion mode stream", () => {
         expect(mapping.Properties).toMatchObject({
           BatchSize: 100,
           MaximumBatchingWindowInSeconds: 5,
-          ParallelizationFactor: 4,
+          ParallelizationFactor: 1,
           MaximumRetryAttempts: 3,
           MaximumRecordAgeInSeconds: 3600,
         });
