@@ -277,7 +277,10 @@ const configSchema = z.strictObject({
           batchSize: int(1, 10_000).default(500),
           /** How long Lambda gathers records before invoking, unless the batch is full first. */
           batchWindowSeconds: int(0, 300).default(1),
-          /** Concurrent batches per shard (each thing's records still stay in order). */
+          /**
+           * Concurrent batches per shard. Only 1 in stream mode: the alarm consumer keeps each
+           * thing's state in memory between batches, which needs one consumer per shard.
+           */
           parallelizationFactor: int(1, 10).default(1),
           /** Retries of a failed batch before its pointer goes to the dead-letter queue. */
           maxRetryAttempts: int(0, 10_000).default(10),
@@ -522,9 +525,25 @@ function duplicateWebhookNames(
 }
 
 function streamSettingsProblems<
-  T extends { readonly stream: { readonly capacity: string; readonly shards?: number | undefined } },
+  T extends {
+    readonly mode: string;
+    readonly stream: {
+      readonly capacity: string;
+      readonly shards?: number | undefined;
+      readonly parallelizationFactor: number;
+    };
+  },
 >(ingestion: T, context: z.core.$RefinementCtx<T>): void {
-  const { capacity, shards } = ingestion.stream;
+  const { capacity, shards, parallelizationFactor } = ingestion.stream;
+  if (ingestion.mode === "stream" && parallelizationFactor > 1) {
+    context.addIssue({
+      code: "custom",
+      path: ["stream", "parallelizationFactor"],
+      message:
+        "must be 1 in stream mode: the evaluate function keeps each thing's alarm state in memory " +
+        "between batches, which needs one consumer per shard (add shards for throughput instead)",
+    });
+  }
   if (capacity === "on-demand" && shards !== undefined) {
     context.addIssue({
       code: "custom",

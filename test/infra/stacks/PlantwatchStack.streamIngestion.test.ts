@@ -1,6 +1,11 @@
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type PlantwatchApp } from "../../../infra/app.ts";
+import type { PlantwatchFunction } from "../../../infra/constructs/PlantwatchFunction.ts";
+import { readEvaluateEnvironment, readSweepEnvironment } from "../../../shared/config/alarmEnvironment.ts";
+import { readApiEnvironment } from "../../../shared/config/operatorEnvironment.ts";
+import { LIFECYCLE_STREAM_RULE_SQL, lifecycleRuleName } from "../../../shared/contracts/lifecycleRule.ts";
+import { SHARD_CHECKPOINT_PREFIX } from "../../../shared/contracts/storageLayout.ts";
 import { telemetryRuleName, telemetryRuleSql } from "../../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../../shared/contracts/telemetryTopic.ts";
 import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "../support/cdkContext.ts";
@@ -171,13 +176,13 @@ describe("ingestion mode stream", () => {
       expect(resource(template, "AWS::IoT::TopicRule", ids.rule).DependsOn).toContain(policyId);
     });
 
-    it("no longer lets IoT invoke ingest or evaluate for this rule; the lifecycle rule still invokes evaluate", () => {
+    it("no longer lets IoT invoke ingest or evaluate, for this rule or the lifecycle rule", () => {
       const permissions = Object.values(template.findResources("AWS::Lambda::Permission")).map((permission) =>
         render(permission.Properties.SourceArn),
       );
 
       expect(permissions.filter((arn) => arn.endsWith("_telemetry"))).toEqual([]);
-      expect(permissions.filter((arn) => arn.endsWith("_lifecycle"))).toHaveLength(1);
+      expect(permissions.filter((arn) => arn.endsWith("_lifecycle"))).toEqual([]);
     });
   });
 
@@ -207,14 +212,13 @@ describe("ingestion mode stream", () => {
       }
     });
 
-    it("take batch size, window, parallelization, retries and record age from the configuration", () => {
+    it("take batch size, window, retries and record age from the configuration, one batch per shard at a time", () => {
       const configured = synthesize({
         ingestion: {
           mode: "stream",
           stream: {
             batchSize: 100,
             batchWindowSeconds: 5,
-            parallelizationFactor: 4,
             maxRetryAttempts: 3,
             maxRecordAgeSeconds: 3600,
           },
@@ -227,7 +231,7 @@ describe("ingestion mode stream", () => {
         expect(mapping.Properties).toMatchObject({
           BatchSize: 100,
           MaximumBatchingWindowInSeconds: 5,
-          ParallelizationFactor: 4,
+          ParallelizationFactor: 1,
           MaximumRetryAttempts: 3,
           MaximumRecordAgeInSeconds: 3600,
         });
@@ -286,7 +290,7 @@ describe("ingestion mode stream", () => {
       },
     );
 
-    it("keep the async invoke configs (lifecycle events, dlq replay invoke asynchronously)", () => {
+    it("keep the async invoke configs (dlq replay invokes asynchronously)", () => {
       const configs = Object.values(template.findResources("AWS::Lambda::EventInvokeConfig")).map(
         (config) => config.Properties.FunctionName,
       );
@@ -315,4 +319,223 @@ describe("ingestion mode stream", () => {
       expect(alarms[0]?.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Ops/) }]);
     });
   });
+
+  describe("the lifecycle rule", () => {
+    const lifecycle = () =>
+      resource(template, "AWS::IoT::TopicRule", logicalIdOf(built.stack.lifecycleRule.rule));
+
+    it("marks presence events as control records and puts them on the stream under the thing name", () => {
+      const payload = lifecycle().Properties.TopicRulePayload;
+
+      expect(payload.Sql).toBe(LIFECYCLE_STREAM_RULE_SQL);
+      expect(payload.Sql).toBe("SELECT *, 'lifecycle' AS plantwatch FROM '$aws/events/presence/+/+'");
+      expect(payload.Actions).toEqual([
+        {
+          Kinesis: {
+            StreamName: { Ref: ids.stream },
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT substitution template
+            PartitionKey: "${clientId}",
+            RoleArn: getAtt(payload.Actions[0].Kinesis.RoleArn["Fn::GetAtt"][0]),
+          },
+        },
+      ]);
+      expect(payload.ErrorAction.Sqs).toMatchObject({ QueueUrl: { Ref: ids.queue }, UseBase64: false });
+    });
+
+    it("acts through a role of its own, only for this rule, which may only put records encrypted via Kinesis", () => {
+      const payload = lifecycle().Properties.TopicRulePayload;
+      const roleId = payload.Actions[0].Kinesis.RoleArn["Fn::GetAtt"][0] as string;
+      const telemetryRoleId = resource(template, "AWS::IoT::TopicRule", ids.rule).Properties.TopicRulePayload
+        .Actions[0].Kinesis.RoleArn["Fn::GetAtt"][0];
+      const [trust] = resource(template, "AWS::IAM::Role", roleId).Properties.AssumeRolePolicyDocument
+        .Statement;
+
+      expect(roleId).not.toBe(telemetryRoleId);
+      expect(render(trust.Condition.ArnEquals["aws:SourceArn"])).toBe(
+        `${IOT_ARN}:rule/${lifecycleRuleName(built.config.stackName)}`,
+      );
+      expect(readable(roleStatements(template, roleId))).toEqual([
+        { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
+        {
+          sid: "EncryptTelemetryRecords",
+          actions: ["kms:GenerateDataKey"],
+          resources: [`<${ids.key}.Arn>`],
+          condition: {
+            StringEquals: {
+              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
+              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
+            },
+          },
+        },
+      ]);
+      expect(lifecycle().DependsOn).toEqual([
+        expect.stringMatching(/^LifecycleRuleStreamActionRoleDefaultPolicy/),
+      ]);
+    });
+  });
+
+  describe("the shard checkpoints", () => {
+    const quarantineId = () => logicalIdOf(built.stack.quarantine.bucket);
+
+    it("tell evaluate the quarantine bucket, whose checkpoint keys it may read, write and find, and nothing more there", () => {
+      const evaluate = resource(template, "AWS::Lambda::Function", ids.evaluate).Properties;
+      const statements = readable(roleStatements(template, evaluate.Role["Fn::GetAtt"][0]));
+
+      expect(evaluate.Environment.Variables.SHARD_CHECKPOINT_BUCKET).toEqual({ Ref: quarantineId() });
+      expect(
+        statements.filter((statement) => statement.actions.some((action) => action.startsWith("s3:"))),
+      ).toEqual([
+        {
+          sid: "ReadAndWriteShardCheckpoints",
+          actions: ["s3:GetObject", "s3:PutObject"],
+          resources: [`<${quarantineId()}.Arn>/stream-checkpoints/*`],
+        },
+        {
+          sid: "FindShardCheckpoints",
+          actions: ["s3:ListBucket"],
+          resources: [`<${quarantineId()}.Arn>`],
+          condition: { StringLike: { "s3:prefix": `${SHARD_CHECKPOINT_PREFIX}*` } },
+        },
+      ]);
+      expect(
+        statements.filter((statement) => statement.actions.some((action) => action.startsWith("kms:"))),
+      ).toEqual([
+        {
+          sid: "UseDeploymentKeyThroughItsStores",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: [`<${ids.key}.Arn>`],
+          condition: {
+            StringEquals: {
+              "kms:ViaService": [
+                "dynamodb.<AWS::Region>.amazonaws.com",
+                "s3.<AWS::Region>.amazonaws.com",
+                "sqs.<AWS::Region>.amazonaws.com",
+              ],
+            },
+          },
+        },
+        {
+          sid: "DecryptTelemetryRecords",
+          actions: ["kms:Decrypt"],
+          resources: [`<${ids.key}.Arn>`],
+          condition: {
+            StringEquals: {
+              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
+              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
+            },
+          },
+        },
+      ]);
+    });
+
+    it("expire their old versions after a day, never the checkpoint itself; rejected data keeps its rules", () => {
+      const rules = resource(template, "AWS::S3::Bucket", quarantineId()).Properties.LifecycleConfiguration
+        .Rules;
+      const rejectedData = {
+        ExpirationInDays: 400,
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Status: "Enabled",
+      };
+
+      expect(rules).toEqual([
+        { ...rejectedData, Prefix: "quarantine/" },
+        { ...rejectedData, Prefix: "timestream-rejected/" },
+        {
+          Prefix: SHARD_CHECKPOINT_PREFIX,
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          Status: "Enabled",
+        },
+      ]);
+    });
+  });
+
+  describe("the producers of control records", () => {
+    it.each(["sweep", "apiFunction"] as const)(
+      "let %s put records on this stream only, encrypting via Kinesis for it, and tell it the stream",
+      (name) => {
+        const fn = resource(
+          template,
+          "AWS::Lambda::Function",
+          logicalIdOf(built.stack[name].function),
+        ).Properties;
+        const statements = readable(roleStatements(template, fn.Role["Fn::GetAtt"][0]));
+
+        expect(fn.Environment.Variables.TELEMETRY_STREAM_ARN).toEqual(getAtt(ids.stream));
+        // Everything about the stream: the statements with a Kinesis action or the key via Kinesis.
+        const aboutTheStream = statements.filter(
+          (statement) =>
+            statement.actions.some((action) => action.startsWith("kinesis:")) ||
+            JSON.stringify(statement.condition ?? {}).includes("kinesis."),
+        );
+        expect(aboutTheStream).toEqual([
+          { sid: "PutControlRecords", actions: ["kinesis:PutRecords"], resources: [`<${ids.stream}.Arn>`] },
+          {
+            sid: "EncryptControlRecords",
+            actions: ["kms:GenerateDataKey"],
+            resources: [`<${ids.key}.Arn>`],
+            condition: {
+              StringEquals: {
+                "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
+                "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
+              },
+            },
+          },
+        ]);
+      },
+    );
+  });
+
+  describe("the functions' environments", () => {
+    it("are what each function's schema reads, the stream-mode variables included", () => {
+      const environment = (fn: PlantwatchFunction) =>
+        placeholders(
+          resource(template, "AWS::Lambda::Function", logicalIdOf(fn)).Properties.Environment.Variables,
+        );
+      const { stack } = built;
+
+      expect(readEvaluateEnvironment(environment(stack.evaluate.function)).SHARD_CHECKPOINT_BUCKET).toBe(
+        `ref-${logicalIdOf(stack.quarantine.bucket)}`,
+      );
+      expect(readSweepEnvironment(environment(stack.sweep.function)).TELEMETRY_STREAM_ARN).toBe(
+        `arn:aws:test:${ids.stream}`,
+      );
+      expect(readApiEnvironment(environment(stack.apiFunction.function)).TELEMETRY_STREAM_ARN).toBe(
+        `arn:aws:test:${ids.stream}`,
+      );
+    });
+  });
 });
+
+describe("direct mode's functions", () => {
+  it("get no stream-mode variable, and their schemas read their environments without one", () => {
+    const { built, template } = synthesize();
+    const environment = (fn: PlantwatchFunction) =>
+      placeholders(
+        resource(template, "AWS::Lambda::Function", logicalIdOf(fn)).Properties.Environment.Variables,
+      );
+
+    expect(readEvaluateEnvironment(environment(built.stack.evaluate.function))).not.toHaveProperty(
+      "SHARD_CHECKPOINT_BUCKET",
+    );
+    expect(readSweepEnvironment(environment(built.stack.sweep.function))).not.toHaveProperty(
+      "TELEMETRY_STREAM_ARN",
+    );
+    expect(readApiEnvironment(environment(built.stack.apiFunction.function))).not.toHaveProperty(
+      "TELEMETRY_STREAM_ARN",
+    );
+  });
+});
+
+/** A function's template environment as the runtime would see it: each reference a plausible value. */
+function placeholders(variables: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => {
+      if (typeof value === "string") return [name, value];
+      const { Ref: ref, "Fn::GetAtt": getAttribute } = value as { Ref?: string; "Fn::GetAtt"?: string[] };
+      if (ref) return [name, `ref-${ref}`];
+      if (getAttribute?.[1] === "Arn") return [name, `arn:aws:test:${getAttribute[0]}`];
+      return [name, render(value)];
+    }),
+  );
+}
