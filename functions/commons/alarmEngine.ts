@@ -3,6 +3,7 @@ import {
   type RuleSnapshotReader,
 } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
+import { StreamOperatorActions } from "../../shared/domain/alarms/streamActions.ts";
 import { StreamAlarmConsumer } from "../../shared/domain/alarms/streamConsumer.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type TelemetryLimits } from "../../shared/domain/ingest/types.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
@@ -10,6 +11,7 @@ import type { Clock } from "../../shared/ports/clock.ts";
 import type { DeviceRegistry } from "../../shared/ports/deviceRegistry.ts";
 import type { EventPublisher } from "../../shared/ports/eventPublisher.ts";
 import type { ShardCheckpoints } from "../../shared/ports/shardCheckpoints.ts";
+import type { StreamControl } from "../../shared/ports/streamControl.ts";
 import { type FunctionLog, SILENT_LOG } from "./functionPorts.ts";
 
 /** What the alarm engine is built from: DynamoDB and EventBridge on AWS, dynalite and the local bus locally. */
@@ -50,6 +52,21 @@ export function createStreamAlarmConsumer(ports: StreamAlarmConsumerPorts): Stre
   });
 }
 
+/** Stream mode's operator actions (the API): put on the stream, answered once the consumer applied them. */
+export function createStreamOperatorActions(
+  ports: Pick<AlarmEnginePorts, "store" | "rules" | "registry" | "clock" | "log"> & {
+    readonly stream: StreamControl;
+  },
+): StreamOperatorActions {
+  return new StreamOperatorActions({
+    store: ports.store,
+    stream: ports.stream,
+    rules: cachedRules(ports),
+    registry: ports.registry,
+    clock: ports.clock,
+  });
+}
+
 /**
  * The one composition of the alarm engine, for the evaluate, sweep and api functions, the local
  * stack, the cost model and the tests that run the engine over real adapters.
@@ -66,7 +83,7 @@ export function createAlarmEngine(ports: AlarmEnginePorts): AlarmEngine {
   });
 }
 
-function cachedRules(ports: AlarmEnginePorts): CachedRuleSource {
+function cachedRules(ports: Pick<AlarmEnginePorts, "rules" | "clock" | "log">): CachedRuleSource {
   const log = ports.log ?? SILENT_LOG;
   return new CachedRuleSource({
     reader: ports.rules.reader,

@@ -92,6 +92,8 @@ function controlInput(record: ControlRecord): StreamInput {
  * lowest sequence number named and delivers every record after it again, so what matters is that
  * the earliest failed record is named; work already done after it is redone idempotently.
  */
-export function batchItemFailures(failed: readonly StreamMessage[]): KinesisStreamBatchResponse {
+export function batchItemFailures(
+  failed: readonly { readonly sequenceNumber: string }[],
+): KinesisStreamBatchResponse {
   return { batchItemFailures: failed.map(({ sequenceNumber }) => ({ itemIdentifier: sequenceNumber })) };
 }
