@@ -85,6 +85,24 @@ describe("ingestion mode stream", () => {
     };
   });
 
+  /** The deployment key, `action` only as Kinesis uses it for this stream, as the template renders it. */
+  const keyViaKinesis = (sid: string, action: string) => ({
+    sid,
+    actions: [action],
+    resources: [`<${ids.key}.Arn>`],
+    condition: {
+      StringEquals: {
+        "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
+        "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
+      },
+    },
+  });
+  /** What an IoT rule's stream action role may do: put records, encrypting them through Kinesis. */
+  const streamActionStatements = () => [
+    { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
+    keyViaKinesis("EncryptTelemetryRecords", "kms:GenerateDataKey"),
+  ];
+
   describe("the stream", () => {
     it("is on-demand by default, encrypted with the deployment key, kept 7 days and retained", () => {
       const stream = onlyResource(template, "AWS::Kinesis::Stream") as unknown as {
@@ -154,20 +172,7 @@ describe("ingestion mode stream", () => {
       expect(render(trust.Condition.ArnEquals["aws:SourceArn"])).toBe(
         `${IOT_ARN}:rule/${telemetryRuleName(built.config.stackName)}`,
       );
-      expect(readable(roleStatements(template, roleId))).toEqual([
-        { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
-        {
-          sid: "EncryptTelemetryRecords",
-          actions: ["kms:GenerateDataKey"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        },
-      ]);
+      expect(readable(roleStatements(template, roleId))).toEqual(streamActionStatements());
       const policyId = Object.keys(template.findResources("AWS::IAM::Policy")).find((id) =>
         (resource(template, "AWS::IAM::Policy", id).Properties.Roles as { Ref: string }[] | undefined)?.some(
           (role) => role.Ref === roleId,
@@ -263,17 +268,7 @@ describe("ingestion mode stream", () => {
           ],
           resources: [`<${ids.stream}.Arn>`],
         });
-        expect(statements).toContainEqual({
-          sid: "DecryptTelemetryRecords",
-          actions: ["kms:Decrypt"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        });
+        expect(statements).toContainEqual(keyViaKinesis("DecryptTelemetryRecords", "kms:Decrypt"));
         // One statement serves the async invoke config and the mapping's on-failure destination.
         expect(statements.filter((statement) => statement.actions.includes("sqs:SendMessage"))).toEqual([
           {
@@ -354,20 +349,7 @@ describe("ingestion mode stream", () => {
       expect(render(trust.Condition.ArnEquals["aws:SourceArn"])).toBe(
         `${IOT_ARN}:rule/${lifecycleRuleName(built.config.stackName)}`,
       );
-      expect(readable(roleStatements(template, roleId))).toEqual([
-        { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
-        {
-          sid: "EncryptTelemetryRecords",
-          actions: ["kms:GenerateDataKey"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        },
-      ]);
+      expect(readable(roleStatements(template, roleId))).toEqual(streamActionStatements());
       expect(lifecycle().DependsOn).toEqual([
         expect.stringMatching(/^LifecycleRuleStreamActionRoleDefaultPolicy/),
       ]);
@@ -414,17 +396,7 @@ describe("ingestion mode stream", () => {
             },
           },
         },
-        {
-          sid: "DecryptTelemetryRecords",
-          actions: ["kms:Decrypt"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        },
+        keyViaKinesis("DecryptTelemetryRecords", "kms:Decrypt"),
       ]);
     });
 
@@ -470,17 +442,7 @@ describe("ingestion mode stream", () => {
         );
         expect(aboutTheStream).toEqual([
           { sid: "PutControlRecords", actions: ["kinesis:PutRecords"], resources: [`<${ids.stream}.Arn>`] },
-          {
-            sid: "EncryptControlRecords",
-            actions: ["kms:GenerateDataKey"],
-            resources: [`<${ids.key}.Arn>`],
-            condition: {
-              StringEquals: {
-                "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-                "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-              },
-            },
-          },
+          keyViaKinesis("EncryptControlRecords", "kms:GenerateDataKey"),
         ]);
       },
     );
