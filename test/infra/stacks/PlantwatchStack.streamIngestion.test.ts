@@ -2,10 +2,12 @@ import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type PlantwatchApp } from "../../../infra/app.ts";
 import type { PlantwatchFunction } from "../../../infra/constructs/PlantwatchFunction.ts";
+import { compileTopicRule } from "../../../local/iotRules/compileTopicRule.ts";
 import { readEvaluateEnvironment, readSweepEnvironment } from "../../../shared/config/alarmEnvironment.ts";
 import { readApiEnvironment } from "../../../shared/config/operatorEnvironment.ts";
 import { LIFECYCLE_STREAM_RULE_SQL, lifecycleRuleName } from "../../../shared/contracts/lifecycleRule.ts";
 import { SHARD_CHECKPOINT_PREFIX } from "../../../shared/contracts/storageLayout.ts";
+import { decodeControlRecord } from "../../../shared/contracts/streamRecord.ts";
 import { telemetryRuleName, telemetryRuleSql } from "../../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../../shared/contracts/telemetryTopic.ts";
 import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "../support/cdkContext.ts";
@@ -335,6 +337,33 @@ describe("ingestion mode stream", () => {
         },
       ]);
       expect(payload.ErrorAction.Sqs).toMatchObject({ QueueUrl: { Ref: ids.queue }, UseBase64: false });
+    });
+
+    it("writes what the consumer decodes as a lifecycle control record (the SQL run by the local rules engine)", () => {
+      const rule = compileTopicRule({
+        name: "plantwatch_dev_lifecycle",
+        sql: lifecycle().Properties.TopicRulePayload.Sql,
+      });
+      const event = {
+        clientId: "press-7",
+        timestamp: 1_700_000_000_000,
+        eventType: "disconnected",
+        sessionIdentifier: "s-1",
+      };
+
+      const output = rule.evaluate({
+        topic: "$aws/events/presence/disconnected/press-7",
+        payload: new TextEncoder().encode(JSON.stringify(event)),
+        clientId: "iot",
+        receivedAt: 1_700_000_000_100,
+      });
+
+      expect(decodeControlRecord(new TextEncoder().encode(JSON.stringify(output)))).toEqual({
+        plantwatch: "lifecycle",
+        clientId: "press-7",
+        timestamp: 1_700_000_000_000,
+        eventType: "disconnected",
+      });
     });
 
     it("acts through a role of its own, only for this rule, which may only put records encrypted via Kinesis", () => {
