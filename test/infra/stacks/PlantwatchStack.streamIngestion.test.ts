@@ -2,10 +2,12 @@ import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type PlantwatchApp } from "../../../infra/app.ts";
 import type { PlantwatchFunction } from "../../../infra/constructs/PlantwatchFunction.ts";
+import { compileTopicRule } from "../../../local/iotRules/compileTopicRule.ts";
 import { readEvaluateEnvironment, readSweepEnvironment } from "../../../shared/config/alarmEnvironment.ts";
 import { readApiEnvironment } from "../../../shared/config/operatorEnvironment.ts";
 import { LIFECYCLE_STREAM_RULE_SQL, lifecycleRuleName } from "../../../shared/contracts/lifecycleRule.ts";
 import { SHARD_CHECKPOINT_PREFIX } from "../../../shared/contracts/storageLayout.ts";
+import { decodeControlRecord } from "../../../shared/contracts/streamRecord.ts";
 import { telemetryRuleName, telemetryRuleSql } from "../../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../../shared/contracts/telemetryTopic.ts";
 import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "../support/cdkContext.ts";
@@ -85,6 +87,24 @@ describe("ingestion mode stream", () => {
     };
   });
 
+  /** The deployment key, `action` only as Kinesis uses it for this stream, as the template renders it. */
+  const keyViaKinesis = (sid: string, action: string) => ({
+    sid,
+    actions: [action],
+    resources: [`<${ids.key}.Arn>`],
+    condition: {
+      StringEquals: {
+        "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
+        "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
+      },
+    },
+  });
+  /** What an IoT rule's stream action role may do: put records, encrypting them through Kinesis. */
+  const streamActionStatements = () => [
+    { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
+    keyViaKinesis("EncryptTelemetryRecords", "kms:GenerateDataKey"),
+  ];
+
   describe("the stream", () => {
     it("is on-demand by default, encrypted with the deployment key, kept 7 days and retained", () => {
       const stream = onlyResource(template, "AWS::Kinesis::Stream") as unknown as {
@@ -154,20 +174,7 @@ describe("ingestion mode stream", () => {
       expect(render(trust.Condition.ArnEquals["aws:SourceArn"])).toBe(
         `${IOT_ARN}:rule/${telemetryRuleName(built.config.stackName)}`,
       );
-      expect(readable(roleStatements(template, roleId))).toEqual([
-        { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
-        {
-          sid: "EncryptTelemetryRecords",
-          actions: ["kms:GenerateDataKey"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        },
-      ]);
+      expect(readable(roleStatements(template, roleId))).toEqual(streamActionStatements());
       const policyId = Object.keys(template.findResources("AWS::IAM::Policy")).find((id) =>
         (resource(template, "AWS::IAM::Policy", id).Properties.Roles as { Ref: string }[] | undefined)?.some(
           (role) => role.Ref === roleId,
@@ -263,17 +270,7 @@ describe("ingestion mode stream", () => {
           ],
           resources: [`<${ids.stream}.Arn>`],
         });
-        expect(statements).toContainEqual({
-          sid: "DecryptTelemetryRecords",
-          actions: ["kms:Decrypt"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        });
+        expect(statements).toContainEqual(keyViaKinesis("DecryptTelemetryRecords", "kms:Decrypt"));
         // One statement serves the async invoke config and the mapping's on-failure destination.
         expect(statements.filter((statement) => statement.actions.includes("sqs:SendMessage"))).toEqual([
           {
@@ -342,6 +339,33 @@ describe("ingestion mode stream", () => {
       expect(payload.ErrorAction.Sqs).toMatchObject({ QueueUrl: { Ref: ids.queue }, UseBase64: false });
     });
 
+    it("writes what the consumer decodes as a lifecycle control record (the SQL run by the local rules engine)", () => {
+      const rule = compileTopicRule({
+        name: "plantwatch_dev_lifecycle",
+        sql: lifecycle().Properties.TopicRulePayload.Sql,
+      });
+      const event = {
+        clientId: "press-7",
+        timestamp: 1_700_000_000_000,
+        eventType: "disconnected",
+        sessionIdentifier: "s-1",
+      };
+
+      const output = rule.evaluate({
+        topic: "$aws/events/presence/disconnected/press-7",
+        payload: new TextEncoder().encode(JSON.stringify(event)),
+        clientId: "iot",
+        receivedAt: 1_700_000_000_100,
+      });
+
+      expect(decodeControlRecord(new TextEncoder().encode(JSON.stringify(output)))).toEqual({
+        plantwatch: "lifecycle",
+        clientId: "press-7",
+        timestamp: 1_700_000_000_000,
+        eventType: "disconnected",
+      });
+    });
+
     it("acts through a role of its own, only for this rule, which may only put records encrypted via Kinesis", () => {
       const payload = lifecycle().Properties.TopicRulePayload;
       const roleId = payload.Actions[0].Kinesis.RoleArn["Fn::GetAtt"][0] as string;
@@ -354,20 +378,7 @@ describe("ingestion mode stream", () => {
       expect(render(trust.Condition.ArnEquals["aws:SourceArn"])).toBe(
         `${IOT_ARN}:rule/${lifecycleRuleName(built.config.stackName)}`,
       );
-      expect(readable(roleStatements(template, roleId))).toEqual([
-        { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
-        {
-          sid: "EncryptTelemetryRecords",
-          actions: ["kms:GenerateDataKey"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        },
-      ]);
+      expect(readable(roleStatements(template, roleId))).toEqual(streamActionStatements());
       expect(lifecycle().DependsOn).toEqual([
         expect.stringMatching(/^LifecycleRuleStreamActionRoleDefaultPolicy/),
       ]);
@@ -414,17 +425,7 @@ describe("ingestion mode stream", () => {
             },
           },
         },
-        {
-          sid: "DecryptTelemetryRecords",
-          actions: ["kms:Decrypt"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        },
+        keyViaKinesis("DecryptTelemetryRecords", "kms:Decrypt"),
       ]);
     });
 
@@ -470,17 +471,7 @@ describe("ingestion mode stream", () => {
         );
         expect(aboutTheStream).toEqual([
           { sid: "PutControlRecords", actions: ["kinesis:PutRecords"], resources: [`<${ids.stream}.Arn>`] },
-          {
-            sid: "EncryptControlRecords",
-            actions: ["kms:GenerateDataKey"],
-            resources: [`<${ids.key}.Arn>`],
-            condition: {
-              StringEquals: {
-                "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-                "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-              },
-            },
-          },
+          keyViaKinesis("EncryptControlRecords", "kms:GenerateDataKey"),
         ]);
       },
     );
