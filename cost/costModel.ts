@@ -382,14 +382,27 @@ function influxLines(
   };
 }
 
+/** What one Kinesis shard takes in: 1,000 records and 1 MiB a second. */
+export const SHARD_LIMITS = { recordsPerSecond: 1_000, bytesPerSecond: 1_048_576 } as const;
+
+/** The fewest shards that take `recordsPerSecond` of `recordBytes` each, using `usable` of each shard's limits. */
+export function shardsFor(recordsPerSecond: number, recordBytes: number, usable = 1): number {
+  return Math.max(
+    1,
+    Math.ceil(
+      Math.max(
+        recordsPerSecond / (SHARD_LIMITS.recordsPerSecond * usable),
+        (recordsPerSecond * recordBytes) / (SHARD_LIMITS.bytesPerSecond * usable),
+      ),
+    ),
+  );
+}
+
 /** The stream's batches as the functions see them: full at `batchSize`, or cut by the window. */
 export function streamBatch(inputs: CostInputs) {
   const { messageRate } = volumes(inputs);
   const recordBytes = Math.ceil((inputs.payloadBytes * 4) / 3) + ASSUMPTIONS.ruleOutputOverheadBytes;
-  const neededShards = Math.max(
-    1,
-    Math.ceil(Math.max(messageRate / 1000, (messageRate * recordBytes) / 1_048_576)),
-  );
+  const neededShards = shardsFor(messageRate, recordBytes);
   const shards =
     inputs.kinesis === "on-demand"
       ? Math.max(ASSUMPTIONS.onDemandShards, neededShards)

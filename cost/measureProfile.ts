@@ -14,7 +14,7 @@ import { EventBridgePublisher } from "../shared/adapters/aws/eventBridgePublishe
 import { DEFAULT_BACKOFF } from "../shared/adapters/aws/retry.ts";
 import { TimestreamSeriesStore } from "../shared/adapters/aws/timestreamSeriesStore.ts";
 import { InfluxSeriesStore } from "../shared/adapters/influx/influxSeriesStore.ts";
-import type { EngineReport } from "../shared/domain/alarms/alarmEngine.ts";
+import { type EngineReport, reportOrThrow } from "../shared/domain/alarms/alarmEngine.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../shared/domain/ingest/types.ts";
 import { PlantwatchError } from "../shared/errors.ts";
 import type { Clock } from "../shared/ports/clock.ts";
@@ -372,12 +372,12 @@ async function evaluateAsTheFunctionDoes(
   batch: readonly ReceivedMessage[],
 ): Promise<EngineReport> {
   if (batch.length === 1) return evaluate.telemetry(batch[0] as ReceivedMessage, INVOCATION);
-  const { report, failures } = await evaluate.batch(
-    batch.map((message) => ({ kind: "telemetry", message })),
-    INVOCATION,
+  return reportOrThrow(
+    await evaluate.batch(
+      batch.map((message) => ({ kind: "telemetry", message })),
+      INVOCATION,
+    ),
   );
-  if (failures[0] !== undefined) throw failures[0].error;
-  return report;
 }
 
 function snapshot(

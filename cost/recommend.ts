@@ -7,6 +7,7 @@ import {
   perMessage,
   plantwatchCost,
   type SeriesStoreChoice,
+  shardsFor,
   streamBatch,
   streamInvocationMs,
   volumes,
@@ -49,7 +50,6 @@ export const DEFAULT_RECOMMEND_OPTIONS = {
 } as const;
 
 /** A shard's write limits (Kinesis Data Streams developer guide, "Create and manage Kinesis data streams"). */
-export const SHARD_LIMITS = { recordsPerSecond: 1_000, bytesPerSecond: 1_048_576 } as const;
 /** Lambda polls each shard about once a second when it has caught up: a record may wait that long first. */
 const SHARD_POLL_MS = 1_000;
 /** Direct mode: IoT invokes evaluate asynchronously; Lambda's queue adds about this much (more when throttled). */
@@ -246,16 +246,7 @@ export function peakLoad(fleet: Fleet, options: Pick<RecommendOptions, "peakFact
   const recordsPerSecond = volumes(fleet).messageRate * options.peakFactor;
   const { recordBytes } = streamBatch(directly(fleet));
   const bytesPerSecond = recordsPerSecond * recordBytes;
-  const usable = 1 - options.headroom;
-  const shards = Math.max(
-    1,
-    Math.ceil(
-      Math.max(
-        recordsPerSecond / (SHARD_LIMITS.recordsPerSecond * usable),
-        bytesPerSecond / (SHARD_LIMITS.bytesPerSecond * usable),
-      ),
-    ),
-  );
+  const shards = shardsFor(recordsPerSecond, recordBytes, 1 - options.headroom);
   return { recordsPerSecond, bytesPerSecond, recordBytes, shards };
 }
 

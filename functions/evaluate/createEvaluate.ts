@@ -1,10 +1,11 @@
 import type { LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
-import type {
-  AlarmEngine,
-  EngineFailure,
-  EngineInput,
-  EngineOutcome,
-  EngineReport,
+import {
+  type AlarmEngine,
+  type EngineFailure,
+  type EngineInput,
+  type EngineOutcome,
+  type EngineReport,
+  reportOrThrow,
 } from "../../shared/domain/alarms/alarmEngine.ts";
 import type { ReceivedMessage } from "../../shared/domain/ingest/types.ts";
 import { publishEngineMetrics } from "../commons/engineMetrics.ts";
@@ -63,11 +64,6 @@ export function createEvaluate(
       log.debug("presence events of things not in this registry; ignored", { report });
     return outcome;
   };
-  const reportOrThrow = ({ report, failures }: EngineOutcome) => {
-    if (failures[0] !== undefined) throw failures[0].error;
-    return report;
-  };
-
   return {
     telemetry: async (message, budget) =>
       reportOrThrow(await evaluate([{ kind: "telemetry", message }], budget)),

@@ -1,4 +1,8 @@
-import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
+import {
+  type AlarmEngine,
+  type EngineReport,
+  reportOrThrow,
+} from "../../shared/domain/alarms/alarmEngine.ts";
 import { EMPTY_REPORT } from "../../shared/domain/alarms/engineReport.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
 import type { StreamControl } from "../../shared/ports/streamControl.ts";
@@ -69,8 +73,7 @@ export function createSweep(
       reporting.log.info("swept", { report, failures });
       // What the other things did stands; the failed invocation shows on the function's Errors
       // metric and the next minute's sweep takes those things again.
-      if (failures[0] !== undefined) throw failures[0].error;
-      return report;
+      return reportOrThrow({ report, failures });
     },
   };
 }

@@ -245,7 +245,8 @@ function stepsOf(items: readonly EngineInput[], positions: readonly number[]): n
   return steps;
 }
 
-function reportOrThrow({ report, failures }: EngineOutcome): EngineReport {
+/** The outcome's counts, or its first failure thrown: for callers whose one item must be retried whole. */
+export function reportOrThrow({ report, failures }: EngineOutcome): EngineReport {
   if (failures[0] !== undefined) throw failures[0].error;
   return report;
 }

@@ -36,19 +36,19 @@ export const EMPTY_REPORT: EngineReport = {
 
 /** The one sum: several reports as one. */
 export function sumReports(reports: readonly EngineReport[]): EngineReport {
-  return reports.reduce(
-    (total, report) => ({
-      things: total.things + report.things,
-      transitions: total.transitions + report.transitions,
-      reminders: total.reminders + report.reminders,
-      late: total.late + report.late,
-      duplicates: total.duplicates + report.duplicates,
-      conflicts: total.conflicts + report.conflicts,
-      eventsDeferred: total.eventsDeferred + report.eventsDeferred,
-      publishRetries: total.publishRetries + report.publishRetries,
-      deliveryErrors: [...total.deliveryErrors, ...report.deliveryErrors],
-      foreignThings: total.foreignThings + report.foreignThings,
-    }),
-    EMPTY_REPORT,
-  );
+  const total = (count: (report: EngineReport) => number) =>
+    reports.reduce((sum, report) => sum + count(report), 0);
+  return {
+    things: total((report) => report.things),
+    transitions: total((report) => report.transitions),
+    reminders: total((report) => report.reminders),
+    late: total((report) => report.late),
+    duplicates: total((report) => report.duplicates),
+    conflicts: total((report) => report.conflicts),
+    eventsDeferred: total((report) => report.eventsDeferred),
+    publishRetries: total((report) => report.publishRetries),
+    // One array for the batch, not one copy per report added.
+    deliveryErrors: reports.flatMap((report) => report.deliveryErrors),
+    foreignThings: total((report) => report.foreignThings),
+  };
 }

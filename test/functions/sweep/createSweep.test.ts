@@ -9,6 +9,7 @@ import type { ControlRecord } from "../../../shared/contracts/streamRecord.ts";
 import type { EngineReport } from "../../../shared/domain/alarms/alarmEngine.ts";
 import { AlarmEngine } from "../../../shared/domain/alarms/alarmEngine.ts";
 import type { ThingAlarms } from "../../../shared/domain/alarms/alarmState.ts";
+import { EMPTY_REPORT } from "../../../shared/domain/alarms/engineReport.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../../../shared/domain/ingest/types.ts";
 import type { StreamControl } from "../../../shared/ports/streamControl.ts";
 import { offlineRule } from "../../support/alarmRules.ts";
@@ -21,18 +22,7 @@ import { manualClock } from "../../support/testClock.ts";
 import { recordingReporting } from "../reportingPorts.ts";
 
 const NOW = 5_000_000;
-const REPORT: EngineReport = {
-  things: 2,
-  transitions: 1,
-  reminders: 1,
-  late: 0,
-  duplicates: 0,
-  conflicts: 0,
-  eventsDeferred: 0,
-  publishRetries: 0,
-  deliveryErrors: [],
-  foreignThings: 0,
-};
+const REPORT: EngineReport = { ...EMPTY_REPORT, things: 2, transitions: 1, reminders: 1 };
 
 describe("createSweep", () => {
   it("sweeps the store's documents with the stale-delivery age and the deadline its margin leaves", async () => {
