@@ -209,7 +209,11 @@ const configSchema = z.strictObject({
       clockSkewSeconds: int(1, 900).default(300),
       /** A thing's `lastSeen` is written at most once per this interval. */
       lastSeenIntervalSeconds: int(1, 86_400).default(300),
-      /** How long a registry entry is cached in a function container. */
+      /**
+       * How often a function container checks the registry's revision: a change made with
+       * `plantwatch provision` reaches running functions within this; cached devices are read
+       * again only when the revision moved (and at least hourly, for edits made by hand).
+       */
       registryCacheTtlSeconds: int(1, 3600).default(60),
     })
     .prefault({}),

@@ -137,6 +137,7 @@ export class PlantwatchStack extends Stack {
         metricsNamespace: config.metricsNamespace,
         logRetention,
         removalPolicy,
+        alarmActionsVia: config.ingestion.mode === "stream" ? "kinesis" : "eventbridge",
       });
       this.seriesStore = this.influxStore;
     } else {
