@@ -203,6 +203,8 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
     return {
       ingest: createIngest({
         registry: registry(shape.lastSeenIntervalMs),
+        // Stream mode: the consumer keeps each thing's last report; ingest writes no lastSeen.
+        recordLastSeen: shape.stream !== true,
         store,
         quarantine: { put: async () => {} },
         clock,

@@ -183,7 +183,9 @@ export class PlantwatchStack extends Stack {
       encryptionKey: key,
       clockSkewSeconds: config.ingest.clockSkewSeconds,
       maxSampleAge,
-      lastSeenIntervalSeconds: config.ingest.lastSeenIntervalSeconds,
+      // Stream mode: the alarm consumer keeps each thing's last report (the API's lastSeen).
+      lastSeenIntervalSeconds:
+        config.ingestion.mode === "stream" ? undefined : config.ingest.lastSeenIntervalSeconds,
       registryCacheTtlSeconds: config.ingest.registryCacheTtlSeconds,
       metricsNamespace: config.metricsNamespace,
       logRetention,

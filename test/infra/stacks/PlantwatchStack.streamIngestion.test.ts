@@ -4,6 +4,7 @@ import { buildApp, type PlantwatchApp } from "../../../infra/app.ts";
 import type { PlantwatchFunction } from "../../../infra/constructs/PlantwatchFunction.ts";
 import { compileTopicRule } from "../../../local/iotRules/compileTopicRule.ts";
 import { readEvaluateEnvironment, readSweepEnvironment } from "../../../shared/config/alarmEnvironment.ts";
+import { readIngestEnvironment } from "../../../shared/config/ingestEnvironment.ts";
 import { readApiEnvironment } from "../../../shared/config/operatorEnvironment.ts";
 import { LIFECYCLE_STREAM_RULE_SQL, lifecycleRuleName } from "../../../shared/contracts/lifecycleRule.ts";
 import { SHARD_CHECKPOINT_PREFIX } from "../../../shared/contracts/storageLayout.ts";
@@ -495,6 +496,24 @@ describe("ingestion mode stream", () => {
         `arn:aws:test:${ids.stream}`,
       );
     });
+
+    it("leave lastSeen to the alarm consumer: ingest gets no interval and may only read the registry", () => {
+      const ingest = built.stack.ingest.function;
+      const variables = resource(template, "AWS::Lambda::Function", logicalIdOf(ingest)).Properties
+        .Environment.Variables;
+      const statements = readable(roleStatements(template, logicalIdOf(ingest.role as never)));
+
+      expect(readIngestEnvironment(placeholders(variables))).not.toHaveProperty("LAST_SEEN_INTERVAL_MS");
+      expect(
+        statements.filter((statement) => statement.actions.some((action) => action.startsWith("dynamodb:"))),
+      ).toEqual([
+        {
+          sid: "ReadDevice",
+          actions: ["dynamodb:GetItem"],
+          resources: [`<${logicalIdOf(built.stack.registry.table)}.Arn>`],
+        },
+      ]);
+    });
   });
 });
 
@@ -514,6 +533,9 @@ describe("direct mode's functions", () => {
     );
     expect(readApiEnvironment(environment(built.stack.apiFunction.function))).not.toHaveProperty(
       "TELEMETRY_STREAM_ARN",
+    );
+    expect(readIngestEnvironment(environment(built.stack.ingest.function)).LAST_SEEN_INTERVAL_MS).toBe(
+      built.config.ingest.lastSeenIntervalSeconds * 1000,
     );
   });
 });
