@@ -207,7 +207,10 @@ const configSchema = z.strictObject({
     .strictObject({
       /** Samples further than this in the future are quarantined (`ts_future`). */
       clockSkewSeconds: int(1, 900).default(300),
-      /** A thing's `lastSeen` is written at most once per this interval. */
+      /**
+       * Direct mode: ingest writes a thing's `lastSeen` at most once per this interval. Stream mode:
+       * unused, the alarm consumer keeps each thing's last report.
+       */
       lastSeenIntervalSeconds: int(1, 86_400).default(300),
       /**
        * How often a function container checks the registry's revision: a change made with
