@@ -17,6 +17,11 @@ export const S3_FAULTS = {
     code: "InternalError",
     message: "We encountered an internal error. Please try again.",
   },
+  preconditionFailed: {
+    status: 412,
+    code: "PreconditionFailed",
+    message: "At least one of the pre-conditions you specified did not hold",
+  },
 } as const;
 export type S3Fault = keyof typeof S3_FAULTS;
 
@@ -36,8 +41,11 @@ export interface FakeS3 extends LocalServer {
   readonly puts: readonly PutObjectRecord[];
   /** The objects stored, by `bucket/key`. */
   objects(): ReadonlyMap<string, PutObjectRecord>;
-  /** Answers the next `times` (default 1) requests with `fault`. */
-  fail(fault: S3Fault, options?: { readonly times?: number }): void;
+  /** Answers the next `times` (default 1) requests (of `operation`, if given) with `fault`. */
+  fail(
+    fault: S3Fault,
+    options?: { readonly times?: number; readonly operation?: "PutObject" | "GetObject" | "HeadObject" },
+  ): void;
 }
 
 const route = routeMatcher({
@@ -138,9 +146,9 @@ export async function startFakeS3(): Promise<FakeS3> {
     ...endpoint,
     puts: endpoint.requests,
     objects: () => objects,
-    fail: (fault, { times = 1 } = {}) => {
+    fail: (fault, { times = 1, operation } = {}) => {
       const { status, code, message } = S3_FAULTS[fault];
-      endpoint.script(undefined, new FakeServiceError(status, code, message), { times });
+      endpoint.script(operation, new FakeServiceError(status, code, message), { times });
     },
   };
 }
