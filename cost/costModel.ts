@@ -1,5 +1,5 @@
 import { type InfluxSizing, influxStorageGib, sizeInfluxInstance } from "./influxSizing.ts";
-import type { MeasuredProfile } from "./measureProfile.ts";
+import { CONSUMER_LIFETIME_MS, type MeasuredProfile } from "./measureProfile.ts";
 import {
   type InfluxInstanceClass,
   type InfluxStorageType,
@@ -106,6 +106,7 @@ export type Service =
   | "InfluxDB storage"
   | "VPC endpoints"
   | "Secrets Manager"
+  | "S3 checkpoints"
   | "DynamoDB"
   | "EventBridge"
   | "SNS";
@@ -138,10 +139,22 @@ export function volumes(inputs: Pick<CostInputs, "devices" | "intervalMs">) {
   return { messages, messageRate, millions: messages / MILLION };
 }
 
-/** Per-message (and per-transition) counts from the measured run. */
+/**
+ * Per-message (and per-transition) counts from the measured run. What a transition writes (its
+ * commit with the outbox, the outbox clear, history) is per transition, so that `--alarm-rate`
+ * prices it at the plant's rate, not the demo's. The stream consumer reads only when its container
+ * starts: those reads, measured through restarts every `CONSUMER_LIFETIME_MS`, are priced at the
+ * assumed container lifetime.
+ */
 export function perMessage(profile: MeasuredProfile) {
   const n = Math.max(1, profile.messages);
   const transitions = profile.events.transitions;
+  const coldReadsScale =
+    profile.shape.stream === true
+      ? CONSUMER_LIFETIME_MS / (ASSUMPTIONS.containerLifetimeMinutes * 60_000)
+      : 1;
+  const alarmReadUnits = (profile.alarms.readUnits * coldReadsScale) / n;
+  const alarmWriteUnits = (profile.alarms.writeUnits - profile.alarms.transitionWriteUnits) / n;
   return {
     timestreamRequests: profile.timestream.requests / n,
     timestreamWriteUnits: profile.timestream.writeUnits / n,
@@ -150,14 +163,17 @@ export function perMessage(profile: MeasuredProfile) {
     influxRequests: profile.influx.requests / n,
     influxLines: profile.influx.lines / n,
     linesPerRequest: profile.influx.lines / Math.max(1, profile.influx.requests),
-    readUnits: (profile.registry.readUnits + profile.alarms.readUnits) / n,
-    writeUnits:
-      (profile.registry.writeUnits + profile.alarms.writeUnits + profile.alarms.historyWriteUnits) / n,
+    readUnits: (profile.registry.readUnits * coldReadsScale) / n + alarmReadUnits,
+    writeUnits: profile.registry.writeUnits / n + alarmWriteUnits,
     lastSeenWrites: profile.registry.lastSeenWrites / n,
-    alarmWriteUnits: profile.alarms.writeUnits / n,
+    alarmReadUnits,
+    alarmWriteUnits,
     transitions: transitions / n,
-    /** Per transition: history records and the outbox clear (the commit itself is counted per message). */
-    writeUnitsPerTransition: transitions === 0 ? 0 : profile.alarms.historyWriteUnits / transitions + 1,
+    /** Per transition: its commit, history records and the outbox clear. */
+    writeUnitsPerTransition:
+      transitions === 0
+        ? 0
+        : (profile.alarms.transitionWriteUnits + profile.alarms.historyWriteUnits) / transitions,
     putEventsPerTransition: transitions === 0 ? 1 : profile.events.putEventsRequests / transitions,
     billedEventsPerTransition: transitions === 0 ? 1 : profile.events.billedEvents / transitions,
   };
@@ -319,6 +335,22 @@ export function influxLoad(inputs: CostInputs, counts: ReturnType<typeof perMess
 }
 
 /** Concurrent ingest containers: one per message in flight (direct) or one per shard (stream). */
+/**
+ * The functions' registry reads that do not follow messages: every container of ingest and evaluate
+ * reads the revision item once a minute (1 RRU, strongly consistent) and, once per start, each device
+ * it sees (a shard's things in stream mode, any thing in direct mode). The stream consumer's own
+ * device reads are measured (`perMessage`); this prices ingest's, and both functions' in direct mode.
+ */
+function registryCheckReadUnits(inputs: CostInputs): number {
+  const startsPerHour = 60 / ASSUMPTIONS.containerLifetimeMinutes;
+  const containers = ingestContainers(inputs);
+  if (inputs.ingestion === "stream") {
+    const thingsPerShard = inputs.devices / streamBatch(inputs).shards;
+    return (2 * containers * 60 + containers * startsPerHour * thingsPerShard) * HOURS_PER_MONTH;
+  }
+  return 2 * containers * (60 + startsPerHour * inputs.devices) * HOURS_PER_MONTH;
+}
+
 function ingestContainers(inputs: CostInputs): number {
   if (inputs.ingestion === "stream") return streamBatch(inputs).shards;
   return Math.max(1, Math.ceil((volumes(inputs).messageRate * ASSUMPTIONS.directIngestMs) / 1000));
@@ -434,7 +466,8 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
   const transitions = monthlyTransitions(inputs, counts);
   const sweeps = HOURS_PER_MONTH * 60;
   const scanReadUnits = sweeps * Math.ceil((inputs.devices * profile.alarms.itemBytes) / 4096) * 0.5;
-  const extraWriteUnits = inputs.alarmRate === undefined ? 0 : transitions * counts.writeUnitsPerTransition;
+  const registryChecks = registryCheckReadUnits(inputs);
+  const transitionWriteUnits = transitions * counts.writeUnitsPerTransition;
   const lines: CostLine[] = [];
   if (inputs.ingestion === "direct") {
     lines.push(...iotLines(inputs, 2, "Lambda ingest, Lambda evaluate"));
@@ -482,6 +515,20 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
           },
     );
   }
+  if (inputs.ingestion === "stream") {
+    // The stream consumer's shard checkpoint: a HEAD before and a PUT after every evaluate batch;
+    // a GET per cold start (measured, per message).
+    const batches = messages / streamBatch(inputs).size;
+    const loads = (profile.checkpoints.loads / Math.max(1, profile.messages)) * messages;
+    lines.push({
+      service: "S3 checkpoints",
+      usd:
+        (batches / 1000) * PRICES.s3PutRequests.usd + ((batches + loads) / 1000) * PRICES.s3GetRequests.usd,
+      units: `${fmt(batches / MILLION)}M PUT, ${fmt((batches + loads) / MILLION)}M HEAD/GET`,
+      formula:
+        "the stream consumer's shard checkpoint: a HEAD before and a PUT after each evaluate batch, a GET per cold start",
+    });
+  }
   let influx: CostBreakdown["influx"];
   if (storeOf(inputs) === "influxdb") {
     const series = influxLines(inputs, counts);
@@ -499,9 +546,9 @@ export function plantwatchCost(inputs: CostInputs, profile: MeasuredProfile): Co
   }
   lines.push(
     dynamoLine(
-      messages * counts.readUnits + scanReadUnits,
-      messages * counts.writeUnits + extraWriteUnits,
-      `measured per message: ${fmt(counts.readUnits)} RRU, ${fmt(counts.writeUnits)} WRU (lastSeen ${fmt(counts.lastSeenWrites)}); sweep scans once a minute`,
+      messages * counts.readUnits + scanReadUnits + registryChecks,
+      messages * counts.writeUnits + transitionWriteUnits,
+      `measured per message: ${fmt(counts.readUnits)} RRU, ${fmt(counts.writeUnits)} WRU (lastSeen ${fmt(counts.lastSeenWrites)}); ${fmt(counts.writeUnitsPerTransition)} WRU per transition; sweep scans once a minute; each container checks the registry's revision once a minute and reads its devices once per start`,
     ),
   );
   lines.push(...notificationLines(transitions, counts.billedEventsPerTransition));
@@ -604,7 +651,8 @@ const LEVERS: Record<Service, string> = {
   "Timestream storage":
     "timestream.memoryRetentionHours (memory store is billed per GB-hour; 1 h is the minimum)",
   DynamoDB:
-    "fewer alarm-state writes: the state item is written on every message (lastTelemetryAt); stream batches that hold several messages per thing write it once",
+    "direct mode reads and writes the alarm state on every message: --ingestion stream keeps it in memory (written on durable changes only); the registry cache TTL bounds the registry reads",
+  "S3 checkpoints": "a longer --batch-window: one checkpoint PUT per evaluate batch",
   EventBridge: "fewer transitions (hysteresis, `for`, `count` on noisy rules)",
   SNS: "fewer transitions, or webhooks instead of email/SMS",
   "InfluxDB instance":

@@ -8,6 +8,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { REGISTRY_REVISION_KEY } from "../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { entrySize } from "../shared/adapters/aws/eventBridgePublisher.ts";
 import { dynamoDbItemSize, readUnits, writeUnits } from "./dynamoDbItemSize.ts";
 import { timestreamRecordBytes, timestreamRequestBytes } from "./timestreamWriteSize.ts";
@@ -110,6 +111,10 @@ export interface TableCounts {
   writeUnits: number;
   /** Conditional writes whose condition failed (billed all the same). */
   conditionFailures: number;
+  /** Reads of the registry's revision item: a container's periodic check, not a device's lookup. */
+  revisionReadUnits: number;
+  /** Writes that carry or clear an outbox: a transition's commit and its delivery, priced per transition. */
+  transitionWriteUnits: number;
 }
 
 type Item = Record<string, unknown>;
@@ -143,7 +148,15 @@ export class CountingDynamoDb {
   countsOf(tableName: string): TableCounts {
     let counts = this.counts.get(tableName);
     if (!counts) {
-      counts = { reads: 0, readUnits: 0, writes: 0, writeUnits: 0, conditionFailures: 0 };
+      counts = {
+        reads: 0,
+        readUnits: 0,
+        writes: 0,
+        writeUnits: 0,
+        conditionFailures: 0,
+        revisionReadUnits: 0,
+        transitionWriteUnits: 0,
+      };
       this.counts.set(tableName, counts);
     }
     return counts;
@@ -162,8 +175,10 @@ export class CountingDynamoDb {
     if (command instanceof GetCommand) {
       const item = this.#table(tableName).get(keyOf(input.Key));
       const counts = this.countsOf(tableName);
+      const units = readUnits(item ? dynamoDbItemSize(item) : 0, input.ConsistentRead === true);
       counts.reads++;
-      counts.readUnits += readUnits(item ? dynamoDbItemSize(item) : 0, input.ConsistentRead === true);
+      counts.readUnits += units;
+      if (keyOf(input.Key) === REGISTRY_REVISION_KEY) counts.revisionReadUnits += units;
       return { Item: item === undefined ? undefined : structuredClone(item) };
     }
     if (command instanceof PutCommand) return this.#putItem(tableName, input);
@@ -190,8 +205,10 @@ export class CountingDynamoDb {
     const table = this.#table(tableName);
     const existing = table.get(key);
     const counts = this.countsOf(tableName);
+    const units = writeUnits(dynamoDbItemSize(item), existing ? dynamoDbItemSize(existing) : 0);
     counts.writes++;
-    counts.writeUnits += writeUnits(dynamoDbItemSize(item), existing ? dynamoDbItemSize(existing) : 0);
+    counts.writeUnits += units;
+    if (Object.keys((item.outbox as Item | undefined) ?? {}).length > 0) counts.transitionWriteUnits += units;
     const expected = (input.ExpressionAttributeValues as Item | undefined)?.[":expected"];
     const holds = expected === undefined ? existing === undefined : existing?.version === expected;
     if (!holds) {
@@ -238,7 +255,9 @@ export class CountingDynamoDb {
       }
       next.version = Number(next.version) + 1;
     }
-    counts.writeUnits += writeUnits(dynamoDbItemSize(existing), dynamoDbItemSize(next));
+    const units = writeUnits(dynamoDbItemSize(existing), dynamoDbItemSize(next));
+    counts.writeUnits += units;
+    if (!expression.startsWith("SET lastSeen")) counts.transitionWriteUnits += units;
     table.set(key, next);
     return {};
   }

@@ -184,6 +184,7 @@ export async function measureIngestion(inputs: CostInputs, measure: Measure = me
     containers,
     lastSeenIntervalMs: LAST_SEEN_INTERVAL_MS,
     registryCacheTtlMs: REGISTRY_CACHE_TTL_MS,
+    ...(inputs.ingestion === "stream" ? { stream: true } : {}),
   });
   return {
     profile:
@@ -210,6 +211,7 @@ async function packedWrites(inputs: CostInputs, measure: Measure): Promise<Measu
     containers: 1,
     lastSeenIntervalMs: LAST_SEEN_INTERVAL_MS,
     registryCacheTtlMs: REGISTRY_CACHE_TTL_MS,
+    stream: true,
   });
 }
 

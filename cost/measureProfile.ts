@@ -1,5 +1,7 @@
-import { createAlarmEngine } from "../functions/commons/alarmEngine.ts";
+import { gzipSync } from "node:zlib";
+import { createAlarmEngine, createStreamAlarmConsumer } from "../functions/commons/alarmEngine.ts";
 import { createEvaluate, type Evaluate } from "../functions/evaluate/createEvaluate.ts";
+import { createStreamEvaluate } from "../functions/evaluate/createStreamEvaluate.ts";
 import { createIngest } from "../functions/ingest/createIngest.ts";
 import { DEMO_SCENARIOS, DEMO_SETTINGS, demoDevices, demoRules } from "../local/demoFleet.ts";
 import { DynamoDbAlarmStore } from "../shared/adapters/aws/dynamoDbAlarmStore.ts";
@@ -17,6 +19,7 @@ import { DEFAULT_TELEMETRY_LIMITS, type ReceivedMessage } from "../shared/domain
 import { PlantwatchError } from "../shared/errors.ts";
 import type { Clock } from "../shared/ports/clock.ts";
 import type { SeriesPoint, SeriesStore, SeriesWriteResult } from "../shared/ports/seriesStore.ts";
+import type { CheckpointedThing, ShardCheckpoints } from "../shared/ports/shardCheckpoints.ts";
 import { createFleetSimulation } from "../simulator/domain/fleetSimulation.ts";
 import {
   CountingDynamoDb,
@@ -41,6 +44,8 @@ export interface ProfileShape {
   readonly containers: number;
   readonly lastSeenIntervalMs: number;
   readonly registryCacheTtlMs: number;
+  /** Stream mode: alarms evaluated by the stream consumer (memory, shard checkpoints), not per message. */
+  readonly stream?: boolean;
 }
 
 /** What the real code did, counted at the SDK clients, over the measured (second) half of the run. */
@@ -62,7 +67,10 @@ export interface MeasuredProfile {
     readonly bytes: number;
   };
   readonly registry: {
+    /** Device lookups only: each container reads a device once after it starts (or the registry changed). */
     readonly readUnits: number;
+    /** The containers' periodic checks of the registry's revision (priced per container, not per message). */
+    readonly revisionReadUnits: number;
     readonly lastSeenWrites: number;
     readonly writeUnits: number;
   };
@@ -70,6 +78,8 @@ export interface MeasuredProfile {
     readonly readUnits: number;
     readonly writes: number;
     readonly writeUnits: number;
+    /** Of `writeUnits`: transitions' commits and outbox clears (priced per transition). */
+    readonly transitionWriteUnits: number;
     readonly historyWriteUnits: number;
     /** Average alarm item size in bytes (for the sweep's scan and storage). */
     readonly itemBytes: number;
@@ -79,7 +89,23 @@ export interface MeasuredProfile {
     readonly billedEvents: number;
     readonly transitions: number;
   };
+  /** Stream mode: the consumer's shard checkpoints in S3 (HEAD and GET requests, PUTs, bytes put). */
+  readonly checkpoints: {
+    readonly heads: number;
+    readonly loads: number;
+    readonly saves: number;
+    readonly bytes: number;
+  };
 }
+
+/**
+ * Stream mode restarts the consumer (a new container: its memory and caches gone, the shard's state
+ * read back from the checkpoint and the store) every this much simulated time, so that the measured
+ * half holds restarts. Lambda recycles a warm container far less often (the cost model assumes an
+ * hour): the consumer's reads, which happen on a restart only, are measured here and priced at that
+ * lifetime (`perMessage`).
+ */
+export const CONSUMER_LIFETIME_MS = 5 * 60_000;
 
 /** The InfluxDB stand-in refused points the Timestream one took: the two stores' counts would not compare. */
 export class MeasurementMismatchError extends PlantwatchError {
@@ -172,11 +198,13 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
       clock,
       client: dynamo.client,
     });
-  const containers = Array.from({ length: Math.max(1, shape.containers) }, () => {
+  const startContainer = () => {
     const alarmRegistry = registry(Number.MAX_SAFE_INTEGER);
     return {
       ingest: createIngest({
         registry: registry(shape.lastSeenIntervalMs),
+        // Stream mode: the consumer keeps each thing's last report; ingest writes no lastSeen.
+        recordLastSeen: shape.stream !== true,
         store,
         quarantine: { put: async () => {} },
         clock,
@@ -194,30 +222,83 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
         { wallClock: clock },
       ),
     };
-  });
+  };
+  const containers = Array.from({ length: Math.max(1, shape.containers) }, startContainer);
+
+  const checkpoints = countingCheckpoints();
+  const streamConsumer = () =>
+    createStreamEvaluate(
+      createStreamAlarmConsumer({
+        store: alarmStore,
+        publisher,
+        checkpoints,
+        rules: { reader: rules, refreshMs: MAX_RULES_REFRESH_MS },
+        registry: registry(Number.MAX_SAFE_INTEGER),
+        clock,
+      }),
+      { wallClock: clock },
+    );
+  let stream = streamConsumer();
+  let consumerStarted = START;
+  let sequence = 0n;
 
   const batches = generateBatches(shape);
   const half = Math.floor(batches.length / 2);
-  let baseline = snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, 0);
+  let baseline = snapshot(
+    dynamo,
+    timestream.counts,
+    influx.counts,
+    eventBridge.counts,
+    0,
+    checkpoints.counts,
+  );
   let transitions = 0;
   let messages = 0;
   let samples = 0;
   let payloadBytes = 0;
   for (const [index, { container, batch }] of batches.entries()) {
     if (index === half)
-      baseline = snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, transitions);
+      baseline = snapshot(
+        dynamo,
+        timestream.counts,
+        influx.counts,
+        eventBridge.counts,
+        transitions,
+        checkpoints.counts,
+      );
     const last = batch[batch.length - 1] as ReceivedMessage;
     now.value = last.receivedAt;
     const worker = containers[container % containers.length] as (typeof containers)[number];
     const { report } = await worker.ingest.batch(batch, INVOCATION);
-    transitions += (await evaluateAsTheFunctionDoes(worker.evaluate, batch)).transitions;
+    if (shape.stream === true) {
+      if (now.value - consumerStarted >= CONSUMER_LIFETIME_MS) {
+        stream = streamConsumer();
+        consumerStarted = now.value;
+      }
+      const records = batch.map((message) => ({
+        sequenceNumber: String(49_000_000_000_000_000_000n + ++sequence),
+        input: { kind: "telemetry" as const, message },
+      }));
+      const outcome = await stream.batch(SHARD, records, INVOCATION);
+      if (outcome.failures[0] !== undefined) throw outcome.failures[0].error;
+      transitions += outcome.report.transitions;
+    } else {
+      transitions += (await evaluateAsTheFunctionDoes(worker.evaluate, batch)).transitions;
+    }
     if (index >= half) {
       messages += batch.length;
       samples += report.stored;
       payloadBytes += batch.reduce((total, message) => total + message.payload.byteLength, 0);
     }
   }
-  const end = snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, transitions);
+  const end = snapshot(
+    dynamo,
+    timestream.counts,
+    influx.counts,
+    eventBridge.counts,
+    transitions,
+    checkpoints.counts,
+  );
   const alarmItems = dynamo.tables.get(TABLES.alarms)?.size ?? 0;
   // What the measured half of the run cost: every counter's growth since the baseline.
   const counted = difference(end, baseline);
@@ -229,7 +310,8 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
     timestream: counted.timestream,
     influx: counted.influx,
     registry: {
-      readUnits: counted.registry.readUnits,
+      readUnits: counted.registry.readUnits - counted.registry.revisionReadUnits,
+      revisionReadUnits: counted.registry.revisionReadUnits,
       lastSeenWrites: counted.registry.writes,
       writeUnits: counted.registry.writeUnits,
     },
@@ -237,6 +319,7 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
       readUnits: counted.alarms.readUnits,
       writes: counted.alarms.writes,
       writeUnits: counted.alarms.writeUnits,
+      transitionWriteUnits: counted.alarms.transitionWriteUnits,
       historyWriteUnits: counted.history.writeUnits,
       itemBytes: alarmItems === 0 ? 0 : dynamo.storedBytes(TABLES.alarms) / alarmItems,
     },
@@ -245,6 +328,7 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
       billedEvents: counted.events.billedEvents,
       transitions: counted.transitions,
     },
+    checkpoints: counted.checkpoints,
   };
 }
 
@@ -260,6 +344,37 @@ function difference<T extends Counters>(end: T, start: T): T {
         : difference(value, start[name] as Counters),
     ]),
   ) as T;
+}
+
+const SHARD = "shardId-000000000000";
+
+/** Shard checkpoints kept in memory, counting what S3 would bill: HEAD and GET requests, PUTs and their bytes. */
+function countingCheckpoints(): ShardCheckpoints & {
+  counts: { heads: number; loads: number; saves: number; bytes: number };
+} {
+  const saved = new Map<string, { tag: string; things: readonly CheckpointedThing[] }>();
+  const counts = { heads: 0, loads: 0, saves: 0, bytes: 0 };
+  let tags = 0;
+  return {
+    counts,
+    latestTag: async (shardId) => {
+      counts.heads++;
+      return saved.get(shardId)?.tag;
+    },
+    load: async (shardId) => {
+      counts.loads++;
+      const checkpoint = saved.get(shardId);
+      return checkpoint && structuredClone(checkpoint);
+    },
+    save: async (shardId, things, expectedTag) => {
+      counts.saves++;
+      counts.bytes += gzipSync(JSON.stringify({ format: 1, things })).byteLength;
+      if (saved.get(shardId)?.tag !== expectedTag) return "conflict";
+      const tag = String(++tags);
+      saved.set(shardId, { tag, things: structuredClone(things) });
+      return { tag };
+    },
+  };
 }
 
 /** One message as the direct-mode action delivers it, a stream batch thing by thing; a failure spoils the run. */
@@ -282,8 +397,10 @@ function snapshot(
   influx: ReturnType<typeof countingInfluxFetch>["counts"],
   events: ReturnType<typeof countingEventBridgeClient>["counts"],
   transitions: number,
+  checkpoints: ReturnType<typeof countingCheckpoints>["counts"],
 ) {
   return {
+    checkpoints: { ...checkpoints },
     timestream: { ...timestream },
     influx: { ...influx },
     registry: { ...dynamo.countsOf(TABLES.registry) },

@@ -39,6 +39,7 @@ const SNS_PRICING = "https://aws.amazon.com/sns/pricing/";
 const INFLUX_PRICING = "https://aws.amazon.com/timestream/pricing/ (Timestream for InfluxDB)";
 const PRIVATELINK_PRICING = "https://aws.amazon.com/privatelink/pricing/";
 const SECRETS_PRICING = "https://aws.amazon.com/secrets-manager/pricing/";
+const S3_PRICING = "https://aws.amazon.com/s3/pricing/";
 
 export const PRICES = {
   iotConnectivity: {
@@ -123,6 +124,20 @@ export const PRICES = {
     source: KINESIS_PRICING,
     verified: false,
     note: "the 25 KB unit is stated on the page; the number is rendered dynamically",
+  },
+  s3PutRequests: {
+    usd: 0.005,
+    unit: "per 1,000 PUT requests (S3 Standard)",
+    source: S3_PRICING,
+    verified: false,
+    note: "the pricing page renders its request table dynamically; $0.005 per 1,000 PUT, COPY, POST or LIST is the long-standing us-east-1 list price",
+  },
+  s3GetRequests: {
+    usd: 0.0004,
+    unit: "per 1,000 GET and HEAD requests (S3 Standard)",
+    source: S3_PRICING,
+    verified: false,
+    note: "as for PUT requests: $0.0004 per 1,000 GET, SELECT and all other requests is the long-standing us-east-1 list price",
   },
   timestreamWrites: {
     usd: 0.5,

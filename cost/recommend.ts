@@ -257,12 +257,11 @@ function eventRecordBytes(fleet: Fleet): number {
 
 function dynamoDbPerMessage(profile: MeasuredProfile): PricedConfiguration["dynamoDb"] {
   const counts = perMessage(profile);
-  const messages = Math.max(1, profile.messages);
   return {
     readUnits: counts.readUnits,
     writeUnits: counts.writeUnits,
-    alarmReadUnits: profile.alarms.readUnits / messages,
-    alarmWriteUnits: profile.alarms.writeUnits / messages,
+    alarmReadUnits: counts.alarmReadUnits,
+    alarmWriteUnits: counts.alarmWriteUnits,
   };
 }
 

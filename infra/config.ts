@@ -207,9 +207,16 @@ const configSchema = z.strictObject({
     .strictObject({
       /** Samples further than this in the future are quarantined (`ts_future`). */
       clockSkewSeconds: int(1, 900).default(300),
-      /** A thing's `lastSeen` is written at most once per this interval. */
+      /**
+       * Direct mode: ingest writes a thing's `lastSeen` at most once per this interval. Stream mode:
+       * unused, the alarm consumer keeps each thing's last report.
+       */
       lastSeenIntervalSeconds: int(1, 86_400).default(300),
-      /** How long a registry entry is cached in a function container. */
+      /**
+       * How often a function container checks the registry's revision: a change made with
+       * `plantwatch provision` reaches running functions within this; cached devices are read
+       * again only when the revision moved (and at least hourly, for edits made by hand).
+       */
       registryCacheTtlSeconds: int(1, 3600).default(60),
     })
     .prefault({}),
@@ -277,7 +284,10 @@ const configSchema = z.strictObject({
           batchSize: int(1, 10_000).default(500),
           /** How long Lambda gathers records before invoking, unless the batch is full first. */
           batchWindowSeconds: int(0, 300).default(1),
-          /** Concurrent batches per shard (each thing's records still stay in order). */
+          /**
+           * Concurrent batches per shard. Only 1 in stream mode: the alarm consumer keeps each
+           * thing's state in memory between batches, which needs one consumer per shard.
+           */
           parallelizationFactor: int(1, 10).default(1),
           /** Retries of a failed batch before its pointer goes to the dead-letter queue. */
           maxRetryAttempts: int(0, 10_000).default(10),
@@ -522,9 +532,25 @@ function duplicateWebhookNames(
 }
 
 function streamSettingsProblems<
-  T extends { readonly stream: { readonly capacity: string; readonly shards?: number | undefined } },
+  T extends {
+    readonly mode: string;
+    readonly stream: {
+      readonly capacity: string;
+      readonly shards?: number | undefined;
+      readonly parallelizationFactor: number;
+    };
+  },
 >(ingestion: T, context: z.core.$RefinementCtx<T>): void {
-  const { capacity, shards } = ingestion.stream;
+  const { capacity, shards, parallelizationFactor } = ingestion.stream;
+  if (ingestion.mode === "stream" && parallelizationFactor > 1) {
+    context.addIssue({
+      code: "custom",
+      path: ["stream", "parallelizationFactor"],
+      message:
+        "must be 1 in stream mode: the evaluate function keeps each thing's alarm state in memory " +
+        "between batches, which needs one consumer per shard (add shards for throughput instead)",
+    });
+  }
   if (capacity === "on-demand" && shards !== undefined) {
     context.addIssue({
       code: "custom",

@@ -1,7 +1,7 @@
 import { type CfnElement, Stack, Validations } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
-import { QUARANTINE_PREFIX } from "../shared/contracts/storageLayout.ts";
+import { QUARANTINE_PREFIX, SHARD_CHECKPOINT_PREFIX } from "../shared/contracts/storageLayout.ts";
 import type { InfluxSeriesStore } from "./constructs/InfluxSeriesStore.ts";
 import type { PlantwatchStack } from "./stacks/PlantwatchStack.ts";
 
@@ -71,6 +71,17 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
     ...(stack.influxStore ? influxSuppressions(stack.influxStore) : []),
     ...(stack.telemetryStream
       ? [
+          {
+            scope: defaultPolicyOf(stack.evaluate.function, "evaluate"),
+            id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(stack.quarantine.bucket)}.Arn>/${SHARD_CHECKPOINT_PREFIX}*]`,
+            reason:
+              "The evaluate function (the stream consumer) keeps one checkpoint object per shard, whose " +
+              "key is the shard id, known only at run time (shards come and go when the stream scales), " +
+              "so s3:GetObject and s3:PutObject need an object wildcard. It is limited to the " +
+              "stream-checkpoints/ prefix of the one quarantine bucket: the function cannot read or " +
+              "write quarantined data there, nor delete anything; ListBucket is allowed only for keys " +
+              "under that prefix (so that a missing checkpoint answers 404, not 403).",
+          },
           {
             scope: stack.telemetryStream.stream,
             id: "AwsSolutions-KDS3",

@@ -52,6 +52,19 @@ export class AlarmNotFoundError extends PlantwatchError {
 }
 
 /** Another writer kept winning the conditional write; the invocation is retried as a whole. */
+/** Another consumer saved the shard's checkpoint since this one loaded it: the batch is retried from the checkpoint. */
+export class ShardCheckpointTakenError extends PlantwatchError {
+  constructor(shardId: string) {
+    super(
+      `the checkpoint of ${shardId} was saved by another consumer; the batch is evaluated again from it`,
+      {
+        retryable: true,
+      },
+    );
+    this.name = "ShardCheckpointTakenError";
+  }
+}
+
 export class ConcurrentUpdateError extends PlantwatchError {
   constructor(thingName: string, attempts: number) {
     super(`alarm state of ${thingName} changed under ${attempts} consecutive attempts; retrying later`, {

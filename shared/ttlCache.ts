@@ -39,6 +39,11 @@ export class TtlCache<K, V> {
     return entry.value;
   }
 
+  /** Forgets every value, so that each key is loaded again on its next call. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** Forgets the key's value (it changed here), so the next call loads it again. */
   delete(key: K): void {
     this.#entries.delete(key);

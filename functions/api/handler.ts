@@ -7,9 +7,10 @@ import { documentClient } from "../../shared/adapters/aws/documentClient.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
+import { KinesisStreamControl } from "../../shared/adapters/aws/kinesisStreamControl.ts";
 import { readApiEnvironment, seriesTargetOf } from "../../shared/config/operatorEnvironment.ts";
 import { systemClock } from "../../shared/ports/clock.ts";
-import { createAlarmEngine } from "../commons/alarmEngine.ts";
+import { createAlarmEngine, createStreamOperatorActions } from "../commons/alarmEngine.ts";
 import { awsAlarmEnginePorts } from "../commons/awsAlarmPorts.ts";
 import { logger, metrics } from "../commons/powertools.ts";
 import { powertoolsLog } from "../commons/powertoolsPorts.ts";
@@ -22,7 +23,15 @@ const client = documentClient();
 const alarmPorts = awsAlarmEnginePorts(env, client);
 const api = createOperatorApi({
   alarms: alarmPorts.store,
-  engine: createAlarmEngine({ ...alarmPorts, log: powertoolsLog }),
+  // Stream mode: the stream consumer is the only writer of alarm state; actions travel the stream.
+  engine:
+    env.TELEMETRY_STREAM_ARN === undefined
+      ? createAlarmEngine({ ...alarmPorts, log: powertoolsLog })
+      : createStreamOperatorActions({
+          ...alarmPorts,
+          log: powertoolsLog,
+          stream: new KinesisStreamControl({ streamArn: env.TELEMETRY_STREAM_ARN }),
+        }),
   rules: new DynamoDbRuleRepository({ client, tableName: env.RULES_TABLE }),
   registry: new DynamoDbDeviceRegistry({
     client,

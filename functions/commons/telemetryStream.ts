@@ -1,5 +1,10 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
-import { decodeTelemetryRecord } from "../../shared/contracts/streamRecord.ts";
+import {
+  type ControlRecord,
+  decodeControlRecord,
+  decodeTelemetryRecord,
+} from "../../shared/contracts/streamRecord.ts";
+import type { StreamInput, StreamRecord } from "../../shared/domain/alarms/streamConsumer.ts";
 import type { ReceivedMessage } from "../../shared/domain/ingest/types.ts";
 import { toReceivedMessage } from "../ingest/toReceivedMessage.ts";
 
@@ -22,8 +27,10 @@ export function isKinesisStreamEvent(event: unknown): event is KinesisStreamEven
  * the data kept: never a batch failure, nothing lost.
  */
 export function streamMessagesOf(event: KinesisStreamEvent): StreamMessage[] {
-  return event.Records.map(({ kinesis }) => {
+  return event.Records.flatMap(({ kinesis }) => {
     const data = Buffer.from(kinesis.data, "base64");
+    // The alarm engine's control records (presence, ticks, actions) are not telemetry: not ingest's.
+    if (decodeControlRecord(data)) return [];
     const ruleEvent = decodeTelemetryRecord(data);
     const message: ReceivedMessage = ruleEvent
       ? toReceivedMessage(ruleEvent)
@@ -32,8 +39,52 @@ export function streamMessagesOf(event: KinesisStreamEvent): StreamMessage[] {
           receivedAt: Math.round(kinesis.approximateArrivalTimestamp * 1000),
           payload: data,
         };
-    return { sequenceNumber: kinesis.sequenceNumber, message };
+    return [{ sequenceNumber: kinesis.sequenceNumber, message }];
   });
+}
+
+/**
+ * The batch as the stream alarm consumer takes it: the shard it comes from (Lambda delivers one
+ * shard's records per batch; the event id is `{shardId}:{sequenceNumber}`) and each record's input.
+ */
+export function streamRecordsOf(event: KinesisStreamEvent): { shardId: string; records: StreamRecord[] } {
+  const shardIds = new Set(event.Records.map(({ eventID }) => eventID.slice(0, eventID.lastIndexOf(":"))));
+  if (shardIds.size !== 1)
+    throw new Error(`a stream batch holds records of ${shardIds.size} shards; expected one`);
+  const telemetry = new Map(
+    streamMessagesOf(event).map((message) => [message.sequenceNumber, message.message]),
+  );
+  const records = event.Records.map(({ kinesis }): StreamRecord => {
+    const message = telemetry.get(kinesis.sequenceNumber);
+    const input: StreamInput = message
+      ? { kind: "telemetry", message }
+      : controlInput(decodeControlRecord(Buffer.from(kinesis.data, "base64")) as ControlRecord);
+    return { sequenceNumber: kinesis.sequenceNumber, input };
+  });
+  return { shardId: [...shardIds][0] as string, records };
+}
+
+function controlInput(record: ControlRecord): StreamInput {
+  switch (record.plantwatch) {
+    case "lifecycle":
+      return {
+        kind: "lifecycle",
+        event: { clientId: record.clientId, timestamp: record.timestamp, eventType: record.eventType },
+      };
+    case "tick":
+      return { kind: "tick", thingName: record.thingName, at: record.at };
+    case "action": {
+      const { actor, action, durationMs, expected } = record;
+      const request = { action, actor, ...(durationMs === undefined ? {} : { durationMs }) };
+      return {
+        kind: "action",
+        alarmId: record.alarmId,
+        request,
+        at: record.at,
+        ...(expected === undefined ? {} : { expected }),
+      };
+    }
+  }
 }
 
 /**
@@ -41,6 +92,8 @@ export function streamMessagesOf(event: KinesisStreamEvent): StreamMessage[] {
  * lowest sequence number named and delivers every record after it again, so what matters is that
  * the earliest failed record is named; work already done after it is redone idempotently.
  */
-export function batchItemFailures(failed: readonly StreamMessage[]): KinesisStreamBatchResponse {
+export function batchItemFailures(
+  failed: readonly { readonly sequenceNumber: string }[],
+): KinesisStreamBatchResponse {
   return { batchItemFailures: failed.map(({ sequenceNumber }) => ({ itemIdentifier: sequenceNumber })) };
 }

@@ -2,27 +2,43 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
+import { S3ShardCheckpoints } from "../../shared/adapters/aws/s3ShardCheckpoints.ts";
 import { readEvaluateEnvironment } from "../../shared/config/alarmEnvironment.ts";
 import { isLifecycleEvent, type LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
 import type { TelemetryRuleEvent } from "../../shared/contracts/telemetryRule.ts";
 import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
-import { createAlarmEngine } from "../commons/alarmEngine.ts";
+import { createAlarmEngine, createStreamAlarmConsumer } from "../commons/alarmEngine.ts";
 import { awsAlarmEnginePorts } from "../commons/awsAlarmPorts.ts";
 import { logger, metrics } from "../commons/powertools.ts";
 import { powertoolsReporting } from "../commons/powertoolsPorts.ts";
-import { batchItemFailures, isKinesisStreamEvent, streamMessagesOf } from "../commons/telemetryStream.ts";
+import {
+  batchItemFailures,
+  isKinesisStreamEvent,
+  streamMessagesOf,
+  streamRecordsOf,
+} from "../commons/telemetryStream.ts";
 import { toReceivedMessage } from "../ingest/toReceivedMessage.ts";
 import { createEvaluate } from "./createEvaluate.ts";
+import { createStreamEvaluate } from "./createStreamEvaluate.ts";
 
 const env = readEvaluateEnvironment();
-const evaluate = createEvaluate(
-  createAlarmEngine({
-    ...awsAlarmEnginePorts(env),
-    limits: { clockSkewMs: env.CLOCK_SKEW_MS, maxSampleAgeMs: env.MAX_SAMPLE_AGE_MS },
-    ...powertoolsReporting,
-  }),
-  powertoolsReporting,
-);
+const enginePorts = {
+  ...awsAlarmEnginePorts(env),
+  limits: { clockSkewMs: env.CLOCK_SKEW_MS, maxSampleAgeMs: env.MAX_SAMPLE_AGE_MS },
+  ...powertoolsReporting,
+};
+const evaluate = createEvaluate(createAlarmEngine(enginePorts), powertoolsReporting);
+// Stream mode: alarm state kept in memory across batches, one checkpoint per shard in S3.
+const streamEvaluate =
+  env.SHARD_CHECKPOINT_BUCKET === undefined
+    ? undefined
+    : createStreamEvaluate(
+        createStreamAlarmConsumer({
+          ...enginePorts,
+          checkpoints: new S3ShardCheckpoints({ bucketName: env.SHARD_CHECKPOINT_BUCKET }),
+        }),
+        powertoolsReporting,
+      );
 
 /**
  * The telemetry rule's second action (one message) and the lifecycle rule's action (one presence
@@ -44,6 +60,16 @@ async function evaluateStream(
   event: KinesisStreamEvent,
   budget: { readonly remainingMs: number },
 ): Promise<KinesisStreamBatchResponse> {
+  if (streamEvaluate) {
+    const { shardId, records } = streamRecordsOf(event);
+    const outcome = await streamEvaluate.batch(shardId, records, budget);
+    for (const { thingName, error } of outcome.failures) {
+      logger.warn("thing not evaluated; its records are delivered again", { thingName, error });
+    }
+    const from =
+      outcome.redeliverFrom === undefined ? [] : [records[outcome.redeliverFrom] as (typeof records)[number]];
+    return batchItemFailures(from);
+  }
   const batch = streamMessagesOf(event);
   const outcome = await evaluate.batch(
     batch.map(({ message }) => ({ kind: "telemetry", message })),

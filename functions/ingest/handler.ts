@@ -21,8 +21,9 @@ const ingest = createIngest({
   registry: new DynamoDbDeviceRegistry({
     tableName: env.REGISTRY_TABLE,
     cacheTtlMs: env.REGISTRY_CACHE_TTL_MS,
-    lastSeenIntervalMs: env.LAST_SEEN_INTERVAL_MS,
+    ...(env.LAST_SEEN_INTERVAL_MS === undefined ? {} : { lastSeenIntervalMs: env.LAST_SEEN_INTERVAL_MS }),
   }),
+  recordLastSeen: env.LAST_SEEN_INTERVAL_MS !== undefined,
   store: seriesStoreFor(seriesTargetOf(env)),
   quarantine: new S3QuarantineStore({ bucketName: env.QUARANTINE_BUCKET }),
   clock: systemClock,

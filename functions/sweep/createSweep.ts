@@ -3,7 +3,9 @@ import {
   type EngineReport,
   reportOrThrow,
 } from "../../shared/domain/alarms/alarmEngine.ts";
+import { EMPTY_REPORT } from "../../shared/domain/alarms/engineReport.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
+import type { StreamControl } from "../../shared/ports/streamControl.ts";
 import { publishEngineMetrics } from "../commons/engineMetrics.ts";
 import {
   deadlineOf,
@@ -23,6 +25,34 @@ export const STALE_DELIVERY_MS = 2 * 60_000;
 /** The sweep function's use case: ended snoozes, offline things, undelivered events, reminders. */
 export interface Sweep {
   run(budget: InvocationBudget): Promise<EngineReport>;
+}
+
+/**
+ * Stream mode's sweep: the stream consumer is the only writer of alarm state, so the sweep only
+ * names the things that may have something due and puts a tick for each on the stream.
+ */
+export function createStreamSweep(
+  engine: Pick<AlarmEngine, "ticksDue">,
+  store: Pick<AlarmStore, "scan">,
+  stream: StreamControl,
+  ports: FunctionReporting = {},
+): Sweep {
+  const reporting = reportingOf(ports);
+  return {
+    async run(budget) {
+      const deadline = deadlineOf(budget, SWEEP_DEADLINE_MARGIN_MS, reporting.wallClock);
+      const due = await engine.ticksDue(store.scan(), { staleAfterMs: STALE_DELIVERY_MS });
+      if (due.length > 0) {
+        await stream.put(
+          due.map(({ thingName, at }) => ({ plantwatch: "tick", thingName, at })),
+          { deadline },
+        );
+      }
+      reporting.metrics.count("TicksSent", due.length);
+      reporting.log.info("swept", { ticks: due.length });
+      return EMPTY_REPORT;
+    },
+  };
 }
 
 /** The one composition of the sweep, for the sweep function (every minute) and the local stack's timer. */

@@ -1,13 +1,16 @@
 import { Duration } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as events from "aws-cdk-lib/aws-events";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type {
   EvaluateEnvironmentVariables,
   SweepEnvironmentVariables,
 } from "../../shared/config/alarmEnvironment.ts";
+import { SHARD_CHECKPOINT_PREFIX } from "../../shared/contracts/storageLayout.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 import {
   type DeploymentFunctionProps,
@@ -40,6 +43,11 @@ export interface EvaluateFunctionProps extends AlarmFunctionProps {
   /** The same sample-time bounds as ingest, so that only samples that are stored are evaluated. */
   readonly clockSkewSeconds: number;
   readonly maxSampleAge: Duration;
+  /**
+   * Stream mode: the bucket where the stream consumer checkpoints each shard's in-memory alarm state
+   * (under `SHARD_CHECKPOINT_PREFIX`). @default - none (direct mode)
+   */
+  readonly shardCheckpointBucket?: s3.IBucket;
 }
 
 export interface SweepFunctionProps extends AlarmFunctionProps {
@@ -58,6 +66,7 @@ interface Variant {
   readonly reservedConcurrentExecutions?: number;
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
+  readonly shardCheckpointBucket?: s3.IBucket;
 }
 
 /**
@@ -83,6 +92,7 @@ export class AlarmFunction extends Construct {
       extraAlarmActions: [],
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
+      ...(props.shardCheckpointBucket && { shardCheckpointBucket: props.shardCheckpointBucket }),
     });
   }
 
@@ -145,15 +155,40 @@ export class AlarmFunction extends Construct {
       retryAttempts: variant.retryAttempts,
       maxEventAge: variant.maxEventAge,
     });
-    fn.allowKeyUseVia(props.encryptionKey, ["dynamodb", "sqs"]);
+    const checkpoints = variant.shardCheckpointBucket;
+    if (checkpoints) {
+      // Read (GET, and HEAD, which S3 authorises as GetObject) and conditional writes (If-Match,
+      // If-None-Match: still PutObject) of the shards' checkpoint objects.
+      fn.bindBucketObjects(
+        "SHARD_CHECKPOINT_BUCKET",
+        checkpoints,
+        "ReadAndWriteShardCheckpoints",
+        ["s3:GetObject", "s3:PutObject"],
+        `${SHARD_CHECKPOINT_PREFIX}*`,
+      );
+      // Without ListBucket, S3 answers a GET or HEAD of a missing key 403 instead of 404, and a
+      // shard's first batch could not tell "no checkpoint yet" from "denied". The prefix condition
+      // keeps it to the checkpoints' keys (S3 checks it with the requested key as prefix).
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: "FindShardCheckpoints",
+          actions: ["s3:ListBucket"],
+          resources: [checkpoints.bucketArn],
+          conditions: { StringLike: { "s3:prefix": `${SHARD_CHECKPOINT_PREFIX}*` } },
+        }),
+      );
+    }
+    fn.allowKeyUseVia(props.encryptionKey, checkpoints ? ["dynamodb", "s3", "sqs"] : ["dynamodb", "sqs"]);
   }
 }
 
 /** The variables the bind calls of the constructor set, each with its permission. */
-type BoundVariables = keyof Pick<
-  SweepEnvironmentVariables,
-  "ALARMS_TABLE" | "HISTORY_TABLE" | "RULES_TABLE" | "REGISTRY_TABLE" | "EVENT_BUS_NAME"
->;
+type BoundVariables =
+  | keyof Pick<
+      SweepEnvironmentVariables,
+      "ALARMS_TABLE" | "HISTORY_TABLE" | "RULES_TABLE" | "REGISTRY_TABLE" | "EVENT_BUS_NAME"
+    >
+  | keyof Pick<EvaluateEnvironmentVariables, "SHARD_CHECKPOINT_BUCKET">;
 
 /** The alarm engine's variables beside its tables and bus (which the bind calls set). */
 export function alarmEngineEnvironment(

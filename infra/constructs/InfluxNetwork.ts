@@ -20,6 +20,11 @@ export interface InfluxNetworkProps {
   readonly existingVpc?: ExistingVpc | undefined;
   /** Own VPC only: where its flow logs go. */
   readonly flowLogBucket: s3.IBucket;
+  /**
+   * Where the api's alarm actions go: EventBridge (direct mode: the api writes the state and
+   * publishes the event) or the telemetry stream (stream mode: the consumer applies them).
+   */
+  readonly alarmActionsVia: "eventbridge" | "kinesis";
 }
 
 /**
@@ -27,7 +32,8 @@ export interface InfluxNetworkProps {
  * 8086 only from one "series clients" group, which the functions that use the series carry (ingest,
  * api, the token custom resource). In its own VPC, which has no route out, those functions reach
  * exactly the AWS APIs they call: DynamoDB and S3 through gateway endpoints, Secrets Manager (the
- * token) and EventBridge (the api's alarm actions) through interface endpoints with private DNS,
+ * token) and the api's alarm actions (EventBridge in direct mode, the telemetry stream in stream
+ * mode) through interface endpoints with private DNS,
  * which admit HTTPS only from the clients group. Everything else the functions use is done by the
  * Lambda service outside the VPC: logs and EMF metrics, asynchronous on-failure destinations (SQS),
  * and stream polling (Kinesis).
@@ -130,7 +136,9 @@ export class InfluxNetwork extends Construct {
       };
       this.interfaceEndpoints = [
         endpoint("SecretsManager", ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER),
-        endpoint("EventBridge", ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE),
+        props.alarmActionsVia === "kinesis"
+          ? endpoint("KinesisStreams", ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS)
+          : endpoint("EventBridge", ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE),
       ];
     }
 

@@ -34,6 +34,8 @@ export interface InfluxSeriesStoreProps {
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Where the api, in the VPC, sends alarm actions (`InfluxNetworkProps.alarmActionsVia`). */
+  readonly alarmActionsVia: "eventbridge" | "kinesis";
 }
 
 /**
@@ -59,6 +61,7 @@ export class InfluxSeriesStore extends Construct implements SeriesStoreBinding {
     this.network = new InfluxNetwork(this, "Network", {
       existingVpc: props.existingVpc,
       flowLogBucket: props.logBucket,
+      alarmActionsVia: props.alarmActionsVia,
     });
     this.placement = this.network.clientPlacement;
 

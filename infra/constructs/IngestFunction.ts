@@ -27,7 +27,8 @@ export interface IngestFunctionProps extends DeploymentFunctionProps {
   readonly clockSkewSeconds: number;
   /** Samples older than this are quarantined rather than offered to the series store. */
   readonly maxSampleAge: Duration;
-  readonly lastSeenIntervalSeconds: number;
+  /** Absent in stream mode: the alarm consumer keeps each thing's last report, ingest writes no `lastSeen`. */
+  readonly lastSeenIntervalSeconds?: number | undefined;
   readonly registryCacheTtlSeconds: number;
 }
 
@@ -45,7 +46,9 @@ export class IngestFunction extends Construct {
     const environment = {
       CLOCK_SKEW_MS: String(props.clockSkewSeconds * 1000),
       MAX_SAMPLE_AGE_MS: String(props.maxSampleAge.toMilliseconds()),
-      LAST_SEEN_INTERVAL_MS: String(props.lastSeenIntervalSeconds * 1000),
+      ...(props.lastSeenIntervalSeconds === undefined
+        ? {}
+        : { LAST_SEEN_INTERVAL_MS: String(props.lastSeenIntervalSeconds * 1000) }),
       REGISTRY_CACHE_TTL_MS: String(props.registryCacheTtlSeconds * 1000),
     } satisfies Omit<IngestOwnVariables, BoundVariables>;
 
@@ -60,10 +63,14 @@ export class IngestFunction extends Construct {
 
     const fn = this.function;
     props.seriesStore.bindTo(fn, "write");
-    fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDeviceAndRecordLastSeen", [
-      "dynamodb:GetItem",
-      "dynamodb:UpdateItem",
-    ]);
+    if (props.lastSeenIntervalSeconds === undefined) {
+      fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDevice", ["dynamodb:GetItem"]);
+    } else {
+      fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDeviceAndRecordLastSeen", [
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+      ]);
+    }
     fn.bindBucketObjects(
       "QUARANTINE_BUCKET",
       props.quarantineBucket,

@@ -5,6 +5,7 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import type { SweepEnvironmentVariables } from "../../shared/config/alarmEnvironment.ts";
 import type { PlantwatchFunction } from "./PlantwatchFunction.ts";
 import { QueueFailureDestination } from "./QueueFailureDestination.ts";
 
@@ -74,6 +75,23 @@ export class TelemetryStream extends Construct {
   }
 
   /**
+   * Lets `fn` put control records (the sweep's ticks, the API's operator actions) on the stream, which
+   * it finds in `TELEMETRY_STREAM_ARN`: PutRecords on this stream only, and the key only to encrypt
+   * through Kinesis for it (a producer to a KMS-encrypted stream needs kms:GenerateDataKey).
+   */
+  addProducer(fn: PlantwatchFunction<ControlRecordProducerVariable>): void {
+    fn.bind(
+      { TELEMETRY_STREAM_ARN: this.stream.streamArn },
+      new iam.PolicyStatement({
+        sid: "PutControlRecords",
+        actions: ["kinesis:PutRecords"],
+        resources: [this.stream.streamArn],
+      }),
+    );
+    fn.addToRolePolicy(this.#keyStatement("EncryptControlRecords", "kms:GenerateDataKey"));
+  }
+
+  /**
    * Maps the stream to `fn` with the read permissions an event source mapping needs on this one
    * stream (explicit actions; `grantRead` would add account-wide ListStreams), the key only through
    * Kinesis for this stream, and the dead-letter queue as on-failure destination (which the
@@ -127,6 +145,9 @@ export class TelemetryStream extends Construct {
     });
   }
 }
+
+/** Where a producer of control records finds the stream (the api's schema extends the sweep's). */
+type ControlRecordProducerVariable = keyof Pick<SweepEnvironmentVariables, "TELEMETRY_STREAM_ARN">;
 
 /** The stream settings of the configuration as the construct takes them. */
 export function streamConsumerOptions(settings: {

@@ -3,9 +3,11 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import {
   LIFECYCLE_RULE_SQL,
+  LIFECYCLE_STREAM_RULE_SQL,
   LIFECYCLE_TOPIC_FILTER,
   lifecycleRuleName,
 } from "../../shared/contracts/lifecycleRule.ts";
+import { SHARD_CHECKPOINT_PREFIX } from "../../shared/contracts/storageLayout.ts";
 import { telemetryPartitionKey } from "../../shared/contracts/streamRecord.ts";
 import { TABLES, type TableSchema } from "../../shared/contracts/tables.ts";
 import {
@@ -40,6 +42,14 @@ import { STACK_OUTPUTS, type StackOutputName, stackOutputsOf } from "../stackOut
 
 /** How far behind the stream consumers may fall before the ops topic hears of it. */
 const STREAM_MAX_ITERATOR_AGE = Duration.minutes(5);
+
+/**
+ * Stream mode: the lifecycle rule's partition key, an IoT substitution template. The client id is the
+ * thing name (the device policy allows no other), so a thing's presence events share the shard, and
+ * the order, of its telemetry.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT substitution template
+const LIFECYCLE_PARTITION_KEY = "${clientId}";
 
 export interface PlantwatchStackProps extends StackProps {
   readonly config: PlantwatchConfig;
@@ -98,6 +108,7 @@ export class PlantwatchStack extends Stack {
         ? Duration.days(influx.retentionDays)
         : Duration.hours(memoryRetentionHours).plus(Duration.days(magneticRetentionDays));
     const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const streamMode = config.ingestion.mode === "stream";
 
     // Stateful: keys, stores, queue, and the policy device certificates are attached to.
     this.encryptionKey = new EncryptionKey(this, "EncryptionKey", {
@@ -110,6 +121,7 @@ export class PlantwatchStack extends Stack {
       encryptionKey: key,
       accessLogBucket: this.accessLogs.bucket,
       removalPolicy,
+      ...(streamMode && { shardCheckpointPrefix: SHARD_CHECKPOINT_PREFIX }),
     });
     if (config.series.store === "influxdb") {
       this.influxStore = new InfluxSeriesStore(this, "InfluxStore", {
@@ -125,6 +137,7 @@ export class PlantwatchStack extends Stack {
         metricsNamespace: config.metricsNamespace,
         logRetention,
         removalPolicy,
+        alarmActionsVia: config.ingestion.mode === "stream" ? "kinesis" : "eventbridge",
       });
       this.seriesStore = this.influxStore;
     } else {
@@ -170,7 +183,9 @@ export class PlantwatchStack extends Stack {
       encryptionKey: key,
       clockSkewSeconds: config.ingest.clockSkewSeconds,
       maxSampleAge,
-      lastSeenIntervalSeconds: config.ingest.lastSeenIntervalSeconds,
+      // Stream mode: the alarm consumer keeps each thing's last report (the API's lastSeen).
+      lastSeenIntervalSeconds:
+        config.ingestion.mode === "stream" ? undefined : config.ingest.lastSeenIntervalSeconds,
       registryCacheTtlSeconds: config.ingest.registryCacheTtlSeconds,
       metricsNamespace: config.metricsNamespace,
       logRetention,
@@ -195,6 +210,8 @@ export class PlantwatchStack extends Stack {
       ...alarmFunctionProps,
       clockSkewSeconds: config.ingest.clockSkewSeconds,
       maxSampleAge,
+      // Stream mode: the consumer keeps alarm state in memory and checkpoints it per shard.
+      ...(streamMode && { shardCheckpointBucket: this.quarantine.bucket }),
     });
     this.sweep = AlarmFunction.sweep(this, "Sweep", {
       ...alarmFunctionProps,
@@ -212,7 +229,7 @@ export class PlantwatchStack extends Stack {
       ruleName: telemetryRuleName(config.stackName),
       sql: telemetryRuleSql(topic),
     };
-    if (config.ingestion.mode === "stream") {
+    if (streamMode) {
       // One stream, two consumers: each reads at its own pace, so storing and alarming stay
       // independent as in direct mode, in batches, and each thing's messages in order.
       const { stream: settings } = config.ingestion;
@@ -227,6 +244,10 @@ export class PlantwatchStack extends Stack {
       const consumer = streamConsumerOptions(settings);
       this.telemetryStream.addConsumer("IngestMapping", this.ingest.function, consumer);
       this.telemetryStream.addConsumer("EvaluateMapping", this.evaluate.function, consumer);
+      // Every input of the alarm engine travels on the stream, so the thing's one consumer sees them
+      // in one order: the sweep's ticks too, as do the lifecycle rule's presence events (below) and
+      // the API's operator actions.
+      this.telemetryStream.addProducer(this.sweep.function);
       this.telemetryRule = new TopicRule(this, "TelemetryRule", {
         ...telemetryRule,
         description: `C1 telemetry from ${topic.filter} (and its Basic Ingest topic) to the telemetry stream, one partition per thing`,
@@ -242,13 +263,21 @@ export class PlantwatchStack extends Stack {
         functions: { InvokeIngest: this.ingest.function, InvokeEvaluate: this.evaluate.function },
       });
     }
-    this.lifecycleRule = new TopicRule(this, "LifecycleRule", {
-      ...ruleProps,
-      ruleName: lifecycleRuleName(config.stackName),
-      description: `C1 connectivity events from ${LIFECYCLE_TOPIC_FILTER} to the evaluate function`,
-      sql: LIFECYCLE_RULE_SQL,
-      functions: { InvokeEvaluate: this.evaluate.function },
-    });
+    const lifecycleRule = { ...ruleProps, ruleName: lifecycleRuleName(config.stackName) };
+    this.lifecycleRule = this.telemetryStream
+      ? new TopicRule(this, "LifecycleRule", {
+          ...lifecycleRule,
+          description: `C1 connectivity events from ${LIFECYCLE_TOPIC_FILTER} to the telemetry stream as control records, one partition per thing`,
+          sql: LIFECYCLE_STREAM_RULE_SQL,
+          functions: {},
+          stream: { target: this.telemetryStream, partitionKey: LIFECYCLE_PARTITION_KEY },
+        })
+      : new TopicRule(this, "LifecycleRule", {
+          ...lifecycleRule,
+          description: `C1 connectivity events from ${LIFECYCLE_TOPIC_FILTER} to the evaluate function`,
+          sql: LIFECYCLE_RULE_SQL,
+          functions: { InvokeEvaluate: this.evaluate.function },
+        });
     this.sweepSchedule = new FunctionSchedule(this, "SweepSchedule", {
       scheduleName: "sweep",
       description: "plantwatch sweep: offline alarms, snooze expiry, unpublished alarm events",
@@ -308,6 +337,8 @@ export class PlantwatchStack extends Stack {
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
+    // Stream mode: operator actions go on the stream, for the thing's consumer to apply in order.
+    this.telemetryStream?.addProducer(this.apiFunction.function);
     this.operatorApi = new OperatorApi(this, "OperatorApi", {
       handler: this.apiFunction.function,
       throttlingRateLimit: config.api.throttlingRateLimit,

@@ -7,6 +7,7 @@ import { readEnvironment } from "./readEnvironment.ts";
  */
 const positiveInt = z.coerce.number().check(z.int(), z.positive());
 const name = z.string().check(z.minLength(1));
+const arn = z.string().check(z.regex(/^arn:aws[a-z-]*:/));
 
 const alarmStores = {
   /** One item per thing: all its alarm instances, versioned (C4). */
@@ -30,9 +31,18 @@ export const evaluateEnvironmentSchema = z.object({
   /** The same sample-time bounds as ingest, so only samples that are stored are evaluated. */
   CLOCK_SKEW_MS: positiveInt,
   MAX_SAMPLE_AGE_MS: positiveInt,
+  /** Stream mode only: the bucket holding one checkpoint per shard (under `SHARD_CHECKPOINT_PREFIX`). */
+  SHARD_CHECKPOINT_BUCKET: z.optional(name),
 });
 
-export const sweepEnvironmentSchema = z.object(alarmStores);
+export const sweepEnvironmentSchema = z.object({
+  ...alarmStores,
+  /**
+   * Stream mode only: the telemetry stream, where the sweep's ticks (and the API's operator actions,
+   * whose schema extends this one) go as control records, so the thing's one consumer applies them in order.
+   */
+  TELEMETRY_STREAM_ARN: z.optional(arn),
+});
 
 export type EvaluateEnvironment = z.infer<typeof evaluateEnvironmentSchema>;
 export type SweepEnvironment = z.infer<typeof sweepEnvironmentSchema>;

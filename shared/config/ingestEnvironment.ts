@@ -17,8 +17,11 @@ const ingestVariables = {
   CLOCK_SKEW_MS: positiveInt,
   /** Samples older than this are quarantined (`ts_too_old`): the table's total retention. */
   MAX_SAMPLE_AGE_MS: positiveInt,
-  /** `lastSeen` is written at most once per this interval per thing. */
-  LAST_SEEN_INTERVAL_MS: positiveInt,
+  /**
+   * `lastSeen` is written at most once per this interval per thing. Absent in stream mode: the alarm
+   * consumer keeps each thing's last report, and ingest writes no `lastSeen`.
+   */
+  LAST_SEEN_INTERVAL_MS: z.optional(positiveInt),
   /** How long a registry entry (site, line) is cached in memory. */
   REGISTRY_CACHE_TTL_MS: positiveInt,
 };
@@ -30,7 +33,9 @@ export type IngestEnvironment =
   | z.infer<typeof ingestEnvironmentSchemas.liveanalytics>
   | z.infer<typeof ingestEnvironmentSchemas.influxdb>;
 /** What the ingest construct writes itself; the series store's construct adds its own variables. */
-export type IngestOwnVariables = { readonly [K in keyof typeof ingestVariables]: string };
+export type IngestOwnVariables = {
+  readonly [K in Exclude<keyof typeof ingestVariables, "LAST_SEEN_INTERVAL_MS">]: string;
+} & { readonly LAST_SEEN_INTERVAL_MS?: string };
 /** What the stack writes: every value a string, as Lambda environment variables are. */
 export type IngestEnvironmentVariables = IngestOwnVariables & SeriesVariables;
 

@@ -43,7 +43,9 @@ export type ApiEnvironment =
   | z.infer<typeof apiEnvironmentSchemas.influxdb>;
 export type NotifyEnvironmentVariables = { readonly [K in keyof NotifyEnvironment]: string };
 /** What the api construct writes itself; the series store's construct adds its own variables. */
-export type ApiOwnVariables = { readonly [K in keyof typeof apiVariables]: string };
+export type ApiOwnVariables = {
+  readonly [K in keyof z.infer<z.ZodMiniObject<typeof apiVariables>>]: string;
+};
 export type ApiEnvironmentVariables = ApiOwnVariables & SeriesVariables;
 
 export const readNotifyEnvironment = (env: NodeJS.ProcessEnv = process.env): NotifyEnvironment =>

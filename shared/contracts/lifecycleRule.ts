@@ -6,6 +6,11 @@ import { assertRuleName } from "./telemetryTopic.ts";
  */
 export const LIFECYCLE_TOPIC_FILTER = "$aws/events/presence/+/+";
 export const LIFECYCLE_RULE_SQL = `SELECT * FROM '${LIFECYCLE_TOPIC_FILTER}'`;
+/**
+ * Stream mode: the rule puts each presence event on the telemetry stream, marked as a control
+ * record (`streamRecord.ts`), so the thing's one consumer evaluates it in order with its telemetry.
+ */
+export const LIFECYCLE_STREAM_RULE_SQL = `SELECT *, 'lifecycle' AS plantwatch FROM '${LIFECYCLE_TOPIC_FILTER}'`;
 
 export function lifecycleRuleName(deploymentName: string): string {
   const ruleName = `${deploymentName.replace(/[^a-zA-Z0-9_]/g, "_")}_lifecycle`;

@@ -122,7 +122,10 @@ export interface DeviceView {
   readonly line?: string;
   readonly model?: string;
   readonly attributes?: Readonly<Record<string, string | number>>;
-  /** ISO; from the registry (written at most once per `lastSeenIntervalSeconds`). */
+  /**
+   * ISO; the thing's last report as stored: in direct mode written at most once per
+   * `lastSeenIntervalSeconds`, in stream mode by the alarm consumer at least every 15 minutes.
+   */
   readonly lastSeen?: string;
   /** From the C1 lifecycle events, when the thing has offline rules. */
   readonly connectivity?: { readonly connected: boolean; readonly since: string };

@@ -17,3 +17,6 @@ export const INFLUX_MEASUREMENT = "telemetry";
 
 /** Key prefix of quarantine objects in the quarantine bucket. */
 export const QUARANTINE_PREFIX = "quarantine/";
+
+/** Key prefix of the stream consumer's shard checkpoints (`{prefix}{shardId}.json.gz`), in the quarantine bucket. */
+export const SHARD_CHECKPOINT_PREFIX = "stream-checkpoints/";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type CostInputs, plantwatchCost, streamBatch, volumes } from "../../cost/costModel.ts";
+import { type CostInputs, perMessage, plantwatchCost, streamBatch, volumes } from "../../cost/costModel.ts";
 import { cheapestConfiguration, configurationLabel } from "../../cost/estimateCost.ts";
-import type { MeasuredProfile } from "../../cost/measureProfile.ts";
+import { CONSUMER_LIFETIME_MS, type MeasuredProfile } from "../../cost/measureProfile.ts";
 import { PRICES, tieredCost } from "../../cost/prices.ts";
 
 const INPUTS: CostInputs = {
@@ -36,9 +36,17 @@ const PROFILE: MeasuredProfile = {
   averagePayloadBytes: 180,
   timestream: { requests: 1_000, records: 1_000, writeUnits: 1_000, storedBytes: 200_000 },
   influx: { requests: 1_000, lines: 1_000, bytes: 300_000 },
-  registry: { readUnits: 0, lastSeenWrites: 0, writeUnits: 0 },
-  alarms: { readUnits: 1_000, writes: 1_000, writeUnits: 1_000, historyWriteUnits: 0, itemBytes: 500 },
+  registry: { readUnits: 0, revisionReadUnits: 0, lastSeenWrites: 0, writeUnits: 0 },
+  alarms: {
+    readUnits: 1_000,
+    writes: 1_000,
+    writeUnits: 1_000,
+    transitionWriteUnits: 0,
+    historyWriteUnits: 0,
+    itemBytes: 500,
+  },
   events: { putEventsRequests: 0, billedEvents: 0, transitions: 0 },
+  checkpoints: { heads: 0, loads: 0, saves: 0, bytes: 0 },
 };
 
 const line = (lines: readonly { service: string; usd: number }[], service: string) =>
@@ -209,6 +217,29 @@ describe("cost model with the InfluxDB store", () => {
     expect(reference.alternative?.cost.store).toBe("liveanalytics");
     expect(reference.label).toBe("stream + Basic Ingest");
     expect(reference.alternative?.cost.total).toBeGreaterThan(reference.cost.total);
+  });
+
+  describe("per message and per transition", () => {
+    const withTransitions: MeasuredProfile = {
+      ...PROFILE,
+      alarms: { ...PROFILE.alarms, writeUnits: 1_100, transitionWriteUnits: 300, historyWriteUnits: 200 },
+      events: { putEventsRequests: 100, billedEvents: 100, transitions: 100 },
+    };
+
+    it("prices what transitions write per transition, not per message", () => {
+      const counts = perMessage(withTransitions);
+
+      expect(counts.alarmWriteUnits).toBeCloseTo(0.8);
+      expect(counts.writeUnits).toBeCloseTo(0.8);
+      expect(counts.writeUnitsPerTransition).toBeCloseTo(5);
+    });
+
+    it("prices the stream consumer's reads, which happen when its container starts, at the assumed lifetime", () => {
+      const stream: MeasuredProfile = { ...PROFILE, shape: { ...PROFILE.shape, stream: true } };
+
+      expect(perMessage(stream).alarmReadUnits).toBeCloseTo(CONSUMER_LIFETIME_MS / 3_600_000);
+      expect(perMessage(PROFILE).alarmReadUnits).toBe(1);
+    });
   });
 });
 

@@ -57,4 +57,21 @@ describe("measured workload profile", () => {
     expect(profile.events.transitions).toBeGreaterThan(0);
     expect(profile.events.putEventsRequests).toBe(profile.events.transitions);
   });
+
+  it("keeps stream mode's alarm state in memory: a small fraction of the per-message reads and writes, through restarts", async () => {
+    // The fleet `plantwatch cost` simulates: with fewer devices the demo's transitions weigh more.
+    const shape = { ...SHAPE, devices: 20 };
+    const direct = await measureProfile(shape);
+    const stream = await measureProfile({ ...shape, stream: true });
+
+    // Same messages, same transitions: only where the state lives differs.
+    expect(stream.events.transitions).toBe(direct.events.transitions);
+    expect(direct.alarms.writeUnits / direct.messages).toBeGreaterThanOrEqual(1);
+    expect(stream.alarms.writeUnits / stream.messages).toBeLessThan(0.05);
+    expect(stream.alarms.readUnits / stream.messages).toBeLessThan(0.05);
+    // The consumer restarted (cold: the checkpoint loaded, the things read again) and saved a checkpoint per batch.
+    expect(stream.checkpoints.loads).toBeGreaterThan(0);
+    expect(stream.alarms.readUnits).toBeGreaterThan(0);
+    expect(stream.checkpoints.saves).toBe(stream.messages);
+  });
 });

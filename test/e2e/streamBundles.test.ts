@@ -1,5 +1,6 @@
+import { gunzipSync } from "node:zlib";
 import type { WriteRecordsRequest } from "@aws-sdk/client-timestream-write";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { createAlarmTables } from "../support/alarmTables.ts";
@@ -173,15 +174,36 @@ describe("stream mode function bundles", () => {
     });
   });
 
+  /**
+   * The evaluate bundle on the stream consumer's path: the template gives it the checkpoint bucket
+   * as a reference, set here to the fake S3's bucket, so the bundle keeps alarm state in memory and
+   * checkpoints each shard there.
+   */
   describe("evaluate", () => {
     let bundle: SynthesizedFunction;
     let eventBridge: FakeEventBridge;
+    let s3: FakeS3;
     let env: Record<string, string>;
     let alarmsTableName: string;
+    const checkpointKey = `${QUARANTINE_BUCKET}/stream-checkpoints/shardId-000000000000.json.gz`;
+    const checkpoint = () => {
+      const object = s3.objects().get(checkpointKey);
+      if (object?.bytes === undefined) return undefined;
+      return JSON.parse(gunzipSync(object.bytes).toString("utf8")) as {
+        format: number;
+        things: { doc: { thingName: string; stream?: { sequenceNumber: string } } }[];
+      };
+    };
+    const transitions = () =>
+      eventBridge.events().map((event) => {
+        const detail = event.detail as { alarmId: string; state: { value: string } };
+        return [detail.alarmId, detail.state.value];
+      });
 
     beforeAll(async () => {
       bundle = synthesizeFunction("evaluate", STREAM_MODE);
-      eventBridge = await startFakeEventBridge();
+      [eventBridge, s3] = await Promise.all([startFakeEventBridge(), startFakeS3()]);
+      expect(bundle.environment.SHARD_CHECKPOINT_BUCKET).toEqual({ Ref: expect.any(String) });
       const tables = {
         ...(await createAlarmTables(dynamo.client, "plantwatch-stream")),
         rulesTableName: await createRulesTable(dynamo, "plantwatch-stream-rules"),
@@ -199,6 +221,14 @@ describe("stream mode function bundles", () => {
             condition: { op: ">", value: 250 },
             clear: { op: "<", value: 240 },
           },
+          {
+            id: "press-offline",
+            name: "Press offline",
+            severity: "warning",
+            match: { things: ["press-*"] },
+            kind: "offline",
+            after: "10m",
+          },
         ],
         delete: [],
       });
@@ -213,11 +243,13 @@ describe("stream mode function bundles", () => {
         AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-evaluate",
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+        SHARD_CHECKPOINT_BUCKET: QUARANTINE_BUCKET,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
       };
     });
 
     afterAll(async () => {
-      await eventBridge?.stop();
+      await Promise.all([eventBridge?.stop(), s3?.stop()]);
     });
 
     it("raises and clears an alarm from one batch, in each thing's order, once each despite a redelivery", async () => {
@@ -240,6 +272,124 @@ describe("stream mode function bundles", () => {
         expect.objectContaining({ value: "ACTIVE", previous: "NORMAL" }),
         expect.objectContaining({ value: "NORMAL", previous: "ACTIVE" }),
       ]);
+      // Each batch saved the shard's checkpoint: each thing at the last record it reflects.
+      expect(s3.puts.filter((put) => `${put.bucket}/${put.key}` === checkpointKey)).toHaveLength(2);
+      expect(
+        Object.fromEntries(
+          (checkpoint()?.things ?? []).map(({ doc }) => [doc.thingName, doc.stream?.sequenceNumber]),
+        ),
+      ).toEqual({ "oven-3": sequenceNumber(23), "oven-4": sequenceNumber(22) });
+    });
+
+    it("a new container continues from the checkpoint: a sample older than what memory held is late, not a transition", async () => {
+      const before = eventBridge.events().length;
+      // A normal reading the consumer keeps in memory only (nothing durable changed): the stored
+      // document still has the previous sample time, the checkpoint has this one.
+      const warm = await runBundle(
+        bundle,
+        [
+          {
+            event: kinesisEvent([
+              telemetryRecord(24, "oven-3", { ts: NOW - 20_000, metrics: { temperature: 230 } }, 20),
+            ]),
+          },
+        ],
+        env,
+      );
+      const stored = await dynamo.client.send(
+        new GetCommand({ TableName: alarmsTableName, Key: { thingName: "oven-3" } }),
+      );
+
+      // Another container (a fresh process): a hot sample between the stored and the held sample time.
+      const cold = await runBundle(
+        bundle,
+        [
+          {
+            event: kinesisEvent([
+              telemetryRecord(25, "oven-3", { ts: NOW - 25_000, metrics: { temperature: 300 } }, 15),
+              telemetryRecord(26, "oven-3", { ts: NOW - 5_000, metrics: { temperature: 290 } }, 5),
+            ]),
+          },
+        ],
+        env,
+      );
+
+      expect(warm.results).toEqual([{ ok: { batchItemFailures: [] } }]);
+      expect(cold.results).toEqual([{ ok: { batchItemFailures: [] } }]);
+      expect(stored.Item?.stream?.sequenceNumber).not.toBe(sequenceNumber(24));
+      expect(transitions().slice(before)).toEqual([["oven-overheat:oven-3", "ACTIVE"]]);
+      expect((eventBridge.events().at(-1)?.detail as { state: { timestamp: string } }).state.timestamp).toBe(
+        new Date(NOW - 5_000).toISOString(),
+      );
+    });
+
+    it("fails a batch whose checkpoint another container saved meanwhile, and its redelivery raises nothing twice", async () => {
+      const before = eventBridge.events().length;
+      const batch = kinesisEvent([
+        telemetryRecord(40, "oven-7", { ts: NOW - 9_000, metrics: { temperature: 280 } }, 9),
+      ]);
+      s3.fail("preconditionFailed", { operation: "PutObject" });
+
+      const run = await runBundle(bundle, [{ event: batch }, { event: batch }], env);
+
+      expect(run.results).toEqual([
+        { error: expect.objectContaining({ name: "ShardCheckpointTakenError" }) },
+        { ok: { batchItemFailures: [] } },
+      ]);
+      expect(transitions().slice(before)).toEqual([["oven-overheat:oven-7", "ACTIVE"]]);
+    });
+
+    it("applies operator actions and presence events that travel the stream, in order with telemetry", async () => {
+      const before = eventBridge.events().length;
+      const action = (index: number, at: number) =>
+        kinesisRecord(
+          JSON.stringify({
+            plantwatch: "action",
+            alarmId: "oven-overheat:oven-8",
+            action: "ACKNOWLEDGE",
+            actor: { id: "operator-1", note: "on it" },
+            at,
+          }),
+          { partitionKey: "oven-8", index, arrivedAt: at },
+        );
+      // A registered press has an offline rule, so its connectivity is kept (a foreign thing's is not).
+      await dynamo.client.send(
+        new PutCommand({ TableName: dynamo.tableName, Item: { thingName: "press-3" } }),
+      );
+      const presence = kinesisRecord(
+        JSON.stringify({
+          plantwatch: "lifecycle",
+          clientId: "press-3",
+          timestamp: NOW - 2_000,
+          eventType: "disconnected",
+        }),
+        { partitionKey: "press-3", index: 53, arrivedAt: NOW - 2_000 },
+      );
+
+      const run = await runBundle(
+        bundle,
+        [
+          {
+            event: kinesisEvent([
+              telemetryRecord(50, "oven-8", { ts: NOW - 8_000, metrics: { temperature: 270 } }, 8),
+              action(51, NOW - 6_000),
+              telemetryRecord(52, "oven-8", { ts: NOW - 4_000, metrics: { temperature: 275 } }, 4),
+              presence,
+            ]),
+          },
+        ],
+        env,
+      );
+
+      expect(run.results).toEqual([{ ok: { batchItemFailures: [] } }]);
+      expect(transitions().slice(before)).toEqual([
+        ["oven-overheat:oven-8", "ACTIVE"],
+        ["oven-overheat:oven-8", "ACKNOWLEDGED"],
+      ]);
+      const stored = await dynamo.client.send(
+        new GetCommand({ TableName: alarmsTableName, Key: { thingName: "press-3" } }),
+      );
+      expect(stored.Item?.connectivity).toMatchObject({ connected: false, since: NOW - 2_000 });
     });
 
     it("names the earliest record of a thing whose update failed, and only that; other things' updates stand", async () => {

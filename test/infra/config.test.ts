@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildApp } from "../../infra/app.ts";
 import { ConfigError } from "../../infra/ConfigError.ts";
 import { type ConfigSources, LOG_RETENTION_DAYS, resolveConfig } from "../../infra/config.ts";
 import { cdkJsonContext } from "./support/cdkContext.ts";
@@ -586,7 +587,7 @@ describe("resolveConfig ingestion", () => {
       retentionHours: 24,
       batchSize: 10_000,
       batchWindowSeconds: 0,
-      parallelizationFactor: 10,
+      parallelizationFactor: 1,
       maxRetryAttempts: 0,
       maxRecordAgeSeconds: 60,
     };
@@ -602,6 +603,31 @@ describe("resolveConfig ingestion", () => {
     });
 
     expect(config.ingestion.mode).toBe("direct");
+  });
+
+  it("refuses more than one concurrent batch per shard in stream mode, saying why", () => {
+    expect(
+      problemsOf({ overrides: { ingestion: { mode: "stream", stream: { parallelizationFactor: 2 } } } }),
+    ).toEqual([
+      "overrides.ingestion.stream.parallelizationFactor: must be 1 in stream mode: the evaluate function " +
+        "keeps each thing's alarm state in memory between batches, which needs one consumer per shard " +
+        "(add shards for throughput instead)",
+    ]);
+    expect(() =>
+      buildApp({
+        context: cdkJsonContext(),
+        overrides: { ingestion: { mode: "stream", stream: { parallelizationFactor: 10 } } },
+        nag: false,
+      }),
+    ).toThrow(ConfigError);
+  });
+
+  it("lets a direct deployment keep a parallelization factor for later", () => {
+    const config = resolveConfig({
+      overrides: { ingestion: { mode: "direct", stream: { parallelizationFactor: 4 } } },
+    });
+
+    expect(config.ingestion.stream.parallelizationFactor).toBe(4);
   });
 
   it("requires shards with provisioned capacity and refuses them with on-demand", () => {

@@ -40,7 +40,14 @@ export interface FakeKinesis extends LocalServer {
   trim(shardId: string, count: number, options?: { readonly start?: TrimmedStart }): void;
   /** Answers GetRecords with at most `records` records (default 10,000), to make a reader page. */
   pageSize(records: number): void;
+  /** The next `count` PutRecords entries fail with ProvisionedThroughputExceededException (partial failure). */
+  throttleEntries(count: number): void;
+  /** What PutRecords stored, by shard: records as producers put them. */
+  recordsOf(shardId: string): readonly { readonly partitionKey: string; readonly data: Buffer }[];
 }
+
+/** PutRecords puts every record on this shard: the fake has one. */
+export const FAKE_SHARD = "shardId-000000000000";
 
 interface StoredRecord {
   readonly sequenceNumber: string;
@@ -73,6 +80,7 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
   const shards = new Map<string, Shard>();
   let nextIndex = 1;
   let limit = MAX_RECORDS_PER_READ;
+  let throttled = 0;
 
   const shardOf = (shardId: string): Shard => {
     const shard = shards.get(shardId) ?? { records: [], trimmed: 0, trimmedStart: "error" as const };
@@ -150,13 +158,57 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
     };
   };
 
+  const putRecords = ({ body }: FakeCall) => {
+    const input = body as {
+      StreamARN?: string;
+      StreamName?: string;
+      Records?: { Data: string; PartitionKey: string }[];
+    };
+    if (input.StreamARN !== streamArn && input.StreamName !== streamName) {
+      throw kinesisError(
+        "ResourceNotFoundException",
+        `Stream ${String(input.StreamARN)} under account ${ACCOUNT} not found.`,
+      );
+    }
+    const records = input.Records ?? [];
+    if (records.length === 0 || records.length > 500)
+      throw kinesisError("ValidationException", `Records must have 1 to 500 entries, not ${records.length}`);
+    let failed = 0;
+    const results = records.map((record) => {
+      if (
+        typeof record.PartitionKey !== "string" ||
+        record.PartitionKey.length === 0 ||
+        record.PartitionKey.length > 256
+      )
+        throw kinesisError("ValidationException", "PartitionKey must be 1 to 256 characters");
+      if (throttled > 0) {
+        throttled--;
+        failed++;
+        return {
+          ErrorCode: "ProvisionedThroughputExceededException",
+          ErrorMessage: `Rate exceeded for shard ${FAKE_SHARD} in stream ${streamName} under account ${ACCOUNT}.`,
+        };
+      }
+      const shard = shardOf(FAKE_SHARD);
+      const stored: StoredRecord = {
+        sequenceNumber: sequenceNumber(nextIndex++),
+        partitionKey: record.PartitionKey,
+        data: Buffer.from(record.Data, "base64"),
+        arrivedAt: Date.now(),
+      };
+      shard.records.push(stored);
+      return { SequenceNumber: stored.sequenceNumber, ShardId: FAKE_SHARD };
+    });
+    return { FailedRecordCount: failed, Records: results };
+  };
+
   // The SDK client's default handler speaks HTTP/2 without TLS to an http:// endpoint.
   const endpoint = await startFakeEndpoint<RecordedKinesisRequest>({
     http2: true,
     services: [
       {
         protocol: awsJson({ targetPrefix: "Kinesis_20131202.", version: "1.1" }),
-        operations: { GetShardIterator: getShardIterator, GetRecords: getRecords },
+        operations: { GetShardIterator: getShardIterator, GetRecords: getRecords, PutRecords: putRecords },
       },
     ],
     record: ({ request, call, status, error }) => ({
@@ -192,5 +244,9 @@ export async function startFakeKinesis(streamName = "plantwatch-dev-TelemetryStr
     pageSize: (records) => {
       limit = records;
     },
+    throttleEntries: (count) => {
+      throttled += count;
+    },
+    recordsOf: (shardId) => shardOf(shardId).records,
   };
 }

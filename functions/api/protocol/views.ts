@@ -84,13 +84,22 @@ export function deviceView(
     ...(device.line === undefined ? {} : { line: device.line }),
     ...(device.model === undefined ? {} : { model: device.model }),
     ...(device.attributes === undefined ? {} : { attributes: device.attributes }),
-    ...(typeof device.lastSeen === "number" ? { lastSeen: iso(device.lastSeen) } : {}),
+    ...lastSeenOf(device, doc),
     ...(doc?.connectivity === undefined
       ? {}
       : { connectivity: { connected: doc.connectivity.connected, since: iso(doc.connectivity.since) } }),
     activeAlarms,
     ...(device.provisioned === false ? { provisioned: false as const } : {}),
   };
+}
+
+/**
+ * The later of the registry's `lastSeen` (ingest, direct mode) and the alarm document's last report
+ * (the stream consumer writes it at least every `TELEMETRY_REFRESH_MS`; direct mode on every message).
+ */
+function lastSeenOf(device: DeviceRecord, doc: ThingAlarms | undefined): { lastSeen?: string } {
+  const times = [device.lastSeen, doc?.lastTelemetryAt].filter((time) => typeof time === "number");
+  return times.length === 0 ? {} : { lastSeen: iso(Math.max(...times)) };
 }
 
 export function historyView(entry: HistoryEntry): HistoryView {

@@ -17,7 +17,11 @@ import { documentClient } from "./documentClient.ts";
 
 export type DynamoDbDeviceRegistryOptions = {
   readonly tableName: string;
-  /** How long a looked-up device (or its absence) is trusted by `get`; default 0, no cache. */
+  /**
+   * How often `get` checks the registry's revision: a looked-up device (or its absence) is served
+   * from memory until a change through this adapter moved the revision, and at most
+   * `MAX_CACHED_DEVICE_AGE_MS`. Default 0: no cache, every `get` reads the device.
+   */
   readonly cacheTtlMs?: number;
   /**
    * `lastSeen` is written at most once per this interval per thing, across all containers; default 0,
@@ -29,6 +33,19 @@ export type DynamoDbDeviceRegistryOptions = {
 
 /** Entries kept per container; a fleet larger than this only costs extra reads. */
 const MAX_CACHED_THINGS = 20_000;
+
+/**
+ * The key of the registry's revision item, which every entry write through this adapter moves after
+ * the entry (the ruleset item's pattern, C3): running functions then read one small item a minute
+ * instead of every device a minute. A thing name cannot start with "#" (`THING_NAME_PATTERN`).
+ */
+export const REGISTRY_REVISION_KEY = "#revision";
+
+/**
+ * How long a cached device is served even when the revision did not move: the bound for an entry
+ * changed without this adapter (by hand in the console), which moves no revision.
+ */
+export const MAX_CACHED_DEVICE_AGE_MS = 60 * 60_000;
 
 /** Sets `key`, evicting the oldest entry when full (a Map iterates in insertion order). */
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
@@ -47,20 +64,69 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, De
   readonly #client: DynamoDBDocumentClient;
   readonly #options: DynamoDbDeviceRegistryOptions;
   readonly #cache: TtlCache<string, DeviceRecord | undefined>;
+  readonly #clock: Clock;
   readonly #lastSeenWritten = new Map<string, number>();
+  /** The revision the cached devices were read under, and when to check it again. */
+  #revision: { value: number | undefined; checkAt: number } | undefined;
+  #checking: Promise<void> | undefined;
 
   constructor(options: DynamoDbDeviceRegistryOptions) {
     this.#client = options.client ?? documentClient(options.clientConfig);
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     this.#cache = new TtlCache({
-      ttlMs: options.cacheTtlMs ?? 0,
-      clock: options.clock ?? systemClock,
+      ttlMs: (options.cacheTtlMs ?? 0) > 0 ? MAX_CACHED_DEVICE_AGE_MS : 0,
+      clock: this.#clock,
       maxEntries: MAX_CACHED_THINGS,
     });
   }
 
-  get(thingName: string): Promise<DeviceRecord | undefined> {
+  async get(thingName: string): Promise<DeviceRecord | undefined> {
+    if ((this.#options.cacheTtlMs ?? 0) > 0) await this.#checkRevision();
     return this.#cache.get(thingName, () => this.#fetch(thingName));
+  }
+
+  /**
+   * At most every `cacheTtlMs`, reads the revision item and forgets every cached device if it moved.
+   * A failed read keeps the cache (the devices it holds are no less true than before) and is tried
+   * again by the next lookup; concurrent lookups share one read.
+   */
+  #checkRevision(): Promise<void> {
+    const now = this.#clock.now();
+    if (this.#revision !== undefined && now < this.#revision.checkAt) return Promise.resolve();
+    this.#checking ??= this.#readRevision()
+      .then((value) => {
+        if (this.#revision !== undefined && this.#revision.value !== value) this.#cache.clear();
+        this.#revision = { value, checkAt: now + (this.#options.cacheTtlMs ?? 0) };
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.#checking = undefined;
+      });
+    return this.#checking;
+  }
+
+  async #readRevision(): Promise<number | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#options.tableName,
+        Key: { thingName: REGISTRY_REVISION_KEY },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.revision === "number" ? Item.revision : undefined;
+  }
+
+  /** Moves the revision after an entry changed, so that every running function reads devices again. */
+  async #bumpRevision(): Promise<void> {
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#options.tableName,
+        Key: { thingName: REGISTRY_REVISION_KEY },
+        UpdateExpression: "ADD revision :one",
+        ExpressionAttributeValues: { ":one": 1 },
+      }),
+    );
   }
 
   async recordLastSeen(thingName: string, at: number): Promise<void> {
@@ -90,7 +156,9 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, De
   async list(): Promise<readonly DeviceRecord[]> {
     const devices: DeviceRecord[] = [];
     for await (const page of paginateScan({ client: this.#client }, { TableName: this.#options.tableName })) {
-      for (const item of page.Items ?? []) devices.push(item as DeviceRecord);
+      for (const item of page.Items ?? []) {
+        if (item.thingName !== REGISTRY_REVISION_KEY) devices.push(item as DeviceRecord);
+      }
     }
     return devices.sort((a, b) => (a.thingName < b.thingName ? -1 : a.thingName > b.thingName ? 1 : 0));
   }
@@ -106,6 +174,7 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, De
     const { Attributes } = await this.#client.send(
       new UpdateCommand({ ...this.#entryUpdate(entry), ReturnValues: "ALL_OLD" }),
     );
+    await this.#bumpRevision();
     // A lookup through this adapter sees the new entry at once (the local stack shares one).
     this.#cache.delete(entry.thingName);
     return Attributes === undefined ? undefined : entryOf(Attributes);
@@ -117,6 +186,7 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, De
       return;
     }
     await this.#client.send(new UpdateCommand(this.#entryUpdate(previous)));
+    await this.#bumpRevision();
     this.#cache.delete(thingName);
   }
 
@@ -124,6 +194,7 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, De
     const { Attributes } = await this.#client.send(
       new DeleteCommand({ TableName: this.#options.tableName, Key: { thingName }, ReturnValues: "ALL_OLD" }),
     );
+    await this.#bumpRevision();
     this.#cache.delete(thingName);
     return Attributes !== undefined;
   }
@@ -153,9 +224,10 @@ export class DynamoDbDeviceRegistry implements DeviceRegistry, DeviceCatalog, De
     };
   }
 
+  /** Strongly consistent: a device read just after the revision moved must be the changed one. */
   async #fetch(thingName: string): Promise<DeviceRecord | undefined> {
     const { Item } = await this.#client.send(
-      new GetCommand({ TableName: this.#options.tableName, Key: { thingName } }),
+      new GetCommand({ TableName: this.#options.tableName, Key: { thingName }, ConsistentRead: true }),
     );
     return Item as DeviceRecord | undefined;
   }

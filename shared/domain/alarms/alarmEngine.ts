@@ -9,6 +9,7 @@ import type { RuleSource } from "../../ports/ruleSource.ts";
 import { parseTelemetry } from "../ingest/parseTelemetry.ts";
 import type { ReceivedMessage, TelemetryLimits } from "../ingest/types.ts";
 import { alarmIdOf, parseAlarmId, type ThingAlarms } from "./alarmState.ts";
+import { mustPersist } from "./durableState.ts";
 import { EMPTY_REPORT, type EngineReport, sumReports } from "./engineReport.ts";
 import { evaluateThing, type ThingContext, type ThingInput } from "./evaluateThing.ts";
 import type { ActionRequest } from "./operatorAction.ts";
@@ -150,6 +151,30 @@ export class AlarmEngine {
       }
     });
     return { report: sumReports(reports), failures };
+  }
+
+  /**
+   * Stream mode's sweep: which things may have something due, each a tick to put on the stream for
+   * the consumer (the only writer of their state) to evaluate at `now`. The scanned documents are
+   * the stored ones, whose `lastTelemetryAt` may lag the consumer's: a thing that only looks silent
+   * gets a tick that changes nothing, never a false offline alarm.
+   */
+  async ticksDue(
+    documents: AsyncIterable<ThingAlarms>,
+    options: { staleAfterMs: number },
+  ): Promise<{ readonly thingName: string; readonly at: number }[]> {
+    const index = await this.#ruleIndex();
+    const now = this.#deps.clock.now();
+    const due: { thingName: string; at: number }[] = [];
+    for await (const scanned of documents) {
+      const context = await this.#context(index, scanned.thingName, now);
+      const stale = hasStaleDeliveries(scanned, now - options.staleAfterMs);
+      // Only what would be written counts: a fresh NORMAL instance the tick would add is not news.
+      const evaluation = evaluateThing(scanned, TICK, context);
+      if (stale || mustPersist(scanned, evaluation, context.rules, scanned.lastTelemetryAt))
+        due.push({ thingName: scanned.thingName, at: now });
+    }
+    return due;
   }
 
   async #evaluateStep(

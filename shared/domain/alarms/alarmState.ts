@@ -69,6 +69,14 @@ export interface ThingAlarms {
    * table: the same outbox pattern, so the history never misses a committed transition.
    */
   readonly historyOutbox?: Readonly<Record<string, HistoryRecord>>;
+  /** Stream mode: the last record of the telemetry stream this document reflects. */
+  readonly stream?: StreamPosition;
+}
+
+/** A record's place in the telemetry stream: its shard and sequence number (a decimal string). */
+export interface StreamPosition {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
 }
 
 export interface PendingEvent {

@@ -13,6 +13,11 @@ export interface IngestDependencies {
   readonly quarantine: QuarantineStore;
   readonly clock: Clock;
   readonly limits: TelemetryLimits;
+  /**
+   * Whether ingest notes `lastSeen` in the registry (default true). Stream mode: false, the alarm
+   * consumer is the one writer of a thing's state and keeps its last report (`lastTelemetryAt`).
+   */
+  readonly recordLastSeen?: boolean;
 }
 
 /** What happened to a batch: the C6 counts. */
@@ -93,9 +98,12 @@ export async function ingestMessages(
   }
   if (quarantined.length > 0) await deps.quarantine.put(quarantined);
 
-  const lastSeen = await Promise.allSettled(
-    [...latestReceipts(messages)].map(([thingName, at]) => deps.registry.recordLastSeen(thingName, at)),
-  );
+  const lastSeen =
+    deps.recordLastSeen === false
+      ? []
+      : await Promise.allSettled(
+          [...latestReceipts(messages)].map(([thingName, at]) => deps.registry.recordLastSeen(thingName, at)),
+        );
 
   const report = {
     messages: messages.length,

@@ -56,7 +56,7 @@ describe("plantwatch devices", () => {
           "2 device(s)",
           "THING   SITE     LINE    MODEL        LAST SEEN             CONNECTIVITY  ACTIVE ALARMS",
           "kiln-1  plant-2  -       tunnel-kiln  2026-11-25T11:59:00Z  -             0",
-          "oven-3  plant-1  line-2  deck-oven    -                     -             1",
+          "oven-3  plant-1  line-2  deck-oven    2026-11-25T12:00:00Z  -             1",
           "",
         ].join("\n"),
       );
@@ -102,7 +102,7 @@ describe("plantwatch devices", () => {
           "Site           plant-1",
           "Line           line-2",
           "Model          deck-oven",
-          "Last seen      never (or not yet recorded)",
+          "Last seen      2026-11-25T12:00:00Z",
           "Active alarms  1",
           "",
           "Alarms:",

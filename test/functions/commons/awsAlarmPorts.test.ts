@@ -44,6 +44,7 @@ describe("awsAlarmEnginePorts", () => {
     await ports.rules.reader.version();
     await ports.registry.get("oven-1");
 
-    expect(sent).toEqual(["GetItemCommand", "GetItemCommand", "GetItemCommand"]);
+    // The alarm item, the ruleset version, the registry's revision and the device.
+    expect(sent).toEqual(["GetItemCommand", "GetItemCommand", "GetItemCommand", "GetItemCommand"]);
   });
 });

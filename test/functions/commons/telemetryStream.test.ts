@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { streamMessagesOf } from "../../../functions/commons/telemetryStream.ts";
+import { streamMessagesOf, streamRecordsOf } from "../../../functions/commons/telemetryStream.ts";
+import { encodeControlRecord } from "../../../shared/contracts/streamRecord.ts";
 import { kinesisEvent, kinesisRecord, sequenceNumber } from "../../support/kinesisEvents.ts";
 
 describe("streamMessagesOf", () => {
@@ -27,5 +28,59 @@ describe("streamMessagesOf", () => {
       receivedAt: 5_000,
       payload: Buffer.from('{"thingName":1}'),
     });
+  });
+});
+
+describe("streamRecordsOf", () => {
+  const telemetry = JSON.stringify({ payload: "e30=", thingName: "oven-3", receivedAt: 1_000 });
+  const control = (index: number, record: Parameters<typeof encodeControlRecord>[0]) =>
+    kinesisRecord(encodeControlRecord(record), { partitionKey: "oven-3", index });
+
+  it("gives the shard and every record's input in stream order: telemetry, presence, ticks, actions", () => {
+    const { shardId, records } = streamRecordsOf(
+      kinesisEvent([
+        kinesisRecord(telemetry, { partitionKey: "oven-3", index: 1 }),
+        control(2, {
+          plantwatch: "lifecycle",
+          clientId: "oven-3",
+          eventType: "disconnected",
+          timestamp: 2_000,
+        }),
+        control(3, { plantwatch: "tick", thingName: "oven-3", at: 3_000 }),
+        control(4, {
+          plantwatch: "action",
+          alarmId: "oven-overheat:oven-3",
+          action: "SNOOZE",
+          actor: { id: "ana" },
+          durationMs: 60_000,
+          at: 4_000,
+        }),
+      ]),
+    );
+
+    expect(shardId).toBe("shardId-000000000000");
+    expect(records.map(({ sequenceNumber: seq, input }) => [seq, input.kind])).toEqual([
+      [sequenceNumber(1), "telemetry"],
+      [sequenceNumber(2), "lifecycle"],
+      [sequenceNumber(3), "tick"],
+      [sequenceNumber(4), "action"],
+    ]);
+    expect(records[3]?.input).toEqual({
+      kind: "action",
+      alarmId: "oven-overheat:oven-3",
+      request: { action: "SNOOZE", actor: { id: "ana" }, durationMs: 60_000 },
+      at: 4_000,
+    });
+  });
+
+  it("leaves the control records out of what ingest stores", () => {
+    const messages = streamMessagesOf(
+      kinesisEvent([
+        control(1, { plantwatch: "tick", thingName: "oven-3", at: 3_000 }),
+        kinesisRecord(telemetry, { partitionKey: "oven-3", index: 2 }),
+      ]),
+    );
+
+    expect(messages.map(({ sequenceNumber: seq }) => seq)).toEqual([sequenceNumber(2)]);
   });
 });

@@ -210,6 +210,15 @@ describe("the default deployment: series on Timestream for InfluxDB", () => {
     ]);
   });
 
+  it("in stream mode reaches the telemetry stream instead of EventBridge (the api's alarm actions travel the stream)", () => {
+    const stream = synthesize({ ingestion: { mode: "stream" } }).template;
+    const services = Object.values(stream.findResources("AWS::EC2::VPCEndpoint"))
+      .filter(({ Properties }) => Properties.VpcEndpointType === "Interface")
+      .map(({ Properties }) => render(Properties.ServiceName).replace(/^com\.amazonaws\.<AWS::Region>\./, ""))
+      .sort();
+    expect(services).toEqual(["kinesis-streams", "secretsmanager"]);
+  });
+
   it("admits HTTPS to the interface endpoints only from the series clients", () => {
     const interfaceSgs = Object.values(template.findResources("AWS::EC2::VPCEndpoint"))
       .filter(({ Properties }) => Properties.VpcEndpointType === "Interface")

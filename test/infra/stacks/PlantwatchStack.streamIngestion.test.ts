@@ -1,6 +1,14 @@
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type PlantwatchApp } from "../../../infra/app.ts";
+import type { PlantwatchFunction } from "../../../infra/constructs/PlantwatchFunction.ts";
+import { compileTopicRule } from "../../../local/iotRules/compileTopicRule.ts";
+import { readEvaluateEnvironment, readSweepEnvironment } from "../../../shared/config/alarmEnvironment.ts";
+import { readIngestEnvironment } from "../../../shared/config/ingestEnvironment.ts";
+import { readApiEnvironment } from "../../../shared/config/operatorEnvironment.ts";
+import { LIFECYCLE_STREAM_RULE_SQL, lifecycleRuleName } from "../../../shared/contracts/lifecycleRule.ts";
+import { SHARD_CHECKPOINT_PREFIX } from "../../../shared/contracts/storageLayout.ts";
+import { decodeControlRecord } from "../../../shared/contracts/streamRecord.ts";
 import { telemetryRuleName, telemetryRuleSql } from "../../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../../shared/contracts/telemetryTopic.ts";
 import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "../support/cdkContext.ts";
@@ -80,6 +88,24 @@ describe("ingestion mode stream", () => {
     };
   });
 
+  /** The deployment key, `action` only as Kinesis uses it for this stream, as the template renders it. */
+  const keyViaKinesis = (sid: string, action: string) => ({
+    sid,
+    actions: [action],
+    resources: [`<${ids.key}.Arn>`],
+    condition: {
+      StringEquals: {
+        "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
+        "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
+      },
+    },
+  });
+  /** What an IoT rule's stream action role may do: put records, encrypting them through Kinesis. */
+  const streamActionStatements = () => [
+    { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
+    keyViaKinesis("EncryptTelemetryRecords", "kms:GenerateDataKey"),
+  ];
+
   describe("the stream", () => {
     it("is on-demand by default, encrypted with the deployment key, kept 7 days and retained", () => {
       const stream = onlyResource(template, "AWS::Kinesis::Stream") as unknown as {
@@ -149,20 +175,7 @@ describe("ingestion mode stream", () => {
       expect(render(trust.Condition.ArnEquals["aws:SourceArn"])).toBe(
         `${IOT_ARN}:rule/${telemetryRuleName(built.config.stackName)}`,
       );
-      expect(readable(roleStatements(template, roleId))).toEqual([
-        { sid: "PutTelemetryRecords", actions: ["kinesis:PutRecord"], resources: [`<${ids.stream}.Arn>`] },
-        {
-          sid: "EncryptTelemetryRecords",
-          actions: ["kms:GenerateDataKey"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        },
-      ]);
+      expect(readable(roleStatements(template, roleId))).toEqual(streamActionStatements());
       const policyId = Object.keys(template.findResources("AWS::IAM::Policy")).find((id) =>
         (resource(template, "AWS::IAM::Policy", id).Properties.Roles as { Ref: string }[] | undefined)?.some(
           (role) => role.Ref === roleId,
@@ -171,13 +184,13 @@ describe("ingestion mode stream", () => {
       expect(resource(template, "AWS::IoT::TopicRule", ids.rule).DependsOn).toContain(policyId);
     });
 
-    it("no longer lets IoT invoke ingest or evaluate for this rule; the lifecycle rule still invokes evaluate", () => {
+    it("no longer lets IoT invoke ingest or evaluate, for this rule or the lifecycle rule", () => {
       const permissions = Object.values(template.findResources("AWS::Lambda::Permission")).map((permission) =>
         render(permission.Properties.SourceArn),
       );
 
       expect(permissions.filter((arn) => arn.endsWith("_telemetry"))).toEqual([]);
-      expect(permissions.filter((arn) => arn.endsWith("_lifecycle"))).toHaveLength(1);
+      expect(permissions.filter((arn) => arn.endsWith("_lifecycle"))).toEqual([]);
     });
   });
 
@@ -207,14 +220,13 @@ describe("ingestion mode stream", () => {
       }
     });
 
-    it("take batch size, window, parallelization, retries and record age from the configuration", () => {
+    it("take batch size, window, retries and record age from the configuration, one batch per shard at a time", () => {
       const configured = synthesize({
         ingestion: {
           mode: "stream",
           stream: {
             batchSize: 100,
             batchWindowSeconds: 5,
-            parallelizationFactor: 4,
             maxRetryAttempts: 3,
             maxRecordAgeSeconds: 3600,
           },
@@ -227,7 +239,7 @@ describe("ingestion mode stream", () => {
         expect(mapping.Properties).toMatchObject({
           BatchSize: 100,
           MaximumBatchingWindowInSeconds: 5,
-          ParallelizationFactor: 4,
+          ParallelizationFactor: 1,
           MaximumRetryAttempts: 3,
           MaximumRecordAgeInSeconds: 3600,
         });
@@ -259,17 +271,7 @@ describe("ingestion mode stream", () => {
           ],
           resources: [`<${ids.stream}.Arn>`],
         });
-        expect(statements).toContainEqual({
-          sid: "DecryptTelemetryRecords",
-          actions: ["kms:Decrypt"],
-          resources: [`<${ids.key}.Arn>`],
-          condition: {
-            StringEquals: {
-              "kms:ViaService": "kinesis.<AWS::Region>.amazonaws.com",
-              "kms:EncryptionContext:aws:kinesis:arn": `<${ids.stream}.Arn>`,
-            },
-          },
-        });
+        expect(statements).toContainEqual(keyViaKinesis("DecryptTelemetryRecords", "kms:Decrypt"));
         // One statement serves the async invoke config and the mapping's on-failure destination.
         expect(statements.filter((statement) => statement.actions.includes("sqs:SendMessage"))).toEqual([
           {
@@ -286,7 +288,7 @@ describe("ingestion mode stream", () => {
       },
     );
 
-    it("keep the async invoke configs (lifecycle events, dlq replay invoke asynchronously)", () => {
+    it("keep the async invoke configs (dlq replay invokes asynchronously)", () => {
       const configs = Object.values(template.findResources("AWS::Lambda::EventInvokeConfig")).map(
         (config) => config.Properties.FunctionName,
       );
@@ -315,4 +317,238 @@ describe("ingestion mode stream", () => {
       expect(alarms[0]?.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Ops/) }]);
     });
   });
+
+  describe("the lifecycle rule", () => {
+    const lifecycle = () =>
+      resource(template, "AWS::IoT::TopicRule", logicalIdOf(built.stack.lifecycleRule.rule));
+
+    it("marks presence events as control records and puts them on the stream under the thing name", () => {
+      const payload = lifecycle().Properties.TopicRulePayload;
+
+      expect(payload.Sql).toBe(LIFECYCLE_STREAM_RULE_SQL);
+      expect(payload.Sql).toBe("SELECT *, 'lifecycle' AS plantwatch FROM '$aws/events/presence/+/+'");
+      expect(payload.Actions).toEqual([
+        {
+          Kinesis: {
+            StreamName: { Ref: ids.stream },
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT substitution template
+            PartitionKey: "${clientId}",
+            RoleArn: getAtt(payload.Actions[0].Kinesis.RoleArn["Fn::GetAtt"][0]),
+          },
+        },
+      ]);
+      expect(payload.ErrorAction.Sqs).toMatchObject({ QueueUrl: { Ref: ids.queue }, UseBase64: false });
+    });
+
+    it("writes what the consumer decodes as a lifecycle control record (the SQL run by the local rules engine)", () => {
+      const rule = compileTopicRule({
+        name: "plantwatch_dev_lifecycle",
+        sql: lifecycle().Properties.TopicRulePayload.Sql,
+      });
+      const event = {
+        clientId: "press-7",
+        timestamp: 1_700_000_000_000,
+        eventType: "disconnected",
+        sessionIdentifier: "s-1",
+      };
+
+      const output = rule.evaluate({
+        topic: "$aws/events/presence/disconnected/press-7",
+        payload: new TextEncoder().encode(JSON.stringify(event)),
+        clientId: "iot",
+        receivedAt: 1_700_000_000_100,
+      });
+
+      expect(decodeControlRecord(new TextEncoder().encode(JSON.stringify(output)))).toEqual({
+        plantwatch: "lifecycle",
+        clientId: "press-7",
+        timestamp: 1_700_000_000_000,
+        eventType: "disconnected",
+      });
+    });
+
+    it("acts through a role of its own, only for this rule, which may only put records encrypted via Kinesis", () => {
+      const payload = lifecycle().Properties.TopicRulePayload;
+      const roleId = payload.Actions[0].Kinesis.RoleArn["Fn::GetAtt"][0] as string;
+      const telemetryRoleId = resource(template, "AWS::IoT::TopicRule", ids.rule).Properties.TopicRulePayload
+        .Actions[0].Kinesis.RoleArn["Fn::GetAtt"][0];
+      const [trust] = resource(template, "AWS::IAM::Role", roleId).Properties.AssumeRolePolicyDocument
+        .Statement;
+
+      expect(roleId).not.toBe(telemetryRoleId);
+      expect(render(trust.Condition.ArnEquals["aws:SourceArn"])).toBe(
+        `${IOT_ARN}:rule/${lifecycleRuleName(built.config.stackName)}`,
+      );
+      expect(readable(roleStatements(template, roleId))).toEqual(streamActionStatements());
+      expect(lifecycle().DependsOn).toEqual([
+        expect.stringMatching(/^LifecycleRuleStreamActionRoleDefaultPolicy/),
+      ]);
+    });
+  });
+
+  describe("the shard checkpoints", () => {
+    const quarantineId = () => logicalIdOf(built.stack.quarantine.bucket);
+
+    it("tell evaluate the quarantine bucket, whose checkpoint keys it may read, write and find, and nothing more there", () => {
+      const evaluate = resource(template, "AWS::Lambda::Function", ids.evaluate).Properties;
+      const statements = readable(roleStatements(template, evaluate.Role["Fn::GetAtt"][0]));
+
+      expect(evaluate.Environment.Variables.SHARD_CHECKPOINT_BUCKET).toEqual({ Ref: quarantineId() });
+      expect(
+        statements.filter((statement) => statement.actions.some((action) => action.startsWith("s3:"))),
+      ).toEqual([
+        {
+          sid: "ReadAndWriteShardCheckpoints",
+          actions: ["s3:GetObject", "s3:PutObject"],
+          resources: [`<${quarantineId()}.Arn>/stream-checkpoints/*`],
+        },
+        {
+          sid: "FindShardCheckpoints",
+          actions: ["s3:ListBucket"],
+          resources: [`<${quarantineId()}.Arn>`],
+          condition: { StringLike: { "s3:prefix": `${SHARD_CHECKPOINT_PREFIX}*` } },
+        },
+      ]);
+      expect(
+        statements.filter((statement) => statement.actions.some((action) => action.startsWith("kms:"))),
+      ).toEqual([
+        {
+          sid: "UseDeploymentKeyThroughItsStores",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: [`<${ids.key}.Arn>`],
+          condition: {
+            StringEquals: {
+              "kms:ViaService": [
+                "dynamodb.<AWS::Region>.amazonaws.com",
+                "s3.<AWS::Region>.amazonaws.com",
+                "sqs.<AWS::Region>.amazonaws.com",
+              ],
+            },
+          },
+        },
+        keyViaKinesis("DecryptTelemetryRecords", "kms:Decrypt"),
+      ]);
+    });
+
+    it("expire their old versions after a day, never the checkpoint itself; rejected data keeps its rules", () => {
+      const rules = resource(template, "AWS::S3::Bucket", quarantineId()).Properties.LifecycleConfiguration
+        .Rules;
+      const rejectedData = {
+        ExpirationInDays: 400,
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Status: "Enabled",
+      };
+
+      expect(rules).toEqual([
+        { ...rejectedData, Prefix: "quarantine/" },
+        { ...rejectedData, Prefix: "timestream-rejected/" },
+        {
+          Prefix: SHARD_CHECKPOINT_PREFIX,
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          Status: "Enabled",
+        },
+      ]);
+    });
+  });
+
+  describe("the producers of control records", () => {
+    it.each(["sweep", "apiFunction"] as const)(
+      "let %s put records on this stream only, encrypting via Kinesis for it, and tell it the stream",
+      (name) => {
+        const fn = resource(
+          template,
+          "AWS::Lambda::Function",
+          logicalIdOf(built.stack[name].function),
+        ).Properties;
+        const statements = readable(roleStatements(template, fn.Role["Fn::GetAtt"][0]));
+
+        expect(fn.Environment.Variables.TELEMETRY_STREAM_ARN).toEqual(getAtt(ids.stream));
+        // Everything about the stream: the statements with a Kinesis action or the key via Kinesis.
+        const aboutTheStream = statements.filter(
+          (statement) =>
+            statement.actions.some((action) => action.startsWith("kinesis:")) ||
+            JSON.stringify(statement.condition ?? {}).includes("kinesis."),
+        );
+        expect(aboutTheStream).toEqual([
+          { sid: "PutControlRecords", actions: ["kinesis:PutRecords"], resources: [`<${ids.stream}.Arn>`] },
+          keyViaKinesis("EncryptControlRecords", "kms:GenerateDataKey"),
+        ]);
+      },
+    );
+  });
+
+  describe("the functions' environments", () => {
+    it("are what each function's schema reads, the stream-mode variables included", () => {
+      const environment = (fn: PlantwatchFunction) =>
+        placeholders(
+          resource(template, "AWS::Lambda::Function", logicalIdOf(fn)).Properties.Environment.Variables,
+        );
+      const { stack } = built;
+
+      expect(readEvaluateEnvironment(environment(stack.evaluate.function)).SHARD_CHECKPOINT_BUCKET).toBe(
+        `ref-${logicalIdOf(stack.quarantine.bucket)}`,
+      );
+      expect(readSweepEnvironment(environment(stack.sweep.function)).TELEMETRY_STREAM_ARN).toBe(
+        `arn:aws:test:${ids.stream}`,
+      );
+      expect(readApiEnvironment(environment(stack.apiFunction.function)).TELEMETRY_STREAM_ARN).toBe(
+        `arn:aws:test:${ids.stream}`,
+      );
+    });
+
+    it("leave lastSeen to the alarm consumer: ingest gets no interval and may only read the registry", () => {
+      const ingest = built.stack.ingest.function;
+      const variables = resource(template, "AWS::Lambda::Function", logicalIdOf(ingest)).Properties
+        .Environment.Variables;
+      const statements = readable(roleStatements(template, logicalIdOf(ingest.role as never)));
+
+      expect(readIngestEnvironment(placeholders(variables))).not.toHaveProperty("LAST_SEEN_INTERVAL_MS");
+      expect(
+        statements.filter((statement) => statement.actions.some((action) => action.startsWith("dynamodb:"))),
+      ).toEqual([
+        {
+          sid: "ReadDevice",
+          actions: ["dynamodb:GetItem"],
+          resources: [`<${logicalIdOf(built.stack.registry.table)}.Arn>`],
+        },
+      ]);
+    });
+  });
 });
+
+describe("direct mode's functions", () => {
+  it("get no stream-mode variable, and their schemas read their environments without one", () => {
+    const { built, template } = synthesize();
+    const environment = (fn: PlantwatchFunction) =>
+      placeholders(
+        resource(template, "AWS::Lambda::Function", logicalIdOf(fn)).Properties.Environment.Variables,
+      );
+
+    expect(readEvaluateEnvironment(environment(built.stack.evaluate.function))).not.toHaveProperty(
+      "SHARD_CHECKPOINT_BUCKET",
+    );
+    expect(readSweepEnvironment(environment(built.stack.sweep.function))).not.toHaveProperty(
+      "TELEMETRY_STREAM_ARN",
+    );
+    expect(readApiEnvironment(environment(built.stack.apiFunction.function))).not.toHaveProperty(
+      "TELEMETRY_STREAM_ARN",
+    );
+    expect(readIngestEnvironment(environment(built.stack.ingest.function)).LAST_SEEN_INTERVAL_MS).toBe(
+      built.config.ingest.lastSeenIntervalSeconds * 1000,
+    );
+  });
+});
+
+/** A function's template environment as the runtime would see it: each reference a plausible value. */
+function placeholders(variables: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => {
+      if (typeof value === "string") return [name, value];
+      const { Ref: ref, "Fn::GetAtt": getAttribute } = value as { Ref?: string; "Fn::GetAtt"?: string[] };
+      if (ref) return [name, `ref-${ref}`];
+      if (getAttribute?.[1] === "Arn") return [name, `arn:aws:test:${getAttribute[0]}`];
+      return [name, render(value)];
+    }),
+  );
+}

@@ -13,14 +13,27 @@ describe("operator API: devices", () => {
     await api?.close();
   });
 
-  it("lists devices with their active alarm counts", async () => {
+  it("lists devices with their active alarm counts and last report (the alarm state's, no registry lastSeen here)", async () => {
     const { status, body } = await call(api.url, "GET", "/devices");
 
     expect(status).toBe(200);
     expect(body).toEqual({
       items: [
-        { thingName: "oven-3", site: "plant-1", line: "line-2", model: "deck-oven", activeAlarms: 1 },
-        { thingName: "oven-4", site: "plant-1", line: "line-3", activeAlarms: 0 },
+        {
+          thingName: "oven-3",
+          site: "plant-1",
+          line: "line-2",
+          model: "deck-oven",
+          lastSeen: "2026-11-25T12:00:00.000Z",
+          activeAlarms: 1,
+        },
+        {
+          thingName: "oven-4",
+          site: "plant-1",
+          line: "line-3",
+          lastSeen: "2026-11-25T12:00:00.000Z",
+          activeAlarms: 0,
+        },
         { thingName: "press-1", site: "plant-2", activeAlarms: 0 },
       ],
     });

@@ -1,6 +1,10 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DynamoDbDeviceRegistry } from "../../../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import {
+  DynamoDbDeviceRegistry,
+  MAX_CACHED_DEVICE_AGE_MS,
+  REGISTRY_REVISION_KEY,
+} from "../../../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import type { DeviceRecord } from "../../../../shared/ports/deviceRegistry.ts";
 import { type LocalDynamo, startDynalite } from "../../../support/dynalite.ts";
 import { createTable } from "../../../support/dynaliteTables.ts";
@@ -28,6 +32,14 @@ describe("DynamoDbDeviceRegistry", () => {
   const stored = async (name = thingName) =>
     (await dynamo.client.send(new GetCommand({ TableName: dynamo.tableName, Key: { thingName: name } })))
       .Item;
+  const entry = (overrides: { site?: string } = {}) => ({
+    thingName,
+    site: "plant-1",
+    line: "line-2",
+    model: "KX-200",
+    attributes: { maxTemp: "250" },
+    ...overrides,
+  });
   const requests = (operation: string) =>
     dynamo.operations.filter((candidate) => candidate === operation).length;
 
@@ -61,7 +73,7 @@ describe("DynamoDbDeviceRegistry", () => {
       await expect(registry().get(thingName)).resolves.toBeUndefined();
     });
 
-    it("serves a device from its cache until the TTL has passed, then reads it again", async () => {
+    it("serves a cached device while the registry's revision stays, reading only the revision each TTL", async () => {
       await provision({ thingName, site: "plant-1" });
       const devices = registry();
       await devices.get(thingName);
@@ -69,37 +81,113 @@ describe("DynamoDbDeviceRegistry", () => {
       const before = requests("GetItem");
 
       clock.set(T0 + TTL_MS - 1);
-      const cached = await devices.get(thingName);
+      const beforeCheck = await devices.get(thingName);
       clock.set(T0 + TTL_MS);
-      const fresh = await devices.get(thingName);
+      const afterCheck = await devices.get(thingName);
 
-      expect(cached?.site).toBe("plant-1");
-      expect(fresh?.site).toBe("plant-2");
+      expect(beforeCheck?.site).toBe("plant-1");
+      // Changed by hand (no revision moved): still the cached device, and one read, of the revision.
+      expect(afterCheck?.site).toBe("plant-1");
       expect(requests("GetItem") - before).toBe(1);
     });
 
-    it("caches the absence of a device for the TTL too", async () => {
+    it("reads devices again once another container's provisioning moved the revision, within a TTL", async () => {
       const devices = registry();
-      await devices.get(thingName);
-      await provision({ thingName, site: "plant-1" });
+      await devices.put(entry({ site: "plant-1" }));
+      await expect(devices.get(thingName)).resolves.toMatchObject({ site: "plant-1" });
+      const reader = registry();
+      await reader.get(thingName);
 
-      const cached = await devices.get(thingName);
+      await devices.put(entry({ site: "plant-2" }));
+      clock.set(T0 + TTL_MS - 1);
+      const beforeCheck = await reader.get(thingName);
       clock.set(T0 + TTL_MS);
-      const fresh = await devices.get(thingName);
+      const afterCheck = await reader.get(thingName);
+
+      expect(beforeCheck?.site).toBe("plant-1");
+      expect(afterCheck?.site).toBe("plant-2");
+    });
+
+    it("caches the absence of a device until a provisioning moves the revision", async () => {
+      const reader = registry();
+      await reader.get(thingName);
+      await registry().put(entry({ site: "plant-1" }));
+
+      const cached = await reader.get(thingName);
+      clock.set(T0 + TTL_MS);
+      const fresh = await reader.get(thingName);
 
       expect(cached).toBeUndefined();
       expect(fresh?.site).toBe("plant-1");
     });
 
-    it("makes one GetItem for concurrent lookups of one thing", async () => {
+    it("serves a device changed without a revision for at most MAX_CACHED_DEVICE_AGE_MS", async () => {
+      await provision({ thingName, site: "plant-1" });
+      const devices = registry();
+      await devices.get(thingName);
+      await provision({ thingName, site: "plant-2" });
+
+      clock.set(T0 + MAX_CACHED_DEVICE_AGE_MS - 1);
+      const old = await devices.get(thingName);
+      clock.set(T0 + MAX_CACHED_DEVICE_AGE_MS);
+      const fresh = await devices.get(thingName);
+
+      expect(old?.site).toBe("plant-1");
+      expect(fresh?.site).toBe("plant-2");
+    });
+
+    it("keeps serving its cache while the revision cannot be read, and checks again on the next lookup", async () => {
+      await provision({ thingName, site: "plant-1" });
+      let revisionFails = false;
+      const client = {
+        send: (command: GetCommand) =>
+          revisionFails && command.input.Key?.thingName === REGISTRY_REVISION_KEY
+            ? Promise.reject(Object.assign(new Error("throttled"), { name: "ThrottlingException" }))
+            : dynamo.client.send(command),
+      } as unknown as DynamoDBDocumentClient;
+      const devices = new DynamoDbDeviceRegistry({
+        tableName: dynamo.tableName,
+        cacheTtlMs: TTL_MS,
+        clock,
+        client,
+      });
+      await devices.get(thingName);
+      await registry().put(entry({ site: "plant-2" }));
+
+      revisionFails = true;
+      clock.set(T0 + TTL_MS);
+      const whileFailing = await devices.get(thingName);
+      revisionFails = false;
+      const afterwards = await devices.get(thingName);
+
+      expect(whileFailing?.site).toBe("plant-1");
+      expect(afterwards?.site).toBe("plant-2");
+    });
+
+    it("reads the revision and the device once for concurrent lookups of one thing", async () => {
       await provision({ thingName, site: "plant-1" });
       const devices = registry();
       const before = requests("GetItem");
 
       const results = await Promise.all(Array.from({ length: 5 }, () => devices.get(thingName)));
 
-      expect(requests("GetItem") - before).toBe(1);
+      expect(requests("GetItem") - before).toBe(2);
       expect(results.map((device) => device?.site)).toEqual(Array(5).fill("plant-1"));
+    });
+
+    it("without a cache, reads the device on every lookup and never the revision", async () => {
+      await provision({ thingName, site: "plant-1" });
+      const devices = new DynamoDbDeviceRegistry({
+        tableName: dynamo.tableName,
+        clock,
+        client: dynamo.client,
+      });
+      const before = requests("GetItem");
+
+      await devices.get(thingName);
+      await devices.get(thingName);
+
+      expect(requests("GetItem") - before).toBe(2);
     });
 
     it("propagates a failed lookup and does not cache it", async () => {
@@ -179,14 +267,6 @@ describe("DynamoDbDeviceRegistry", () => {
   });
 
   describe("provisioning entries (DeviceRecordStore)", () => {
-    const entry = () => ({
-      thingName,
-      site: "plant-1",
-      line: "line-2",
-      model: "KX-200",
-      attributes: { maxTemp: "250" },
-    });
-
     it("writes an entry, keeping the lastSeen the ingest function wrote, and returns what was there", async () => {
       await provision({ thingName, site: "plant-0", attributes: { maxTemp: 200 }, lastSeen: T0 });
 
@@ -245,6 +325,24 @@ describe("DynamoDbDeviceRegistry", () => {
 
       await devices.delete(thingName);
       await expect(devices.get(thingName)).resolves.toBeUndefined();
+    });
+  });
+
+  describe("list", () => {
+    it("lists every device, sorted, and leaves the revision item out", async () => {
+      const tableName = `list-${thingName}`;
+      await createTable(dynamo.client, "registry", tableName);
+      const devices = registry(tableName);
+      await devices.put({ thingName: "oven-b", attributes: {} });
+      await devices.put({ thingName: "oven-a", site: "plant-1", attributes: {} });
+
+      const listed = await devices.list();
+
+      expect(listed.map((device) => device.thingName)).toEqual(["oven-a", "oven-b"]);
+      const revision = await dynamo.client.send(
+        new GetCommand({ TableName: tableName, Key: { thingName: REGISTRY_REVISION_KEY } }),
+      );
+      expect(revision.Item?.revision).toBe(2);
     });
   });
 });

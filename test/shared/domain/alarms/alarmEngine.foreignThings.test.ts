@@ -66,8 +66,8 @@ describe("lifecycle events of things not in this stage's registry", () => {
     expect(publisher.published).toEqual([]);
     expect(await scanAll(dynamo.client, tables.alarmsTableName)).toEqual([]);
     expect(await scanAll(dynamo.client, tables.historyTableName)).toEqual([]);
-    // One registry read, then only the sweep's scan: nothing was written.
-    expect(dynamo.operations.slice(operationsBefore)).toEqual(["GetItem", "Scan", "Scan", "Scan"]);
+    // The registry's revision and the device, then only the sweep's scan: nothing was written.
+    expect(dynamo.operations.slice(operationsBefore)).toEqual(["GetItem", "GetItem", "Scan", "Scan", "Scan"]);
   });
 
   it("looks the foreign thing up once per cache period, so a chatty foreign fleet costs no reads", async () => {

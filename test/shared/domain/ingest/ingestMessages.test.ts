@@ -137,6 +137,24 @@ describe("ingestMessages", () => {
     ]);
   });
 
+  it("notes no lastSeen when the alarm consumer keeps the last report (stream mode)", async () => {
+    const { report } = await ingestMessages(
+      [message("oven-3", { metrics: { a: 1 } }, NOW - 100)],
+      {
+        registry,
+        store,
+        quarantine,
+        clock: manualClock(NOW),
+        limits: DEFAULT_TELEMETRY_LIMITS,
+        recordLastSeen: false,
+      },
+      { deadline: NOW + 10_000 },
+    );
+
+    expect(report.stored).toBe(1);
+    expect([...registry.lastSeen]).toEqual([]);
+  });
+
   it("does not fail the batch when lastSeen cannot be written, and counts the failures", async () => {
     registry.failLastSeen = true;
 
