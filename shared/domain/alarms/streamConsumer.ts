@@ -79,6 +79,7 @@ interface HeldThing {
 }
 
 interface HeldShard {
+  readonly id: string;
   /** The tag of the checkpoint this memory continues; undefined when the shard has none yet. */
   tag: string | undefined;
   readonly things: Map<string, HeldThing>;
@@ -96,6 +97,11 @@ interface HeldShard {
 export class StreamAlarmConsumer {
   readonly #deps: StreamConsumerDependencies;
   readonly #shards = new Map<string, HeldShard>();
+  /**
+   * Checkpoints of shards a thing came from (parents, after a reshard), read once per container:
+   * a parent is closed before its children are read, so its last checkpoint never changes.
+   */
+  readonly #previousShards = new Map<string, Promise<ReadonlyMap<string, CheckpointedThing>>>();
   #index?: RuleIndex;
 
   constructor(deps: StreamConsumerDependencies) {
@@ -156,6 +162,7 @@ export class StreamAlarmConsumer {
     if (held && held.tag === latest) return { shard: held, coldStart: false };
     const checkpoint = latest === undefined ? undefined : await this.#deps.checkpoints.load(shardId);
     const shard: HeldShard = {
+      id: shardId,
       tag: checkpoint?.tag,
       things: new Map(
         (checkpoint?.things ?? []).map((thing) => [thing.doc.thingName, { ...thing, verified: false }]),
@@ -180,14 +187,43 @@ export class StreamAlarmConsumer {
     const continues = held !== undefined && held.storedVersion === stored?.version;
     const fresh: HeldThing = continues
       ? { ...held, verified: true }
-      : {
+      : ((await this.#fromPreviousShard(shard, stored)) ?? {
           doc: stored ?? emptyThing(thingName),
           storedVersion: stored?.version,
           storedTelemetryAt: stored?.lastTelemetryAt,
           verified: true,
-        };
+        });
     shard.things.set(thingName, fresh);
     return fresh;
+  }
+
+  /**
+   * A thing whose stored document was last written from another shard moved here in a reshard
+   * (every thing's first record on a shard is written, so the stored document names the last shard
+   * that handled it): its memory is in that shard's last checkpoint, used if it extends the
+   * stored version.
+   */
+  async #fromPreviousShard(
+    shard: HeldShard,
+    stored: ThingAlarms | undefined,
+  ): Promise<HeldThing | undefined> {
+    const previous = stored?.stream?.shardId;
+    if (stored === undefined || previous === undefined || previous === shard.id) return undefined;
+    let things = this.#previousShards.get(previous);
+    if (things === undefined) {
+      things = this.#deps.checkpoints
+        .load(previous)
+        .then(
+          (checkpoint) => new Map((checkpoint?.things ?? []).map((thing) => [thing.doc.thingName, thing])),
+        );
+      // A failed read is not kept: the next cold load tries again.
+      things.catch(() => this.#previousShards.delete(previous));
+      this.#previousShards.set(previous, things);
+    }
+    const copy = (await things).get(stored.thingName);
+    return copy !== undefined && copy.storedVersion === stored.version
+      ? { ...copy, verified: true }
+      : undefined;
   }
 
   async #evaluate(
@@ -225,6 +261,9 @@ export class StreamAlarmConsumer {
     const moved = { ...evaluation, doc: { ...evaluation.doc, stream: position } };
     const write =
       record.input.kind === "action" ||
+      // The thing's first record on this shard (a reshard moved it): the stored document must name
+      // the shard whose checkpoint holds its memory from now on.
+      held.doc.stream?.shardId !== shardId ||
       mustPersist(held.doc, evaluation, context.rules, held.storedTelemetryAt) ||
       (input?.kind === "tick" && hasOutbox(held.doc));
     const applied = await applyEvaluation(

@@ -46,6 +46,8 @@ import { InMemoryDeviceRegistry, RecordingPublisher } from "../../../support/inM
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const SHARD = "shardId-000000000000";
+/** The shard, then its child, then its grandchild: each reshard moves the later records to the next. */
+const SHARD_LINEAGE = [SHARD, "shardId-000000000001", "shardId-000000000002"];
 const RUNS = 40;
 const LIMITS = { ...DEFAULT_TELEMETRY_LIMITS, maxSampleAgeMs: Number.MAX_SAFE_INTEGER };
 
@@ -141,6 +143,8 @@ const deliveryArb = fc.record({
 const scenarioArb = fc.record({
   steps: fc.array(stepArb, { minLength: 10, maxLength: 60 }),
   deliveries: fc.array(deliveryArb, { minLength: 200, maxLength: 200 }),
+  /** Where the shard is resharded, as fractions of its records: none, once or twice. */
+  reshards: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 2 }),
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -337,11 +341,17 @@ describe("StreamAlarmConsumer with DynamoDbAlarmStore, through Lambda's delivery
             limits: LIMITS,
           });
         const warm = [consumer(), consumer()];
+        // Lambda reads a parent shard to its end before its child: records before a split are the
+        // parent's, those after it the child's, each batch from one shard.
+        const splits = scenario.reshards.map((at) => Math.floor(at * records.length)).sort((a, b) => a - b);
+        const shardAt = (at: number) => SHARD_LINEAGE[splits.filter((split) => split <= at).length] as string;
+        const endOfShard = (at: number) => splits.find((split) => split > at) ?? records.length;
         let position = 0;
         let last = 0;
         for (const delivery of scenario.deliveries) {
           if (position >= records.length) break;
-          const batch = records.slice(position, position + delivery.size);
+          const end = Math.min(position + delivery.size, endOfShard(position));
+          const batch = records.slice(position, end);
           const container =
             delivery.container === 2 ? consumer() : (warm[delivery.container] as StreamAlarmConsumer);
           if (delivery.container !== last) seen.moves++;
@@ -349,7 +359,9 @@ describe("StreamAlarmConsumer with DynamoDbAlarmStore, through Lambda's delivery
           store.startBatch(delivery.failCommit);
           checkpoints.failNextSave = delivery.failCheckpoint;
           try {
-            const outcome = await container.batch(SHARD, batch, { deadline: Number.MAX_SAFE_INTEGER });
+            const outcome = await container.batch(shardAt(position), batch, {
+              deadline: Number.MAX_SAFE_INTEGER,
+            });
             if (outcome.coldStart) seen.cold++;
             seen.redelivered += outcome.redelivered;
             const earliest = outcome.failures[0]?.items[0];
@@ -371,7 +383,7 @@ describe("StreamAlarmConsumer with DynamoDbAlarmStore, through Lambda's delivery
         }));
         const reference = referenceEvents([...records, ...finalTicks]);
         store.startBatch(0);
-        await consumer().batch(SHARD, finalTicks, { deadline: Number.MAX_SAFE_INTEGER });
+        await consumer().batch(shardAt(records.length), finalTicks, { deadline: Number.MAX_SAFE_INTEGER });
 
         for (const { thingName } of DEVICES) {
           const published = publisher.published

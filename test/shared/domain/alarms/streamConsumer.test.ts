@@ -70,6 +70,25 @@ const states = (publisher: RecordingPublisher) =>
   publisher.published.map((event) => `${event.state.previous}→${event.state.value}`);
 
 describe("StreamAlarmConsumer", () => {
+  it("after two reshards, continues a thing from the shard that handled it last, even with nothing durable there", async () => {
+    const { publisher, consumer } = setup();
+    const [parent, child, grandchild] = [
+      "shardId-000000000010",
+      "shardId-000000000011",
+      "shardId-000000000012",
+    ];
+
+    await consumer().batch(parent, [reading(10, 200)], DEADLINE);
+    // The child writes the thing's first record on it, then holds the next in memory only.
+    await consumer().batch(child, [reading(20, 200), reading(40, 200)], DEADLINE);
+    // Late by the child's memory (40 s), not by the stored document (20 s) nor the parent's (10 s).
+    await consumer().batch(grandchild, [reading(30, 300, 45)], DEADLINE);
+    await consumer().batch(grandchild, [reading(50, 300)], DEADLINE);
+
+    expect(states(publisher)).toEqual(["NORMAL→ACTIVE"]);
+    expect(publisher.published[0]?.state.timestamp).toBe(new Date(T0 + 50_000).toISOString());
+  });
+
   it("writes a thing's document only when something durable changed, however many messages pass", async () => {
     const { store, publisher, consumer } = setup();
     const one = consumer();
@@ -77,10 +96,11 @@ describe("StreamAlarmConsumer", () => {
     for (let second = 10; second <= 300; second += 10) {
       await one.batch(SHARD, [reading(second, 200)], DEADLINE);
     }
-    expect(store.commits).toBe(0);
+    // Only the thing's first record on this shard (the stored document names the shard holding its memory).
+    expect(store.commits).toBe(1);
 
     await one.batch(SHARD, [reading(310, 262)], DEADLINE);
-    expect(store.commits).toBe(1);
+    expect(store.commits).toBe(2);
     expect(states(publisher)).toEqual(["NORMAL→ACTIVE"]);
   });
 
