@@ -244,28 +244,16 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
 
   const batches = generateBatches(shape);
   const half = Math.floor(batches.length / 2);
-  let baseline = snapshot(
-    dynamo,
-    timestream.counts,
-    influx.counts,
-    eventBridge.counts,
-    0,
-    checkpoints.counts,
-  );
   let transitions = 0;
+  // Every counter now: the run's start, its measured half's start, its end.
+  const counters = () =>
+    snapshot(dynamo, timestream.counts, influx.counts, eventBridge.counts, transitions, checkpoints.counts);
+  let baseline = counters();
   let messages = 0;
   let samples = 0;
   let payloadBytes = 0;
   for (const [index, { container, batch }] of batches.entries()) {
-    if (index === half)
-      baseline = snapshot(
-        dynamo,
-        timestream.counts,
-        influx.counts,
-        eventBridge.counts,
-        transitions,
-        checkpoints.counts,
-      );
+    if (index === half) baseline = counters();
     const last = batch[batch.length - 1] as ReceivedMessage;
     now.value = last.receivedAt;
     const worker = containers[container % containers.length] as (typeof containers)[number];
@@ -291,14 +279,7 @@ export async function measureProfile(shape: ProfileShape): Promise<MeasuredProfi
       payloadBytes += batch.reduce((total, message) => total + message.payload.byteLength, 0);
     }
   }
-  const end = snapshot(
-    dynamo,
-    timestream.counts,
-    influx.counts,
-    eventBridge.counts,
-    transitions,
-    checkpoints.counts,
-  );
+  const end = counters();
   const alarmItems = dynamo.tables.get(TABLES.alarms)?.size ?? 0;
   // What the measured half of the run cost: every counter's growth since the baseline.
   const counted = difference(end, baseline);
