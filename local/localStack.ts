@@ -1,11 +1,15 @@
 import { userInfo } from "node:os";
 import { createOperatorApi } from "../functions/api/app.ts";
-import { createAlarmEngine } from "../functions/commons/alarmEngine.ts";
+import {
+  createAlarmEngine,
+  createStreamAlarmConsumer,
+  createStreamOperatorActions,
+} from "../functions/commons/alarmEngine.ts";
 import type { FunctionLog } from "../functions/commons/functionPorts.ts";
-import { createEvaluate } from "../functions/evaluate/createEvaluate.ts";
+import { createStreamEvaluate } from "../functions/evaluate/createStreamEvaluate.ts";
 import { createIngest } from "../functions/ingest/createIngest.ts";
 import { createNotifier, notificationContextFor } from "../functions/notify/createNotifier.ts";
-import { createSweep } from "../functions/sweep/createSweep.ts";
+import { createStreamSweep } from "../functions/sweep/createSweep.ts";
 import { DynamoDbAlarmStore } from "../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbRuleRepository } from "../shared/adapters/aws/dynamoDbRuleRepository.ts";
@@ -35,6 +39,7 @@ import { ensureCertificates, type LocalCertificates, type PemFiles } from "./loc
 import { dataLayout, type LocalDataLayout, prepareDataDir } from "./localDataDir.ts";
 import { type LocalDynamo, startLocalDynamo } from "./localDynamo.ts";
 import { LocalEventBus } from "./localEventBus.ts";
+import { InMemoryShardCheckpoints, LocalTelemetryStream } from "./localTelemetryStream.ts";
 import { type LocalWebhook, LocalWebhookSink } from "./localWebhookSink.ts";
 import { LOCAL_INVOCATION_MS, RuleActions } from "./ruleActions.ts";
 import { SeenDeviceCatalog } from "./seenDevices.ts";
@@ -229,6 +234,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log,
     });
 
+    // Stream mode, as the cheapest deployment runs: every input of the alarm engine travels one
+    // stream, whose consumer keeps alarm state in memory and is the only writer of it.
+    const stream = new LocalTelemetryStream({
+      evaluate: createStreamEvaluate(
+        createStreamAlarmConsumer({
+          store: alarms,
+          publisher: bus,
+          checkpoints: new InMemoryShardCheckpoints(),
+          rules: { reader: rules, refreshMs: options.rulesRefreshMs ?? 1_000 },
+          registry,
+          clock,
+          log,
+        }),
+        { log },
+      ),
+      timeoutMs: LOCAL_INVOCATION_MS,
+      onError: (_record, error) => report.problem("evaluate failed", error),
+    });
     const actions = new RuleActions({
       telemetryRuleName: telemetryRule,
       lifecycleRuleName: lifecycleRule,
@@ -244,7 +267,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         limits: DEFAULT_TELEMETRY_LIMITS,
         log,
       }),
-      evaluate: createEvaluate(engine, { log }),
+      stream,
       live,
       onError: (action, error) => report.problem(`${action} failed`, error),
     });
@@ -271,7 +294,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const apiHandler = createOperatorApi({
       alarms,
-      engine,
+      engine: createStreamOperatorActions({
+        store: alarms,
+        rules: { reader: rules, refreshMs: options.rulesRefreshMs ?? 1_000 },
+        registry,
+        clock,
+        log,
+        stream,
+      }),
       rules,
       // Things that publish unprovisioned are listed too, marked so (locally only).
       registry: new SeenDeviceCatalog(records, series),
@@ -295,12 +325,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => http.close());
 
-    const sweeper = createSweep(engine, alarms, { log });
+    const sweeper = createStreamSweep(engine, alarms, stream, { log });
     let sweeping: Promise<EngineReport> | undefined;
     const sweep = () => {
-      sweeping ??= sweeper.run({ remainingMs: LOCAL_INVOCATION_MS }).finally(() => {
-        sweeping = undefined;
-      });
+      // As the timer runs it, and until the consumer has evaluated the ticks it put on the stream.
+      sweeping ??= sweeper
+        .run({ remainingMs: LOCAL_INVOCATION_MS })
+        .then(async (report) => {
+          await stream.idle();
+          return report;
+        })
+        .finally(() => {
+          sweeping = undefined;
+        });
       return sweeping;
     };
     if (options.sweepSeconds > 0) {

@@ -1,4 +1,3 @@
-import type { Evaluate, Evaluation } from "../functions/evaluate/createEvaluate.ts";
 import type { Ingest } from "../functions/ingest/createIngest.ts";
 import { toReceivedMessage } from "../functions/ingest/toReceivedMessage.ts";
 import { isLifecycleEvent } from "../shared/contracts/lifecycleRule.ts";
@@ -6,6 +5,7 @@ import type { LiveEventSink } from "../shared/contracts/liveEvents.ts";
 import type { TelemetryRuleEvent } from "../shared/contracts/telemetryRule.ts";
 import type { ReceivedMessage } from "../shared/domain/ingest/types.ts";
 import { BatchQueue } from "./batchQueue.ts";
+import type { LocalTelemetryStream } from "./localTelemetryStream.ts";
 
 /** How long one batch may take, as the functions' Lambda timeout bounds an invocation. */
 export const LOCAL_INVOCATION_MS = 30_000;
@@ -15,8 +15,8 @@ export interface RuleActionsOptions {
   readonly lifecycleRuleName: string;
   /** The ingest function's use case (`createIngest`), on the local adapters. */
   readonly ingest: Pick<Ingest, "batch">;
-  /** The evaluate function's use case (`createEvaluate`), on the local engine. */
-  readonly evaluate: Pick<Evaluate, "batch">;
+  /** Stream mode's telemetry stream, which the evaluate function's use case consumes. */
+  readonly stream: Pick<LocalTelemetryStream, "append" | "idle">;
   readonly live: LiveEventSink;
   /** How long one batch may take (default `LOCAL_INVOCATION_MS`). */
   readonly timeoutMs?: number;
@@ -27,16 +27,15 @@ export interface RuleActionsOptions {
 }
 
 /**
- * What the rules' Lambda actions do, in process, batched as in stream mode (see `BatchQueue`): the
- * telemetry rule's two actions (ingest, and evaluate), independent of each other as on AWS, and the
- * lifecycle rule's (evaluate), through the functions' own use cases. Ingest stores a batch in one
- * write (one SQLite transaction); evaluate takes each thing's telemetry and lifecycle events in the
- * order they arrived, a thing failing alone. A failure is reported for each message it concerns.
+ * What the rules' actions do in stream mode, in process: the telemetry rule's message goes to
+ * ingest (batched, see `BatchQueue`: one write, one SQLite transaction, per batch) and onto the
+ * telemetry stream, and so does the lifecycle rule's presence event; the stream's consumer (the
+ * evaluate function's use case) takes each thing's inputs in the order they arrived. A failure is
+ * reported for each message it concerns.
  */
 export class RuleActions {
   readonly #options: RuleActionsOptions;
   readonly #ingest: BatchQueue<ReceivedMessage>;
-  readonly #evaluate: BatchQueue<Evaluation>;
 
   constructor(options: RuleActionsOptions) {
     this.#options = options;
@@ -44,11 +43,6 @@ export class RuleActions {
     this.#ingest = new BatchQueue({
       run: (messages) => this.#ingestBatch(messages),
       onError: (_message, error) => options.onError("ingest", error),
-      ...maxItems,
-    });
-    this.#evaluate = new BatchQueue({
-      run: (items) => this.#evaluateBatch(items),
-      onError: (_item, error) => options.onError("evaluate", error),
       ...maxItems,
     });
   }
@@ -59,7 +53,7 @@ export class RuleActions {
     if (ruleName === telemetryRuleName) {
       const message = toReceivedMessage(output as Partial<TelemetryRuleEvent>);
       this.#ingest.push(message);
-      this.#evaluate.push({ kind: "telemetry", message });
+      this.#options.stream.append({ kind: "telemetry", message });
     } else if (ruleName === lifecycleRuleName && isLifecycleEvent(output)) {
       this.#options.live.publish({
         type: "connectivity",
@@ -67,13 +61,13 @@ export class RuleActions {
         connected: output.eventType === "connected",
         at: output.timestamp,
       });
-      this.#evaluate.push({ kind: "lifecycle", event: output });
+      this.#options.stream.append({ kind: "lifecycle", event: output });
     }
   }
 
   /** Resolves once every action dispatched so far has finished (pending batches run now). */
   async idle(): Promise<void> {
-    await Promise.all([this.#ingest.idle(), this.#evaluate.idle()]);
+    await Promise.all([this.#ingest.idle(), this.#options.stream.idle()]);
   }
 
   #budget() {
@@ -87,13 +81,6 @@ export class RuleActions {
         "ingest",
         new Error(`${samples} sample(s) of ${message.thingName} were not written`),
       );
-    }
-  }
-
-  async #evaluateBatch(items: readonly Evaluation[]): Promise<void> {
-    const { failures } = await this.#options.evaluate.batch(items, this.#budget());
-    for (const { error, items: failed } of failures) {
-      for (const _ of failed) this.#options.onError("evaluate", error);
     }
   }
 }

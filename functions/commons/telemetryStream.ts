@@ -58,13 +58,14 @@ export function streamRecordsOf(event: KinesisStreamEvent): { shardId: string; r
     const message = telemetry.get(kinesis.sequenceNumber);
     const input: StreamInput = message
       ? { kind: "telemetry", message }
-      : controlInput(decodeControlRecord(Buffer.from(kinesis.data, "base64")) as ControlRecord);
+      : streamInputOf(decodeControlRecord(Buffer.from(kinesis.data, "base64")) as ControlRecord);
     return { sequenceNumber: kinesis.sequenceNumber, input };
   });
   return { shardId: [...shardIds][0] as string, records };
 }
 
-function controlInput(record: ControlRecord): StreamInput {
+/** What a control record asks of the alarm engine (the local stream puts records in process, as decoded). */
+export function streamInputOf(record: ControlRecord): StreamInput {
   switch (record.plantwatch) {
     case "lifecycle":
       return {

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { createEvaluate } from "../../functions/evaluate/createEvaluate.ts";
+import { createStreamEvaluate } from "../../functions/evaluate/createStreamEvaluate.ts";
 import { createIngest } from "../../functions/ingest/createIngest.ts";
+import { LocalTelemetryStream } from "../../local/localTelemetryStream.ts";
 import { RuleActions } from "../../local/ruleActions.ts";
 import type { LifecycleEvent } from "../../shared/contracts/lifecycleRule.ts";
 import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
-import type { EngineInput, EngineOutcome } from "../../shared/domain/alarms/alarmEngine.ts";
 import { EMPTY_REPORT } from "../../shared/domain/alarms/engineReport.ts";
+import {
+  type StreamBatchOutcome,
+  type StreamRecord,
+  thingOf,
+} from "../../shared/domain/alarms/streamConsumer.ts";
 import { DEFAULT_TELEMETRY_LIMITS } from "../../shared/domain/ingest/types.ts";
 import {
   InMemoryDeviceRegistry,
@@ -17,39 +22,46 @@ import { manualClock } from "../support/testClock.ts";
 const TELEMETRY = "local_telemetry";
 const LIFECYCLE = "local_lifecycle";
 const NOW = Date.parse("2026-11-25T12:00:00Z");
-/** Records each batch the evaluate use case hands the engine, as "thing: what" per item in order. */
-class RecordingEngine {
+/**
+ * A stream consumer that records each batch the evaluate use case hands it, as "thing: what" per
+ * record in order; a thing in `failFor` fails from its first record on (Lambda then resumes there).
+ */
+class RecordingConsumer {
   readonly batches: string[][] = [];
   failFor = new Set<string>();
   deliveryErrors: unknown[] = [];
 
-  async evaluate(items: readonly EngineInput[]): Promise<EngineOutcome> {
-    const thingOf = (item: EngineInput) =>
-      item.kind === "telemetry" ? item.message.thingName : item.event.clientId;
+  async batch(_shardId: string, records: readonly StreamRecord[]): Promise<StreamBatchOutcome> {
     this.batches.push(
-      items.map((item) =>
-        item.kind === "telemetry"
-          ? `${item.message.thingName}: ${item.message.receivedAt - NOW}`
-          : `${item.event.clientId}: ${item.event.eventType}`,
+      records.map(({ input }) =>
+        input.kind === "telemetry"
+          ? `${input.message.thingName}: ${input.message.receivedAt - NOW}`
+          : `${thingOf(input)}: ${input.kind === "lifecycle" ? input.event.eventType : input.kind}`,
       ),
     );
     await new Promise((resolve) => setTimeout(resolve, 1));
     const failures = [...this.failFor].flatMap((thingName) => {
-      const positions = [...items.keys()].filter(
-        (position) => thingOf(items[position] as EngineInput) === thingName,
+      const positions = [...records.keys()].filter(
+        (position) => thingOf((records[position] as StreamRecord).input) === thingName,
       );
       return positions.length === 0
         ? []
         : [{ thingName, error: new Error(`${thingName} unavailable`), items: positions }];
     });
-    return { report: { ...EMPTY_REPORT, things: 1, deliveryErrors: this.deliveryErrors }, failures };
+    return {
+      report: { ...EMPTY_REPORT, things: 1, deliveryErrors: this.deliveryErrors },
+      failures,
+      redelivered: 0,
+      refusedActions: [],
+      coldStart: false,
+    };
   }
 }
 
 function setup(options: { maxBatch?: number } = {}) {
   const store = new InMemorySeriesStore();
   const writes: number[] = [];
-  const engine = new RecordingEngine();
+  const engine = new RecordingConsumer();
   const errors: string[] = [];
   const live: LiveEvent[] = [];
   // The console reporter's side of the factories' log: what the stack prints as a problem.
@@ -76,7 +88,12 @@ function setup(options: { maxBatch?: number } = {}) {
       limits: DEFAULT_TELEMETRY_LIMITS,
       log,
     }),
-    evaluate: createEvaluate(engine, { log }),
+    stream: new LocalTelemetryStream({
+      evaluate: createStreamEvaluate(engine, { log }),
+      timeoutMs: 30_000,
+      onError: (_record, error) => errors.push(`evaluate: ${(error as Error).message}`),
+      ...options,
+    }),
     live: { publish: (event) => live.push(event) },
     onError: (action, error) => errors.push(`${action}: ${(error as Error).message}`),
     ...options,
@@ -148,7 +165,7 @@ describe("RuleActions", () => {
     expect(live).toContainEqual({ type: "connectivity", thingName: "oven-1", connected: false, at: NOW + 3 });
   });
 
-  it("reports a failed evaluation once per message of the thing that failed, and evaluates the others", async () => {
+  it("delivers a batch again from the record that failed, then reports each record still failing", async () => {
     const { actions, store, engine, errors, telemetry } = setup();
     engine.failFor.add("oven-2");
 
@@ -158,7 +175,11 @@ describe("RuleActions", () => {
     await actions.idle();
 
     expect(errors).toEqual(["evaluate: oven-2 unavailable", "evaluate: oven-2 unavailable"]);
-    expect(engine.batches).toEqual([["oven-1: 1", "oven-2: 2", "oven-2: 3"]]);
+    expect(engine.batches).toEqual([
+      ["oven-1: 1", "oven-2: 2", "oven-2: 3"],
+      ["oven-2: 2", "oven-2: 3"],
+      ["oven-2: 2", "oven-2: 3"],
+    ]);
     expect(store.points).toHaveLength(3);
   });
 
