@@ -70,6 +70,29 @@ const states = (publisher: RecordingPublisher) =>
   publisher.published.map((event) => `${event.state.previous}→${event.state.value}`);
 
 describe("StreamAlarmConsumer", () => {
+  it("fails a moved thing whose previous shard's checkpoint cannot be read, and continues it exactly on redelivery", async () => {
+    const { publisher, checkpoints, consumer } = setup();
+    const [parent, child] = ["shardId-000000000020", "shardId-000000000021"];
+    await consumer().batch(parent, [reading(10, 200), reading(40, 200)], DEADLINE);
+    const load = checkpoints.load.bind(checkpoints);
+    let unreadable = 1;
+    checkpoints.load = async (shardId: string) => {
+      if (shardId === parent && unreadable-- > 0) throw new Error("S3 throttled");
+      return load(shardId);
+    };
+    const moved = consumer();
+    // Late by the parent's memory (40 s): recorded, never a transition.
+    const batch = [reading(30, 300, 45), reading(50, 300)];
+
+    const first = await moved.batch(child, batch, DEADLINE);
+    const again = await moved.batch(child, batch, DEADLINE);
+
+    expect(first.failures.map(({ thingName, items }) => [thingName, items])).toEqual([["oven-1", [0, 1]]]);
+    expect(again.failures).toEqual([]);
+    expect(states(publisher)).toEqual(["NORMAL→ACTIVE"]);
+    expect(publisher.published[0]?.state.timestamp).toBe(new Date(T0 + 50_000).toISOString());
+  });
+
   it("after two reshards, continues a thing from the shard that handled it last, even with nothing durable there", async () => {
     const { publisher, consumer } = setup();
     const [parent, child, grandchild] = [
