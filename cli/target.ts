@@ -108,12 +108,21 @@ export async function readStackOutputs(
   client: CloudFormationClient,
   stackName: string,
 ): Promise<Record<string, string>> {
+  return (await readStack(client, stackName)).outputs;
+}
+
+/** The stack's id (its ARN: partition, region, account) and its outputs by key. */
+export async function readStack(
+  client: CloudFormationClient,
+  stackName: string,
+): Promise<{ readonly stackId: string; readonly outputs: Record<string, string> }> {
   const stack = await describeStack(client, stackName);
-  return Object.fromEntries(
+  const outputs = Object.fromEntries(
     (stack.Outputs ?? []).flatMap(({ OutputKey, OutputValue }) =>
       OutputKey === undefined || OutputValue === undefined ? [] : [[OutputKey, OutputValue]],
     ),
   );
+  return { stackId: stack.StackId ?? "", outputs };
 }
 
 async function describeStack(client: CloudFormationClient, stackName: string) {

@@ -35,6 +35,10 @@ export const STACK_OUTPUTS = {
     key: "TelemetryRuleName",
     description: "IoT rule; Basic Ingest topics start $aws/rules/<name>/",
   },
+  lifecycleRule: {
+    key: "LifecycleRuleName",
+    description: "IoT rule of the connectivity (presence) events",
+  },
   devicePolicy: { key: "DevicePolicyName", description: "IoT policy to attach to device certificates" },
   topicRoot: {
     key: "TopicRoot",
@@ -62,6 +66,16 @@ export const STACK_OUTPUTS = {
     key: "NotifyTopicArn",
     description: "SNS topic of minor, warning and info alarm notifications",
   },
+  deadLetterSenderIds: {
+    key: "DeadLetterSenderIds",
+    description:
+      "Unique ids of the roles that may send to the dead-letter queue (`dlq replay` checks each message's SenderId)",
+  },
+  telemetryStreamArn: {
+    key: "TelemetryStreamArn",
+    description: "Kinesis stream of telemetry, presence and alarm control records (stream mode)",
+    ingestion: "stream",
+  },
   opsTopicArn: {
     key: "OpsTopicArn",
     description: "SNS topic of the deployment's own CloudWatch alarms (DLQ not empty, errors)",
@@ -70,11 +84,21 @@ export const STACK_OUTPUTS = {
 
 export type StackOutputName = keyof typeof STACK_OUTPUTS;
 export type SeriesStoreKind = "influxdb" | "liveanalytics";
+export type IngestionModeKind = "direct" | "stream";
 
-/** The outputs a deployment with this series store has: the common ones and its store's own. */
-export function stackOutputsOf(store: SeriesStoreKind): StackOutputName[] {
+/**
+ * The outputs a deployment with this series store and ingestion mode has: the common ones, its
+ * store's own and its mode's own.
+ */
+export function stackOutputsOf(
+  store: SeriesStoreKind,
+  ingestion: IngestionModeKind = "direct",
+): StackOutputName[] {
   return (Object.keys(STACK_OUTPUTS) as StackOutputName[]).filter((name) => {
     const output = STACK_OUTPUTS[name];
-    return !("store" in output) || output.store === store;
+    return (
+      (!("store" in output) || output.store === store) &&
+      (!("ingestion" in output) || output.ingestion === ingestion)
+    );
   });
 }

@@ -1,3 +1,4 @@
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -10,6 +11,7 @@ import {
   DEAD_LETTER_KINDS,
   type DeadLetterKind,
 } from "../../shared/domain/deadLetters/deadLetter.ts";
+import { type ReplayAllowlist, replayAllowlistOf } from "../../shared/domain/deadLetters/replayAllowlist.ts";
 import {
   type PlannedMessage,
   type ReplayOutcome,
@@ -23,9 +25,15 @@ import {
   formatOutcomes,
   formatPlan,
 } from "../dlq/formatDeadLetters.ts";
-import { EXIT_CODES, UsageError } from "../errors.ts";
+import { CliError, EXIT_CODES, UsageError } from "../errors.ts";
 import { action, type CliIo, processIo } from "../io.ts";
-import { addTargetOptions, awsClientConfig, resolveStackOutput, type TargetOptions } from "../target.ts";
+import {
+  addTargetOptions,
+  awsClientConfig,
+  readStack,
+  resolveStackOutput,
+  type TargetOptions,
+} from "../target.ts";
 
 interface QueueOptions extends TargetOptions {
   readonly queueUrl?: string;
@@ -34,7 +42,6 @@ interface QueueOptions extends TargetOptions {
 }
 
 interface ReplayOptions extends QueueOptions {
-  readonly eventBus?: string;
   readonly id?: readonly string[];
   readonly kind?: readonly DeadLetterKind[];
   readonly dryRun?: boolean;
@@ -49,6 +56,8 @@ export interface DlqClients {
   /** Reads back the records of discarded stream batches. */
   readonly kinesis: KinesisClient;
   readonly eventBridge: EventBridgeClient;
+  /** Reads the stack whose functions, stream, rules and roles replay may trust. */
+  readonly cloudFormation: CloudFormationClient;
 }
 
 /** What tests replace: the clients (each pointed at its own fake) and the clock (message ages). */
@@ -122,10 +131,6 @@ export function dlqCommand(io: CliIo = processIo(), dependencies: DlqDependencie
       .option("--dry-run", "only show what would be done (the messages are still received, see list --help)")
       .option("-y, --yes", "replay without asking (required without a terminal, e.g. in CI)")
       .option("--force-delete", "also delete messages of unknown shape (never re-driven)")
-      .option(
-        "--event-bus <name>",
-        "alarm event bus for webhook re-drives (default: the stack output EventBusName)",
-      )
       .option("--json", "print the outcomes as a JSON array")
       .addHelpText("after", REPLAY_HELP),
   ).action(action(io, (options: ReplayOptions) => replay(io, dependencies, options)));
@@ -170,6 +175,7 @@ function defaultClients(options: TargetOptions): DlqClients {
     lambda: new LambdaClient(config),
     kinesis: new KinesisClient(config),
     eventBridge: new EventBridgeClient(config),
+    cloudFormation: new CloudFormationClient(config),
   };
 }
 
@@ -190,6 +196,7 @@ async function withQueueClients(
     clients.lambda.destroy();
     clients.kinesis.destroy();
     clients.eventBridge.destroy();
+    clients.cloudFormation.destroy();
   }
 }
 
@@ -222,6 +229,7 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
   await withQueueClients(dependencies, options, async (queue, clients) => {
     // With --json, stdout carries only the outcomes; the plan and notes go to stderr.
     const info = options.json ? io.err : io.out;
+    const allowlist = await stackAllowlist(clients.cloudFormation, options);
     const held = await queue.receive(options.max, REPLAY_VISIBILITY_SECONDS);
     const deleted = new Set<string>();
     try {
@@ -229,7 +237,7 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
         ({ message, letter }): PlannedMessage => ({
           message,
           letter,
-          plan: planReplay(letter, { forceDelete: options.forceDelete === true }),
+          plan: planReplay(letter, { forceDelete: options.forceDelete === true, allowlist }),
         }),
       );
       const missing = (options.id ?? []).filter((id) => !held.some((message) => message.messageId === id));
@@ -251,12 +259,6 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
         if (missing.length > 0) io.setExitCode(EXIT_CODES.usage);
         return;
       }
-      const putsEvents = planned.some(
-        ({ plan }) => plan.action === "redrive" && plan.steps.some((step) => step.kind === "put-event"),
-      );
-      const eventBusName = putsEvents
-        ? await resolveStackOutput(options, "eventBusName", { value: options.eventBus, flag: "--event-bus" })
-        : undefined;
       if (!options.yes && !(await io.confirm(`Replay these ${planned.length} message(s)? [y/N] `))) {
         throw new UsageError("cancelled: nothing was re-driven or deleted");
       }
@@ -272,7 +274,7 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
           lambda: clients.lambda,
           kinesis: clients.kinesis,
           eventBridge: clients.eventBridge,
-          ...(eventBusName ? { eventBusName } : {}),
+          eventBusName: allowlist.eventBusName,
         }),
       );
       report(io, outcomes, options);
@@ -287,6 +289,30 @@ async function replay(io: CliIo, dependencies: DlqDependencies, options: ReplayO
       );
     }
   });
+}
+
+/**
+ * What replay may call, from the stack itself: a dead letter is data that anyone able to send to
+ * the queue could have written, and replay runs with the operator's credentials.
+ */
+async function stackAllowlist(
+  client: CloudFormationClient,
+  options: ReplayOptions,
+): Promise<ReplayAllowlist> {
+  if (options.endpoint !== undefined) {
+    throw new UsageError(
+      "replay re-drives only to the stack's own functions, stream and rules, read from the stack: it cannot run against --endpoint",
+    );
+  }
+  const { stackId, outputs } = await readStack(client, options.stack);
+  const allowlist = replayAllowlistOf(stackId, outputs);
+  if ("missing" in allowlist) {
+    throw new CliError(
+      `stack ${options.stack} lacks ${allowlist.missing.join(", ")}, which replay needs to know its own targets and senders: deploy the current version (npx cdk deploy); nothing was received or re-driven`,
+      EXIT_CODES.runtime,
+    );
+  }
+  return allowlist;
 }
 
 function report(io: CliIo, outcomes: readonly ReplayOutcome[], options: ReplayOptions): void {

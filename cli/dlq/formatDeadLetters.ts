@@ -80,7 +80,24 @@ function truncate(text: string, width: number): string {
   return line.length <= width ? line : `${line.slice(0, width - 1)}…`;
 }
 
-function columns(rows: readonly (readonly string[])[]): string {
+/**
+ * C0 and C1 controls (ESC starts a terminal escape sequence), DEL, and the bidirectional overrides
+ * and isolates that reorder what is shown: a dead letter is written by whoever sent it, and what
+ * replay prints must read as what it will do.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text with every unprintable character shown as its escape (`\x1b`, `\u202e`). */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
+  });
+}
+
+function columns(unsafeRows: readonly (readonly string[])[]): string {
+  const rows = unsafeRows.map((row) => row.map(printable));
   if (rows.length === 0) return "";
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   return `${rows

@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, Fn, type RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as sqs from "aws-cdk-lib/aws-sqs";
@@ -19,6 +19,7 @@ export class DeadLetterQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly #encryptionKey: kms.IKey;
   #acceptsEventBridge = false;
+  #senders: iam.Role[] | undefined;
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
@@ -54,6 +55,44 @@ export class DeadLetterQueue extends Construct {
           ArnLike: { "kms:EncryptionContext:aws:sqs:arn": `arn:${partition}:sqs:${region}:${account}:*` },
         },
       }),
+    );
+  }
+
+  /**
+   * Only `roles` (and AWS services, whose own statements name the rule they deliver for) may send:
+   * a Deny in the queue policy, which no identity policy in the account can override. `dlq replay`
+   * re-drives what it finds here with the operator's credentials, so a message planted by anyone
+   * else (a test client, another app with `sqs:*`) must not get in. The pattern is the one AWS's
+   * resource control policy examples use: a service principal has no principal ARN, an IAM caller
+   * always has one.
+   */
+  restrictSendersTo(roles: readonly iam.Role[]): void {
+    if (this.#senders !== undefined) throw new Error("the dead-letter queue's senders are already set");
+    this.#senders = [...roles];
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "OnlyThisStacksSendersMaySend",
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ["sqs:SendMessage"],
+        resources: [this.queue.queueArn],
+        conditions: {
+          BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+          ArnNotLikeIfExists: { "aws:PrincipalArn": roles.map((role) => role.roleArn) },
+        },
+      }),
+    );
+  }
+
+  /**
+   * The unique ids (AROA…) of the roles that may send, comma-separated: SQS reports a role's
+   * messages with `SenderId` = `<role id>:<session>`, which `dlq replay` checks against these.
+   */
+  get senderIds(): string {
+    if (this.#senders === undefined) throw new Error("restrictSendersTo() was not called");
+    return Fn.join(
+      ",",
+      this.#senders.map((role) => (role.node.defaultChild as iam.CfnRole).attrRoleId),
     );
   }
 }

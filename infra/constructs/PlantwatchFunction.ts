@@ -93,6 +93,8 @@ export function deploymentFunctionProps(
  */
 export class PlantwatchFunction<BoundVariable extends string = string> extends nodejs.NodejsFunction {
   readonly #failureQueues = new Set<sqs.IQueue>();
+  /** The function's own role (`role` is typed as possibly absent; this one always exists). */
+  readonly executionRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: PlantwatchFunctionProps) {
     // Role and log group must exist before the function, so they are created beside it.
@@ -149,6 +151,7 @@ export class PlantwatchFunction<BoundVariable extends string = string> extends n
         },
       },
     });
+    this.executionRole = role;
 
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

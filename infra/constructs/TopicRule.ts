@@ -40,6 +40,8 @@ export class TopicRule extends Construct {
   readonly rule: iot.CfnTopicRule;
   readonly ruleName: string;
   readonly ruleArn: string;
+  /** Sends the rule's undeliverable messages to the dead-letter queue. */
+  readonly errorActionRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: TopicRuleProps) {
     super(scope, id);
@@ -52,6 +54,7 @@ export class TopicRule extends Construct {
       description: `Lets IoT rule ${this.ruleName} park undeliverable messages in the dead-letter queue`,
       assumedBy: this.#iotOnBehalfOfThisRule(),
     });
+    this.errorActionRole = errorActionRole;
     errorActionRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: "SendToDeadLetterQueue",

@@ -372,6 +372,19 @@ export class PlantwatchStack extends Stack {
         : {}),
     });
 
+    // Everything that sends failures to the dead-letter queue does so with one of these roles
+    // (Lambda sends both async and stream failures with the function's role); EventBridge rule
+    // targets send as the service.
+    this.deadLetterQueue.restrictSendersTo([
+      this.ingest.function.executionRole,
+      this.evaluate.function.executionRole,
+      this.sweep.function.executionRole,
+      this.notify.function.executionRole,
+      this.telemetryRule.errorActionRole,
+      this.lifecycleRule.errorActionRole,
+      this.sweepSchedule.role,
+    ]);
+
     const seriesOutputs = this.influxStore
       ? {
           influxUrl: this.influxStore.url,
@@ -389,6 +402,8 @@ export class PlantwatchStack extends Stack {
       deadLetterQueueUrl: this.deadLetterQueue.queue.queueUrl,
       ingestFunction: this.ingest.function.functionName,
       telemetryRule: this.telemetryRule.ruleName,
+      lifecycleRule: this.lifecycleRule.ruleName,
+      deadLetterSenderIds: this.deadLetterQueue.senderIds,
       devicePolicy: this.devicePolicy.policyName,
       topicRoot: topic.root,
       rulesTable: this.rules.table.tableName,
@@ -406,7 +421,8 @@ export class PlantwatchStack extends Stack {
       notifyTopicArn: this.topics.notify.topicArn,
       opsTopicArn: this.topics.ops.topicArn,
     };
-    for (const name of stackOutputsOf(config.series.store)) {
+    if (this.telemetryStream) outputs.telemetryStreamArn = this.telemetryStream.stream.streamArn;
+    for (const name of stackOutputsOf(config.series.store, config.ingestion.mode)) {
       const value = outputs[name];
       if (value === undefined) throw new Error(`stack output ${name} has no value`);
       const { key: outputKey, description } = STACK_OUTPUTS[name];

@@ -35,6 +35,8 @@ export interface FakeSqsMessageInput {
   readonly messageAttributes?: Readonly<Record<string, string>>;
   /** Epoch ms; default: now. */
   readonly sentTimestamp?: number;
+  /** What SQS reports as SenderId: `<role id>:<session>` for a role; default an IAM user's id. */
+  readonly senderId?: string;
 }
 
 /** A message in the queue as the fake holds it. */
@@ -73,6 +75,7 @@ interface StoredMessage {
   readonly body: string;
   readonly messageAttributes: Readonly<Record<string, string>>;
   readonly sentTimestamp: number;
+  readonly senderId: string;
   receiveCount: number;
   firstReceiveTimestamp?: number;
   invisibleUntil: number;
@@ -176,7 +179,7 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
         message.invisibleUntil = now + seconds * 1000;
         message.receiptHandle = `${message.messageId}#${randomUUID()}`;
         const system: Record<string, string> = {
-          SenderId: "AIDAFAKESENDER",
+          SenderId: message.senderId,
           SentTimestamp: String(message.sentTimestamp),
           ApproximateReceiveCount: String(message.receiveCount),
           ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
@@ -289,9 +292,17 @@ export async function startFakeSqs(queueName = "plantwatch-dlq"): Promise<FakeSq
   return {
     ...endpoint,
     queueUrl,
-    send: ({ body, messageAttributes = {}, sentTimestamp = Date.now() }) => {
+    send: ({ body, messageAttributes = {}, sentTimestamp = Date.now(), senderId = "AIDAFAKESENDER" }) => {
       const messageId = randomUUID();
-      stored.push({ messageId, body, messageAttributes, sentTimestamp, receiveCount: 0, invisibleUntil: 0 });
+      stored.push({
+        messageId,
+        body,
+        messageAttributes,
+        sentTimestamp,
+        senderId,
+        receiveCount: 0,
+        invisibleUntil: 0,
+      });
       return messageId;
     },
     messages: () =>

@@ -30,6 +30,8 @@ interface DeadLetterBase {
   /** When SQS received it (SentTimestamp, epoch ms), if it said. */
   readonly sentAt?: number;
   readonly receiveCount?: number;
+  /** Who sent it, as SQS recorded it (`SenderId`: `<role id>:<session>` for a role). */
+  readonly senderId?: string;
   /** What failed to receive it: a function, a rule target, a schedule target. */
   readonly target: string;
   /** Why, as the sending service put it. */
@@ -285,10 +287,12 @@ export function classifyDeadLetter(message: ReceivedMessage): DeadLetter {
 function baseOf(message: ReceivedMessage) {
   const sentAt = integerAttribute(message.attributes.SentTimestamp);
   const receiveCount = integerAttribute(message.attributes.ApproximateReceiveCount);
+  const senderId = message.attributes.SenderId;
   return {
     messageId: message.messageId,
     ...(sentAt === undefined ? {} : { sentAt }),
     ...(receiveCount === undefined ? {} : { receiveCount }),
+    ...(senderId === undefined ? {} : { senderId }),
   };
 }
 

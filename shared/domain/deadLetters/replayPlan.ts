@@ -1,5 +1,11 @@
+import { ALARM_NOTIFICATION_DETAIL_TYPE } from "../../contracts/alarmNotification.ts";
 import type { TelemetryRuleEvent } from "../../contracts/telemetryRule.ts";
 import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
+import {
+  ALARM_EVENT_DETAIL_TYPE,
+  ALARM_EVENT_SOURCE,
+  ALARM_REMINDER_DETAIL_TYPE,
+} from "../alarms/alarmEvent.ts";
 import type {
   DeadLetter,
   EventBridgeTargetFailure,
@@ -9,6 +15,7 @@ import type {
   StreamBatchFailure,
   StreamBatchPointer,
 } from "./deadLetter.ts";
+import { type ReplayAllowlist, senderPrincipal } from "./replayAllowlist.ts";
 
 /** One call that hands a dead letter's event to where it was going. */
 export type RedriveStep =
@@ -52,42 +59,79 @@ export const SUPERSEDED =
   "superseded by the next occurrence: the schedule runs every minute and an occurrence carries no data of its own";
 
 const LAMBDA_FUNCTION_ARN =
-  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
-const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/;
-const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const API_DESTINATION_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:api-destination\//;
-const RULE_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:rule\/(?:[^/]+\/)?([^/]+)$/;
+  /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$/;
+const API_DESTINATION_ARN = /^arn:(aws[a-z-]*):events:([a-z0-9-]+):(\d{12}):api-destination\//;
+const RULE_ARN = /^arn:(aws[a-z-]*):events:([a-z0-9-]+):(\d{12}):rule\/(?:([^/]+)\/)?([^/]+)$/;
 
-export function planReplay(letter: DeadLetter, options: { readonly forceDelete: boolean }): ReplayPlan {
+/** Which of the stack's functions each kind of dead letter may be re-driven to. */
+type FunctionRole = keyof ReplayAllowlist["functions"];
+
+export interface ReplayOptions {
+  readonly forceDelete: boolean;
+  /** This stack's targets and senders (replayAllowlist.ts): a dead letter naming anything else is kept. */
+  readonly allowlist: ReplayAllowlist;
+}
+
+export function planReplay(letter: DeadLetter, options: ReplayOptions): ReplayPlan {
+  const { allowlist } = options;
+  if (letter.kind === "unknown") {
+    return options.forceDelete
+      ? { action: "remove", reason: "unknown shape, deleted with --force-delete" }
+      : { action: "keep", reason: `unknown shape (${letter.reason}); --force-delete removes it` };
+  }
+  // Removing costs nothing but the message: only a re-drive needs to trust who sent it.
+  if (letter.kind === "scheduler") return planScheduler(letter);
+  const sender = senderProblem(letter, allowlist);
+  if (sender !== undefined) return keep(sender);
   switch (letter.kind) {
     case "lambda-failure":
-      return planLambdaFailure(letter);
+      return planLambdaFailure(letter, allowlist);
     case "stream-batch":
-      return planStreamBatch(letter);
+      return planStreamBatch(letter, allowlist);
     case "iot-rule-error":
-      return planIotRuleError(letter);
+      return planIotRuleError(letter, allowlist);
     case "eventbridge-target":
-      return planEventBridgeTarget(letter);
-    case "scheduler":
-      return planScheduler(letter);
-    case "unknown":
-      return options.forceDelete
-        ? { action: "remove", reason: "unknown shape, deleted with --force-delete" }
-        : { action: "keep", reason: `unknown shape (${letter.reason}); --force-delete removes it` };
+      return planEventBridgeTarget(letter, allowlist);
   }
 }
 
-function planLambdaFailure(letter: LambdaFailure): ReplayPlan {
-  const functionName = invokableFunction(letter.functionArn);
-  if (functionName === undefined) return keep(`${letter.functionArn} is not a Lambda function ARN`);
+/**
+ * Why the message may not come from where its kind says, if it may not. Functions, IoT rules and
+ * the schedule send with the stack's roles, whose ids the stack publishes. EventBridge sends rule
+ * targets' dead letters as the service, under an AWS-owned id that is published nowhere; for those
+ * the queue policy (only the stack's roles among IAM callers) is what keeps forgeries out, and a
+ * role of the stack sending one is itself a sign of forgery.
+ */
+function senderProblem(letter: Exclude<DeadLetter, { kind: "unknown" }>, allowlist: ReplayAllowlist) {
+  if (letter.senderId === undefined) return "SQS reported no SenderId for it";
+  const principal = senderPrincipal(letter.senderId);
+  const stackRole = allowlist.senderIds.has(principal);
+  if (letter.kind === "eventbridge-target") {
+    return stackRole
+      ? `sent by ${letter.senderId}, a role of this stack; EventBridge sends these itself`
+      : undefined;
+  }
+  return stackRole
+    ? undefined
+    : `sent by ${letter.senderId}, which is none of the roles that send failures to this queue (stack output DeadLetterSenderIds)`;
+}
+
+function planLambdaFailure(letter: LambdaFailure, allowlist: ReplayAllowlist): ReplayPlan {
+  const functionName = stackFunction(letter.functionArn, allowlist, [
+    "ingest",
+    "evaluate",
+    "sweep",
+    "notify",
+  ]);
+  if (typeof functionName !== "string") return keep(functionName.problem);
   return redrive({ kind: "invoke", functionName, payload: letter.requestPayload });
 }
 
-function planStreamBatch(letter: StreamBatchFailure): ReplayPlan {
-  const functionName = invokableFunction(letter.functionArn);
-  if (functionName === undefined) return keep(`${letter.functionArn} is not a Lambda function ARN`);
-  if (!KINESIS_STREAM_ARN.test(letter.batch.streamArn)) {
-    return keep(`${letter.batch.streamArn} is not a Kinesis stream ARN`);
+function planStreamBatch(letter: StreamBatchFailure, allowlist: ReplayAllowlist): ReplayPlan {
+  const functionName = stackFunction(letter.functionArn, allowlist, ["ingest", "evaluate"]);
+  if (typeof functionName !== "string") return keep(functionName.problem);
+  if (allowlist.telemetryStreamArn === undefined || letter.batch.streamArn !== allowlist.telemetryStreamArn) {
+    return keep(`${letter.batch.streamArn} is not this stack's telemetry stream`);
   }
   return redrive({ kind: "invoke-stream-batch", functionName, batch: letter.batch });
 }
@@ -96,7 +140,12 @@ function planStreamBatch(letter: StreamBatchFailure): ReplayPlan {
  * Rebuilds what the failed rule's SQL produced from the original message, for each failed Lambda
  * action (shared/contracts/telemetryRule.ts and lifecycleRule.ts define the SQL).
  */
-function planIotRuleError(letter: IotRuleError): ReplayPlan {
+function planIotRuleError(letter: IotRuleError, allowlist: ReplayAllowlist): ReplayPlan {
+  if (!allowlist.topicRules.includes(letter.ruleName)) {
+    return keep(
+      `rule ${letter.ruleName} is not one of this stack's IoT rules (${allowlist.topicRules.join(", ")})`,
+    );
+  }
   const event = ruleEvent(letter);
   if (typeof event === "string") return keep(event);
   const steps: RedriveStep[] = [];
@@ -104,11 +153,8 @@ function planIotRuleError(letter: IotRuleError): ReplayPlan {
     if (!/^lambda/i.test(failure.failedAction)) {
       return keep(`${failure.failedAction} on ${failure.failedResource} is not a Lambda action`);
     }
-    // IoT names the function by ARN; a bare name is taken as it is.
-    const functionName =
-      invokableFunction(failure.failedResource) ??
-      (FUNCTION_NAME.test(failure.failedResource) ? failure.failedResource : undefined);
-    if (functionName === undefined) return keep(`${failure.failedResource} is not a Lambda function`);
+    const functionName = stackFunction(failure.failedResource, allowlist, ["ingest", "evaluate"]);
+    if (typeof functionName !== "string") return keep(functionName.problem);
     steps.push({ kind: "invoke", functionName, payload: event });
   }
   return { action: "redrive", steps };
@@ -143,13 +189,46 @@ function ruleEvent(letter: IotRuleError): TelemetryRuleEvent | Record<string, un
   return `rule ${letter.ruleName} is not a plantwatch rule (<deployment>_telemetry or <deployment>_lifecycle)`;
 }
 
-function planEventBridgeTarget(letter: EventBridgeTargetFailure): ReplayPlan {
-  const functionName = invokableFunction(letter.targetArn);
-  if (functionName !== undefined) return redrive({ kind: "invoke", functionName, payload: letter.event.raw });
-  if (API_DESTINATION_ARN.test(letter.targetArn)) {
-    const ruleName = RULE_ARN.exec(letter.ruleArn)?.[1];
-    if (ruleName === undefined) return keep(`RULE_ARN ${letter.ruleArn} is not an EventBridge rule ARN`);
-    const { source, detailType, detail, resources } = letter.event;
+/**
+ * The notify function gets its alarm event again; a webhook gets its `Alarm Notification` put on
+ * the stack's bus again, for its own rule only. Nothing else is re-published: a forged event of
+ * another type would reach every rule on the bus.
+ */
+function planEventBridgeTarget(letter: EventBridgeTargetFailure, allowlist: ReplayAllowlist): ReplayPlan {
+  const rule = RULE_ARN.exec(letter.ruleArn);
+  if (rule === null) return keep(`RULE_ARN ${letter.ruleArn} is not an EventBridge rule ARN`);
+  const [, partition, region, account, bus = "default", ruleName = ""] = rule;
+  if (!inStack({ partition, region, account }, allowlist) || bus !== allowlist.eventBusName) {
+    return keep(`rule ${letter.ruleArn} is not on this stack's bus ${allowlist.eventBusName}`);
+  }
+  const { source, detailType, detail, resources } = letter.event;
+  if (source !== ALARM_EVENT_SOURCE) return keep(`the event's source ${source} is not ${ALARM_EVENT_SOURCE}`);
+  if (LAMBDA_FUNCTION_ARN.test(letter.targetArn)) {
+    const functionName = stackFunction(letter.targetArn, allowlist, ["notify"]);
+    if (typeof functionName !== "string") return keep(functionName.problem);
+    if (detailType !== ALARM_EVENT_DETAIL_TYPE && detailType !== ALARM_REMINDER_DETAIL_TYPE) {
+      return keep(`the notify function does not take ${detailType} events`);
+    }
+    return redrive({ kind: "invoke", functionName, payload: letter.event.raw });
+  }
+  const destination = API_DESTINATION_ARN.exec(letter.targetArn);
+  if (destination !== null) {
+    const [, destinationPartition, destinationRegion, destinationAccount] = destination;
+    const webhookRules = `${allowlist.stackName}-webhook-`;
+    if (
+      !inStack(
+        { partition: destinationPartition, region: destinationRegion, account: destinationAccount },
+        allowlist,
+      ) ||
+      !ruleName.startsWith(webhookRules)
+    ) {
+      return keep(
+        `target ${letter.targetArn} of rule ${ruleName} is not one of this stack's webhooks (${webhookRules}*)`,
+      );
+    }
+    if (detailType !== ALARM_NOTIFICATION_DETAIL_TYPE) {
+      return keep(`webhook rules send ${ALARM_NOTIFICATION_DETAIL_TYPE} events, not ${detailType}`);
+    }
     return redrive({
       kind: "put-event",
       source,
@@ -168,12 +247,34 @@ function planScheduler(_letter: SchedulerFailure): ReplayPlan {
 }
 
 /**
- * The name to invoke for a function ARN: `$LATEST` is dropped (it is what an unqualified call runs,
+ * The name to invoke for a function ARN, if it names one of `roles` among the stack's functions
+ * in the stack's account and region: `$LATEST` is dropped (it is what an unqualified call runs,
  * and what the function's policies name); a version or alias is kept, so the same code runs again.
  */
-export function invokableFunction(arn: string): string | undefined {
-  if (!LAMBDA_FUNCTION_ARN.test(arn)) return undefined;
+function stackFunction(
+  arn: string,
+  allowlist: ReplayAllowlist,
+  roles: readonly FunctionRole[],
+): string | { readonly problem: string } {
+  const match = LAMBDA_FUNCTION_ARN.exec(arn);
+  if (match === null) return { problem: `${arn} is not a Lambda function ARN` };
+  const [, partition, region, account, name = ""] = match;
+  const names = roles.map((role) => allowlist.functions[role]);
+  if (!inStack({ partition, region, account }, allowlist) || !names.includes(name)) {
+    return { problem: `${arn} is not this stack's ${roles.join(" or ")} function (${names.join(", ")})` };
+  }
   return arn.endsWith(":$LATEST") ? arn.slice(0, -":$LATEST".length) : arn;
+}
+
+function inStack(
+  place: { readonly partition?: string; readonly region?: string; readonly account?: string },
+  allowlist: ReplayAllowlist,
+): boolean {
+  return (
+    place.partition === allowlist.partition &&
+    place.region === allowlist.region &&
+    place.account === allowlist.account
+  );
 }
 
 function redrive(step: RedriveStep): ReplayPlan {

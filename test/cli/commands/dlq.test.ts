@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type DlqDependencies, dlqCommand } from "../../../cli/commands/dlq.ts";
 import {
   ALARM_EVENT,
+  ALARM_NOTIFICATION_EVENT,
   type DeadLetterFixture,
   EVALUATE_ARN,
   handWritten,
@@ -10,6 +11,7 @@ import {
   lambdaFailure,
   NOTIFY_ARN,
   notifyTargetFailure,
+  STACK_OUTPUTS,
   schedulerFailure,
   streamBatchFailure,
   TELEMETRY_PAYLOAD_BASE64,
@@ -18,6 +20,7 @@ import {
   webhookTargetFailure,
 } from "../../shared/domain/deadLetters/fixtures.ts";
 import { type CliRun, runCli } from "../../support/cliHarness.ts";
+import { type FakeDeployment, startFakeDeployment } from "../../support/fakeDeployment.ts";
 import {
   type FakeEventBridge,
   localEventBridgeClient,
@@ -31,16 +34,30 @@ import { manualClock } from "../../support/testClock.ts";
 const NOW = Date.parse("2026-11-25T14:00:00.000Z");
 /** The commands see this time only: message ages are measured against it. */
 const clock = manualClock(NOW);
-const BUS = "plantwatch";
+const BUS = STACK_OUTPUTS.EventBusName;
 
 describe("plantwatch dlq", () => {
   let sqs: FakeSqs;
   let kinesis: FakeKinesis;
   let lambda: FakeLambda;
   let eventBridge: FakeEventBridge;
+  /** The stack: replay trusts only its outputs' functions, stream, rules and roles. */
+  let stack: FakeDeployment;
 
   beforeAll(async () => {
-    [lambda, eventBridge] = await Promise.all([startFakeLambda(), startFakeEventBridge()]);
+    [lambda, eventBridge, stack] = await Promise.all([
+      startFakeLambda(),
+      startFakeEventBridge(),
+      startFakeDeployment({
+        stackName: "plantwatch-dev",
+        outputs: { ...STACK_OUTPUTS },
+        alarmActionSummary: undefined,
+        subscriptions: [],
+        ingest: () => ({ payload: null }),
+        rules: {},
+        queue: { visible: 0, inFlight: 0 },
+      }),
+    ]);
   });
   beforeEach(async () => {
     // A fresh queue and stream per test; the Lambda and EventBridge fakes are read by what each test sent.
@@ -48,7 +65,7 @@ describe("plantwatch dlq", () => {
     return () => Promise.all([sqs.stop(), kinesis.stop()]).then(() => undefined);
   });
   afterAll(async () => {
-    await Promise.all([lambda.stop(), eventBridge.stop()]);
+    await Promise.all([lambda.stop(), eventBridge.stop(), stack.stop()]);
   });
 
   /** Runs `plantwatch dlq ...` in this process against the fakes, with a terminal only if `interactive`. */
@@ -62,14 +79,11 @@ describe("plantwatch dlq", () => {
         lambda: localLambdaClient(lambda.endpoint),
         kinesis: localKinesisClient(kinesis.endpoint),
         eventBridge: localEventBridgeClient(eventBridge.endpoint),
+        cloudFormation: stack.clients().cloudFormation,
       }),
       now: clock.now,
     };
-    const target = terminal.target ?? [
-      "--queue-url",
-      sqs.queueUrl,
-      ...(args[0] === "replay" ? ["--event-bus", BUS] : []),
-    ];
+    const target = terminal.target ?? ["--queue-url", sqs.queueUrl];
     return runCli((io) => dlqCommand(io, dependencies), [...args, ...target], terminal);
   }
 
@@ -148,7 +162,7 @@ describe("plantwatch dlq", () => {
         sentAt: new Date(NOW - 90_000).toISOString(),
         receiveCount: 1,
         ruleArn: expect.stringContaining(WEBHOOK_RULE),
-        event: { detailType: "Alarm State Change" },
+        event: { detailType: "Alarm Notification" },
       });
     });
 
@@ -226,8 +240,8 @@ describe("plantwatch dlq", () => {
             {
               EventBusName: BUS,
               Source: "plantwatch",
-              DetailType: "Alarm State Change",
-              Detail: JSON.stringify({ ...ALARM_EVENT.detail, replayTo: WEBHOOK_RULE }),
+              DetailType: "Alarm Notification",
+              Detail: JSON.stringify({ ...ALARM_NOTIFICATION_EVENT.detail, replayTo: WEBHOOK_RULE }),
               Resources: [],
             },
           ],
@@ -293,7 +307,7 @@ describe("plantwatch dlq", () => {
       expect(code).toBe(1);
       expect(remaining()).toEqual([webhook]);
       expect(stdout).toMatch(
-        /failed\s+put "Alarm State Change" event for rule plantwatch-dev-webhook-teams failed: PutEvents to plantwatch failed: InternalFailure/,
+        /failed\s+put "Alarm Notification" event for rule plantwatch-dev-webhook-teams failed: PutEvents to plantwatch failed: InternalFailure/,
       );
     });
 
@@ -342,7 +356,7 @@ describe("plantwatch dlq", () => {
         /re-drive: invoke arn:aws:lambda:eu-west-1:123456789012:function:plantwatch-dev-Ingest \(async\)/,
       );
       expect(stdout).toMatch(
-        /re-drive: put "Alarm State Change" event for rule plantwatch-dev-webhook-teams/,
+        /re-drive: put "Alarm Notification" event for rule plantwatch-dev-webhook-teams/,
       );
       expect(stdout).toMatch(/remove: superseded/);
       expect(stdout).toMatch(/keep: unknown shape/);
@@ -431,7 +445,7 @@ describe("plantwatch dlq", () => {
       );
     });
 
-    it("needs --event-bus with --endpoint to re-drive a webhook event, and re-drives nothing without it", async () => {
+    it("refuses to run against --endpoint: a local endpoint has no stack to trust", async () => {
       park(webhookTargetFailure);
       park(lambdaFailure);
 
@@ -442,9 +456,71 @@ describe("plantwatch dlq", () => {
       );
 
       expect(code).toBe(1);
-      expect(stderr).toMatch(/--endpoint needs --event-bus/);
+      expect(stderr).toMatch(/re-drives only to the stack's own functions, stream and rules.*--endpoint/);
       expect(invocations).toHaveLength(0);
-      expect(sqs.messages().every((message) => message.visible)).toBe(true);
+      expect(operations()).not.toContain("ReceiveMessage");
+    });
+
+    it("keeps what someone planted: another account's function, a forged page, a foreign sender", async () => {
+      const otherAccount = park({
+        ...lambdaFailure,
+        body: lambdaFailure.body.replaceAll("123456789012", "210987654321"),
+      });
+      const forgedPage = park({ ...webhookTargetFailure, body: JSON.stringify(ALARM_EVENT) });
+      const byAUser = park({ ...iotTelemetryError, senderId: "AIDAOPERATORUSER00001" });
+      const genuine = park(lambdaFailure);
+
+      const { code, stdout, invocations, putEvents } = await watching(() =>
+        plantwatchDlq(["replay", "--yes"]),
+      );
+
+      expect(code).toBe(1);
+      expect(invocations.map((invocation) => invocation.functionName)).toEqual([INGEST_ARN]);
+      expect(putEvents).toHaveLength(0);
+      expect(remaining()).toEqual([otherAccount, forgedPage, byAUser]);
+      expect(remaining()).not.toContain(genuine);
+      const planned = (id: string) => stdout.split("\n").find((line) => line.startsWith(id)) ?? "";
+      expect(planned(otherAccount)).toMatch(
+        /keep: cannot replay: arn:aws:lambda:eu-west-1:210987654321:function:plantwatch-dev-Ingest:\$LATEST is not this stack's/,
+      );
+      expect(planned(forgedPage)).toMatch(
+        /keep: cannot replay: webhook rules send Alarm Notification events/,
+      );
+      expect(planned(byAUser)).toMatch(/keep: cannot replay: sent by AIDAOPERATORUSER00001/);
+    });
+
+    it("shows control characters and escape sequences in the plan as escapes, never raw", async () => {
+      const spoofed = park({
+        ...iotTelemetryError,
+        body: iotTelemetryError.body.replace(
+          "plantwatch_dev_telemetry",
+          "x\\u001b[2K\\u001b[1Gre-drive: invoke plantwatch-dev-Ingest\\u202e",
+        ),
+      });
+
+      const { stdout } = await plantwatchDlq(["replay", "--dry-run"]);
+
+      expect(stdout).not.toContain("\u001b");
+      expect(stdout).not.toContain("\u202e");
+      expect(stdout.split("\n").find((line) => line.startsWith(spoofed))).toMatch(
+        /keep: cannot replay: rule x\\x1b\[2K\\x1b\[1Gre-drive: invoke plantwatch-dev-Ingest\\u202e is not one of this stack's IoT rules/,
+      );
+    });
+
+    it("re-drives nothing, and receives nothing, from a stack deployed before replay checked its targets", async () => {
+      const { DeadLetterSenderIds: _, ...outputs } = STACK_OUTPUTS;
+      stack.state.outputs = outputs;
+      park(lambdaFailure);
+      try {
+        const { code, stderr, invocations } = await watching(() => plantwatchDlq(["replay", "--yes"]));
+
+        expect(code).toBe(2);
+        expect(stderr).toMatch(/stack plantwatch-dev lacks DeadLetterSenderIds.*deploy the current version/);
+        expect(invocations).toHaveLength(0);
+        expect(operations()).not.toContain("ReceiveMessage");
+      } finally {
+        stack.state.outputs = { ...STACK_OUTPUTS };
+      }
     });
   });
 

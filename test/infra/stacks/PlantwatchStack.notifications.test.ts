@@ -521,6 +521,56 @@ describe("notifications infrastructure", () => {
     });
   });
 
+  describe("who may send to the dead-letter queue", () => {
+    /** What `dlq replay` trusts: the roles that send failures, by logical id. */
+    const senderRoles = () =>
+      [
+        built.stack.ingest.function.executionRole,
+        built.stack.evaluate.function.executionRole,
+        built.stack.sweep.function.executionRole,
+        built.stack.notify.function.executionRole,
+        built.stack.telemetryRule.errorActionRole,
+        built.stack.lifecycleRule.errorActionRole,
+        built.stack.sweepSchedule.role,
+      ].map(logicalIdOf);
+
+    it("denies every IAM caller but the stack's sender roles, so nobody else can plant a dead letter", () => {
+      const [queuePolicy] = Object.values(template.findResources("AWS::SQS::QueuePolicy"));
+      const deny = ((queuePolicy?.Properties.PolicyDocument.Statement ?? []) as Statement[]).find(
+        (statement) => statement.Effect === "Deny" && statement.Sid === "OnlyThisStacksSendersMaySend",
+      );
+
+      expect(renderDeep(deny)).toEqual({
+        Sid: "OnlyThisStacksSendersMaySend",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: "sqs:SendMessage",
+        Resource: `<${ids.queue}.Arn>`,
+        Condition: {
+          BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+          ArnNotLikeIfExists: { "aws:PrincipalArn": senderRoles().map((role) => `<${role}.Arn>`) },
+        },
+      });
+      // Every role the template lets send to the queue is among them.
+      const sending = Object.entries(template.findResources("AWS::IAM::Policy")).flatMap(([, policy]) =>
+        (policy.Properties.PolicyDocument.Statement as Statement[]).some(
+          (statement) =>
+            [statement.Action].flat().includes("sqs:SendMessage") &&
+            JSON.stringify(statement.Resource).includes(ids.queue),
+        )
+          ? (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref)
+          : [],
+      );
+      expect(new Set(sending)).toEqual(new Set(senderRoles()));
+    });
+
+    it("publishes the sender roles' unique ids for `dlq replay` to check each message's SenderId", () => {
+      expect(template.toJSON().Outputs[STACK_OUTPUTS.deadLetterSenderIds.key].Value).toEqual({
+        "Fn::Join": [",", senderRoles().map((role) => ({ "Fn::GetAtt": [role, "RoleId"] }))],
+      });
+    });
+  });
+
   describe("ops alarms", () => {
     const alarms = () =>
       Object.values(template.findResources("AWS::CloudWatch::Alarm")).map(({ Properties }) => Properties);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classifyDeadLetter } from "../../../../shared/domain/deadLetters/deadLetter.ts";
 import {
-  ALARM_EVENT,
+  ALARM_NOTIFICATION_EVENT,
   API_DESTINATION_ARN,
   EVALUATE_ARN,
   handWritten,
@@ -114,10 +114,10 @@ describe("classifyDeadLetter", () => {
       target: API_DESTINATION_ARN,
       event: {
         source: "plantwatch",
-        detailType: "Alarm State Change",
-        detail: ALARM_EVENT.detail,
+        detailType: "Alarm Notification",
+        detail: ALARM_NOTIFICATION_EVENT.detail,
         resources: [],
-        raw: ALARM_EVENT,
+        raw: ALARM_NOTIFICATION_EVENT,
       },
     });
     expect(letter.error).toBe(

@@ -1,4 +1,5 @@
 import type { ReceivedMessage } from "../../../../shared/domain/deadLetters/deadLetter.ts";
+import type { ReplayAllowlist } from "../../../../shared/domain/deadLetters/replayAllowlist.ts";
 
 /**
  * Realistic dead letters of each kind, shaped after AWS's documentation of each sender (Lambda
@@ -8,6 +9,8 @@ import type { ReceivedMessage } from "../../../../shared/domain/deadLetters/dead
 export interface DeadLetterFixture {
   readonly body: string;
   readonly messageAttributes: Readonly<Record<string, string>>;
+  /** SQS's SenderId: the sending role's unique id and session, or the service's own id. */
+  readonly senderId?: string;
 }
 
 export const ACCOUNT = "123456789012";
@@ -19,6 +22,52 @@ export const SWEEP_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:plantwatc
 export const WEBHOOK_RULE = "plantwatch-dev-webhook-teams";
 export const WEBHOOK_RULE_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:rule/plantwatch/${WEBHOOK_RULE}`;
 export const API_DESTINATION_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:api-destination/plantwatch-dev-teams/5b3c2a8e-7d41-4f0e-9c1a-3e2d8f6b9a70`;
+export const STREAM_ARN = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/plantwatch-dev-TelemetryStream`;
+
+/** Unique ids of the stack's roles that send failures (the DeadLetterSenderIds output). */
+export const ROLE_IDS = {
+  ingest: "AROAINGESTROLE0000001",
+  evaluate: "AROAEVALUATEROLE00001",
+  sweep: "AROASWEEPROLE00000001",
+  notify: "AROANOTIFYROLE0000001",
+  telemetryRule: "AROATELEMETRYRULE0001",
+  lifecycleRule: "AROALIFECYCLERULE0001",
+  schedule: "AROASCHEDULEROLE00001",
+} as const;
+/** EventBridge delivers rule targets' dead letters as itself, under an id of AWS's own. */
+export const EVENTBRIDGE_SENDER = "AIDAEVENTBRIDGESERVICE";
+
+/** What `dlq replay` trusts in the stack these fixtures come from. */
+export const ALLOWLIST: ReplayAllowlist = {
+  stackName: "plantwatch-dev",
+  partition: "aws",
+  region: REGION,
+  account: ACCOUNT,
+  functions: {
+    ingest: "plantwatch-dev-Ingest",
+    evaluate: "plantwatch-dev-Evaluate",
+    sweep: "plantwatch-dev-Sweep",
+    notify: "plantwatch-dev-Notify",
+  },
+  telemetryStreamArn: STREAM_ARN,
+  topicRules: ["plantwatch_dev_telemetry", "plantwatch_dev_lifecycle"],
+  eventBusName: "plantwatch",
+  senderIds: new Set(Object.values(ROLE_IDS)),
+};
+
+/** The same as stack outputs, with the stack's id. */
+export const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/plantwatch-dev/0d0b8f30-ca11-11f0-9f41-0a1b2c3d4e5f`;
+export const STACK_OUTPUTS = {
+  IngestFunctionName: ALLOWLIST.functions.ingest,
+  EvaluateFunctionName: ALLOWLIST.functions.evaluate,
+  SweepFunctionName: ALLOWLIST.functions.sweep,
+  NotifyFunctionName: ALLOWLIST.functions.notify,
+  TelemetryRuleName: "plantwatch_dev_telemetry",
+  LifecycleRuleName: "plantwatch_dev_lifecycle",
+  EventBusName: "plantwatch",
+  DeadLetterSenderIds: Object.values(ROLE_IDS).join(","),
+  TelemetryStreamArn: STREAM_ARN,
+};
 
 /** A C2 payload as a device publishes it. */
 export const TELEMETRY_PAYLOAD = JSON.stringify({
@@ -56,6 +105,7 @@ export const lambdaFailure: DeadLetterFixture = {
     },
   }),
   messageAttributes: {},
+  senderId: `${ROLE_IDS.ingest}:plantwatch-dev-Ingest`,
 };
 
 /** An event that waited longer than the maximum event age: Lambda sends no response. */
@@ -72,9 +122,8 @@ export const lambdaEventAgeExceeded: DeadLetterFixture = {
     requestPayload: { clientId: "oven-3", timestamp: 1_764_072_000_000, eventType: "disconnected" },
   }),
   messageAttributes: {},
+  senderId: `${ROLE_IDS.evaluate}:plantwatch-dev-Evaluate`,
 };
-
-export const STREAM_ARN = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/plantwatch-dev-TelemetryStream`;
 
 /** Where a discarded batch lies in the telemetry stream. */
 export interface StreamBatchLocation {
@@ -116,6 +165,7 @@ export function streamBatchFailure(
       },
     }),
     messageAttributes: {},
+    senderId: `${options.functionArn?.includes("Evaluate") ? ROLE_IDS.evaluate : ROLE_IDS.ingest}:session`,
   };
 }
 
@@ -144,6 +194,7 @@ export const iotTelemetryError: DeadLetterFixture = {
     ],
   }),
   messageAttributes: {},
+  senderId: `${ROLE_IDS.telemetryRule}:5e6f7a8b`,
 };
 
 /** The same through Basic Ingest (the topic keeps its `$aws/rules/<rule>/` prefix), one action failed. */
@@ -159,6 +210,7 @@ export const iotBasicIngestError: DeadLetterFixture = {
     ],
   }),
   messageAttributes: {},
+  senderId: `${ROLE_IDS.telemetryRule}:5e6f7a8b`,
 };
 
 export const LIFECYCLE_EVENT = {
@@ -189,6 +241,7 @@ export const iotLifecycleError: DeadLetterFixture = {
     ],
   }),
   messageAttributes: {},
+  senderId: `${ROLE_IDS.lifecycleRule}:9d2c4b1a`,
 };
 
 /** A C5 event as EventBridge delivers it to a rule's targets. */
@@ -216,9 +269,35 @@ export const ALARM_EVENT = {
   },
 };
 
+/** The notify function's `Alarm Notification` for that event, as the webhook rules receive it. */
+export const ALARM_NOTIFICATION_EVENT = {
+  ...ALARM_EVENT,
+  id: "9f1c2b3a-4d5e-4f60-8a7b-1c2d3e4f5a6b",
+  "detail-type": "Alarm Notification",
+  detail: {
+    version: "1",
+    alarmId: "oven-overheat:oven-3",
+    eventKey: "oven-overheat:oven-3|ACTIVE|2026-11-25T12:03:10.000Z",
+    kind: "transition",
+    severity: "critical",
+    channel: "page",
+    state: "ACTIVE",
+    thingName: "oven-3",
+    site: "plant-1",
+    line: "line-2",
+    payloads: {
+      slack: { text: "CRITICAL oven-3: Oven temperature too high" },
+      teams: { type: "message", attachments: [] },
+      pagerduty: { event_action: "trigger", dedup_key: "oven-overheat:oven-3" },
+      json: { source: "plantwatch", detail: ALARM_EVENT.detail },
+    },
+  },
+};
+
 /** The webhook's endpoint kept answering 503 until EventBridge gave up. */
 export const webhookTargetFailure: DeadLetterFixture = {
-  body: JSON.stringify(ALARM_EVENT),
+  senderId: EVENTBRIDGE_SENDER,
+  body: JSON.stringify(ALARM_NOTIFICATION_EVENT),
   messageAttributes: {
     RULE_ARN: WEBHOOK_RULE_ARN,
     TARGET_ARN: API_DESTINATION_ARN,
@@ -232,6 +311,7 @@ export const webhookTargetFailure: DeadLetterFixture = {
 
 /** EventBridge could not invoke the notify function (throttled past the retry policy). */
 export const notifyTargetFailure: DeadLetterFixture = {
+  senderId: EVENTBRIDGE_SENDER,
   body: JSON.stringify(ALARM_EVENT),
   messageAttributes: {
     RULE_ARN: `arn:aws:events:${REGION}:${ACCOUNT}:rule/plantwatch/plantwatch-dev-notify`,
@@ -245,6 +325,7 @@ export const notifyTargetFailure: DeadLetterFixture = {
 
 /** A sweep occurrence EventBridge Scheduler could not deliver. */
 export const schedulerFailure: DeadLetterFixture = {
+  senderId: `${ROLE_IDS.schedule}:f3e1c2d4a5b6`,
   body: "{}",
   messageAttributes: {
     SCHEDULE_ARN: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/plantwatch-dev-SweepScheduleGroup/sweep`,
@@ -257,7 +338,11 @@ export const schedulerFailure: DeadLetterFixture = {
 };
 
 /** Something a person sent to the queue by hand. */
-export const handWritten: DeadLetterFixture = { body: "please re-run oven-3", messageAttributes: {} };
+export const handWritten: DeadLetterFixture = {
+  body: "please re-run oven-3",
+  messageAttributes: {},
+  senderId: "AIDAOPERATORUSER00001",
+};
 
 /** The fixture as a received message, for the pure functions. */
 export function received(
@@ -274,6 +359,7 @@ export function received(
     attributes: {
       SentTimestamp: String(system.sentTimestamp ?? 1_764_072_191_000),
       ApproximateReceiveCount: String(system.receiveCount ?? 1),
+      ...(fixture.senderId === undefined ? {} : { SenderId: fixture.senderId }),
     },
     messageAttributes: fixture.messageAttributes,
   };

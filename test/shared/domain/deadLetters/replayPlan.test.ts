@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { classifyDeadLetter } from "../../../../shared/domain/deadLetters/deadLetter.ts";
-import {
-  invokableFunction,
-  planReplay,
-  SUPERSEDED,
-} from "../../../../shared/domain/deadLetters/replayPlan.ts";
+import { replayAllowlistOf } from "../../../../shared/domain/deadLetters/replayAllowlist.ts";
+import { planReplay, SUPERSEDED } from "../../../../shared/domain/deadLetters/replayPlan.ts";
 import {
   ALARM_EVENT,
+  ALARM_NOTIFICATION_EVENT,
+  ALLOWLIST,
+  API_DESTINATION_ARN,
   type DeadLetterFixture,
   EVALUATE_ARN,
+  EVENTBRIDGE_SENDER,
   handWritten,
   INGEST_ARN,
   ingestBatchFailure,
@@ -19,7 +20,10 @@ import {
   lambdaFailure,
   NOTIFY_ARN,
   notifyTargetFailure,
+  ROLE_IDS,
   received,
+  STACK_ID,
+  STACK_OUTPUTS,
   STREAM_ARN,
   schedulerFailure,
   streamBatchFailure,
@@ -31,7 +35,7 @@ import {
 
 const SENT = 1_764_072_191_000;
 
-function plan(fixture: DeadLetterFixture, options = { forceDelete: false }) {
+function plan(fixture: DeadLetterFixture, options = { forceDelete: false, allowlist: ALLOWLIST }) {
   return planReplay(classifyDeadLetter(received(fixture, { sentTimestamp: SENT })), options);
 }
 
@@ -66,7 +70,7 @@ describe("planReplay", () => {
     });
   });
 
-  it("keeps a stream batch whose stream is not a Kinesis stream", () => {
+  it("keeps a stream batch whose stream is not this stack's telemetry stream", () => {
     const letter = streamBatchFailure({
       shardId: "shardId-000000000000",
       startSequenceNumber: "1",
@@ -77,7 +81,7 @@ describe("planReplay", () => {
 
     expect(plan(letter)).toEqual({
       action: "keep",
-      reason: expect.stringMatching(/is not a Kinesis stream ARN/),
+      reason: expect.stringMatching(/is not this stack's telemetry stream/),
     });
   });
 
@@ -128,8 +132,8 @@ describe("planReplay", () => {
         {
           kind: "put-event",
           source: "plantwatch",
-          detailType: "Alarm State Change",
-          detail: { ...ALARM_EVENT.detail, replayTo: WEBHOOK_RULE },
+          detailType: "Alarm Notification",
+          detail: { ...ALARM_NOTIFICATION_EVENT.detail, replayTo: WEBHOOK_RULE },
           resources: [],
         },
       ],
@@ -145,7 +149,9 @@ describe("planReplay", () => {
       action: "keep",
       reason: expect.stringMatching(/^unknown shape/),
     });
-    expect(plan(handWritten, { forceDelete: true })).toMatchObject({ action: "remove" });
+    expect(plan(handWritten, { forceDelete: true, allowlist: ALLOWLIST })).toMatchObject({
+      action: "remove",
+    });
   });
 
   it.each([
@@ -162,7 +168,7 @@ describe("planReplay", () => {
     [
       "a rule that is not plantwatch's",
       patched(iotTelemetryError, { ruleName: "someone_elses_rule" }),
-      /not a plantwatch rule/,
+      /rule someone_elses_rule is not one of this stack's IoT rules/,
     ],
     [
       "a failed action that is not Lambda",
@@ -217,24 +223,203 @@ describe("planReplay", () => {
   });
 
   it("keeps a telemetry error without SentTimestamp rather than invent receivedAt", () => {
-    const letter = classifyDeadLetter({ ...received(iotTelemetryError), attributes: {} });
+    const letter = classifyDeadLetter({
+      ...received(iotTelemetryError),
+      attributes: { SenderId: `${ROLE_IDS.telemetryRule}:5e6f7a8b` },
+    });
 
-    expect(planReplay(letter, { forceDelete: false })).toMatchObject({
+    expect(planReplay(letter, { forceDelete: false, allowlist: ALLOWLIST })).toMatchObject({
       action: "keep",
       reason: expect.stringMatching(/no SentTimestamp/),
     });
   });
 });
 
-describe("invokableFunction", () => {
+/**
+ * A dead letter is data: anyone who can send to the queue writes it. These are the plans an attacker
+ * would need replay (with the operator's credentials) to carry out.
+ */
+describe("planReplay keeps what is not this stack's", () => {
+  const OTHER_ACCOUNT = "210987654321";
+  const withSender = (fixture: DeadLetterFixture, senderId: string): DeadLetterFixture => ({
+    ...fixture,
+    senderId,
+  });
+  const lambdaRecordFor = (functionArn: string) =>
+    patched(lambdaFailure, {
+      requestContext: { ...JSON.parse(lambdaFailure.body).requestContext, functionArn },
+    });
+  const eventBridgeLetter = (
+    fixture: DeadLetterFixture,
+    attributes: Record<string, string>,
+    event?: Record<string, unknown>,
+  ): DeadLetterFixture => ({
+    ...fixture,
+    ...(event === undefined ? {} : { body: JSON.stringify(event) }),
+    messageAttributes: { ...fixture.messageAttributes, ...attributes },
+  });
+
   it.each([
-    [`${INGEST_ARN}:$LATEST`, INGEST_ARN],
-    [INGEST_ARN, INGEST_ARN],
-    [`${INGEST_ARN}:7`, `${INGEST_ARN}:7`],
-    [`${INGEST_ARN}:live`, `${INGEST_ARN}:live`],
-    ["arn:aws:events:eu-west-1:123456789012:rule/x", undefined],
-    ["plantwatch-dev-Ingest", undefined],
-  ])("%s -> %s", (arn, expected) => {
-    expect(invokableFunction(arn)).toBe(expected);
+    [
+      "a function in another account",
+      lambdaRecordFor(`arn:aws:lambda:eu-west-1:${OTHER_ACCOUNT}:function:plantwatch-dev-Ingest`),
+      /is not this stack's ingest or evaluate or sweep or notify function/,
+    ],
+    [
+      "another function of this account",
+      lambdaRecordFor("arn:aws:lambda:eu-west-1:123456789012:function:payroll-export"),
+      /payroll-export is not this stack's/,
+    ],
+    [
+      "this stack's function in another region",
+      lambdaRecordFor("arn:aws:lambda:us-east-1:123456789012:function:plantwatch-dev-Ingest"),
+      /is not this stack's/,
+    ],
+    [
+      "a stream batch read from another stream of this account",
+      streamBatchFailure({
+        shardId: "shardId-000000000000",
+        startSequenceNumber: "1",
+        endSequenceNumber: "2",
+        batchSize: 2,
+        streamArn: "arn:aws:kinesis:eu-west-1:123456789012:stream/customer-orders",
+      }),
+      /customer-orders is not this stack's telemetry stream/,
+    ],
+    [
+      "a stream batch handed to a function that does not consume the stream",
+      streamBatchFailure(
+        { shardId: "shardId-000000000000", startSequenceNumber: "1", endSequenceNumber: "2", batchSize: 2 },
+        { functionArn: NOTIFY_ARN },
+      ),
+      /is not this stack's ingest or evaluate function/,
+    ],
+    [
+      "an IoT rule error naming another function",
+      patched(iotTelemetryError, {
+        failures: [
+          {
+            failedAction: "LambdaAction",
+            failedResource: "arn:aws:lambda:eu-west-1:123456789012:function:payroll-export",
+            errorMessage: "throttled",
+          },
+        ],
+      }),
+      /payroll-export is not this stack's ingest or evaluate function/,
+    ],
+    [
+      "an IoT rule error naming a function by bare name",
+      patched(iotTelemetryError, {
+        failures: [{ failedAction: "LambdaAction", failedResource: "payroll-export", errorMessage: "x" }],
+      }),
+      /payroll-export is not a Lambda function ARN/,
+    ],
+    [
+      "an IoT rule error from another deployment's telemetry rule",
+      patched(iotTelemetryError, { ruleName: "plantwatch_prod_telemetry" }),
+      /rule plantwatch_prod_telemetry is not one of this stack's IoT rules/,
+    ],
+    [
+      "a forged alarm event for a webhook rule (it would page on-call)",
+      eventBridgeLetter(webhookTargetFailure, {}, ALARM_EVENT),
+      /webhook rules send Alarm Notification events, not Alarm State Change/,
+    ],
+    [
+      "a webhook re-drive to a rule that is not a webhook's",
+      eventBridgeLetter(webhookTargetFailure, {
+        RULE_ARN: "arn:aws:events:eu-west-1:123456789012:rule/plantwatch/plantwatch-dev-notify",
+      }),
+      /is not one of this stack's webhooks \(plantwatch-dev-webhook-\*\)/,
+    ],
+    [
+      "a rule on another bus",
+      eventBridgeLetter(webhookTargetFailure, {
+        RULE_ARN: `arn:aws:events:eu-west-1:123456789012:rule/default/${WEBHOOK_RULE}`,
+      }),
+      /is not on this stack's bus plantwatch/,
+    ],
+    [
+      "a rule in another account",
+      eventBridgeLetter(webhookTargetFailure, {
+        RULE_ARN: `arn:aws:events:eu-west-1:${OTHER_ACCOUNT}:rule/plantwatch/${WEBHOOK_RULE}`,
+      }),
+      /is not on this stack's bus/,
+    ],
+    [
+      "an event of another source",
+      eventBridgeLetter(notifyTargetFailure, {}, { ...ALARM_EVENT, source: "aws.ec2" }),
+      /source aws.ec2 is not plantwatch/,
+    ],
+    [
+      "an EventBridge letter invoking another function",
+      eventBridgeLetter(notifyTargetFailure, {
+        TARGET_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:payroll-export",
+      }),
+      /is not this stack's notify function/,
+    ],
+    [
+      "a telemetry error sent by an IAM user of the account",
+      withSender(iotTelemetryError, "AIDAOPERATORUSER00001"),
+      /sent by AIDAOPERATORUSER00001, which is none of the roles that send failures/,
+    ],
+    [
+      "a Lambda record whose session name imitates a stack role",
+      withSender(lambdaFailure, `AROASOMEOTHERROLE0001:${ROLE_IDS.ingest}`),
+      /none of the roles that send failures/,
+    ],
+    [
+      "an EventBridge letter sent by one of the stack's roles",
+      withSender(notifyTargetFailure, `${ROLE_IDS.notify}:plantwatch-dev-Notify`),
+      /a role of this stack; EventBridge sends these itself/,
+    ],
+  ])("%s", (_case, fixture, reason) => {
+    const result = plan(fixture);
+
+    expect(result).toEqual({ action: "keep", reason: expect.stringMatching(/^cannot replay: /) });
+    expect(result.action === "keep" && result.reason).toMatch(reason);
+  });
+
+  it("keeps a message SQS reported no sender for", () => {
+    const letter = classifyDeadLetter({
+      ...received(lambdaFailure),
+      attributes: { SentTimestamp: String(SENT) },
+    });
+
+    expect(planReplay(letter, { forceDelete: false, allowlist: ALLOWLIST })).toEqual({
+      action: "keep",
+      reason: "cannot replay: SQS reported no SenderId for it",
+    });
+  });
+
+  it("re-drives EventBridge's own dead letters whatever its (unpublished) sender id", () => {
+    expect(plan(withSender(webhookTargetFailure, EVENTBRIDGE_SENDER)).action).toBe("redrive");
+    expect(plan(withSender(webhookTargetFailure, "AIDASOMEOTHERAWSID001")).action).toBe("redrive");
+    expect(API_DESTINATION_ARN).toContain(":123456789012:");
+  });
+});
+
+describe("replayAllowlistOf", () => {
+  it("reads the stack's partition, region and account from its id, and its targets from its outputs", () => {
+    expect(replayAllowlistOf(STACK_ID, STACK_OUTPUTS)).toEqual(ALLOWLIST);
+  });
+
+  it("has no stream outside stream mode", () => {
+    const { TelemetryStreamArn: _, ...direct } = STACK_OUTPUTS;
+
+    expect(replayAllowlistOf(STACK_ID, direct)).not.toHaveProperty("telemetryStreamArn");
+  });
+
+  it("names the outputs a stack deployed before replay checked its targets lacks", () => {
+    const { DeadLetterSenderIds: _, LifecycleRuleName: __, ...old } = STACK_OUTPUTS;
+
+    expect(replayAllowlistOf(STACK_ID, old)).toEqual({
+      missing: ["LifecycleRuleName", "DeadLetterSenderIds"],
+    });
+  });
+
+  it("refuses an id that is not a stack ARN", () => {
+    expect(replayAllowlistOf("plantwatch-dev", STACK_OUTPUTS)).toEqual({
+      missing: ["a CloudFormation stack ARN (got plantwatch-dev)"],
+    });
   });
 });
