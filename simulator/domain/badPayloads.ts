@@ -20,9 +20,10 @@ const json = (value: unknown) => text(JSON.stringify(value));
 const reading = { temperature: 201.5, running: true };
 
 /**
- * One payload per C2 violation a device can commit, for the default limits. Three quarantine
+ * One payload per C2 violation a device can commit, for the default limits. Four quarantine
  * reasons cannot come from a device's payload and are left out: `thing_name` (the thing name
- * comes from the topic, which the IoT policy binds to the device), `store_rejected` (the series
+ * comes from the topic, which the IoT policy binds to the device), `client_mismatch` (the client
+ * id is IoT Core's, not the payload's), `store_rejected` (the series
  * store's verdict), and `payload_too_large` (IoT Core itself refuses messages over 128 KB and
  * drops the connection, so such a message never reaches the rule).
  */

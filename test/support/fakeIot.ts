@@ -107,6 +107,8 @@ export async function startFakeIot(options: FakeIotOptions = {}): Promise<FakeIo
   const things = new Map<string, FakeThing>();
   const certificates = new Map<string, FakeCertificate>();
   const policyTargets = new Map<string, Set<string>>();
+  /** Certificates attached with EXCLUSIVE_THING. */
+  const exclusive = new Set<string>();
   const ca = await createCa();
 
   const thing = (name: string) => {
@@ -300,10 +302,19 @@ export async function startFakeIot(options: FakeIotOptions = {}): Promise<FakeIo
     },
     ListThingPrincipals: ({ params: [name = ""], query }) =>
       page(thing(name).principals, query, "principals"),
-    AttachThingPrincipal: ({ params: [name = ""], headers }) => {
+    AttachThingPrincipal: ({ params: [name = ""], headers, query }) => {
       const found = thing(name);
       const principal = headers["x-amzn-principal"] ?? "";
       certificateByArn(principal);
+      // IoT's rules for exclusive attachments: one thing only, on either side of the call.
+      const others = thingsOf(principal).filter((other) => other !== name);
+      if (
+        others.length > 0 &&
+        (query.get("thingPrincipalType") === "EXCLUSIVE_THING" || exclusive.has(principal))
+      ) {
+        throw invalid(`Principal ${principal} is already attached to thing ${others[0]}`);
+      }
+      if (query.get("thingPrincipalType") === "EXCLUSIVE_THING") exclusive.add(principal);
       if (!found.principals.includes(principal)) found.principals.push(principal);
       return {};
     },

@@ -211,9 +211,14 @@ export class AwsIotControlPlane implements IotControlPlane {
     return things;
   }
 
+  /**
+   * Exclusively: the certificate can then belong to this thing only, so it can never connect as
+   * another (the device policy admits a certificate for every thing it is attached to), and IoT
+   * refuses to attach a certificate that already belongs to another thing.
+   */
   async attachThingPrincipal(thingName: string, principal: string): Promise<void> {
     await this.#call("AttachThingPrincipal", (send) =>
-      send(new AttachThingPrincipalCommand({ thingName, principal })),
+      send(new AttachThingPrincipalCommand({ thingName, principal, thingPrincipalType: "EXCLUSIVE_THING" })),
     );
   }
 

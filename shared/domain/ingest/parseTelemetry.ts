@@ -61,6 +61,15 @@ export function parseTelemetry(
       `thing name ${JSON.stringify(message.thingName.slice(0, 140))} is not valid`,
     );
   }
+  // The device policy lets a certificate connect only as its own thing, so a client id other than
+  // the topic's thing name means some other policy of the account let this client publish here.
+  // No client id (a replay of an event recorded before the rule selected it) is not a mismatch.
+  if (message.clientId !== undefined && message.clientId !== message.thingName) {
+    return rejectWhole(
+      "client_mismatch",
+      `published by client ${JSON.stringify(message.clientId.slice(0, 140))}, not by ${message.thingName}`,
+    );
+  }
   if (message.payload.byteLength > limits.maxMessageBytes) {
     return rejectWhole(
       "payload_too_large",

@@ -11,6 +11,11 @@ export const QUARANTINE_REASONS = [
   "schema",
   /** The thing name taken from the topic is not a valid IoT thing name. */
   "thing_name",
+  /**
+   * The MQTT client id that published is not the topic's thing name: another client writing as
+   * this thing (IoT Core reports the id, `clientid()`, so a device cannot choose what it says).
+   */
+  "client_mismatch",
   /** A batch with more samples than allowed; the whole message is quarantined. */
   "too_many_samples",
   /** A sample with more metrics than allowed; the whole sample is quarantined. */

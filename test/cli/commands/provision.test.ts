@@ -65,6 +65,11 @@ describe("plantwatch provision", () => {
         "AttachPolicy",
         "AttachThingPrincipal",
       ]);
+      // Exclusively: the certificate can belong to this thing only, so it can never connect as another.
+      const attach = iot.requests.find((request) => request.operation === "AttachThingPrincipal");
+      expect(new URL(attach?.url ?? "", "http://iot").searchParams.get("thingPrincipalType")).toBe(
+        "EXCLUSIVE_THING",
+      );
       const folder = folderOf(thing);
       const certificatePem = readFileSync(join(folder, "certificate.pem.crt"), "utf8");
       const privateKeyPem = readFileSync(join(folder, "private.pem.key"), "utf8");

@@ -22,7 +22,7 @@ describe("BAD_PAYLOADS", () => {
   );
 
   it("covers every reason a device's payload can cause", () => {
-    const notFromPayloads = ["thing_name", "store_rejected", "payload_too_large"];
+    const notFromPayloads = ["thing_name", "client_mismatch", "store_rejected", "payload_too_large"];
 
     const covered = new Set(BAD_PAYLOADS.flatMap((bad) => bad.reasons));
 

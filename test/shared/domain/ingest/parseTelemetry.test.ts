@@ -196,6 +196,26 @@ describe("parseTelemetry", () => {
     expect(result.quarantined[0]?.detail).toBeTruthy();
   });
 
+  it("quarantines a whole message another MQTT client published as this thing, as client_mismatch", () => {
+    const result = parse('{"metrics":{"temperature":900}}', { clientId: "test-bench-7" });
+
+    expect(result.samples).toEqual([]);
+    expect(result.quarantined).toEqual([
+      expect.objectContaining({
+        reason: "client_mismatch",
+        detail: 'published by client "test-bench-7", not by oven-3',
+        thingName: "oven-3",
+        clientId: "test-bench-7",
+      }),
+    ]);
+  });
+
+  it("takes a message without a client id (recorded before the rule selected it) as the thing's own", () => {
+    const { clientId: _, ...withoutClientId } = message('{"metrics":{"a":1}}');
+
+    expect(parseTelemetry(withoutClientId, DEFAULT_TELEMETRY_LIMITS, NOW).samples).toHaveLength(1);
+  });
+
   it("accepts a ts exactly at the clock-skew bound and a string of exactly 1024 bytes", () => {
     const exact = "é".repeat(512); // 2 bytes each
     const result = parse(JSON.stringify({ ts: RECEIVED_AT + 5 * 60_000, metrics: { a: exact } }));
