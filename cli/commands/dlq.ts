@@ -79,7 +79,7 @@ ${LIST_VISIBILITY_SECONDS} s and counts as a receive. They are made visible agai
 Kinds: lambda-failure (a function's async invocation failed after its retries), stream-batch (ingest or
 evaluate gave up on a batch of the telemetry stream: shard, sequence range and condition; stream ingestion
 mode), iot-rule-error (an IoT rule could not invoke a function), eventbridge-target (a rule could not deliver an alarm event to the notify
-function or a webhook), scheduler (a sweep occurrence failed), unknown (none of these).`;
+function or a webhook), eventbridge-bus (the alarm bus could not process an event, e.g. its key disabled), scheduler (a sweep occurrence failed), unknown (none of these).`;
 
 const REPLAY_HELP = `
 Each message goes back where it was going, and is deleted only after that call succeeded:
@@ -91,6 +91,7 @@ Each message goes back where it was going, and is deleted only after that call s
                        moments after IoT received it), async Invoke of each function that failed
   eventbridge-target   notify function: async Invoke with the event; webhook (API destination): the event put on
                        the bus again with detail.replayTo = <rule name>, so only that webhook rule sends it
+  eventbridge-bus      the event put on the alarm bus again as it was (it reached no rule)
   scheduler            deleted without a re-drive: superseded by the next sweep (every minute)
   unknown              kept (--force-delete deletes it)
 Re-driving twice is safe: ingest and evaluate ignore samples they have seen, alarm events de-duplicate.

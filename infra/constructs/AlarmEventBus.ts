@@ -2,6 +2,7 @@ import { Duration, Stack } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ALARM_EVENT_DETAIL_TYPE, ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 
@@ -10,6 +11,12 @@ export interface AlarmEventBusProps {
   readonly eventBusName: string;
   /** Encrypts the events on the bus and in the archive. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * Where the bus puts events it cannot process (a non-retriable error such as the key disabled or
+   * its policy edited), which AWS recommends for a bus on a customer-managed key: without one such
+   * events are dropped silently. EventBridge encrypts for it as the service.
+   */
+  readonly deadLetterQueue: sqs.IQueue;
   /** How long archived alarm events can be replayed. @default 30 days */
   readonly archiveRetention?: Duration;
 }
@@ -43,7 +50,17 @@ export class AlarmEventBus extends Construct {
     this.bus = new events.EventBus(this, "Bus", {
       eventBusName: props.eventBusName,
       description: "plantwatch alarm events (C5): one Alarm State Change per transition",
+      deadLetterQueue: props.deadLetterQueue,
     });
+    props.deadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "AllowTheAlarmBusToParkEventsItCannotProcess",
+        principals: [new iam.ServicePrincipal("events.amazonaws.com")],
+        actions: ["sqs:SendMessage"],
+        resources: [props.deadLetterQueue.queueArn],
+        conditions: { ArnEquals: { "aws:SourceArn": busArn } },
+      }),
+    );
     // Set on the resource rather than through `kmsKey`: that option also adds a key-policy statement
     // granting kms:DescribeKey under an encryption-context condition DescribeKey requests never
     // carry; the statements below say exactly what EventBridge may do.

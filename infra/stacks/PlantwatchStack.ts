@@ -157,13 +157,16 @@ export class PlantwatchStack extends Stack {
     this.rules = table("AlarmRules", TABLES.rules);
     this.alarms = table("AlarmState", TABLES.alarms);
     this.history = table("AlarmHistory", TABLES.history);
-    this.alarmEvents = new AlarmEventBus(this, "AlarmEvents", {
-      eventBusName: config.alarms.eventBusName,
-      encryptionKey: key,
-    });
     this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", {
       encryptionKey: key,
       removalPolicy,
+    });
+    // EventBridge parks undeliverable events itself: the bus's own and every rule target's.
+    this.deadLetterQueue.acceptFromEventBridge();
+    this.alarmEvents = new AlarmEventBus(this, "AlarmEvents", {
+      eventBusName: config.alarms.eventBusName,
+      encryptionKey: key,
+      deadLetterQueue: this.deadLetterQueue.queue,
     });
     this.silences = table("Silences", TABLES.silences);
     this.topics = new NotificationTopics(this, "Topics", {
@@ -293,7 +296,6 @@ export class PlantwatchStack extends Stack {
     // Stateless: notifications. Notify routes alarm events to the topics and puts one formatted
     // notification back on the bus, which each webhook's rule picks up.
     const registryCacheTtl = Duration.seconds(config.ingest.registryCacheTtlSeconds);
-    this.deadLetterQueue.acceptFromEventBridge();
     this.notify = new NotifyFunction(this, "Notify", {
       eventBus: this.alarmEvents.bus,
       pageTopic: this.topics.page,

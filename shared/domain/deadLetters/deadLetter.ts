@@ -10,6 +10,7 @@ export const DEAD_LETTER_KINDS = [
   "stream-batch",
   "iot-rule-error",
   "eventbridge-target",
+  "eventbridge-bus",
   "scheduler",
   "unknown",
 ] as const;
@@ -100,6 +101,15 @@ export interface EventBridgeTargetFailure extends DeadLetterBase {
   readonly event: EventBridgeEvent;
 }
 
+/**
+ * An event the alarm bus itself could not process (a non-retriable error, such as its KMS key
+ * disabled): it reached no rule at all.
+ */
+export interface EventBusFailure extends DeadLetterBase {
+  readonly kind: "eventbridge-bus";
+  readonly event: EventBridgeEvent;
+}
+
 /** An occurrence of an EventBridge Scheduler schedule that could not invoke its target. */
 export interface SchedulerFailure extends DeadLetterBase {
   readonly kind: "scheduler";
@@ -118,6 +128,7 @@ export type DeadLetter =
   | StreamBatchFailure
   | IotRuleError
   | EventBridgeTargetFailure
+  | EventBusFailure
   | SchedulerFailure
   | UnknownDeadLetter;
 
@@ -229,6 +240,25 @@ export function classifyDeadLetter(message: ReceivedMessage): DeadLetter {
 
   const body = parseJson(message.body);
   if (body === undefined) return unknown(base, "the body is not JSON and there are no error attributes");
+
+  // What the bus's own dead-letter config sends: the event as it was put, no rule or target (AWS
+  // documents no attributes for it; ERROR_CODE/ERROR_MESSAGE are read when present).
+  const busEvent = targetArn === undefined ? eventSchema.safeParse(body) : undefined;
+  if (busEvent?.success) {
+    return {
+      ...base,
+      kind: "eventbridge-bus",
+      target: attributes.EVENT_BUS_ARN ?? "event bus",
+      error: error || "the event bus could not process the event",
+      event: {
+        source: busEvent.data.source,
+        detailType: busEvent.data["detail-type"],
+        detail: busEvent.data.detail,
+        resources: busEvent.data.resources ?? [],
+        raw: busEvent.data,
+      },
+    };
+  }
 
   const stream = streamBatchSchema.safeParse(body);
   if (stream.success) {

@@ -114,7 +114,8 @@ export function describeStep(step: RedriveStep): string {
   if (step.kind === "invoke-stream-batch") {
     return `read ${describeBatch(step.batch)} from ${step.batch.streamArn}, invoke ${step.functionName} (async)`;
   }
-  return `put "${step.detailType}" event for rule ${String(step.detail[REPLAY_TO_FIELD])}`;
+  const rule = step.detail[REPLAY_TO_FIELD];
+  return `put "${step.detailType}" event ${rule === undefined ? "for every rule" : `for rule ${String(rule)}`}`;
 }
 
 function describeError(error: unknown): string {

@@ -9,6 +9,7 @@ import {
 import type {
   DeadLetter,
   EventBridgeTargetFailure,
+  EventBusFailure,
   IotRuleError,
   LambdaFailure,
   SchedulerFailure,
@@ -63,6 +64,13 @@ const LAMBDA_FUNCTION_ARN =
 const API_DESTINATION_ARN = /^arn:(aws[a-z-]*):events:([a-z0-9-]+):(\d{12}):api-destination\//;
 const RULE_ARN = /^arn:(aws[a-z-]*):events:([a-z0-9-]+):(\d{12}):rule\/(?:([^/]+)\/)?([^/]+)$/;
 
+/** What the stack's functions put on the alarm bus. */
+const BUS_DETAIL_TYPES: readonly string[] = [
+  ALARM_EVENT_DETAIL_TYPE,
+  ALARM_REMINDER_DETAIL_TYPE,
+  ALARM_NOTIFICATION_DETAIL_TYPE,
+];
+
 /** Which of the stack's functions each kind of dead letter may be re-driven to. */
 type FunctionRole = keyof ReplayAllowlist["functions"];
 
@@ -92,6 +100,8 @@ export function planReplay(letter: DeadLetter, options: ReplayOptions): ReplayPl
       return planIotRuleError(letter, allowlist);
     case "eventbridge-target":
       return planEventBridgeTarget(letter, allowlist);
+    case "eventbridge-bus":
+      return planEventBusFailure(letter);
   }
 }
 
@@ -106,7 +116,7 @@ function senderProblem(letter: Exclude<DeadLetter, { kind: "unknown" }>, allowli
   if (letter.senderId === undefined) return "SQS reported no SenderId for it";
   const principal = senderPrincipal(letter.senderId);
   const stackRole = allowlist.senderIds.has(principal);
-  if (letter.kind === "eventbridge-target") {
+  if (letter.kind === "eventbridge-target" || letter.kind === "eventbridge-bus") {
     return stackRole
       ? `sent by ${letter.senderId}, a role of this stack; EventBridge sends these itself`
       : undefined;
@@ -238,6 +248,19 @@ function planEventBridgeTarget(letter: EventBridgeTargetFailure, allowlist: Repl
     });
   }
   return keep(`target ${letter.targetArn} is neither a Lambda function nor an API destination`);
+}
+
+/**
+ * The event reached no rule: put it on the bus again as it was (addressed to one rule if it was a
+ * replay), once the bus works. Only the plantwatch events the stack's own functions put there.
+ */
+function planEventBusFailure(letter: EventBusFailure): ReplayPlan {
+  const { source, detailType, detail, resources } = letter.event;
+  if (source !== ALARM_EVENT_SOURCE) return keep(`the event's source ${source} is not ${ALARM_EVENT_SOURCE}`);
+  if (!BUS_DETAIL_TYPES.includes(detailType)) {
+    return keep(`${detailType} is not an event this stack puts on its bus (${BUS_DETAIL_TYPES.join(", ")})`);
+  }
+  return redrive({ kind: "put-event", source, detailType, detail, resources });
 }
 
 function planScheduler(_letter: SchedulerFailure): ReplayPlan {

@@ -441,7 +441,7 @@ describe("plantwatch dlq", () => {
 
       expect(code).toBe(1);
       expect(stderr).toMatch(
-        /Allowed choices are lambda-failure, stream-batch, iot-rule-error, eventbridge-target, scheduler, unknown/,
+        /Allowed choices are lambda-failure, stream-batch, iot-rule-error, eventbridge-target, eventbridge-bus, scheduler, unknown/,
       );
     });
 

@@ -497,7 +497,10 @@ describe("notifications infrastructure", () => {
       const allowed = (
         queuePolicy.Properties.PolicyDocument.Statement as (Statement & { Principal?: unknown })[]
       )
-        .filter((statement) => statement.Effect === "Allow")
+        .filter(
+          (statement) =>
+            statement.Effect === "Allow" && statement.Sid !== "AllowTheAlarmBusToParkEventsItCannotProcess",
+        )
         .map((statement) => {
           expect(statement).toMatchObject({
             Principal: { Service: "events.amazonaws.com" },
@@ -518,6 +521,27 @@ describe("notifications infrastructure", () => {
           ArnLike: { "kms:EncryptionContext:aws:sqs:arn": `arn:<AWS::Partition>:sqs:${REGION}:${ACCOUNT}:*` },
         },
       });
+    });
+  });
+
+  it("gives the KMS-encrypted alarm bus the dead-letter queue, so a key error parks events instead of dropping them", () => {
+    const [bus] = Object.values(template.findResources("AWS::Events::EventBus"));
+    expect(bus?.Properties.DeadLetterConfig).toEqual({ Arn: { "Fn::GetAtt": [ids.queue, "Arn"] } });
+    const [queuePolicy] = Object.values(template.findResources("AWS::SQS::QueuePolicy"));
+    const statement = ((queuePolicy?.Properties.PolicyDocument.Statement ?? []) as Statement[]).find(
+      (candidate) => candidate.Sid === "AllowTheAlarmBusToParkEventsItCannotProcess",
+    );
+    expect(renderDeep(statement)).toEqual({
+      Sid: "AllowTheAlarmBusToParkEventsItCannotProcess",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: `<${ids.queue}.Arn>`,
+      Condition: {
+        ArnEquals: {
+          "aws:SourceArn": `arn:<AWS::Partition>:events:${REGION}:${ACCOUNT}:event-bus/${built.config.alarms.eventBusName}`,
+        },
+      },
     });
   });
 

@@ -3,6 +3,7 @@ import { classifyDeadLetter } from "../../../../shared/domain/deadLetters/deadLe
 import {
   ALARM_NOTIFICATION_EVENT,
   API_DESTINATION_ARN,
+  busFailure,
   EVALUATE_ARN,
   handWritten,
   INGEST_ARN,
@@ -123,6 +124,17 @@ describe("classifyDeadLetter", () => {
     expect(letter.error).toBe(
       "SDK_CLIENT_ERROR: Unable to invoke ApiDestination endpoint: The endpoint responded with 503 Service Unavailable.",
     );
+  });
+
+  it("reads an event the alarm bus itself could not process: the event in the body, no rule or target", () => {
+    const letter = classifyDeadLetter(received(busFailure));
+
+    expect(letter).toMatchObject({
+      kind: "eventbridge-bus",
+      target: "event bus",
+      error: "KMS_KEY_DISABLED: The customer managed key of the event bus is disabled.",
+      event: { source: "plantwatch", detailType: "Alarm State Change", resources: [] },
+    });
   });
 
   it("tells a Scheduler dead letter from an EventBridge one by the missing rule ARN", () => {

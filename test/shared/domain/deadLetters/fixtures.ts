@@ -323,6 +323,16 @@ export const notifyTargetFailure: DeadLetterFixture = {
   },
 };
 
+/** An alarm event the bus could not process: its key was disabled when notify's event arrived. */
+export const busFailure: DeadLetterFixture = {
+  senderId: EVENTBRIDGE_SENDER,
+  body: JSON.stringify(ALARM_EVENT),
+  messageAttributes: {
+    ERROR_CODE: "KMS_KEY_DISABLED",
+    ERROR_MESSAGE: "The customer managed key of the event bus is disabled.",
+  },
+};
+
 /** A sweep occurrence EventBridge Scheduler could not deliver. */
 export const schedulerFailure: DeadLetterFixture = {
   senderId: `${ROLE_IDS.schedule}:f3e1c2d4a5b6`,

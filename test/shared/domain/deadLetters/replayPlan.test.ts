@@ -7,6 +7,7 @@ import {
   ALARM_NOTIFICATION_EVENT,
   ALLOWLIST,
   API_DESTINATION_ARN,
+  busFailure,
   type DeadLetterFixture,
   EVALUATE_ARN,
   EVENTBRIDGE_SENDER,
@@ -138,6 +139,34 @@ describe("planReplay", () => {
         },
       ],
     });
+  });
+
+  it("puts an event the bus could not process back on the bus as it was, for every rule", () => {
+    expect(plan(busFailure)).toEqual({
+      action: "redrive",
+      steps: [
+        {
+          kind: "put-event",
+          source: "plantwatch",
+          detailType: "Alarm State Change",
+          detail: ALARM_EVENT.detail,
+          resources: [],
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ["another source", { ...ALARM_EVENT, source: "aws.ec2" }, /source aws.ec2 is not plantwatch/],
+    [
+      "a detail type the stack never puts",
+      { ...ALARM_EVENT, "detail-type": "Payroll Run" },
+      /Payroll Run is not an event this stack puts on its bus/,
+    ],
+  ])("keeps a bus dead letter with %s", (_case, event, reason) => {
+    const result = plan({ ...busFailure, body: JSON.stringify(event) });
+
+    expect(result.action === "keep" && result.reason).toMatch(reason);
   });
 
   it("removes a Scheduler dead letter as superseded by the next sweep", () => {
