@@ -188,6 +188,17 @@ const eventSchema = z
   })
   .loose();
 
+/** The fields a re-drive needs from an event as EventBridge delivered it. */
+function eventOf(data: z.infer<typeof eventSchema>): EventBridgeEvent {
+  return {
+    source: data.source,
+    detailType: data["detail-type"],
+    detail: data.detail,
+    resources: data.resources ?? [],
+    raw: data,
+  };
+}
+
 /** What kind of dead letter a received message is; never throws, whatever the body. */
 export function classifyDeadLetter(message: ReceivedMessage): DeadLetter {
   const base = baseOf(message);
@@ -228,13 +239,7 @@ export function classifyDeadLetter(message: ReceivedMessage): DeadLetter {
       targetArn,
       target: targetArn,
       error,
-      event: {
-        source: event.data.source,
-        detailType: event.data["detail-type"],
-        detail: event.data.detail,
-        resources: event.data.resources ?? [],
-        raw: event.data,
-      },
+      event: eventOf(event.data),
     };
   }
 
@@ -250,13 +255,7 @@ export function classifyDeadLetter(message: ReceivedMessage): DeadLetter {
       kind: "eventbridge-bus",
       target: attributes.EVENT_BUS_ARN ?? "event bus",
       error: error || "the event bus could not process the event",
-      event: {
-        source: busEvent.data.source,
-        detailType: busEvent.data["detail-type"],
-        detail: busEvent.data.detail,
-        resources: busEvent.data.resources ?? [],
-        raw: busEvent.data,
-      },
+      event: eventOf(busEvent.data),
     };
   }
 
