@@ -182,6 +182,14 @@ describe("alarm engine infrastructure", () => {
       ]);
       expect(readable(forEventBridge)).toEqual([
         {
+          // The bus's and rule targets' dead letters (see notifications.test.ts); granted before
+          // the bus exists, so the bus can name its dead-letter queue.
+          sid: "AllowEventBridgeToSendToTheDeadLetterQueue",
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: ["*"],
+          condition: { ArnLike: { "kms:EncryptionContext:aws:sqs:arn": `${REGION_ARN("sqs")}:*` } },
+        },
+        {
           sid: "AllowEventBridgeForTheAlarmBusAndItsArchive",
           actions: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
           resources: ["*"],
@@ -196,13 +204,6 @@ describe("alarm engine infrastructure", () => {
           actions: ["kms:DescribeKey"],
           resources: ["*"],
           condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
-        },
-        {
-          // Rule targets' dead letters (see notifications.test.ts).
-          sid: "AllowEventBridgeToSendToTheDeadLetterQueue",
-          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-          resources: ["*"],
-          condition: { ArnLike: { "kms:EncryptionContext:aws:sqs:arn": `${REGION_ARN("sqs")}:*` } },
         },
       ]);
     });
