@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: the ingest CPU path against its floor, alarm evaluation against the rule count,
- * bundle size and module init per function, and the local stack end to end. Prints one table with
+ * thing glob matching against a floor, bundle size and module init per function, and the local stack
+ * end to end. Prints one table with
  * each figure beside its goal and writes everything to `bench/results.json` (or `--out <file>`).
  * `--quick` runs every part briefly (the smoke test); its figures mean nothing. `--only <part>`
- * (repeatable: ingest, alarms, bundles, e2e) runs those parts alone and leaves `bench/results.md`,
+ * (repeatable: ingest, alarms, globs, bundles, e2e) runs those parts alone and leaves `bench/results.md`,
  * the record of a full run, untouched.
  */
 import { writeFileSync } from "node:fs";
@@ -16,8 +17,9 @@ import { BUNDLE_GOAL_BYTES, benchBundles } from "./bundles.ts";
 import { benchIngestPath } from "./ingestPath.ts";
 import { benchLocalStack } from "./localStackEndToEnd.ts";
 import { FULL_PROFILE, QUICK_PROFILE } from "./profile.ts";
+import { benchThingGlobs } from "./thingGlobs.ts";
 
-const PARTS = ["ingest", "alarms", "bundles", "e2e"] as const;
+const PARTS = ["ingest", "alarms", "globs", "bundles", "e2e"] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -58,6 +60,7 @@ async function part<T>(name: Part, title: string, bench: () => Promise<T>): Prom
 }
 const ingest = await part("ingest", "ingest CPU path", () => benchIngestPath(profile));
 const alarms = await part("alarms", "alarm evaluation", () => benchAlarmEvaluation(profile));
+const globs = await part("globs", "thing glob matching", () => benchThingGlobs(profile));
 const bundles = await part("bundles", "bundles and module init (cdk synth)", () => benchBundles(profile));
 const endToEnd = await part("e2e", "local stack end to end", () => benchLocalStack(profile));
 
@@ -92,6 +95,12 @@ if (ingest) {
 if (alarms) {
   for (const r of alarms.rows) row("alarms", `${fmt(r.rules)} rules: µs/sample`, fmt(r.microsPerSample, 2));
   row("alarms", "10,000 ÷ 10 rules", fmt(alarms.ratio, 2), "≤ 1.5", alarms.ratio <= 1.5);
+}
+if (globs) {
+  row("globs", "string equality (floor): ns/name", fmt(globs.floorNanosPerName, 1));
+  for (const g of globs.rows) {
+    row("globs", `${g.glob}: ns/name (ratio to floor)`, `${fmt(g.nanosPerName, 1)} (${fmt(g.ratio, 1)})`);
+  }
 }
 for (const b of bundles ?? []) {
   row(
@@ -137,7 +146,7 @@ if (endToEnd && endToEnd.problems.length > 0)
   console.log(`local stack problems:\n  ${endToEnd.problems.slice(0, 10).join("\n  ")}`);
 writeFileSync(
   out,
-  `${JSON.stringify({ machine, ingest, alarms, bundles, endToEnd, table: rows }, null, 2)}\n`,
+  `${JSON.stringify({ machine, ingest, alarms, globs, bundles, endToEnd, table: rows }, null, 2)}\n`,
 );
 if (partial) {
   console.log(`results written to ${out} (partial run: bench/results.md untouched)`);

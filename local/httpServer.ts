@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { errorResponse } from "../functions/api/errorResponse.ts";
 import type { HttpApiHandler } from "./adapters/httpApiServer.ts";
 import { createHttpApiListener } from "./adapters/httpApiServer.ts";
 import { AddressUnavailableError, PortUnavailableError } from "./errors.ts";
 import { loadDashboardAssets } from "./httpDashboard.ts";
 import { SSE_PING_MS, streamLiveEvents } from "./httpEvents.ts";
 import type { LiveEventHub } from "./liveEventHub.ts";
+import { createRequestGuard, type Refusal, refuseNonJsonBody } from "./requestGuard.ts";
 
 export const LIVE_EVENTS_PATH = "/events";
 
@@ -39,7 +41,8 @@ export const API_BASE_PATH = "/api";
 
 /**
  * The local stack's one HTTP port: the operator API (C7) under `/api` served by the same handler as
- * Lambda, live events as Server-Sent Events at `/events`, and the dashboard at `/`.
+ * Lambda, live events as Server-Sent Events at `/events`, and the dashboard at `/`. Every path
+ * refuses what a web page could forge (`createRequestGuard`), and `/api` bodies that are not JSON.
  */
 export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
   const assets = await loadDashboardAssets(options.dashboard?.directory);
@@ -51,10 +54,16 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   });
   const streams = new Set<() => void>();
   const pingMs = options.pingMs ?? SSE_PING_MS;
+  const host = options.host ?? "127.0.0.1";
+  const guard = createRequestGuard(host, () => server.address() as AddressInfo);
 
   const server = createServer((request, response) => {
+    const refused = guard(request);
+    if (refused !== undefined) return sendRefusal(response, refused);
     const path = pathOf(request);
     if (path === API_BASE_PATH || path.startsWith(`${API_BASE_PATH}/`)) {
+      const notJson = refuseNonJsonBody(request);
+      if (notJson !== undefined) return sendRefusal(response, notJson);
       serveApi(request, response);
       return;
     }
@@ -79,7 +88,6 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     response.end(method === "HEAD" ? undefined : asset.body);
   });
 
-  const host = options.host ?? "127.0.0.1";
   try {
     await listen(server, options.port, host);
   } catch (error) {
@@ -115,6 +123,12 @@ function sendText(
 ): void {
   response.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
   response.end(`${text}\n`);
+}
+
+function sendRefusal(response: ServerResponse, refusal: Refusal): void {
+  const { statusCode, headers, body } = errorResponse({ ...refusal, unexpected: false }, undefined);
+  response.writeHead(statusCode ?? 400, headers as Record<string, string>);
+  response.end(body);
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {

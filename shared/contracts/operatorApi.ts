@@ -78,6 +78,13 @@ export const ERROR_CODES = [
   "unavailable",
   /** A bug: the message says no more than that; the log has the details under the request id. */
   "internal",
+  /**
+   * Local stack only (on AWS, API Gateway's IAM check answers first): the Host does not name the
+   * server, or a write comes from another site's page; `details` names the header.
+   */
+  "forbidden",
+  /** Local stack only: a body that is not declared `Content-Type: application/json`. */
+  "unsupported_media_type",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -91,6 +98,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   unavailable: 503,
   internal: 500,
+  forbidden: 403,
+  unsupported_media_type: 415,
 };
 
 /** One problem with the request: where (`query.from`, `path.thingName`, `body.match.things[0]`) and what. */

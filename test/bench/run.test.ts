@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { BENCH_GLOBS } from "../../bench/thingGlobs.ts";
 
 const run = promisify(execFile);
 
@@ -25,6 +26,8 @@ describe("bench/run.ts --quick", () => {
     expect(results.ingest.cases).toHaveLength(4);
     expect(results.ingest.cases.every((c: { ratio: number }) => c.ratio > 0)).toBe(true);
     expect(results.alarms.rows.map((r: { rules: number }) => r.rules)).toEqual([10, 1_000, 10_000]);
+    expect(results.globs.rows.map((r: { glob: string }) => r.glob)).toEqual([...BENCH_GLOBS]);
+    expect(results.globs.rows.every((r: { ratio: number }) => r.ratio > 0)).toBe(true);
     expect(results.bundles.map((b: { name: string }) => b.name)).toEqual([
       "ingest",
       "evaluate",

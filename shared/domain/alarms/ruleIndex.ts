@@ -1,7 +1,7 @@
 import { groupBy } from "../../collections.ts";
 import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
 import type { RuleSet } from "../../ports/ruleSource.ts";
-import { compileThingGlobs } from "../thingGlob.ts";
+import { compileThingGlobs, type ThingMatcher } from "../thingGlob.ts";
 import type { AlarmRule, OfflineRule, RateRule, RuleMatch, ThresholdRule } from "./rule.ts";
 
 export type SampleRule = ThresholdRule | RateRule;
@@ -23,7 +23,7 @@ const EMPTY: ThingRules = { byMetric: new Map(), offline: [], byId: new Map() };
 export class RuleIndex {
   readonly version: string;
   readonly rules: readonly AlarmRule[];
-  readonly #compiled: readonly { rule: AlarmRule; things?: RegExp }[];
+  readonly #compiled: readonly { rule: AlarmRule; things?: ThingMatcher }[];
   readonly #byThing = new Map<string, { device: DeviceRecord | undefined; rules: ThingRules }>();
   readonly #byId: ReadonlyMap<string, AlarmRule>;
 
@@ -63,14 +63,14 @@ export class RuleIndex {
   }
 }
 
-function compileMatch(match: RuleMatch): { things?: RegExp } {
+function compileMatch(match: RuleMatch): { things?: ThingMatcher } {
   if (!match.things || match.things.length === 0) return {};
   return { things: compileThingGlobs(match.things) };
 }
 
 function matches(
   match: RuleMatch,
-  things: RegExp | undefined,
+  things: ThingMatcher | undefined,
   thingName: string,
   device: DeviceRecord | undefined,
 ) {
