@@ -17,6 +17,7 @@ import {
   onlyLogicalId,
   onlyLogicalIdWhere,
   onlyResource,
+  readable,
   render,
   resource,
   roleStatements,
@@ -361,11 +362,32 @@ describe("PlantwatchStack", () => {
         "logs:CreateLogStream logs:PutLogEvents": [`<${ids.logGroup}.Arn>`],
         "timestream:WriteRecords": [`<${onlyLogicalId(template, "AWS::Timestream::Table")}.Arn>`],
         "timestream:DescribeEndpoints": ["*"],
-        "dynamodb:GetItem dynamodb:UpdateItem": [`<${ids.registry}.Arn>`],
+        "dynamodb:GetItem": [`<${ids.registry}.Arn>`],
+        "dynamodb:UpdateItem": [`<${ids.registry}.Arn>`],
         "s3:PutObject": [`<${ids.quarantine}.Arn>/quarantine/*`],
         "sqs:SendMessage": [`<${ids.queue}.Arn>`],
         "kms:Decrypt kms:GenerateDataKey": [`<${ids.key}.Arn>`],
       });
+    });
+
+    it("may update a device's lastSeen only: no other attribute, and no whole item returned", () => {
+      const roleId = resource(template, "AWS::Lambda::Function", ids.function).Properties.Role[
+        "Fn::GetAtt"
+      ][0];
+      const updates = readable(roleStatements(template, roleId)).filter(({ actions }) =>
+        actions.includes("dynamodb:UpdateItem"),
+      );
+      expect(updates).toEqual([
+        {
+          sid: "RecordLastSeen",
+          actions: ["dynamodb:UpdateItem"],
+          resources: [`<${ids.registry}.Arn>`],
+          condition: {
+            "ForAllValues:StringEquals": { "dynamodb:Attributes": ["thingName", "lastSeen"] },
+            StringEqualsIfExists: { "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"] },
+          },
+        },
+      ]);
     });
   });
 
