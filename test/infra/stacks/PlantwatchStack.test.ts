@@ -277,18 +277,20 @@ describe("PlantwatchStack", () => {
       }
     });
 
-    it("encrypts every log group (five functions' and the API's access logs) with the key, which CloudWatch Logs may use only for this account's log groups", () => {
+    it("encrypts every log group (five functions' and the API's access logs) with the key, which CloudWatch Logs may use only for this stack's log groups", () => {
       template.resourceCountIs("AWS::Logs::LogGroup", 6);
       template.allResourcesProperties("AWS::Logs::LogGroup", { KmsKeyId: getAtt(ids.key) });
+      // CloudFormation names each `<stackName>-<logicalId>-<suffix>`, which the key's condition relies on.
+      template.allResourcesProperties("AWS::Logs::LogGroup", { LogGroupName: Match.absent() });
       const keyPolicy = resource(template, "AWS::KMS::Key", ids.key).Properties.KeyPolicy.Statement;
       const logs = keyPolicy.find(
-        (statement: Statement) => statement.Sid === "AllowCloudWatchLogsForThisAccountsLogGroups",
+        (statement: Statement) => statement.Sid === "AllowCloudWatchLogsForThisStacksLogGroups",
       );
       expect(logs.Principal).toEqual({
         Service: { "Fn::Join": ["", ["logs.", { Ref: "AWS::Region" }, ".amazonaws.com"]] },
       });
       expect(render(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"])).toBe(
-        "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*",
+        `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${built.config.stackName}-*`,
       );
     });
   });
