@@ -1,6 +1,6 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
-import { WEBHOOK_FORMATS } from "../shared/contracts/alarmNotification.ts";
+import { WEBHOOK_FORMATS, type WebhookFormat } from "../shared/contracts/alarmNotification.ts";
 import { assertTopicRoot, defaultTopicRootFor } from "../shared/contracts/telemetryTopic.ts";
 import { SEVERITIES } from "../shared/domain/alarms/rule.ts";
 import { ConfigError } from "./ConfigError.ts";
@@ -72,7 +72,7 @@ const webhookSchema = z.discriminatedUnion("format", [
     ...webhookCommon,
     format: z.literal("slack"),
     /** The secret holds `Bearer xoxb-...` (a bot token with chat:write), sent as Authorization. */
-    url: httpsUrl.default("https://slack.com/api/chat.postMessage"),
+    url: httpsUrl.superRefine(webhookUrlProblems("slack")).default("https://slack.com/api/chat.postMessage"),
     /** Channel id (`C0123456789`) or name (`#plant-alarms`) the bot posts to; the bot must be a member. */
     channel: z
       .string({ error: "is required for Slack: the channel id (C0123456789) or #name to post to" })
@@ -87,21 +87,23 @@ const webhookSchema = z.discriminatedUnion("format", [
     ...webhookCommon,
     format: z.literal("teams"),
     /** The Workflows webhook URL without its `sig` parameter; the secret holds the `sig` value. */
-    url: httpsUrl.superRefine(teamsUrlProblems),
+    url: httpsUrl.superRefine(webhookUrlProblems("teams")),
     rateLimitPerSecond: rateLimit(1),
   }),
   z.strictObject({
     ...webhookCommon,
     format: z.literal("pagerduty"),
     /** The secret holds the Events API v2 integration (routing) key. */
-    url: httpsUrl.default("https://events.pagerduty.com/v2/enqueue"),
+    url: httpsUrl
+      .superRefine(webhookUrlProblems("pagerduty"))
+      .default("https://events.pagerduty.com/v2/enqueue"),
     // PagerDuty accepts about 120 events per minute per integration key.
     rateLimitPerSecond: rateLimit(2),
   }),
   z.strictObject({
     ...webhookCommon,
     format: z.literal("json"),
-    url: httpsUrl,
+    url: httpsUrl.superRefine(webhookUrlProblems("json")),
     /** The header the secret is sent in (its whole value, e.g. `Bearer abc...`). */
     header: z
       .string()
@@ -505,15 +507,97 @@ function timeZoneProblems(timeZone: string, context: z.core.$RefinementCtx<strin
   }
 }
 
-function teamsUrlProblems(url: string, context: z.core.$RefinementCtx<string>): void {
-  if (new URL(url).searchParams.has("sig")) {
-    context.addIssue({
-      code: "custom",
-      message:
+/**
+ * A webhook's URL goes into cdk.json and, as the API destination's endpoint (or the Teams connection's
+ * query parameters), into the template, both in plain text: a credential must not be part of it.
+ */
+const PLAIN_TEXT_URL = "cdk.json and the template keep the URL in plain text";
+
+/** Where each format's credential goes instead: the secret, sent as the connection sends it. */
+const CREDENTIAL_INSTEAD: Readonly<Record<WebhookFormat, string>> = {
+  slack: "the bot token goes in the secret (sent as Authorization)",
+  teams: "the sig value goes in the secret",
+  pagerduty: "the routing key goes in the secret (sent in the body as routing_key)",
+  json: "send it in a header instead: name the header in `header` and keep its value in the secret",
+};
+
+/** A Teams Workflows URL's own parameters, which are no credential; its connection sends them as they are. */
+const TEAMS_URL_PARAMETERS: ReadonlySet<string> = new Set(["api-version", "sp", "sv"]);
+
+const RELAY =
+  "post through a relay of your own that takes its credential in a header (format json, `header` and the secret)";
+
+/** Endpoints that authenticate by a token in the URL itself and accept it nowhere else. */
+const TOKEN_IN_URL_ENDPOINTS: readonly {
+  readonly vendor: string;
+  readonly matches: (url: URL) => boolean;
+  readonly instead: string;
+}[] = [
+  {
+    vendor: "a Slack incoming webhook",
+    matches: (url) => url.hostname === "hooks.slack.com",
+    instead: "use format slack instead, with a bot token in the secret (it posts through chat.postMessage)",
+  },
+  {
+    // `?key=...&token=...`: the query rule would refuse it too, but could not say that no header works.
+    vendor: "a Google Chat webhook",
+    matches: (url) => url.hostname === "chat.googleapis.com",
+    instead: RELAY,
+  },
+  {
+    vendor: "a Discord webhook",
+    matches: (url) =>
+      /^((ptb|canary)\.)?discord(app)?\.com$/.test(url.hostname) &&
+      /^\/api\/(v\d+\/)?webhooks\//.test(url.pathname),
+    instead: RELAY,
+  },
+];
+
+/**
+ * Refuses a webhook URL that may hold a credential. Any query string is refused (Teams keeps its
+ * Workflows parameters), not only known credential names: names vary by vendor (`key`, `token`,
+ * `sig`, `code`, `access_token`, `api_key`...) and a list would miss the next one, while every
+ * format has a place for the credential that keeps it in Secrets Manager. Messages never repeat the
+ * URL or a parameter's name: either may be the secret.
+ */
+function webhookUrlProblems(format: WebhookFormat) {
+  return (value: string, context: z.core.$RefinementCtx<string>): void => {
+    // An unparseable URL is already reported by the https check.
+    if (!URL.canParse(value)) return;
+    const url = new URL(value);
+    const problem = (message: string) => context.addIssue({ code: "custom", message });
+    const tokenInUrl = TOKEN_IN_URL_ENDPOINTS.find((endpoint) => endpoint.matches(url));
+    if (tokenInUrl) {
+      problem(
+        `is ${tokenInUrl.vendor}, whose URL is its credential, and ${PLAIN_TEXT_URL}: ${tokenInUrl.instead}`,
+      );
+      return;
+    }
+    if (url.username !== "" || url.password !== "") {
+      problem(`must not contain a user name or password: ${PLAIN_TEXT_URL}; ${CREDENTIAL_INSTEAD[format]}`);
+    }
+    if (format !== "teams") {
+      if (url.search !== "") {
+        problem(
+          `must not have a query string: ${PLAIN_TEXT_URL}, and a query parameter is often the credential ` +
+            `(key, token, sig, code, access_token, api_key...); ${CREDENTIAL_INSTEAD[format]}`,
+        );
+      }
+      return;
+    }
+    const names = [...url.searchParams.keys()];
+    if (names.includes("sig")) {
+      problem(
         "must not contain the sig parameter: it is the webhook's credential; remove it from the URL " +
-        "and store its value in the secret",
-    });
-  }
+          "and store its value in the secret",
+      );
+    }
+    if (names.some((name) => name !== "sig" && !TEAMS_URL_PARAMETERS.has(name))) {
+      problem(
+        `may carry only the api-version, sp and sv parameters: ${PLAIN_TEXT_URL}; ${CREDENTIAL_INSTEAD.teams}`,
+      );
+    }
+  };
 }
 
 function duplicateWebhookNames(

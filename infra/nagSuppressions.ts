@@ -3,6 +3,13 @@ import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
 import { QUARANTINE_PREFIX, SHARD_CHECKPOINT_PREFIX } from "../shared/contracts/storageLayout.ts";
 import type { InfluxSeriesStore } from "./constructs/InfluxSeriesStore.ts";
+import {
+  OPERATOR_ACCESS_LEVELS,
+  type OperatorAccessPolicies,
+  routeResourceName,
+  routesOf,
+} from "./constructs/OperatorAccessPolicies.ts";
+import type { OperatorApi } from "./constructs/OperatorApi.ts";
 import type { PlantwatchStack } from "./stacks/PlantwatchStack.ts";
 
 /** One acknowledged finding: where, which rule (with the exact finding for IAM5), and why. */
@@ -69,6 +76,7 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
         ]
       : []),
     ...(stack.influxStore ? influxSuppressions(stack.influxStore) : []),
+    ...operatorAccessSuppressions(stack.operatorAccess, stack.operatorApi),
     ...(stack.telemetryStream
       ? [
           {
@@ -96,6 +104,25 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
         ]
       : []),
   ];
+}
+
+/** One per route with a path parameter, in each access policy that may call it. */
+function operatorAccessSuppressions(access: OperatorAccessPolicies, api: OperatorApi): NagSuppression[] {
+  const apiArn = `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(api.api)}>`;
+  return OPERATOR_ACCESS_LEVELS.flatMap((level) =>
+    routesOf(level)
+      .filter((route) => route.includes("{"))
+      .map((route) => ({
+        scope: access.policies[level],
+        id: `AwsSolutions-IAM5[Resource::${apiArn}/${routeResourceName(access.stageName, route)}]`,
+        reason:
+          `The ${level} policy allows execute-api:Invoke, and nothing else, on the route ${route} of ` +
+          "this deployment's operator API and stage. Each `*` stands for a path parameter (thing " +
+          "names, alarm ids, rule and silence ids: the callers' data, known only at request time), " +
+          "and IAM has no one-segment wildcard. The API has exactly its listed routes (no catch-all), " +
+          "and a test evaluates every policy against every route.",
+      })),
+  );
 }
 
 /** The InfluxDB store's own findings: its token resource and its two secrets. */

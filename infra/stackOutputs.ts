@@ -53,6 +53,18 @@ export const STACK_OUTPUTS = {
   sweepFunction: { key: "SweepFunctionName", description: "Sweep Lambda function (every minute)" },
   apiUrl: { key: "ApiUrl", description: "Operator HTTP API (C7), IAM-authorised: sign requests with SigV4" },
   apiFunction: { key: "ApiFunctionName", description: "Operator API Lambda function" },
+  apiViewerPolicyArn: {
+    key: "ApiViewerPolicyArn",
+    description: "IAM managed policy to attach to who only reads the operator API (every GET route)",
+  },
+  apiOperatorPolicyArn: {
+    key: "ApiOperatorPolicyArn",
+    description: "IAM managed policy to attach to operators: viewer, plus alarm actions and silences",
+  },
+  apiAdminPolicyArn: {
+    key: "ApiAdminPolicyArn",
+    description: "IAM managed policy to attach to who manages alarm rules: every operator API route",
+  },
   notifyFunction: {
     key: "NotifyFunctionName",
     description: "Notify Lambda function (alarm events -> SNS, webhooks)",

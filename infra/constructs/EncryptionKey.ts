@@ -15,8 +15,8 @@ export interface EncryptionKeyProps {
  *
  * The key policy is CDK's default (the account may delegate use of the key through IAM, so every
  * use is visible in an identity policy) plus the grants that cannot go through IAM: CloudWatch Logs
- * encrypting this account's log groups in this region (here), and EventBridge encrypting the alarm
- * bus (added by `AlarmEventBus`). Timestream, DynamoDB, SQS, S3 and Scheduler use the key with the
+ * encrypting this stack's log groups (here), and EventBridge encrypting the alarm bus (added by
+ * `AlarmEventBus`). Timestream, DynamoDB, SQS, S3 and Scheduler use the key with the
  * caller's IAM permissions (and grants they create for themselves), so they need no statement here.
  */
 export class EncryptionKey extends Construct {
@@ -30,10 +30,14 @@ export class EncryptionKey extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    const { region, account, partition } = Stack.of(this);
+    const { region, account, partition, stackName } = Stack.of(this);
+    // The stack's log groups are unnamed, so CloudFormation names them `<stackName>-<logicalId>-<suffix>`.
+    // Their ARNs cannot be listed instead: each log group refers to the key, so the key policy
+    // referring to them would be a dependency cycle.
+    const stackLogGroups = `arn:${partition}:logs:${region}:${account}:log-group:${stackName}-*`;
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: "AllowCloudWatchLogsForThisAccountsLogGroups",
+        sid: "AllowCloudWatchLogsForThisStacksLogGroups",
         principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
         actions: [
           "kms:Encrypt",
@@ -46,9 +50,7 @@ export class EncryptionKey extends Construct {
         ],
         resources: ["*"],
         conditions: {
-          ArnLike: {
-            "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${account}:log-group:*`,
-          },
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": stackLogGroups },
         },
       }),
     );

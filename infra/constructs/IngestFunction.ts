@@ -1,11 +1,13 @@
 import { Duration } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { IngestOwnVariables } from "../../shared/config/ingestEnvironment.ts";
 import { QUARANTINE_PREFIX } from "../../shared/contracts/storageLayout.ts";
+import { REGISTRY_LAST_SEEN_ATTRIBUTES } from "../../shared/contracts/tables.ts";
 import {
   type DeploymentFunctionProps,
   deploymentFunctionProps,
@@ -63,13 +65,20 @@ export class IngestFunction extends Construct {
 
     const fn = this.function;
     props.seriesStore.bindTo(fn, "write");
-    if (props.lastSeenIntervalSeconds === undefined) {
-      fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDevice", ["dynamodb:GetItem"]);
-    } else {
-      fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDeviceAndRecordLastSeen", [
-        "dynamodb:GetItem",
-        "dynamodb:UpdateItem",
-      ]);
+    fn.bindTable("REGISTRY_TABLE", props.registryTable, "ReadDevice", ["dynamodb:GetItem"]);
+    if (props.lastSeenIntervalSeconds !== undefined) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: "RecordLastSeen",
+          actions: ["dynamodb:UpdateItem"],
+          resources: [props.registryTable.tableArn],
+          conditions: {
+            "ForAllValues:StringEquals": { "dynamodb:Attributes": [...REGISTRY_LAST_SEEN_ATTRIBUTES] },
+            // ALL_OLD and ALL_NEW would hand back attributes outside that list.
+            StringEqualsIfExists: { "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"] },
+          },
+        }),
+      );
     }
     fn.bindBucketObjects(
       "QUARANTINE_BUCKET",

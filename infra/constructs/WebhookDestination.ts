@@ -1,6 +1,7 @@
-import { Duration, SecretValue } from "aws-cdk-lib";
+import { ArnFormat, Duration, SecretValue, Stack } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ALARM_NOTIFICATION_DETAIL_TYPE } from "../../shared/contracts/alarmNotification.ts";
@@ -29,12 +30,14 @@ export interface WebhookDestinationProps {
  * The credential never enters the template: it is read from Secrets Manager through a dynamic
  * reference, resolved by CloudFormation at deployment and stored by EventBridge in a secret of its own
  * (so a changed credential needs a redeployment). Delivery is retried for up to 24 hours; what still
- * fails goes to the dead-letter queue.
+ * fails goes to the dead-letter queue. EventBridge sends with a role of the webhook's own, which only
+ * this rule, in this account, may have EventBridge assume.
  */
 export class WebhookDestination extends Construct {
   readonly connection: events.Connection;
   readonly destination: events.ApiDestination;
   readonly rule: events.Rule;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: WebhookDestinationProps) {
     super(scope, id);
@@ -57,6 +60,22 @@ export class WebhookDestination extends Construct {
     });
 
     const ruleName = webhookRuleName(props.stackName, webhook.name);
+    const stack = Stack.of(this);
+    // Built from the names: the rule's own ARN attribute would make the rule (whose target names
+    // the role) and the role (whose trust names the rule) depend on each other.
+    const ruleArn = stack.formatArn({
+      service: "events",
+      resource: "rule",
+      resourceName: `${props.eventBus.eventBusName}/${ruleName}`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.role = new iam.Role(this, "EventsRole", {
+      description: `EventBridge rule ${ruleName} -> webhook ${webhook.name}`,
+      assumedBy: new iam.ServicePrincipal("events.amazonaws.com").withConditions({
+        StringEquals: { "aws:SourceAccount": stack.account },
+        ArnEquals: { "aws:SourceArn": ruleArn },
+      }),
+    });
     this.rule = new events.Rule(this, "Rule", {
       ruleName,
       eventBus: props.eventBus,
@@ -65,6 +84,7 @@ export class WebhookDestination extends Construct {
       targets: [
         new targets.ApiDestination(this.destination, {
           event: events.RuleTargetInput.fromEventPath(`$.detail.payloads.${webhook.format}`),
+          eventRole: this.role,
           deadLetterQueue: props.deadLetterQueue,
           retryAttempts: 185,
           maxEventAge: Duration.hours(24),

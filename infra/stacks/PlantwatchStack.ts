@@ -30,6 +30,7 @@ import { InfluxSeriesStore } from "../constructs/InfluxSeriesStore.ts";
 import { IngestFunction } from "../constructs/IngestFunction.ts";
 import { NotificationTopics } from "../constructs/NotificationTopics.ts";
 import { NotifyFunction } from "../constructs/NotifyFunction.ts";
+import { OperatorAccessPolicies } from "../constructs/OperatorAccessPolicies.ts";
 import { OperatorApi } from "../constructs/OperatorApi.ts";
 import { OpsAlarms } from "../constructs/OpsAlarms.ts";
 import { QuarantineBucket } from "../constructs/QuarantineBucket.ts";
@@ -93,6 +94,7 @@ export class PlantwatchStack extends Stack {
   readonly webhooks: readonly WebhookDestination[];
   readonly apiFunction: ApiFunction;
   readonly operatorApi: OperatorApi;
+  readonly operatorAccess: OperatorAccessPolicies;
   readonly opsAlarms: OpsAlarms;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
@@ -349,6 +351,11 @@ export class PlantwatchStack extends Stack {
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
+    // Every route is IAM-authorised: these say which principal may call which routes.
+    this.operatorAccess = new OperatorAccessPolicies(this, "OperatorAccess", {
+      api: this.operatorApi,
+      stackName: config.stackName,
+    });
 
     this.devicePolicy = new DevicePolicy(this, "DevicePolicy", {
       topic,
@@ -417,6 +424,9 @@ export class PlantwatchStack extends Stack {
       sweepFunction: this.sweep.function.functionName,
       apiUrl: this.operatorApi.url,
       apiFunction: this.apiFunction.function.functionName,
+      apiViewerPolicyArn: this.operatorAccess.policies.viewer.managedPolicyArn,
+      apiOperatorPolicyArn: this.operatorAccess.policies.operator.managedPolicyArn,
+      apiAdminPolicyArn: this.operatorAccess.policies.admin.managedPolicyArn,
       notifyFunction: this.notify.function.functionName,
       silencesTable: this.silences.table.tableName,
       pageTopicArn: this.topics.page.topicArn,

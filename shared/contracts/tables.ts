@@ -28,5 +28,12 @@ export const TABLES = {
 
 export type TableId = keyof typeof TABLES;
 
+/**
+ * Every attribute the ingest function's sighting update names (its key, in `Key` and the condition,
+ * and `lastSeen`): its IAM statement allows an UpdateItem on the registry that names no other, so
+ * ingest cannot rewrite a device's site, line or attributes.
+ */
+export const REGISTRY_LAST_SEEN_ATTRIBUTES = [TABLES.registry.partitionKey, "lastSeen"] as const;
+
 /** The tables in the order they are listed above. */
 export const TABLE_IDS = Object.keys(TABLES) as readonly TableId[];

@@ -344,6 +344,164 @@ describe("resolveConfig webhooks", () => {
     expect(problems[0]).not.toContain("s3cr3t");
   });
 
+  describe("refuses webhook URLs that carry a credential (they are kept in plain text in cdk.json and the template)", () => {
+    const PLAIN = "cdk.json and the template keep the URL in plain text";
+    const QUERY =
+      `must not have a query string: ${PLAIN}, and a query parameter is often the credential ` +
+      "(key, token, sig, code, access_token, api_key...)";
+    const TEAMS_URL = "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke";
+    const refused = (webhooks: unknown[]) => {
+      const problems = problemsOfWebhooks(webhooks);
+      for (const problem of problems) expect(problem).not.toMatch(/s3cr3t|xoxb|T000|tok3n/);
+      return problems;
+    };
+
+    it("refuses any query string, and says where each format's credential goes instead", () => {
+      expect(
+        refused([
+          {
+            name: "a",
+            format: "json",
+            url: "https://hooks.example.com/in?token=s3cr3t",
+            secretArn: SECRET("a"),
+          },
+          { name: "b", format: "json", url: "https://hooks.example.com/in?v=2", secretArn: SECRET("b") },
+          {
+            name: "c",
+            format: "slack",
+            channel: "#alarms",
+            url: "https://slack.com/api/chat.postMessage?token=xoxb-1",
+            secretArn: SECRET("c"),
+          },
+          {
+            name: "d",
+            format: "pagerduty",
+            url: "https://events.pagerduty.com/v2/enqueue?routing_key=s3cr3t",
+            secretArn: SECRET("d"),
+          },
+          { name: "e", format: "json", url: "https://hooks.example.com/in?s3cr3t", secretArn: SECRET("e") },
+        ]),
+      ).toEqual([
+        `plantwatch.alarms.notify.webhooks.0.url: ${QUERY}; send it in a header instead: name the header in \`header\` and keep its value in the secret`,
+        `plantwatch.alarms.notify.webhooks.1.url: ${QUERY}; send it in a header instead: name the header in \`header\` and keep its value in the secret`,
+        `plantwatch.alarms.notify.webhooks.2.url: ${QUERY}; the bot token goes in the secret (sent as Authorization)`,
+        `plantwatch.alarms.notify.webhooks.3.url: ${QUERY}; the routing key goes in the secret (sent in the body as routing_key)`,
+        `plantwatch.alarms.notify.webhooks.4.url: ${QUERY}; send it in a header instead: name the header in \`header\` and keep its value in the secret`,
+      ]);
+    });
+
+    it("lets a Teams URL keep only its Workflows parameters (api-version, sp, sv)", () => {
+      expect(
+        refused([
+          {
+            name: "a",
+            format: "teams",
+            url: `${TEAMS_URL}?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0`,
+            secretArn: SECRET("a"),
+          },
+          {
+            name: "b",
+            format: "teams",
+            url: `${TEAMS_URL}?api-version=1&code=s3cr3t`,
+            secretArn: SECRET("b"),
+          },
+        ]),
+      ).toEqual([
+        `plantwatch.alarms.notify.webhooks.1.url: may carry only the api-version, sp and sv parameters: ${PLAIN}; the sig value goes in the secret`,
+      ]);
+    });
+
+    it("refuses a user name or password in the URL", () => {
+      expect(
+        refused([
+          {
+            name: "a",
+            format: "json",
+            url: "https://hook:s3cr3t@hooks.example.com/in",
+            secretArn: SECRET("a"),
+          },
+        ]),
+      ).toEqual([
+        `plantwatch.alarms.notify.webhooks.0.url: must not contain a user name or password: ${PLAIN}; ` +
+          "send it in a header instead: name the header in `header` and keep its value in the secret",
+      ]);
+    });
+
+    it("refuses the endpoints whose URL is their credential: Slack incoming webhooks, Google Chat, Discord", () => {
+      const relay =
+        "post through a relay of your own that takes its credential in a header (format json, `header` and the secret)";
+      expect(
+        refused([
+          {
+            name: "a",
+            format: "json",
+            url: "https://hooks.slack.com/services/T000/B000/xoxb",
+            secretArn: SECRET("a"),
+          },
+          {
+            name: "b",
+            format: "slack",
+            channel: "#alarms",
+            url: "https://hooks.slack.com/services/T000/B000/xoxb",
+            secretArn: SECRET("b"),
+          },
+          {
+            name: "c",
+            format: "json",
+            url: "https://chat.googleapis.com/v1/spaces/AAAA/messages?key=s3cr3t&token=tok3n",
+            secretArn: SECRET("c"),
+          },
+          {
+            name: "d",
+            format: "json",
+            url: "https://discord.com/api/webhooks/123/tok3n",
+            secretArn: SECRET("d"),
+          },
+          {
+            name: "e",
+            format: "json",
+            url: "https://discordapp.com/api/webhooks/123/tok3n",
+            secretArn: SECRET("e"),
+          },
+          {
+            name: "f",
+            format: "json",
+            url: "https://canary.discord.com/api/v10/webhooks/1/tok3n",
+            secretArn: SECRET("f"),
+          },
+        ]),
+      ).toEqual([
+        `plantwatch.alarms.notify.webhooks.0.url: is a Slack incoming webhook, whose URL is its credential, and ${PLAIN}: ` +
+          "use format slack instead, with a bot token in the secret (it posts through chat.postMessage)",
+        `plantwatch.alarms.notify.webhooks.1.url: is a Slack incoming webhook, whose URL is its credential, and ${PLAIN}: ` +
+          "use format slack instead, with a bot token in the secret (it posts through chat.postMessage)",
+        `plantwatch.alarms.notify.webhooks.2.url: is a Google Chat webhook, whose URL is its credential, and ${PLAIN}: ${relay}`,
+        `plantwatch.alarms.notify.webhooks.3.url: is a Discord webhook, whose URL is its credential, and ${PLAIN}: ${relay}`,
+        `plantwatch.alarms.notify.webhooks.4.url: is a Discord webhook, whose URL is its credential, and ${PLAIN}: ${relay}`,
+        `plantwatch.alarms.notify.webhooks.5.url: is a Discord webhook, whose URL is its credential, and ${PLAIN}: ${relay}`,
+      ]);
+    });
+
+    it("accepts the vendors' default endpoints and a plain https URL", () => {
+      expect(
+        webhooksOf([
+          { name: "a", format: "slack", channel: "#alarms", secretArn: SECRET("a") },
+          { name: "b", format: "pagerduty", secretArn: SECRET("b") },
+          {
+            name: "c",
+            format: "json",
+            url: "https://discord.example.com/api/webhooks/in",
+            secretArn: SECRET("c"),
+          },
+        ]).map(({ url }) => url),
+      ).toEqual([
+        "https://slack.com/api/chat.postMessage",
+        "https://events.pagerduty.com/v2/enqueue",
+        "https://discord.example.com/api/webhooks/in",
+      ]);
+    });
+  });
+
   it("requires a Slack channel, and allows channel and header only where they mean something", () => {
     expect(
       problemsOfWebhooks([

@@ -451,6 +451,40 @@ describe("notifications infrastructure", () => {
       }
     });
 
+    it("lets only EventBridge, for the webhook's own rule in this account, assume the role that sends to it", () => {
+      for (const name of ["slack-ops", "teams", "pd", "hook"]) {
+        const rule = ruleOf(name) as Rule & { EventBusName: unknown };
+        const [target] = rule.Targets as [{ RoleArn: { "Fn::GetAtt": [string, string] } }];
+        const roleId = target.RoleArn["Fn::GetAtt"][0];
+        expect(rule.EventBusName).toEqual({ Ref: ids.bus });
+        expect(
+          renderDeep(resource(template, "AWS::IAM::Role", roleId).Properties.AssumeRolePolicyDocument),
+        ).toEqual({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: {
+                StringEquals: { "aws:SourceAccount": ACCOUNT },
+                ArnEquals: {
+                  "aws:SourceArn": `arn:<AWS::Partition>:events:${REGION}:${ACCOUNT}:rule/<${ids.bus}>/${rule.Name}`,
+                },
+              },
+            },
+          ],
+        });
+        expect(readable(roleStatements(template, roleId))).toEqual([
+          {
+            sid: undefined,
+            actions: ["events:InvokeApiDestination"],
+            resources: [`<${describedAs("AWS::Events::ApiDestination", name)[0]}.Arn>`],
+          },
+        ]);
+      }
+    });
+
     it("matches notifications of its severities, first sent or replayed to it", () => {
       const slack = ruleOf("slack-ops").EventPattern;
       expect(matchesPattern(slack, notification("critical"))).toBe(true);

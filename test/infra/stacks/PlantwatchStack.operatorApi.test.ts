@@ -5,7 +5,15 @@ import { STACK_OUTPUTS } from "../../../infra/stackOutputs.ts";
 import { OPERATOR_ROUTES } from "../../../shared/contracts/operatorApi.ts";
 import { ALARM_EVENT_SOURCE } from "../../../shared/domain/alarms/alarmEvent.ts";
 import { cdkJsonContext, removeTempOutdirs, tempOutdir } from "../support/cdkContext.ts";
-import { logicalIdOf, readable, render, resource, roleStatements } from "../support/cfn.ts";
+import {
+  asArray,
+  logicalIdOf,
+  readable,
+  render,
+  resource,
+  roleStatements,
+  type Statement,
+} from "../support/cfn.ts";
 
 afterAll(removeTempOutdirs);
 
@@ -187,6 +195,91 @@ describe("operator API infrastructure", () => {
         condition: { StringEquals: { "kms:ViaService": [`dynamodb.${REGION}.amazonaws.com`] } },
       },
     ]);
+  });
+
+  describe("access policies", () => {
+    const LEVELS = {
+      viewer: STACK_OUTPUTS.apiViewerPolicyArn.key,
+      operator: STACK_OUTPUTS.apiOperatorPolicyArn.key,
+      admin: STACK_OUTPUTS.apiAdminPolicyArn.key,
+    } as const;
+    const deployedRoutes = () => routes().map((route) => route.RouteKey as string);
+
+    /** IAM's resource matching: `*` is any run of characters (`/` included), `?` any one character. */
+    const matchesResource = (pattern: string, arn: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+      ).test(arn);
+
+    /** The ARN API Gateway authorises a request to `route` with: each path parameter filled in. */
+    const requestArn = (route: string, { api = `<${ids.api}>`, stage = "$default" } = {}) => {
+      const [method, path] = route.split(" ") as [string, string];
+      const filled = path.replace(/\{\w+\}/g, "oven-3");
+      return `arn:<AWS::Partition>:execute-api:${REGION}:<AWS::AccountId>:${api}/${stage}/${method}${filled}`;
+    };
+
+    const policyOf = (level: keyof typeof LEVELS) => {
+      const outputs = template.toJSON().Outputs as Record<string, { Value: { Ref: string } }>;
+      const output = outputs[LEVELS[level]];
+      if (!output) throw new Error(`no output ${LEVELS[level]}`);
+      return resource(template, "AWS::IAM::ManagedPolicy", output.Value.Ref).Properties;
+    };
+    const statementsOf = (level: keyof typeof LEVELS) =>
+      policyOf(level).PolicyDocument.Statement as Statement[];
+    const allows = (level: keyof typeof LEVELS, arn: string) =>
+      statementsOf(level).some(
+        (statement) =>
+          statement.Effect === "Allow" &&
+          asArray(statement.Action).includes("execute-api:Invoke") &&
+          asArray(statement.Resource).some((pattern) => matchesResource(render(pattern), arn)),
+      );
+    const decisions = (level: keyof typeof LEVELS) =>
+      Object.fromEntries(deployedRoutes().map((route) => [route, allows(level, requestArn(route))]));
+    const expected = (allowed: (method: string, path: string) => boolean) =>
+      Object.fromEntries(
+        deployedRoutes().map((route) => {
+          const [method, path] = route.split(" ") as [string, string];
+          return [route, allowed(method, path)];
+        }),
+      );
+
+    it("lets a viewer call every GET route and no POST, PUT or DELETE", () => {
+      expect(decisions("viewer")).toEqual(expected((method) => method === "GET"));
+    });
+
+    it("lets an operator also act on alarms and add or remove silences, but not write rules", () => {
+      expect(decisions("operator")).toEqual(
+        expected((method, path) => method === "GET" || !path.startsWith("/rules")),
+      );
+      expect(allows("operator", requestArn("POST /alarms/{alarmId}/{action}"))).toBe(true);
+      expect(allows("operator", requestArn("PUT /silences/{id}"))).toBe(true);
+      expect(allows("operator", requestArn("DELETE /rules/{id}"))).toBe(false);
+    });
+
+    it("lets an admin call every route", () => {
+      expect(decisions("admin")).toEqual(expected(() => true));
+    });
+
+    it("names each route exactly, on this API's stage, with `*` only for path parameters", () => {
+      for (const level of Object.keys(LEVELS) as (keyof typeof LEVELS)[]) {
+        const statements = statementsOf(level);
+        expect(statements).toHaveLength(1);
+        expect(statements[0]).toMatchObject({ Effect: "Allow", Action: "execute-api:Invoke" });
+        const allowed = deployedRoutes().filter((route) => allows(level, requestArn(route)));
+        expect(asArray(statements[0]?.Resource).map(render)).toEqual(
+          allowed.map((route) => requestArn(route).replaceAll("oven-3", "*")),
+        );
+        for (const route of deployedRoutes()) {
+          expect(allows(level, requestArn(route, { stage: "other" }))).toBe(false);
+          expect(allows(level, requestArn(route, { api: "<AnotherApi>" }))).toBe(false);
+        }
+        const policy = policyOf(level);
+        expect([policy.Roles, policy.Users, policy.Groups]).toEqual([undefined, undefined, undefined]);
+      }
+    });
   });
 
   it("publishes the stage URL and the function name", () => {

@@ -17,6 +17,7 @@ import {
   onlyLogicalId,
   onlyLogicalIdWhere,
   onlyResource,
+  readable,
   render,
   resource,
   roleStatements,
@@ -276,18 +277,20 @@ describe("PlantwatchStack", () => {
       }
     });
 
-    it("encrypts every log group (five functions' and the API's access logs) with the key, which CloudWatch Logs may use only for this account's log groups", () => {
+    it("encrypts every log group (five functions' and the API's access logs) with the key, which CloudWatch Logs may use only for this stack's log groups", () => {
       template.resourceCountIs("AWS::Logs::LogGroup", 6);
       template.allResourcesProperties("AWS::Logs::LogGroup", { KmsKeyId: getAtt(ids.key) });
+      // CloudFormation names each `<stackName>-<logicalId>-<suffix>`, which the key's condition relies on.
+      template.allResourcesProperties("AWS::Logs::LogGroup", { LogGroupName: Match.absent() });
       const keyPolicy = resource(template, "AWS::KMS::Key", ids.key).Properties.KeyPolicy.Statement;
       const logs = keyPolicy.find(
-        (statement: Statement) => statement.Sid === "AllowCloudWatchLogsForThisAccountsLogGroups",
+        (statement: Statement) => statement.Sid === "AllowCloudWatchLogsForThisStacksLogGroups",
       );
       expect(logs.Principal).toEqual({
         Service: { "Fn::Join": ["", ["logs.", { Ref: "AWS::Region" }, ".amazonaws.com"]] },
       });
       expect(render(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"])).toBe(
-        "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*",
+        `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${built.config.stackName}-*`,
       );
     });
   });
@@ -361,11 +364,32 @@ describe("PlantwatchStack", () => {
         "logs:CreateLogStream logs:PutLogEvents": [`<${ids.logGroup}.Arn>`],
         "timestream:WriteRecords": [`<${onlyLogicalId(template, "AWS::Timestream::Table")}.Arn>`],
         "timestream:DescribeEndpoints": ["*"],
-        "dynamodb:GetItem dynamodb:UpdateItem": [`<${ids.registry}.Arn>`],
+        "dynamodb:GetItem": [`<${ids.registry}.Arn>`],
+        "dynamodb:UpdateItem": [`<${ids.registry}.Arn>`],
         "s3:PutObject": [`<${ids.quarantine}.Arn>/quarantine/*`],
         "sqs:SendMessage": [`<${ids.queue}.Arn>`],
         "kms:Decrypt kms:GenerateDataKey": [`<${ids.key}.Arn>`],
       });
+    });
+
+    it("may update a device's lastSeen only: no other attribute, and no whole item returned", () => {
+      const roleId = resource(template, "AWS::Lambda::Function", ids.function).Properties.Role[
+        "Fn::GetAtt"
+      ][0];
+      const updates = readable(roleStatements(template, roleId)).filter(({ actions }) =>
+        actions.includes("dynamodb:UpdateItem"),
+      );
+      expect(updates).toEqual([
+        {
+          sid: "RecordLastSeen",
+          actions: ["dynamodb:UpdateItem"],
+          resources: [`<${ids.registry}.Arn>`],
+          condition: {
+            "ForAllValues:StringEquals": { "dynamodb:Attributes": ["thingName", "lastSeen"] },
+            StringEqualsIfExists: { "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"] },
+          },
+        },
+      ]);
     });
   });
 

@@ -1,10 +1,16 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   DynamoDbDeviceRegistry,
   MAX_CACHED_DEVICE_AGE_MS,
   REGISTRY_REVISION_KEY,
 } from "../../../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import { REGISTRY_LAST_SEEN_ATTRIBUTES } from "../../../../shared/contracts/tables.ts";
 import type { DeviceRecord } from "../../../../shared/ports/deviceRegistry.ts";
 import { type LocalDynamo, startDynalite } from "../../../support/dynalite.ts";
 import { createTable } from "../../../support/dynaliteTables.ts";
@@ -13,6 +19,21 @@ import { manualClock } from "../../../support/testClock.ts";
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const TTL_MS = 60_000;
 const INTERVAL_MS = 5 * 60_000;
+
+/** Words of the expression language, which name no attribute. */
+const EXPRESSION_WORDS = new Set(["SET", "REMOVE", "ADD", "DELETE", "AND", "OR", "NOT", "BETWEEN", "IN"]);
+
+/**
+ * The top-level attributes an update names, as IAM's `dynamodb:Attributes` sees them: its key and every
+ * attribute of its update and condition expressions (functions and `:values` left out).
+ */
+function attributesNamedBy(input: UpdateCommandInput): string[] {
+  const expressions = `${input.UpdateExpression ?? ""} ${input.ConditionExpression ?? ""}`;
+  const named = [...expressions.matchAll(/(?<![:\w#])#?[A-Za-z_]\w*\b(?!\s*\()/g)]
+    .map(([token]) => (token.startsWith("#") ? input.ExpressionAttributeNames?.[token] : token))
+    .filter((name): name is string => name !== undefined && !EXPRESSION_WORDS.has(name));
+  return [...new Set([...Object.keys(input.Key ?? {}), ...named])].sort();
+}
 
 describe("DynamoDbDeviceRegistry", () => {
   let dynamo: LocalDynamo;
@@ -263,6 +284,23 @@ describe("DynamoDbDeviceRegistry", () => {
       await expect(registry("no-such-table").recordLastSeen(thingName, T0)).rejects.toMatchObject({
         name: "ResourceNotFoundException",
       });
+    });
+
+    it("names only the attributes ingest's IAM statement allows, and asks for no attributes back", async () => {
+      const sent: UpdateCommandInput[] = [];
+      const client = {
+        send: async (command: { input: UpdateCommandInput }) => {
+          sent.push(command.input);
+          return {};
+        },
+      } as unknown as DynamoDBDocumentClient;
+
+      await new DynamoDbDeviceRegistry({ tableName: "registry", client }).recordLastSeen(thingName, T0);
+
+      expect(sent).toHaveLength(1);
+      const [update] = sent as [UpdateCommandInput];
+      expect(attributesNamedBy(update)).toEqual([...REGISTRY_LAST_SEEN_ATTRIBUTES].sort());
+      expect(update.ReturnValues ?? "NONE").toBe("NONE");
     });
   });
 
