@@ -127,7 +127,11 @@ function parseSample(
     quarantine("schema", describeIssues(envelope.error.issues), { sampleIndex });
     return undefined;
   }
-  const { ts, seq, metrics: rawMetrics } = envelope.data;
+  const { ts, seq } = envelope.data;
+  // Not zod's copy of `metrics`: it copies a record by assignment, where a `__proto__` key sets the
+  // copy's prototype instead of becoming a key, so that metric would vanish without a quarantine entry.
+  // JSON.parse keeps it an own key, which the name check then refuses.
+  const rawMetrics = (raw as { readonly metrics: Readonly<Record<string, unknown>> }).metrics;
 
   const time = ts === undefined ? receivedAt : parseTimestamp(ts);
   if (time === undefined) {

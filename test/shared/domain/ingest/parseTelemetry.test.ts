@@ -73,6 +73,22 @@ describe("parseTelemetry", () => {
     ]);
   });
 
+  it("quarantines a metric named __proto__ rather than losing it, whatever its value", () => {
+    // JSON.parse makes `__proto__` an own key; written as text, as a device would send it.
+    const result = parse('{"metrics":{"temperature":70,"__proto__":{"temperature":1},"constructor":2}}');
+    const alone = parse('{"metrics":{"__proto__":7}}');
+
+    expect(result.samples).toEqual([
+      { sampleIndex: 0, sample: { time: RECEIVED_AT, metrics: { temperature: 70, constructor: 2 } } },
+    ]);
+    expect(result.quarantined.map(({ reason, metric }) => [reason, metric])).toEqual([
+      ["metric_name", "__proto__"],
+    ]);
+    expect(alone.quarantined.map(({ reason, metric }) => [reason, metric])).toEqual([
+      ["metric_name", "__proto__"],
+    ]);
+  });
+
   it("quarantines one bad sample of a batch and keeps the others", () => {
     const result = parse(
       JSON.stringify({
