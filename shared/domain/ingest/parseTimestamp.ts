@@ -1,8 +1,12 @@
 const RFC_3339 = /^(\d{4}-\d{2}-\d{2})[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** The latest time a JavaScript Date holds (year 275760); past it, no date can be printed or stored. */
+const MAX_EPOCH_MS = 8.64e15;
+
 /** Epoch milliseconds from C2's `ts` (integer ms or RFC 3339), or undefined if it is neither. */
 export function parseTimestamp(ts: number | string): number | undefined {
-  if (typeof ts === "number") return Number.isSafeInteger(ts) && ts >= 0 ? ts : undefined;
+  if (typeof ts === "number")
+    return Number.isSafeInteger(ts) && ts >= 0 && ts <= MAX_EPOCH_MS ? ts : undefined;
   const match = RFC_3339.exec(ts);
   if (!match) return undefined;
   const date = match[1] as string;

@@ -197,6 +197,12 @@ describe("parseTelemetry", () => {
     },
     { name: "a fractional ts", payload: '{"ts":1764115200000.5,"metrics":{"a":1}}', reason: "ts_invalid" },
     { name: "a negative ts", payload: '{"ts":-5,"metrics":{"a":1}}', reason: "ts_invalid" },
+    // A safe integer, but past what a Date holds: printing it in a ts_future detail would throw.
+    {
+      name: "a ts past year 275760",
+      payload: '{"ts":8640000000000001,"metrics":{"a":1}}',
+      reason: "ts_invalid",
+    },
     {
       name: "a ts beyond the clock skew",
       payload: `{"ts":${RECEIVED_AT + 5 * 60_000 + 1},"metrics":{"a":1}}`,
