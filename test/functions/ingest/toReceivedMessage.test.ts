@@ -21,4 +21,12 @@ describe("toReceivedMessage", () => {
       receivedAt: 7,
     });
   });
+
+  it("takes the invocation's time for a receive time no Date holds, which the quarantine could not file", () => {
+    const beyond = toReceivedMessage({ payload: "", thingName: "oven-3", receivedAt: 8.64e15 + 1 }, 7);
+    const before = toReceivedMessage({ payload: "", thingName: "oven-3", receivedAt: -1 }, 7);
+
+    expect([beyond.receivedAt, before.receivedAt]).toEqual([7, 7]);
+    expect(toReceivedMessage({ receivedAt: 8.64e15 }, 7).receivedAt).toBe(8.64e15);
+  });
 });
