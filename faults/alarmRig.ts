@@ -15,6 +15,7 @@ import { DynamoDbAlarmStore } from "../shared/adapters/aws/dynamoDbAlarmStore.ts
 import { DynamoDbDeviceRegistry } from "../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbRuleRepository } from "../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { EventBridgePublisher } from "../shared/adapters/aws/eventBridgePublisher.ts";
+import type { AlarmRuleDocument } from "../shared/contracts/alarmRules.ts";
 import type { TelemetryRuleEvent } from "../shared/contracts/telemetryRule.ts";
 import { type AlarmEventDetail, alarmEventKey } from "../shared/domain/alarms/alarmEvent.ts";
 import { seededRandom } from "../simulator/domain/random.ts";
@@ -32,7 +33,7 @@ export const EVENT_BUS = "plantwatch";
 const RULE_ID = "press-overheat";
 
 /** The alarm rule every run applies: over 80 raises, under 70 clears. */
-export const OVERHEAT_RULE = {
+export const OVERHEAT_RULE: AlarmRuleDocument = {
   id: RULE_ID,
   name: "Press temperature too high",
   severity: "critical",
@@ -41,7 +42,7 @@ export const OVERHEAT_RULE = {
   metric: "temperature",
   condition: { op: ">", value: 80 },
   clear: { op: "<", value: 70 },
-} as const;
+};
 
 /** The alarm tables of one run: each run starts from empty state. */
 export interface RunTables {
