@@ -120,6 +120,22 @@ async function asyncEvaluate(
   });
 }
 
+/** One evaluate container behind Lambda's asynchronous invocation, given every message in order. */
+async function deliverInOrder(
+  endpoints: ReturnType<typeof endpointsOf>,
+  evaluated: Set<string>,
+  events: readonly TelemetryRuleEvent[],
+  before?: (index: number) => void,
+) {
+  const container = alarmContainer(endpoints);
+  const lambda = await asyncEvaluate(container, evaluated);
+  for (const [index, event] of events.entries()) {
+    before?.(index);
+    await lambda.invoke("evaluate", event);
+  }
+  return { container, lambda };
+}
+
 /** PutEvents entries failing (FailedEntryCount > 0): retried by the publisher, then re-sent by the sweep. */
 export function eventBridgePartialFailures(servers: AlarmServers, workload: AlarmWorkload) {
   return alarmFault(
@@ -140,9 +156,11 @@ export function eventBridgePartialFailures(servers: AlarmServers, workload: Alar
           return hit;
         },
       });
-      const container = alarmContainer(endpointsOf(servers, context.tables));
-      const lambda = await asyncEvaluate(container, context.evaluated);
-      for (const event of workload.perThing.flat()) await lambda.invoke("evaluate", event);
+      const { container, lambda } = await deliverInOrder(
+        endpointsOf(servers, context.tables),
+        context.evaluated,
+        workload.perThing.flat(),
+      );
       active = false;
       await container.sweepLater();
       return {
@@ -169,13 +187,15 @@ export function eventBridgeOutage(servers: AlarmServers, workload: AlarmWorkload
           return down;
         },
       });
-      const container = alarmContainer(endpointsOf(servers, context.tables));
-      const lambda = await asyncEvaluate(container, context.evaluated);
       const all = workload.perThing.flat();
-      for (const [index, event] of all.entries()) {
-        down = index >= all.length / 3 && index < (2 * all.length) / 3;
-        await lambda.invoke("evaluate", event);
-      }
+      const { container, lambda } = await deliverInOrder(
+        endpointsOf(servers, context.tables),
+        context.evaluated,
+        all,
+        (index) => {
+          down = index >= all.length / 3 && index < (2 * all.length) / 3;
+        },
+      );
       down = false;
       await container.sweepLater();
       return { injected: `${refused} PutEvents answered 500 during the outage; then one sweep`, lambda };
@@ -239,9 +259,11 @@ export function dynamoDbThrottling(servers: AlarmServers, workload: AlarmWorkloa
       const random = seededRandom(SEED + 2);
       const proxy = await throttlingProxy(servers.dynamo.endpoint, () => random.next() < 0.2);
       try {
-        const container = alarmContainer(endpointsOf(servers, context.tables, proxy.endpoint));
-        const lambda = await asyncEvaluate(container, context.evaluated);
-        for (const event of workload.perThing.flat()) await lambda.invoke("evaluate", event);
+        const { container, lambda } = await deliverInOrder(
+          endpointsOf(servers, context.tables, proxy.endpoint),
+          context.evaluated,
+          workload.perThing.flat(),
+        );
         const parked = lambda.outcomes.deadLettered;
         await lambda.replayUntilEmpty();
         await container.sweepLater();

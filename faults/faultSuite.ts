@@ -10,6 +10,7 @@ import {
 } from "./alarmFaults.ts";
 import { startAlarmServers } from "./alarmRig.ts";
 import { type FaultOutcome, keepsPromises } from "./faultTable.ts";
+import { type HostileInputsRow, runHostileInputs } from "./hostileInputs.ts";
 import {
   type FaultScale,
   startInflux,
@@ -23,8 +24,14 @@ export type { FaultScale };
 
 export interface FaultSuiteResult {
   readonly outcomes: readonly FaultOutcome[];
+  readonly hostileInputs: readonly HostileInputsRow[];
+  /** Every fault keeps the promises and no hostile input crashed anything. */
   readonly keepsPromises: boolean;
 }
+
+/** Hostile inputs per surface; fixed seed, so a crash found once is found again. */
+const HOSTILE_RUNS = { quick: 200, full: 2_000 } as const;
+const HOSTILE_SEED = 20261125;
 
 /** Every fault of the suite, one after the other, each on fresh state. */
 export async function runFaults(
@@ -69,5 +76,13 @@ export async function runFaults(
   } finally {
     await servers.stop();
   }
-  return { outcomes, keepsPromises: outcomes.every(keepsPromises) };
+  const hostileInputs = await runHostileInputs({ runs: HOSTILE_RUNS[scale], seed: HOSTILE_SEED });
+  for (const row of hostileInputs) {
+    progress(`${row.crashes === 0 ? "ok  " : "FAIL"} hostile inputs: ${row.surface} (${row.inputs})`);
+  }
+  return {
+    outcomes,
+    hostileInputs,
+    keepsPromises: outcomes.every(keepsPromises) && hostileInputs.every((row) => row.crashes === 0),
+  };
 }

@@ -1,3 +1,5 @@
+import type { HostileInputsRow } from "./surface.ts";
+
 /**
  * What one injected fault did to a known set of messages: where each ended (C6), and whether the
  * alarm transitions and events are the ones a fault-free, sequential run produces (C4, C5).
@@ -60,6 +62,38 @@ export function faultTable(outcomes: readonly FaultOutcome[]): string {
     outcome.injected,
   ]);
   return markdownTable(header, rows);
+}
+
+/** One row per surface fuzzed with hostile inputs: every input refused with a reason or accepted. */
+export function hostileInputsTable(rows: readonly HostileInputsRow[]): string {
+  const header = [
+    "surface",
+    "hostile inputs",
+    "refused",
+    "accepted",
+    "crashes",
+    "distinct reasons",
+    "first crash",
+  ];
+  return markdownTable(
+    header,
+    rows.map((row) => [
+      row.surface,
+      String(row.inputs),
+      String(row.refused),
+      String(row.accepted),
+      String(row.crashes),
+      `${row.reasons.length}: ${shortList(row.reasons)}`,
+      row.firstCrash ?? "-",
+    ]),
+  );
+}
+
+const SHOWN_REASONS = 12;
+
+function shortList(items: readonly string[]): string {
+  const shown = items.slice(0, SHOWN_REASONS).join(", ");
+  return items.length > SHOWN_REASONS ? `${shown}, …` : shown;
 }
 
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

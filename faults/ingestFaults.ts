@@ -116,15 +116,24 @@ async function account(
 }
 
 /**
- * Runs the ingest function's own composition (`createIngest` over the store adapter, the file
- * quarantine, the handler's `toReceivedMessage`) on every event through Lambda's asynchronous
- * invocation, then replays the dead-letter queue until it is empty.
+ * One ingest fault: the ingest function's own composition (`createIngest` over the store adapter,
+ * the file quarantine, the handler's `toReceivedMessage`) runs every event through Lambda's
+ * asynchronous invocation; the dead-letter queue is replayed until it is empty, and every message
+ * is accounted for.
  */
-async function runIngest(
+async function ingestFault(
+  fault: string,
   events: readonly TelemetryRuleEvent[],
   rig: IngestRig,
-  options: { readonly budgetMs: number; readonly between?: (index: number) => void },
-) {
+  options: {
+    readonly budgetMs: number;
+    readonly between?: (index: number) => void;
+    /** Before the replay: the fault ends. */
+    readonly afterDelivery?: () => void;
+    /** What was injected, told once the run is over; `parked` were dead-lettered before the replay. */
+    readonly injected: (lambda: AsyncLambda, parked: number) => string;
+  },
+): Promise<FaultOutcome> {
   const directory = await mkdtemp(join(tmpdir(), "plantwatch-faults-quarantine-"));
   const ingest = createIngest({
     registry: new InMemoryDeviceRegistry(
@@ -141,20 +150,20 @@ async function runIngest(
         remainingMs: INGEST_DEADLINE_MARGIN_MS + options.budgetMs,
       }),
   });
-  return {
-    lambda,
-    directory,
-    async deliver() {
-      for (const [index, event] of events.entries()) {
-        options.between?.(index);
-        await lambda.invoke("ingest", event);
-      }
-    },
-    async cleanUp() {
-      await lambda.stop();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
+  try {
+    for (const [index, event] of events.entries()) {
+      options.between?.(index);
+      await lambda.invoke("ingest", event);
+    }
+    options.afterDelivery?.();
+    const parked = lambda.outcomes.deadLettered;
+    await lambda.replayUntilEmpty();
+    return await account(fault, options.injected(lambda, parked), events, rig, directory, lambda);
+  } finally {
+    await lambda.stop();
+    await rig.stop();
+    await rm(directory, { recursive: true, force: true });
+  }
 }
 
 /** InfluxDB 1.x (the v1 write surface the adapter speaks) behind a fetch that can answer for it. */
@@ -237,21 +246,11 @@ export async function storeThrottledAndFailing(
       ? new Response('{"code":"too many requests"}', { status: 429, headers: { "Retry-After": "0" } })
       : new Response('{"error":"engine: cache maximum memory size exceeded"}', { status: 503 });
   });
-  const run = await runIngest(events, rig, { budgetMs: 2_000 });
-  try {
-    await run.deliver();
-    await run.lambda.replayUntilEmpty();
-    return await account(
-      "series store throttling (429) and 5xx bursts (InfluxDB)",
-      `${rig.interfered()} of ${rig.requests()} writes refused, in bursts of 1-4; ${run.lambda.outcomes.failedAttempts} invocations retried by Lambda`,
-      events,
-      rig,
-      run.directory,
-      run.lambda,
-    );
-  } finally {
-    await run.cleanUp();
-  }
+  return ingestFault("series store throttling (429) and 5xx bursts (InfluxDB)", events, rig, {
+    budgetMs: 2_000,
+    injected: (lambda) =>
+      `${rig.interfered()} of ${rig.requests()} writes refused, in bursts of 1-4; ${lambda.outcomes.failedAttempts} invocations retried by Lambda`,
+  });
 }
 
 /**
@@ -267,28 +266,22 @@ export async function storeDownLongerThanInvocation(
   const rig = await influxRig(influx, () => (down ? "refused" : undefined));
   // The outage starts a third of the way in and lasts a third of the messages.
   const third = Math.floor(events.length / 3);
-  const run = await runIngest(events, rig, {
-    budgetMs: 300,
-    between: (index) => {
-      down = index >= third && index < 2 * third;
+  return ingestFault(
+    "series store down longer than the invocation (→ Lambda retries → DLQ → dlq replay)",
+    events,
+    rig,
+    {
+      budgetMs: 300,
+      between: (index) => {
+        down = index >= third && index < 2 * third;
+      },
+      afterDelivery: () => {
+        down = false;
+      },
+      injected: (lambda, parked) =>
+        `store refused every connection for ${third} messages; ${parked} dead-lettered after 3 attempts; ${lambda.outcomes.replayed} re-driven by ${lambda.outcomes.replays} dlq replay run(s)`,
     },
-  });
-  try {
-    await run.deliver();
-    down = false;
-    const parked = run.lambda.outcomes.deadLettered;
-    await run.lambda.replayUntilEmpty();
-    return await account(
-      "series store down longer than the invocation (→ Lambda retries → DLQ → dlq replay)",
-      `store refused every connection for ${third} messages; ${parked} dead-lettered after 3 attempts; ${run.lambda.outcomes.replayed} re-driven by ${run.lambda.outcomes.replays} dlq replay run(s)`,
-      events,
-      rig,
-      run.directory,
-      run.lambda,
-    );
-  } finally {
-    await run.cleanUp();
-  }
+  );
 }
 
 /** Timestream's RejectedRecordsException for some records: quarantined as store_rejected, the rest stored. */
@@ -307,23 +300,12 @@ export async function storeRejectsRecords(scale: FaultScale): Promise<FaultOutco
     times: Number.POSITIVE_INFINITY,
     where: rejectedIndex,
   });
-  const rig = await timestreamRig(timestream);
-  const run = await runIngest(events, rig, { budgetMs: 2_000 });
-  try {
-    await run.deliver();
-    await run.lambda.replayUntilEmpty();
-    return await account(
-      "series store rejecting records (Timestream RejectedRecords)",
-      `every record with n % ${rejectEvery} = 0 rejected by the store`,
-      events,
-      rig,
-      run.directory,
-      run.lambda,
-    );
-  } finally {
-    await run.cleanUp();
-    await rig.stop();
-  }
+  return ingestFault(
+    "series store rejecting records (Timestream RejectedRecords)",
+    events,
+    await timestreamRig(timestream),
+    { budgetMs: 2_000, injected: () => `every record with n % ${rejectEvery} = 0 rejected by the store` },
+  );
 }
 
 /** InfluxDB itself refusing points: a field written as a string after it was a number (a real partial write). */
@@ -341,22 +323,16 @@ export async function storeRejectsConflictingField(
     const conflicting = { ...sample, metrics: { ...sample.metrics, temperature: "HIGH" } };
     return { ...event, payload: Buffer.from(JSON.stringify(conflicting)).toString("base64") };
   });
-  const rig = await influxRig(influx, () => undefined);
-  const run = await runIngest(events, rig, { budgetMs: 2_000 });
-  try {
-    await run.deliver();
-    await run.lambda.replayUntilEmpty();
-    return await account(
-      "series store rejecting points (InfluxDB field type conflict)",
-      "every 11th message writes temperature as a string: InfluxDB 1.6.7 answers a partial write",
-      events,
-      rig,
-      run.directory,
-      run.lambda,
-    );
-  } finally {
-    await run.cleanUp();
-  }
+  return ingestFault(
+    "series store rejecting points (InfluxDB field type conflict)",
+    events,
+    await influxRig(influx, () => undefined),
+    {
+      budgetMs: 2_000,
+      injected: () =>
+        "every 11th message writes temperature as a string: InfluxDB 1.6.7 answers a partial write",
+    },
+  );
 }
 
 export { startInflux };
