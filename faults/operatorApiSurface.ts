@@ -2,9 +2,13 @@ import type { Context } from "aws-lambda";
 import fc from "fast-check";
 import { createOperatorApi } from "../functions/api/app.ts";
 import type { ApiEvent, ApiResult } from "../functions/api/http.ts";
-import { matchOperatorRoute } from "../functions/api/protocol/routeMatch.ts";
 import { ERROR_CODES, ERROR_STATUS, type ErrorCode } from "../shared/contracts/operatorApi.ts";
-import { OVEN_OVERHEAT_RULE, startTestOperatorApi, TEST_PRINCIPAL } from "../test/support/operatorApi.ts";
+import {
+  apiEvent,
+  OVEN_OVERHEAT_RULE,
+  startTestOperatorApi,
+  TEST_PRINCIPAL,
+} from "../test/support/operatorApi.ts";
 import { type HostileRequest, hostileRequest } from "./apiInputs.ts";
 import { clip, describeError, HANG_MS, type HostileInputsRow, tally, type Verdict } from "./surface.ts";
 
@@ -56,47 +60,14 @@ function toEvent(request: HostileRequest): ApiEvent {
   const rawQueryString = new URLSearchParams(request.query as [string, string][]).toString();
   const queryStringParameters = joined(new URLSearchParams(rawQueryString));
   const headers = joined(request.headers.map(([name, value]) => [name.toLowerCase(), value] as const));
-  const match = matchOperatorRoute(request.method, request.path);
-  const routeKey = match.kind === "route" ? match.route : "$default";
+  const whole = apiEvent(request.method, request.path, { principal: TEST_PRINCIPAL });
   return {
-    version: "2.0",
-    routeKey,
-    rawPath: request.path,
+    ...whole,
     rawQueryString,
     headers: headers ?? {},
     ...(queryStringParameters ? { queryStringParameters } : {}),
-    ...(match.kind === "route" ? { pathParameters: { ...match.pathParameters } } : {}),
     ...(request.body === undefined ? {} : { body: request.body.text }),
     isBase64Encoded: request.body?.base64 ?? false,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "api",
-      domainName: "api.example",
-      domainPrefix: "api",
-      http: {
-        method: request.method,
-        path: request.path,
-        protocol: "HTTP/1.1",
-        sourceIp: "192.0.2.1",
-        userAgent: "fuzz",
-      },
-      requestId: "fault-1",
-      routeKey,
-      stage: "$default",
-      time: "25/Nov/2026:12:00:00 +0000",
-      timeEpoch: 0,
-      authorizer: {
-        iam: {
-          accessKey: "AKID",
-          accountId: "123456789012",
-          callerId: "AIDA",
-          cognitoIdentity: null,
-          principalOrgId: "",
-          userArn: TEST_PRINCIPAL,
-          userId: "AIDA",
-        },
-      },
-    },
   };
 }
 

@@ -1,6 +1,8 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2WithIAMAuthorizer } from "aws-lambda";
 import { createOperatorApi } from "../../functions/api/app.ts";
 import type { OperatorApiDependencies } from "../../functions/api/dependencies.ts";
+import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
 import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
 import { startHttpApiServer } from "../../local/adapters/httpApiServer.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
@@ -205,4 +207,53 @@ function validRule(document: unknown): AlarmRuleDocument {
   const result = validateRuleDocument(document);
   if (!result.ok) throw new Error(`test rule is invalid: ${JSON.stringify(result.problems)}`);
   return result.document;
+}
+
+/** An API Gateway payload 2.0 event as the HTTP API sends it, for invoking the handler directly. */
+export function apiEvent(
+  method: string,
+  path: string,
+  options: {
+    readonly query?: Record<string, string>;
+    readonly body?: string;
+    readonly principal?: string;
+  } = {},
+): APIGatewayProxyEventV2WithIAMAuthorizer {
+  const match = matchOperatorRoute(method, path);
+  const routeKey = match.kind === "route" ? match.route : "$default";
+  const principal = options.principal ?? TEST_PRINCIPAL;
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: { "content-type": "application/json" },
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(match.kind === "route" ? { pathParameters: { ...match.pathParameters } } : {}),
+    ...(options.body === undefined ? {} : { body: options.body }),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "api",
+      domainName: "api.example",
+      domainPrefix: "api",
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "test" },
+      requestId: "req-1",
+      routeKey,
+      stage: "$default",
+      time: "25/Nov/2026:12:00:00 +0000",
+      timeEpoch: 0,
+      authorizer: {
+        iam: {
+          accessKey: "AKID",
+          accountId: "123456789012",
+          callerId: "AIDA",
+          cognitoIdentity: null,
+          principalOrgId: "",
+          userArn: principal,
+          userId: "AIDA",
+        },
+      },
+    },
+  };
 }

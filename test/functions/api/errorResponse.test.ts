@@ -7,8 +7,8 @@ import { encodeCursor } from "../../../functions/api/protocol/cursor.ts";
 import { DynamoDbSilenceStore } from "../../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import { API_LIMITS } from "../../../shared/contracts/operatorApi.ts";
 import { ConcurrentUpdateError } from "../../../shared/errors.ts";
-import { startTestOperatorApi, type TestOperatorApi } from "../../support/operatorApi.ts";
-import { apiEvent, call, lambdaContext } from "./support.ts";
+import { apiEvent, startTestOperatorApi, type TestOperatorApi } from "../../support/operatorApi.ts";
+import { call, lambdaContext } from "./support.ts";
 
 describe("operator API: errors", () => {
   let api: TestOperatorApi;

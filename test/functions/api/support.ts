@@ -1,5 +1,4 @@
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from "aws-lambda";
-import { matchOperatorRoute } from "../../../functions/api/protocol/routeMatch.ts";
+import type { Context } from "aws-lambda";
 import { startTestOperatorApi, type TestOperatorApi } from "../../support/operatorApi.ts";
 
 export interface Answer {
@@ -27,55 +26,6 @@ export async function call(
     status: response.status,
     headers: response.headers,
     body: text === "" ? undefined : JSON.parse(text),
-  };
-}
-
-/** An API Gateway payload 2.0 event as the HTTP API sends it, for invoking the handler directly. */
-export function apiEvent(
-  method: string,
-  path: string,
-  options: {
-    readonly query?: Record<string, string>;
-    readonly body?: string;
-    readonly principal?: string;
-  } = {},
-): APIGatewayProxyEventV2WithIAMAuthorizer {
-  const match = matchOperatorRoute(method, path);
-  const routeKey = match.kind === "route" ? match.route : "$default";
-  const principal = options.principal ?? "arn:aws:iam::123456789012:user/ana";
-  return {
-    version: "2.0",
-    routeKey,
-    rawPath: path,
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
-    headers: { "content-type": "application/json" },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    ...(match.kind === "route" ? { pathParameters: { ...match.pathParameters } } : {}),
-    ...(options.body === undefined ? {} : { body: options.body }),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "api",
-      domainName: "api.example",
-      domainPrefix: "api",
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "test" },
-      requestId: "req-1",
-      routeKey,
-      stage: "$default",
-      time: "25/Nov/2026:12:00:00 +0000",
-      timeEpoch: 0,
-      authorizer: {
-        iam: {
-          accessKey: "AKID",
-          accountId: "123456789012",
-          callerId: "AIDA",
-          cognitoIdentity: null,
-          principalOrgId: "",
-          userArn: principal,
-          userId: "AIDA",
-        },
-      },
-    },
   };
 }
 

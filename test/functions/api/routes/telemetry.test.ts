@@ -3,8 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TimestreamSeriesQuery } from "../../../../shared/adapters/aws/timestreamSeriesQuery.ts";
 import { TEST_CLIENT_CONFIG } from "../../../support/awsClients.ts";
 import { type FakeTimestreamQuery, startFakeTimestreamQuery } from "../../../support/fakeTimestreamQuery.ts";
-import { OPERATOR_API_T0, startTestOperatorApi, type TestOperatorApi } from "../../../support/operatorApi.ts";
-import { apiEvent, call, lambdaContext } from "../support.ts";
+import {
+  apiEvent,
+  OPERATOR_API_T0,
+  startTestOperatorApi,
+  type TestOperatorApi,
+} from "../../../support/operatorApi.ts";
+import { call, lambdaContext } from "../support.ts";
 
 const HOUR = 3_600_000;
 
