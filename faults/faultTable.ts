@@ -17,6 +17,11 @@ export interface FaultOutcome {
   readonly deadLettered: number;
   /** Messages in none of the above: must be 0. */
   readonly unaccounted: number;
+  /**
+   * Paths that deliver a message more than once (MQTT QoS 1 redelivery): points stored beyond one
+   * per message, the same sample kept twice. Must be 0.
+   */
+  readonly duplicatePoints?: number;
   /** Alarm paths only: the history's transitions against the sequential truth. */
   readonly transitions?: {
     readonly got: number;
@@ -49,7 +54,9 @@ export function faultTable(outcomes: readonly FaultOutcome[]): string {
   const rows = outcomes.map((outcome) => [
     outcome.fault,
     String(outcome.sent),
-    String(outcome.stored),
+    outcome.duplicatePoints
+      ? `${outcome.stored} (+${outcome.duplicatePoints} duplicate points)`
+      : String(outcome.stored),
     quarantinedCell(outcome.quarantined),
     String(outcome.deadLettered),
     String(outcome.unaccounted),
@@ -111,10 +118,11 @@ function quarantinedCell(quarantined: Readonly<Record<string, number>>): string 
     .join(", ");
 }
 
-/** Whether the outcome keeps the promises: nothing unaccounted, the truth's transitions and events. */
+/** Whether the outcome keeps the promises: nothing unaccounted or stored twice, the truth's transitions and events. */
 export function keepsPromises(outcome: FaultOutcome): boolean {
   return (
     outcome.unaccounted === 0 &&
+    (outcome.duplicatePoints ?? 0) === 0 &&
     (outcome.transitions?.identical ?? true) &&
     (outcome.events === undefined ||
       (outcome.events.wrong === 0 && outcome.events.distinctKeys === outcome.events.expected))

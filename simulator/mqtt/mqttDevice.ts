@@ -8,6 +8,9 @@ import { type BackoffPolicy, backoffDelay } from "./backoff.ts";
 const REFUSED =
   "the broker closed the connection before accepting it (is the certificate signed by a CA it trusts, and active?)";
 
+/** How mqtt.js fails a message when the connection it waited for closes. */
+const CONNECTION_CLOSED = "Connection closed";
+
 /** Mutual TLS credentials, PEM text. Without `ca` the server is checked against Node's root CAs. */
 export interface DeviceTls {
   readonly ca?: string;
@@ -135,15 +138,9 @@ export class MqttDevice {
   }
 
   publish(topic: string, payload: Uint8Array): void {
-    const client = this.requireClient();
     this.counts.sent++;
     this.pending++;
-    client.publish(topic, Buffer.from(payload), { qos: 1 }, (error) => {
-      if (error) this.lastError ??= describeError(error);
-      else this.counts.acknowledged++;
-      this.pending--;
-      if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-    });
+    this.send(topic, Buffer.from(payload));
   }
 
   /** Disconnects on purpose (once its messages are acknowledged, at most `graceMs` later) and stays away. */
@@ -200,6 +197,26 @@ export class MqttDevice {
     const ended = await Promise.race([client.endAsync(false).then(() => "ended" as const), late]);
     clearTimeout(timer);
     if (ended === "late") await client.endAsync(true);
+  }
+
+  private send(topic: string, payload: Buffer): void {
+    this.requireClient().publish(topic, payload, { qos: 1 }, (error) => {
+      // After a reconnect mqtt.js resends its in-flight messages one by one and holds new ones back
+      // meanwhile; if that connection drops too, it fails the held ones, which it never sent nor
+      // stored. A device that means to stay online sends them again, once mqtt.js has closed.
+      if (error?.message === CONNECTION_CLOSED && this.online) {
+        setImmediate(() => (this.online ? this.send(topic, payload) : this.settle(error)));
+        return;
+      }
+      this.settle(error);
+    });
+  }
+
+  private settle(error: Error | undefined): void {
+    if (error) this.lastError ??= describeError(error);
+    else this.counts.acknowledged++;
+    this.pending--;
+    if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private cancelRetry(): void {
