@@ -19,6 +19,7 @@ import {
   storeRejectsRecords,
   storeThrottledAndFailing,
 } from "./ingestFaults.ts";
+import { mqttConnectionDropped } from "./mqttDrop.ts";
 
 export type { FaultScale };
 
@@ -32,6 +33,7 @@ export interface FaultSuiteResult {
 /** Hostile inputs per surface; fixed seed, so a crash found once is found again. */
 const HOSTILE_RUNS = { quick: 200, full: 2_000 } as const;
 const HOSTILE_SEED = 20261125;
+const THROTTLED_THINGS = { quick: 1, full: 3 } as const;
 
 /** Every fault of the suite, one after the other, each on fresh state. */
 export async function runFaults(
@@ -40,6 +42,12 @@ export async function runFaults(
 ): Promise<FaultSuiteResult> {
   const progress = options.progress ?? (() => {});
   const outcomes: FaultOutcome[] = [];
+  const timed = async (scenario: () => Promise<FaultOutcome>) => {
+    const started = Date.now();
+    const outcome = await scenario();
+    progress(`${keepsPromises(outcome) ? "ok  " : "FAIL"} ${outcome.fault} (${Date.now() - started} ms)`);
+    outcomes.push(outcome);
+  };
   const influx = await startInflux();
   try {
     for (const scenario of [
@@ -48,14 +56,12 @@ export async function runFaults(
       () => storeRejectsConflictingField(scale, influx),
       () => storeDownLongerThanInvocation(scale, influx),
     ]) {
-      const started = Date.now();
-      const outcome = await scenario();
-      progress(`${keepsPromises(outcome) ? "ok  " : "FAIL"} ${outcome.fault} (${Date.now() - started} ms)`);
-      outcomes.push(outcome);
+      await timed(scenario);
     }
   } finally {
     await influx.stop();
   }
+  await timed(() => mqttConnectionDropped(scale));
   const servers = await startAlarmServers();
   try {
     const workload = await alarmWorkload(servers, scale);
@@ -64,14 +70,12 @@ export async function runFaults(
       () => eventBridgePartialFailures(servers, workload),
       () => eventBridgeOutage(servers, workload),
       () => dynamoDbConflicts(servers, workload),
-      () => dynamoDbThrottling(servers, scale === "quick" ? firstThings(workload, 1) : workload),
+      // The SDK backs each throttled request off for half a second or more: fewer things, same fault.
+      () => dynamoDbThrottling(servers, firstThings(workload, THROTTLED_THINGS[scale])),
       () => duplicatedAndReordered(servers, workload),
       () => processKilled(servers, workload, scale),
     ]) {
-      const started = Date.now();
-      const outcome = await scenario();
-      progress(`${keepsPromises(outcome) ? "ok  " : "FAIL"} ${outcome.fault} (${Date.now() - started} ms)`);
-      outcomes.push(outcome);
+      await timed(scenario);
     }
   } finally {
     await servers.stop();

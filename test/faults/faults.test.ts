@@ -20,6 +20,7 @@ describe("the fault-injection suite (quick)", () => {
       "series store rejecting records (Timestream RejectedRecords)",
       "series store rejecting points (InfluxDB field type conflict)",
       "series store down longer than the invocation (→ Lambda retries → DLQ → dlq replay)",
+      "MQTT connection dropped mid-publish on the local stack (QoS 1 redelivery)",
       "EventBridge partial batch failures (FailedEntryCount)",
       "EventBridge full outage (outbox + sweep re-send)",
       "DynamoDB conditional conflicts, 4 containers racing duplicates",
@@ -44,6 +45,7 @@ describe("the fault-injection suite (quick)", () => {
       expect(outcome.stored + quarantined + outcome.deadLettered).toBe(outcome.sent);
       // Replay runs until the queue is empty: nothing is left parked at the end.
       expect(outcome.deadLettered).toBe(0);
+      expect(outcome.duplicatePoints ?? 0).toBe(0);
     }
   });
 
