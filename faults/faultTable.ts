@@ -103,10 +103,16 @@ function shortList(items: readonly string[]): string {
   return items.length > SHOWN_REASONS ? `${shown}, …` : shown;
 }
 
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Columns padded to their widest cell, as the formatter lays out the Markdown tables it checks. */
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const escaped = [header, ...rows].map((cells) => cells.map((cell) => cell.replaceAll("|", "\\|")));
+  const widths = header.map((_, column) =>
+    Math.max(3, ...escaped.map((cells) => [...(cells[column] ?? "")].length)),
+  );
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+    `| ${cells.map((cell, column) => cell + " ".repeat((widths[column] ?? 0) - [...cell].length)).join(" | ")} |`;
+  const [head = [], ...body] = escaped;
+  return [line(head), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n");
 }
 
 function quarantinedCell(quarantined: Readonly<Record<string, number>>): string {
