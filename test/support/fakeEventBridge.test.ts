@@ -6,7 +6,7 @@ import {
   type PutEventsRequestEntry,
   ThrottlingException,
 } from "@aws-sdk/client-eventbridge";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type FakeEventBridge, localEventBridgeClient, startFakeEventBridge } from "./fakeEventBridge.ts";
 
 const entry = (overrides: Partial<PutEventsRequestEntry> = {}): PutEventsRequestEntry => ({
@@ -162,9 +162,11 @@ describe("startFakeEventBridge", () => {
   it("never answers a request it is told to hang, and records it", async () => {
     fake.hang();
 
-    const sending = client.send(new PutEventsCommand({ Entries: [entry()] }), {
-      abortSignal: AbortSignal.timeout(100),
-    });
+    const giveUp = new AbortController();
+    const sending = client.send(new PutEventsCommand({ Entries: [entry()] }), { abortSignal: giveUp.signal });
+    // Give up only once the fake holds the request: a timer could fire before it arrived on a busy machine.
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(1), { timeout: 30_000 });
+    giveUp.abort();
 
     await expect(sending).rejects.toThrow();
     expect(fake.requests.map((request) => request.status)).toEqual([0]);
