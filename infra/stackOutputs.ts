@@ -92,6 +92,10 @@ export const STACK_OUTPUTS = {
     key: "OpsTopicArn",
     description: "SNS topic of the deployment's own CloudWatch alarms (DLQ not empty, errors)",
   },
+  opsDashboardUrl: {
+    key: "OpsDashboardUrl",
+    description: "CloudWatch dashboard of the pipeline's health (console URL)",
+  },
 } as const;
 
 export type StackOutputName = keyof typeof STACK_OUTPUTS;

@@ -1,3 +1,4 @@
+import { ENGINE_METRICS } from "../../shared/contracts/functionMetrics.ts";
 import type { EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import type { FunctionLog, MetricSink } from "./functionPorts.ts";
 
@@ -6,16 +7,16 @@ export function publishEngineMetrics(
   report: EngineReport,
   { log, metrics }: { readonly log: FunctionLog; readonly metrics: MetricSink },
 ): void {
-  metrics.count("ThingsUpdated", report.things);
-  metrics.count("Transitions", report.transitions);
-  metrics.count("LateSamples", report.late);
-  metrics.count("DuplicateSamples", report.duplicates);
-  metrics.count("WriteConflicts", report.conflicts);
-  metrics.count("EventsDeferred", report.eventsDeferred);
-  metrics.count("PublishRetries", report.publishRetries);
-  metrics.count("DeliveryErrors", report.deliveryErrors.length);
-  metrics.count("RemindersSent", report.reminders);
-  metrics.count("ForeignLifecycleEvents", report.foreignThings);
+  metrics.count(ENGINE_METRICS.thingsUpdated, report.things);
+  metrics.count(ENGINE_METRICS.transitions, report.transitions);
+  metrics.count(ENGINE_METRICS.lateSamples, report.late);
+  metrics.count(ENGINE_METRICS.duplicateSamples, report.duplicates);
+  metrics.count(ENGINE_METRICS.writeConflicts, report.conflicts);
+  metrics.count(ENGINE_METRICS.eventsDeferred, report.eventsDeferred);
+  metrics.count(ENGINE_METRICS.publishRetries, report.publishRetries);
+  metrics.count(ENGINE_METRICS.deliveryErrors, report.deliveryErrors.length);
+  metrics.count(ENGINE_METRICS.remindersSent, report.reminders);
+  metrics.count(ENGINE_METRICS.foreignLifecycleEvents, report.foreignThings);
   for (const error of report.deliveryErrors)
     log.error("delivery after commit failed; left in the outbox", { error });
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -30,6 +31,9 @@ export const UNBUNDLED_CREDENTIAL_PROVIDERS = [
   "@aws-sdk/credential-provider-web-identity",
 ] as const;
 export const UNUSED_CREDENTIAL_PROVIDER = join(PROJECT_ROOT, "functions/commons/unusedCredentialProvider.ts");
+
+/** The dimension Powertools Metrics adds to every metric: the function's service name. */
+export const POWERTOOLS_SERVICE_DIMENSION = "service";
 
 export interface PlantwatchFunctionProps {
   /** Path of the handler module, relative to the repository root (e.g. `functions/ingest/handler.ts`). */
@@ -95,6 +99,10 @@ export class PlantwatchFunction<BoundVariable extends string = string> extends n
   readonly #failureQueues = new Set<sqs.IQueue>();
   /** The function's own role (`role` is typed as possibly absent; this one always exists). */
   readonly executionRole: iam.Role;
+  /** Its Powertools service name, the `service` dimension of the metrics it publishes. */
+  readonly serviceName: string;
+  /** The namespace of the metrics it publishes. */
+  readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: PlantwatchFunctionProps) {
     // Role and log group must exist before the function, so they are created beside it.
@@ -152,6 +160,8 @@ export class PlantwatchFunction<BoundVariable extends string = string> extends n
       },
     });
     this.executionRole = role;
+    this.serviceName = props.serviceName;
+    this.metricsNamespace = props.metricsNamespace;
 
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -179,6 +189,19 @@ export class PlantwatchFunction<BoundVariable extends string = string> extends n
         }),
       );
     }
+  }
+
+  /**
+   * A metric the function publishes itself through Powertools (EMF): in its namespace, with the
+   * `service` dimension Powertools adds, and any `dimensions` the code adds to it.
+   */
+  metricPublished(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      ...props,
+      namespace: this.metricsNamespace,
+      metricName,
+      dimensionsMap: { [POWERTOOLS_SERVICE_DIMENSION]: this.serviceName, ...props.dimensionsMap },
+    });
   }
 
   /** Allows exactly `actions` on `resources`: explicit statements, where grant helpers add wildcard actions. */

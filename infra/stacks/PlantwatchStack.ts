@@ -33,6 +33,7 @@ import { NotifyFunction } from "../constructs/NotifyFunction.ts";
 import { OperatorAccessPolicies } from "../constructs/OperatorAccessPolicies.ts";
 import { OperatorApi } from "../constructs/OperatorApi.ts";
 import { OpsAlarms } from "../constructs/OpsAlarms.ts";
+import { OpsDashboard } from "../constructs/OpsDashboard.ts";
 import { QuarantineBucket } from "../constructs/QuarantineBucket.ts";
 import type { SeriesStoreBinding } from "../constructs/SeriesStoreBinding.ts";
 import { TelemetryStore } from "../constructs/TelemetryStore.ts";
@@ -61,7 +62,7 @@ export interface PlantwatchStackProps extends StackProps {
  * default), then the stateless paths that use them: telemetry (rule -> ingest -> Timestream), alarms
  * (telemetry and lifecycle rules, and a schedule -> evaluate / sweep -> alarm bus), notifications
  * (alarm bus -> notify -> SNS topics, and back to the bus -> webhooks), the operator API, and the
- * deployment's own alarms (-> ops topic).
+ * deployment's own alarms (-> ops topic) and dashboard.
  */
 export class PlantwatchStack extends Stack {
   readonly encryptionKey: EncryptionKey;
@@ -96,6 +97,7 @@ export class PlantwatchStack extends Stack {
   readonly operatorApi: OperatorApi;
   readonly operatorAccess: OperatorAccessPolicies;
   readonly opsAlarms: OpsAlarms;
+  readonly opsDashboard: OpsDashboard;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
     super(scope, id, { stackName: props.config.stackName, ...props });
@@ -381,6 +383,49 @@ export class PlantwatchStack extends Stack {
         : {}),
     });
 
+    // The same health at a glance. Dashboard names are unique per account, not per region.
+    this.opsDashboard = new OpsDashboard(this, "OpsDashboard", {
+      dashboardName: `${config.stackName}-ops-${this.region}`,
+      ingest: this.ingest.function,
+      evaluate: this.evaluate.function,
+      sweep: this.sweep.function,
+      notify: this.notify.function,
+      functions: {
+        ingest: this.ingest.function,
+        evaluate: this.evaluate.function,
+        sweep: this.sweep.function,
+        notify: this.notify.function,
+        api: this.apiFunction.function,
+        ...(this.influxStore && { "influx-token": this.influxStore.token.function }),
+      },
+      deadLetterQueue: this.deadLetterQueue.queue,
+      eventBus: this.alarmEvents.bus,
+      busRules: {
+        notify: this.notify.rule,
+        ...Object.fromEntries(
+          this.webhooks.map((webhook, index) => [
+            `webhook ${config.alarms.notify.webhooks[index]?.name}`,
+            webhook.rule,
+          ]),
+        ),
+      },
+      seriesStore: this.telemetryStore
+        ? {
+            kind: "liveanalytics",
+            databaseName: this.telemetryStore.databaseName,
+            tableName: this.telemetryStore.tableName,
+          }
+        : { kind: "influxdb", instanceName: config.stackName },
+      ...(this.telemetryStream && {
+        stream: {
+          stream: this.telemetryStream.stream,
+          consumers: { ingest: this.ingest.function, evaluate: this.evaluate.function },
+          maxIteratorAge: STREAM_MAX_ITERATOR_AGE,
+        },
+      }),
+      alarms: this.opsAlarms.alarms,
+    });
+
     // Everything that sends failures to the dead-letter queue does so with one of these roles
     // (Lambda sends both async and stream failures with the function's role); EventBridge rule
     // targets send as the service.
@@ -432,6 +477,7 @@ export class PlantwatchStack extends Stack {
       pageTopicArn: this.topics.page.topicArn,
       notifyTopicArn: this.topics.notify.topicArn,
       opsTopicArn: this.topics.ops.topicArn,
+      opsDashboardUrl: this.opsDashboard.url,
     };
     if (this.telemetryStream) outputs.telemetryStreamArn = this.telemetryStream.stream.streamArn;
     for (const name of stackOutputsOf(config.series.store, config.ingestion.mode)) {
