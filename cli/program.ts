@@ -12,6 +12,7 @@ import { queryCommand } from "./commands/query.ts";
 import { rulesCommand } from "./commands/rules.ts";
 import { silencesCommand } from "./commands/silences.ts";
 import { simulateCommand } from "./commands/simulate.ts";
+import { usersCommand } from "./commands/users.ts";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -36,6 +37,7 @@ export function createProgram(): Command {
   program.addCommand(dlqCommand());
   program.addCommand(costCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(usersCommand());
 
   return program;
 }

@@ -88,6 +88,17 @@ export const STACK_OUTPUTS = {
     description: "Kinesis stream of telemetry, presence and alarm control records (stream mode)",
     ingestion: "stream",
   },
+  consoleUserPoolId: {
+    key: "ConsoleUserPoolId",
+    description:
+      "Cognito user pool of the console's operators (groups viewer, operator, admin): `plantwatch users`",
+    console: true,
+  },
+  consoleUrl: {
+    key: "ConsoleUrl",
+    description: "The hosted operator console, where operators sign in",
+    console: true,
+  },
   opsTopicArn: {
     key: "OpsTopicArn",
     description: "SNS topic of the deployment's own CloudWatch alarms (DLQ not empty, errors)",
@@ -104,17 +115,19 @@ export type IngestionModeKind = "direct" | "stream";
 
 /**
  * The outputs a deployment with this series store and ingestion mode has: the common ones, its
- * store's own and its mode's own.
+ * store's own and its mode's own, and the hosted console's when it has one.
  */
 export function stackOutputsOf(
   store: SeriesStoreKind,
   ingestion: IngestionModeKind = "direct",
+  hostedConsole = false,
 ): StackOutputName[] {
   return (Object.keys(STACK_OUTPUTS) as StackOutputName[]).filter((name) => {
     const output = STACK_OUTPUTS[name];
     return (
       (!("store" in output) || output.store === store) &&
-      (!("ingestion" in output) || output.ingestion === ingestion)
+      (!("ingestion" in output) || output.ingestion === ingestion) &&
+      (!("console" in output) || hostedConsole)
     );
   });
 }

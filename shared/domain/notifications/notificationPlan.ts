@@ -125,7 +125,7 @@ function notificationEvent(
         detail,
         context.consoleUrl === undefined ? {} : { consoleUrl: context.consoleUrl },
       ),
-      json: plainJson(detail),
+      json: plainJson(detail, context),
     },
   };
 }

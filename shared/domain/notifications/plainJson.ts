@@ -5,6 +5,7 @@ import {
   type AlarmEventDetail,
   isReminder,
 } from "../alarms/alarmEvent.ts";
+import { alarmUrl, type NotificationContext } from "./notificationContext.ts";
 
 /** The parts of an EventBridge event a generic webhook needs, under EventBridge's own names. */
 export interface PlainAlarmEvent {
@@ -14,6 +15,8 @@ export interface PlainAlarmEvent {
   /** When the transition (or reminder) happened (`state.timestamp`), not when the event was sent. */
   readonly time: string;
   readonly detail: AlarmEventDetail;
+  /** The alarm's page in the console, when the deployment has one (an addition to version "1"). */
+  readonly url?: string;
 }
 
 /**
@@ -21,11 +24,16 @@ export interface PlainAlarmEvent {
  * both this and events forwarded from EventBridge unchanged. Receivers de-duplicate on
  * `alarmEventKey(detail)`, as for any C5 event.
  */
-export function plainJson(detail: AlarmEventDetail): PlainAlarmEvent {
+export function plainJson(
+  detail: AlarmEventDetail,
+  context: Pick<NotificationContext, "consoleUrl"> = {},
+): PlainAlarmEvent {
+  const url = alarmUrl(context, detail.alarmId);
   return {
     "detail-type": isReminder(detail) ? ALARM_REMINDER_DETAIL_TYPE : ALARM_EVENT_DETAIL_TYPE,
     source: ALARM_EVENT_SOURCE,
     time: detail.state.timestamp,
     detail,
+    ...(url === undefined ? {} : { url }),
   };
 }

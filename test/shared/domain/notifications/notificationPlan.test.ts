@@ -116,6 +116,7 @@ describe("planNotification", () => {
       source: "plantwatch",
       time: raised.state.timestamp,
       detail: raised,
+      url: "https://plantwatch.example.com/alarms/oven-overheat%3Aoven-3",
     });
   });
 

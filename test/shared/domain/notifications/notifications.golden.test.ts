@@ -57,5 +57,5 @@ describe.each(Object.keys(ALARM_EVENTS) as AlarmEventCase[])("notifications for 
         ...(context.consoleUrl ? { consoleUrl: context.consoleUrl } : {}),
       }),
     ));
-  it("match the golden plain JSON", () => expectGolden(`${name}.plain.json`, plainJson(detail)));
+  it("match the golden plain JSON", () => expectGolden(`${name}.plain.json`, plainJson(detail, context)));
 });

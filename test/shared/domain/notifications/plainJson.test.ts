@@ -12,4 +12,12 @@ describe("plainJson", () => {
       detail,
     });
   });
+
+  it("adds the alarm's page as url when the deployment has a console", () => {
+    const detail = ALARM_EVENTS["threshold-raised"]();
+    expect(plainJson(detail, { consoleUrl: "https://console.example.com" }).url).toBe(
+      "https://console.example.com/alarms/oven-overheat%3Aoven-3",
+    );
+    expect(plainJson(detail, {})).not.toHaveProperty("url");
+  });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { alarmUrl } from "../../../../shared/domain/notifications/notificationContext.ts";
 import {
   SMS_MAX_LENGTH,
   SMS_MAX_LENGTH_UNICODE,
@@ -47,6 +48,48 @@ describe("smsText", () => {
     const text = smsText(ALARM_EVENTS["unicode-raised"]());
     expect(text).not.toMatch(PRINTABLE_ASCII);
     expect(text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH_UNICODE);
+  });
+
+  it("ends with the alarm's page in place of its id when the deployment has a console", () => {
+    expect(
+      smsText(ALARM_EVENTS["threshold-raised"](), {
+        timeZone: "Europe/Berlin",
+        consoleUrl: "https://plantwatch.example.com/",
+      }),
+    ).toBe(
+      "[CRITICAL] oven-3 ACTIVE: temperature 262.4 >... (plant-1/line-2) at 13:03 CET https://plantwatch.example.com/alarms/oven-overheat%3Aoven-3",
+    );
+  });
+
+  it("drops the reason rather than the link, and the link rather than cut it", () => {
+    const detail = ALARM_EVENTS["threshold-raised"]();
+    const page = (base: string) => `${base}/alarms/oven-overheat%3Aoven-3`;
+    const roomForNoReason = `https://${"c".repeat(60)}.example.com`;
+    expect(smsText(detail, { consoleUrl: roomForNoReason })).toBe(
+      `[CRITICAL] oven-3 ACTIVE ${page(roomForNoReason)}`,
+    );
+    const tooLong = `https://${"c".repeat(120)}.example.com`;
+    expect(smsText(detail, { consoleUrl: tooLong })).toBe(
+      "[CRITICAL] oven-3 ACTIVE: temperature 262.4 > 250 for 60s (plant-1/line-2) at 12:03 UTC. Alarm oven-overheat:oven-3",
+    );
+  });
+
+  it("keeps a link whole or leaves it out, within its limit, for any event and console", () => {
+    fc.assert(
+      fc.property(
+        arbitraryDetail,
+        fc.webUrl({ withQueryParameters: false, withFragments: false }),
+        (detail, consoleUrl) => {
+          const text = smsText(detail, { consoleUrl });
+          const page = alarmUrl({ consoleUrl }, detail.alarmId) ?? "";
+          expect(text.endsWith(` ${page}`) || !text.includes("/alarms/")).toBe(true);
+          expect(text.length).toBeLessThanOrEqual(
+            PRINTABLE_ASCII.test(text) ? SMS_MAX_LENGTH : SMS_MAX_LENGTH_UNICODE,
+          );
+        },
+      ),
+      PROPERTY_OPTIONS,
+    );
   });
 
   it("stays one line within its limit for any event", () => {
