@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { routeOf } from "../dashboard/src/route.ts";
 
 /** One file the dashboard is made of, ready to send. */
 export interface StaticAsset {
@@ -74,4 +75,13 @@ async function bundleDashboard(directory: string): Promise<DashboardAssets> {
     ["/vendor/uPlot.min.css", { contentType: CSS, body: uplotStyles }],
     ["/favicon.ico", { contentType: SVG, body: FAVICON }],
   ]);
+}
+
+/**
+ * The file to send for `path`: an asset, or the page itself for each of the dashboard's own pages
+ * (`/alarms/{alarmId}`, opened from a notification), which it then shows by the path. The
+ * dashboard's `routeOf` decides which paths those are, so the server answers no more and no fewer.
+ */
+export function dashboardAsset(assets: DashboardAssets, path: string): StaticAsset | undefined {
+  return assets.get(path) ?? (routeOf(path).kind === "notFound" ? undefined : assets.get("/"));
 }

@@ -4,7 +4,7 @@ import { errorResponse } from "../functions/api/errorResponse.ts";
 import type { HttpApiHandler } from "./adapters/httpApiServer.ts";
 import { createHttpApiListener } from "./adapters/httpApiServer.ts";
 import { AddressUnavailableError, PortUnavailableError } from "./errors.ts";
-import { loadDashboardAssets } from "./httpDashboard.ts";
+import { dashboardAsset, loadDashboardAssets } from "./httpDashboard.ts";
 import { SSE_PING_MS, streamLiveEvents } from "./httpEvents.ts";
 import type { LiveEventHub } from "./liveEventHub.ts";
 import { createRequestGuard, type Refusal, refuseNonJsonBody } from "./requestGuard.ts";
@@ -77,7 +77,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
       response.on("close", () => streams.delete(end));
       return;
     }
-    const asset = assets.get(path);
+    const asset = dashboardAsset(assets, path);
     if (asset === undefined) return sendText(response, 404, `nothing at ${path.slice(0, 200)}`);
     response.writeHead(200, {
       "content-type": asset.contentType,

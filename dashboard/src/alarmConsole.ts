@@ -1,12 +1,13 @@
 import type { AlarmView } from "../../shared/contracts/operatorApi.ts";
 import { ALARM_STATES } from "../../shared/domain/alarms/alarmState.ts";
 import { SEVERITIES, type Severity } from "../../shared/domain/alarms/rule.ts";
-import type { AlarmActionSegment, OperatorApiClient } from "./api.ts";
-import { h, renderKeyed, setText } from "./dom.ts";
-import { isOpen, shortTime } from "./format.ts";
+import { AlarmActions } from "./alarmActions.ts";
+import type { OperatorApiClient } from "./api.ts";
+import { h, renderKeyed, select, setText } from "./dom.ts";
+import { isOpen, sinceText, stateText } from "./format.ts";
+import type { Navigation } from "./navigation.ts";
 import type { DashboardStore } from "./store.ts";
 
-const SNOOZE_CHOICES = ["15m", "1h", "4h", "1d"] as const;
 const SEVERITY_ORDER = new Map<Severity, number>(SEVERITIES.map((severity, index) => [severity, index]));
 
 interface AlarmRow {
@@ -15,18 +16,17 @@ interface AlarmRow {
   readonly name: HTMLElement;
   readonly state: HTMLElement;
   readonly since: HTMLElement;
-  readonly error: HTMLElement;
-  readonly buttons: readonly HTMLButtonElement[];
 }
 
 /**
  * The alarm console: current alarm instances, filtered by state, severity and site, with the C4
- * actions. A row is updated from the action's response and from live alarm events; the C7 error
- * message is shown in the row when an action is refused.
+ * actions. A row is updated from the action's response and from live alarm events; the alarm's name
+ * links to its page.
  */
 export class AlarmConsole {
   readonly #store: DashboardStore;
   readonly #api: OperatorApiClient;
+  readonly #navigation: Navigation;
   readonly #body: HTMLTableSectionElement;
   readonly #count: HTMLElement;
   readonly #state: HTMLSelectElement;
@@ -35,9 +35,10 @@ export class AlarmConsole {
   readonly #rows = new Map<string, HTMLTableRowElement>();
   readonly #parts = new WeakMap<HTMLTableRowElement, AlarmRow>();
 
-  constructor(root: HTMLElement, store: DashboardStore, api: OperatorApiClient) {
+  constructor(root: HTMLElement, store: DashboardStore, api: OperatorApiClient, navigation: Navigation) {
     this.#store = store;
     this.#api = api;
+    this.#navigation = navigation;
     this.#state = select("filter-state", [
       ["open", "open (not normal or disabled)"],
       ["", "any state"],
@@ -124,44 +125,32 @@ export class AlarmConsole {
     const severity = h("span", { class: "severity" });
     const name = h("span");
     const state = h("span", { class: "state", "data-testid": "alarm-state" });
-    const since = h("span");
-    const note = h("input", {
-      type: "text",
-      class: "note",
-      placeholder: "note (optional)",
-      maxlength: 1000,
-      "aria-label": `Note for ${alarm.alarmId}`,
-      "data-testid": "alarm-note",
-    });
-    const duration = select(
-      "snooze-duration",
-      SNOOZE_CHOICES.map((choice): [string, string] => [choice, choice]),
-    );
-    duration.setAttribute("aria-label", `Snooze duration for ${alarm.alarmId}`);
-    const error = h("p", { class: "error", role: "alert", "data-testid": "alarm-error" });
-    const button = (label: string, action: AlarmActionSegment) => {
-      const element = h("button", { type: "button", "data-testid": `alarm-${action}` }, label);
-      element.addEventListener("click", () => void this.#act(alarm.alarmId, action, note, duration));
-      return element;
-    };
+    const since = h("span", { "data-testid": "alarm-since" });
     const history = h("button", { type: "button", class: "link", "data-testid": "alarm-history" }, "History");
     history.addEventListener("click", () => this.#store.selectAlarm(alarm.alarmId));
-    const buttons = [
-      button("Acknowledge", "acknowledge"),
-      button("Snooze", "snooze"),
-      button("Reset", "reset"),
-    ];
+    const actions = new AlarmActions(
+      alarm.alarmId,
+      this.#api,
+      (result) => this.#store.putAlarm(result),
+      history,
+    );
+    const page = this.#navigation.link(
+      { kind: "alarm", alarmId: alarm.alarmId },
+      { class: "alarm-link", "data-testid": "alarm-link" },
+      name,
+    );
+    // The labels stand in for the column headers when the table is laid out as cards (phone width).
     const row = h(
       "tr",
       { "data-testid": "alarm-row", "data-alarm-id": alarm.alarmId },
-      h("td", {}, severity),
-      h("td", {}, name, h("div", { class: "muted small" }, alarm.alarmId)),
-      h("td", { class: "nowrap" }, alarm.thingName),
-      h("td", {}, state),
-      h("td", {}, since),
-      h("td", { class: "actions" }, note, duration, ...buttons, history, error),
+      h("td", { "data-label": "Severity" }, severity),
+      h("td", { "data-label": "Alarm" }, page, h("div", { class: "muted small" }, alarm.alarmId)),
+      h("td", { class: "nowrap", "data-label": "Thing" }, alarm.thingName),
+      h("td", { "data-label": "State" }, state),
+      h("td", { "data-label": "Since" }, since),
+      h("td", { class: "actions-cell" }, actions.element),
     );
-    this.#parts.set(row, { row, severity, name, state, since, error, buttons });
+    this.#parts.set(row, { row, severity, name, state, since });
     return row;
   }
 
@@ -172,48 +161,10 @@ export class AlarmConsole {
     setText(parts.severity, severity);
     parts.severity.className = `severity severity-${severity}`;
     setText(parts.name, alarm.rule.name);
-    setText(parts.state, alarm.state + (alarm.silencedBy ? " (silenced)" : ""));
+    setText(parts.state, stateText(alarm));
     parts.state.className = `state state-${alarm.state}`;
     row.dataset.state = alarm.state;
-    setText(
-      parts.since,
-      alarm.state === "SNOOZED" && alarm.snoozedUntil
-        ? `until ${shortTime(alarm.snoozedUntil)}`
-        : shortTime(alarm.since),
-    );
+    setText(parts.since, sinceText(alarm));
     row.setAttribute("aria-selected", String(alarm.alarmId === this.#store.selectedAlarm));
   }
-
-  async #act(
-    alarmId: string,
-    action: AlarmActionSegment,
-    note: HTMLInputElement,
-    duration: HTMLSelectElement,
-  ): Promise<void> {
-    const parts = this.#parts.get(this.#rows.get(alarmId) as HTMLTableRowElement);
-    if (parts === undefined) return;
-    setText(parts.error, "");
-    for (const button of parts.buttons) button.disabled = true;
-    try {
-      const text = note.value.trim();
-      const result = await this.#api.act(alarmId, action, {
-        ...(text === "" ? {} : { note: text }),
-        ...(action === "snooze" ? { duration: duration.value } : {}),
-      });
-      note.value = "";
-      this.#store.putAlarm(result.alarm);
-    } catch (error) {
-      setText(parts.error, (error as Error).message);
-    } finally {
-      for (const button of parts.buttons) button.disabled = false;
-    }
-  }
-}
-
-function select(testId: string, options: readonly (readonly [string, string])[]): HTMLSelectElement {
-  return h(
-    "select",
-    { "data-testid": testId },
-    ...options.map(([value, label]) => h("option", { value }, label)),
-  );
 }

@@ -8,8 +8,9 @@ export interface DashboardConfig {
 
 /**
  * From the query (`?api=https://.../prod&events=...`) or else the page's
- * `<meta name="plantwatch:api">` / `<meta name="plantwatch:events">`, relative to the page: the
- * local stack serves both next to the page, a hosted copy points them elsewhere.
+ * `<meta name="plantwatch:api">` / `<meta name="plantwatch:events">`, relative to the document's base
+ * (`<base href="/">`, the site root) rather than the page, so `/alarms/{id}` still finds `/api`: the
+ * local stack serves both at its root, a hosted copy points them elsewhere.
  */
 export function readConfig(page: Document, location: Location): DashboardConfig {
   const query = new URLSearchParams(location.search);
@@ -18,7 +19,7 @@ export function readConfig(page: Document, location: Location): DashboardConfig 
   const api = query.get("api") ?? meta("plantwatch:api") ?? "api";
   const events = query.get("events") ?? meta("plantwatch:events") ?? "events";
   return {
-    apiBase: new URL(api, location.href).href.replace(/\/+$/, ""),
-    eventsUrl: new URL(events, location.href).href,
+    apiBase: new URL(api, page.baseURI).href.replace(/\/+$/, ""),
+    eventsUrl: new URL(events, page.baseURI).href,
   };
 }

@@ -19,6 +19,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** A `<select>` of `[value, label]` options. */
+export function select(testId: string, options: readonly (readonly [string, string])[]): HTMLSelectElement {
+  return h(
+    "select",
+    { "data-testid": testId },
+    ...options.map(([value, label]) => h("option", { value }, label)),
+  );
+}
+
 export function append(parent: Element, children: readonly Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;

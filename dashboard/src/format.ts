@@ -1,3 +1,4 @@
+import type { AlarmView } from "../../shared/contracts/operatorApi.ts";
 import type { AlarmStateName } from "../../shared/domain/alarms/alarmState.ts";
 
 const clock = new Intl.DateTimeFormat(undefined, {
@@ -34,4 +35,16 @@ export function ago(ms: number, now = Date.now()): string {
 /** States an operator still has to look at (everything but NORMAL and DISABLED). */
 export function isOpen(state: AlarmStateName): boolean {
   return state !== "NORMAL" && state !== "DISABLED";
+}
+
+/** The alarm's state as an operator reads it: a silence that keeps it quiet is part of it. */
+export function stateText(alarm: AlarmView): string {
+  return alarm.state + (alarm.silencedBy ? " (silenced)" : "");
+}
+
+/** Since when it is in its state; a snoozed alarm says until when instead. */
+export function sinceText(alarm: AlarmView): string {
+  return alarm.state === "SNOOZED" && alarm.snoozedUntil
+    ? `until ${shortTime(alarm.snoozedUntil)}`
+    : shortTime(alarm.since);
 }

@@ -1,36 +1,56 @@
-import type { HistoryView as HistoryEntry } from "../../shared/contracts/operatorApi.ts";
+import type { AlarmView, HistoryView as HistoryEntry } from "../../shared/contracts/operatorApi.ts";
 import type { OperatorApiClient } from "./api.ts";
 import { h, setText } from "./dom.ts";
 import { shortTime } from "./format.ts";
 import type { DashboardStore } from "./store.ts";
 
-/** The history (transitions, actions, late samples, reminders) of the alarm selected in the console. */
+export interface AlarmHistoryOptions {
+  /** The alarm to show: the one selected in the console, or the one whose page is open. */
+  readonly alarmIdOf: () => string | undefined;
+  /** Shown until there is an alarm to show. */
+  readonly placeholder: string;
+  /** Told the entries each time they are loaded (the alarm page shows the latest trigger value). */
+  readonly onLoaded?: (entries: readonly HistoryEntry[]) => void;
+}
+
+/** The history (transitions, actions, late samples, reminders) of one alarm. */
 export class AlarmHistoryView {
   readonly #store: DashboardStore;
   readonly #api: OperatorApiClient;
+  readonly #options: AlarmHistoryOptions;
   readonly #title: HTMLElement;
   readonly #list: HTMLOListElement;
-  #shown: { alarmId: string; since: string } | undefined;
+  #shown: { alarmId: string; alarm: AlarmView | undefined } | undefined;
 
-  constructor(root: HTMLElement, store: DashboardStore, api: OperatorApiClient) {
+  constructor(
+    root: HTMLElement,
+    store: DashboardStore,
+    api: OperatorApiClient,
+    options: AlarmHistoryOptions,
+  ) {
     this.#store = store;
     this.#api = api;
-    this.#title = h("p", { class: "muted" }, "Choose History on an alarm to see what happened to it.");
+    this.#options = options;
+    this.#title = h("p", { class: "muted" }, options.placeholder);
     this.#list = h("ol", { class: "history", "data-testid": "alarm-history-list" });
     root.append(this.#title, this.#list);
   }
 
-  /** Reloads when another alarm is selected or the selected one changed state. */
+  /**
+   * Reloads when another alarm is chosen or the chosen one changed: the store replaces an alarm's
+   * view whenever anything about it changes (an action that kept its state and time, too).
+   */
   async render(): Promise<void> {
-    const alarmId = this.#store.selectedAlarm;
+    const alarmId = this.#options.alarmIdOf();
     if (alarmId === undefined) return;
-    const since = this.#store.alarms.get(alarmId)?.since ?? "";
-    if (this.#shown?.alarmId === alarmId && this.#shown.since === since) return;
-    this.#shown = { alarmId, since };
+    const alarm = this.#store.alarms.get(alarmId);
+    if (this.#shown?.alarmId === alarmId && this.#shown.alarm === alarm) return;
+    this.#shown = { alarmId, alarm };
     setText(this.#title, `History of ${alarmId}`);
     try {
       const entries = await this.#api.history(alarmId);
-      if (this.#store.selectedAlarm !== alarmId) return;
+      if (this.#options.alarmIdOf() !== alarmId) return;
+      this.#options.onLoaded?.(entries);
       this.#list.replaceChildren(...entries.toReversed().map(entryItem));
       if (entries.length === 0) this.#list.append(h("li", { class: "muted" }, "No entries."));
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
 import { AlarmConsole } from "./alarmConsole.ts";
+import { AlarmPage } from "./alarmPage.ts";
 import { OperatorApiClient } from "./api.ts";
 import { readConfig } from "./config.ts";
 import { DeviceView } from "./deviceView.ts";
@@ -8,6 +9,8 @@ import { FleetView } from "./fleetView.ts";
 import { FrameScheduler } from "./frame.ts";
 import { AlarmHistoryView } from "./historyView.ts";
 import { type ConnectionStatus, connectLiveEvents } from "./liveEvents.ts";
+import { Navigation } from "./navigation.ts";
+import type { View } from "./route.ts";
 import { RulesView } from "./rulesView.ts";
 import { SilencesView } from "./silencesView.ts";
 import { DashboardStore } from "./store.ts";
@@ -20,22 +23,37 @@ const config = readConfig(document, location);
 const api = new OperatorApiClient(config.apiBase);
 const store = new DashboardStore();
 const frames = new FrameScheduler();
+const navigation = new Navigation(showView);
 
 const fleet = new FleetView(byId("fleet"), store);
 const device = new DeviceView(byId("device"), store, api, frames);
-const alarms = new AlarmConsole(byId("alarms"), store, api);
-const history = new AlarmHistoryView(byId("history"), store, api);
+const alarms = new AlarmConsole(byId("alarms"), store, api, navigation);
+const alarmPage = new AlarmPage(byId("alarm-page"), store, api, navigation);
+const history = new AlarmHistoryView(byId("history"), store, api, {
+  alarmIdOf: () => store.selectedAlarm,
+  placeholder: "Choose History on an alarm to see what happened to it.",
+});
 const rules = new RulesView(byId("rules"), store);
 const silences = new SilencesView(byId("silences"), store, api);
-const toasts = new Toasts(byId("toasts"), (alarmId) => {
-  store.selectAlarm(alarmId);
-  byId("history").scrollIntoView({ behavior: "smooth", block: "nearest" });
-});
+const toasts = new Toasts(byId("toasts"), (alarmId) => navigation.go({ kind: "alarm", alarmId }));
 const banner = byId("banner");
 const connection = byId("connection");
+const overview = byId("overview");
+const notFound = byId("not-found");
+
+/** One view at a time; the overview's views keep rendering underneath, so going back is instant. */
+function showView(view: View): void {
+  overview.hidden = view.kind !== "overview";
+  byId("alarm-page").hidden = view.kind !== "alarm";
+  notFound.hidden = view.kind !== "notFound";
+  document.body.dataset.view = view.kind;
+  if (view.kind === "alarm") alarmPage.show(view.alarmId);
+  if (view.kind === "notFound") setText(byId("not-found-path"), view.path);
+}
 
 const renderFleet = () => fleet.render();
 const renderAlarms = () => alarms.render();
+const renderAlarmPage = () => alarmPage.render();
 const renderHistory = () => void history.render();
 const renderRules = () => rules.render();
 const renderSilences = () => silences.render();
@@ -50,6 +68,7 @@ store.on("devices", () => {
 store.on("alarms", () => {
   frames.schedule(renderFleet);
   frames.schedule(renderAlarms);
+  frames.schedule(renderAlarmPage);
   frames.schedule(renderHistory);
   frames.schedule(refreshAlarmBands);
 });
@@ -115,6 +134,7 @@ function onConnection(status: ConnectionStatus): void {
   everOpen = true;
 }
 
+navigation.start();
 void load();
 connectLiveEvents(config.eventsUrl, onLiveEvent, onConnection);
 setInterval(() => frames.schedule(renderFleet), CLOCK_TICK_MS);

@@ -98,7 +98,7 @@ describe("the local HTTP server refuses what a web page could forge", () => {
   }
 
   describe("the Host header", () => {
-    it.each(["/api/alarms", "/", "/app.js", "/events"])(
+    it.each(["/api/alarms", "/", "/app.js", "/events", "/alarms/oven-overheat%3Aoven-3"])(
       "refuses a Host naming another server on %s (DNS rebinding)",
       async (path) => {
         const reply = await send(port, { path, headers: { host: `attacker.example:${port}` } });

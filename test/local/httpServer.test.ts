@@ -164,6 +164,26 @@ describe("startLocalHttpServer", () => {
       expect(await response.text()).toContain(content);
     });
 
+    it("answers an alarm's page, where notifications link, with the dashboard's page", async () => {
+      const { url } = await start();
+      const page = await (await fetch(`${url}/`)).text();
+
+      const response = await fetch(`${url}/alarms/oven-overheat%3Aoven-3`);
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(await response.text()).toBe(page);
+    });
+
+    it.each(["/alarms/", "/alarms/a%3Ab/history", "/alarms/a%E0%A4%A"])(
+      "answers 404 for %s, which is no page of the dashboard",
+      async (path) => {
+        const { url } = await start();
+
+        expect((await fetch(`${url}${path}`)).status).toBe(404);
+      },
+    );
+
     it("answers 404 for an unknown path and 405 for a write outside the API", async () => {
       const { url } = await start();
 
