@@ -92,6 +92,31 @@ export const STACK_OUTPUTS = {
     key: "OpsTopicArn",
     description: "SNS topic of the deployment's own CloudWatch alarms (DLQ not empty, errors)",
   },
+  consoleUrl: {
+    key: "ConsoleUrl",
+    description: "The operator console (CloudFront); operators sign in with the user pool",
+    console: true,
+  },
+  consoleUserPoolId: {
+    key: "ConsoleUserPoolId",
+    description: "Cognito user pool of the console's operators (`plantwatch users`)",
+    console: true,
+  },
+  consoleUserPoolClientId: {
+    key: "ConsoleUserPoolClientId",
+    description: "The console's app client (public, authorization code with PKCE)",
+    console: true,
+  },
+  consoleIdentityPoolId: {
+    key: "ConsoleIdentityPoolId",
+    description: "Cognito identity pool: a signed-in operator's group -> its IAM role",
+    console: true,
+  },
+  consoleSignInDomain: {
+    key: "ConsoleSignInDomain",
+    description: "Managed-login domain of the console's sign-in",
+    console: true,
+  },
 } as const;
 
 export type StackOutputName = keyof typeof STACK_OUTPUTS;
@@ -100,17 +125,19 @@ export type IngestionModeKind = "direct" | "stream";
 
 /**
  * The outputs a deployment with this series store and ingestion mode has: the common ones, its
- * store's own and its mode's own.
+ * store's own and its mode's own, and the console's if it has one.
  */
 export function stackOutputsOf(
   store: SeriesStoreKind,
   ingestion: IngestionModeKind = "direct",
+  console = true,
 ): StackOutputName[] {
   return (Object.keys(STACK_OUTPUTS) as StackOutputName[]).filter((name) => {
     const output = STACK_OUTPUTS[name];
     return (
       (!("store" in output) || output.store === store) &&
-      (!("ingestion" in output) || output.ingestion === ingestion)
+      (!("ingestion" in output) || output.ingestion === ingestion) &&
+      (!("console" in output) || console)
     );
   });
 }
