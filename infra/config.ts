@@ -309,6 +309,36 @@ const configSchema = z.strictObject({
       throttlingBurstLimit: int(1, 5000).default(100),
     })
     .prefault({}),
+  /** The operator console hosted by the stack (CloudFront, S3) and its sign-in (Cognito). */
+  console: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** A domain of your own for the console; needs `certificateArn`. @default - the distribution's domain */
+      domainName: z
+        .string()
+        .regex(z.regexes.domain, "must be a domain name like console.example.com")
+        .optional(),
+      /** The ACM certificate of `domainName`, in us-east-1 (CloudFront takes certificates from there only). */
+      certificateArn: z.string().superRefine(certificateArnProblems).optional(),
+      /** TOTP multi-factor authentication of operators: off, optional (each user chooses) or required. */
+      mfa: z.enum(["off", "optional", "required"]).default("optional"),
+      /** Also let sign-in return to http://localhost:8080/ (the local stack's dashboard, for development). */
+      localCallback: z.boolean().default(false),
+      /**
+       * The managed-login domain's prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique in the
+       * region across all accounts. @default `<stackName in lower case>-<account id>`
+       */
+      signInDomainPrefix: z
+        .string()
+        .regex(
+          /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+          "must be 1-63 of [a-z0-9-], not starting or ending with '-'",
+        )
+        .refine((prefix) => !COGNITO_RESERVED.test(prefix), 'must not contain "aws", "amazon" or "cognito"')
+        .optional(),
+    })
+    .prefault({})
+    .superRefine(customDomainProblems),
   logRetentionDays: z
     .number()
     .refine((days) => LOG_RETENTION_DAYS.includes(days), `must be one of ${LOG_RETENTION_DAYS.join(", ")}`)
@@ -389,10 +419,23 @@ export function resolveConfig(sources: ConfigSources): PlantwatchConfig {
             `3-${INFLUX_INSTANCE_NAME_MAX} letters and digits in groups joined by single '-' (starting with a letter)`,
         ]
       : [];
-  if (ruleNameProblems.length + instanceNameProblems.length > 0) {
-    throw new ConfigError([...ruleNameProblems, ...instanceNameProblems]);
-  }
+  const signInPrefixProblems =
+    config.console.enabled &&
+    config.console.signInDomainPrefix === undefined &&
+    COGNITO_RESERVED.test(defaultSignInStackPart(stackName))
+      ? [
+          `${locate(["stackName"], layers)}: names the console's sign-in domain "${defaultSignInStackPart(stackName)}-<account>", ` +
+            'which Cognito refuses (it holds "aws", "amazon" or "cognito"): set console.signInDomainPrefix',
+        ]
+      : [];
+  const namingProblems = [...ruleNameProblems, ...instanceNameProblems, ...signInPrefixProblems];
+  if (namingProblems.length > 0) throw new ConfigError(namingProblems);
   return { ...config, stackName, topicRoot: config.topicRoot ?? defaultTopicRootFor(config.stage) };
+}
+
+/** The stack's part of the default sign-in domain prefix, `<this>-<account id>`. */
+export function defaultSignInStackPart(stackName: string): string {
+  return stackName.toLowerCase().slice(0, SIGN_IN_PREFIX_STACK_PART).replace(/-+$/, "");
 }
 
 function collectLayers(sources: ConfigSources, problems: string[]): Layer[] {
@@ -482,6 +525,51 @@ function messageOf(issue: z.core.$ZodIssue): string {
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
     default:
       return issue.message;
+  }
+}
+
+/** Cognito refuses a domain prefix holding any of these. */
+const COGNITO_RESERVED = /aws|amazon|cognito/;
+/** The longest stack name part of the default sign-in domain prefix (Cognito allows 63 characters, the account id and '-' take 13). */
+const SIGN_IN_PREFIX_STACK_PART = 50;
+
+/** CloudFront uses ACM certificates of this region only. */
+const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+function certificateArnProblems(arn: string, context: z.core.$RefinementCtx<string>): void {
+  const region = ACM_CERTIFICATE_ARN.exec(arn)?.[1];
+  if (region === undefined) {
+    context.addIssue({
+      code: "custom",
+      message: "must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)",
+    });
+  } else if (region !== CLOUDFRONT_CERTIFICATE_REGION) {
+    context.addIssue({
+      code: "custom",
+      message:
+        `is in ${region}, but CloudFront uses certificates from ${CLOUDFRONT_CERTIFICATE_REGION} only: ` +
+        `request or import the certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, whatever region the stack is in`,
+    });
+  }
+}
+
+function customDomainProblems<T extends { readonly domainName?: string; readonly certificateArn?: string }>(
+  console: T,
+  context: z.core.$RefinementCtx<T>,
+): void {
+  if (console.domainName !== undefined && console.certificateArn === undefined) {
+    context.addIssue({
+      code: "custom",
+      path: ["domainName"],
+      message: "needs certificateArn too: CloudFront serves a domain of your own only with its certificate",
+    });
+  } else if (console.domainName === undefined && console.certificateArn !== undefined) {
+    context.addIssue({
+      code: "custom",
+      path: ["certificateArn"],
+      message: "needs domainName too: the domain the certificate is for",
+    });
   }
 }
 

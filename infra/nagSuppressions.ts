@@ -1,7 +1,9 @@
-import { type CfnElement, Stack, Validations } from "aws-cdk-lib";
+import { type CfnElement, DefaultStackSynthesizer, Stack, Validations } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
 import { QUARANTINE_PREFIX, SHARD_CHECKPOINT_PREFIX } from "../shared/contracts/storageLayout.ts";
+import type { ConsoleHosting } from "./constructs/ConsoleHosting.ts";
+import type { ConsoleSignIn } from "./constructs/ConsoleSignIn.ts";
 import type { InfluxSeriesStore } from "./constructs/InfluxSeriesStore.ts";
 import {
   OPERATOR_ACCESS_LEVELS,
@@ -77,6 +79,8 @@ export function nagSuppressions(stack: PlantwatchStack): NagSuppression[] {
       : []),
     ...(stack.influxStore ? influxSuppressions(stack.influxStore) : []),
     ...operatorAccessSuppressions(stack.operatorAccess, stack.operatorApi),
+    ...(stack.consoleHosting ? consoleHostingSuppressions(stack.consoleHosting) : []),
+    ...(stack.consoleSignIn ? consoleSignInSuppressions(stack.consoleSignIn) : []),
     ...(stack.telemetryStream
       ? [
           {
@@ -123,6 +127,113 @@ function operatorAccessSuppressions(access: OperatorAccessPolicies, api: Operato
           "and a test evaluates every policy against every route.",
       })),
   );
+}
+
+/** The hosted console's: its distribution, and the CDK function that copies its files to the bucket. */
+function consoleHostingSuppressions(hosting: ConsoleHosting): NagSuppression[] {
+  const deployment = hosting.deployment;
+  if (!deployment) throw new Error("the console's files are not published");
+  const role = deployment.handlerRole;
+  const handler = role.node.scope;
+  if (!handler) throw new Error("the console deployment's role has no function");
+  // The CDK asset bucket's name as cdk-nag renders it: `${Qualifier}` filled in, `${AWS::Region}` as `<AWS::Region>`.
+  const assetsBucket = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace(
+    /\$\{([^}]+)\}/g,
+    (_, name: string) => (name === "Qualifier" ? DefaultStackSynthesizer.DEFAULT_QUALIFIER : `<${name}>`),
+  );
+  const deploymentWildcards = [
+    "Action::s3:GetObject*",
+    "Action::s3:GetBucket*",
+    "Action::s3:List*",
+    "Action::s3:DeleteObject*",
+    "Action::s3:Abort*",
+    `Resource::arn:<AWS::Partition>:s3:::${assetsBucket}/*`,
+    `Resource::<${logicalIdOf(hosting.bucket)}.Arn>/*`,
+    "Resource::*",
+  ];
+  const written =
+    "Written by CDK's BucketDeployment, the function (a CDK singleton, run by CloudFormation on deploy " +
+    "only) that copies the console's files from the CDK asset bucket into the console bucket and " +
+    "invalidates the distribution.";
+  return [
+    ...deploymentWildcards.map((finding) => ({
+      scope: role,
+      id: `AwsSolutions-IAM5[${finding}]`,
+      reason:
+        `${written} Its read grant covers the objects of the CDK asset bucket (s3:GetObject*, ` +
+        "GetBucket*, List*), its write grant the objects of the console bucket alone (plus DeleteObject* " +
+        "and Abort* to prune files a new version no longer has); CloudFront's CreateInvalidation and " +
+        "GetInvalidation support no resource-level permissions narrower than '*' in CDK's grant. No data " +
+        "of the deployment is reachable: the console bucket holds only the public page.",
+    })),
+    {
+      scope: role,
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      reason:
+        `${written} CDK gives its role AWSLambdaBasicExecutionRole (CreateLogGroup, CreateLogStream, ` +
+        "PutLogEvents), which grants nothing beyond writing logs; its log group is the console's own, " +
+        "encrypted with the deployment key and with the configured retention.",
+    },
+    {
+      scope: handler,
+      id: "AwsSolutions-L1",
+      reason:
+        `${written} Its runtime (Python, with the AWS CLI as a layer) is chosen by the aws-cdk-lib ` +
+        "version, not by plantwatch; it moves forward with aws-cdk-lib upgrades and runs only during a " +
+        "deployment, never on a request.",
+    },
+    {
+      scope: hosting.distribution,
+      id: "AwsSolutions-CFR1",
+      reason:
+        "No geo restriction: operators open the console from plants and phones wherever the fleet runs, " +
+        "and a country list would lock out the on-call engineer abroad. The distribution serves only " +
+        "the page's static files; every datum comes from the operator API (IAM-authorised per route) " +
+        "after a Cognito sign-in.",
+    },
+    {
+      scope: hosting.distribution,
+      id: "AwsSolutions-CFR2",
+      reason:
+        "No AWS WAF web ACL: it costs about $5 a month plus $1 per rule and $0.60 per million requests, " +
+        "more than the console itself, and would protect only static files that are the same for every " +
+        "visitor. The API the page calls is IAM-authorised on every route (SigV4 with temporary " +
+        "credentials from the identity pool) and throttled; sign-in is Cognito's managed login, whose " +
+        "threat protection (Plus plan) is enforced.",
+    },
+    ...(hosting.customDomain
+      ? []
+      : [
+          {
+            scope: hosting.distribution,
+            id: "AwsSolutions-CFR4",
+            reason:
+              "Without console.domainName the console is served on the distribution's own " +
+              "*.cloudfront.net name with CloudFront's default certificate, whose security policy " +
+              "CloudFront fixes (TLSv1 is its nominal minimum; browsers negotiate TLS 1.2 or 1.3). With " +
+              "console.domainName and certificateArn the distribution uses TLSv1.2_2021, and this " +
+              "acknowledgment goes away.",
+          },
+        ]),
+  ];
+}
+
+/** Operators' sign-in: MFA is the deployment's choice. */
+function consoleSignInSuppressions(signIn: ConsoleSignIn): NagSuppression[] {
+  if (signIn.mfa === "required") return [];
+  return [
+    {
+      scope: signIn.userPool,
+      id: "AwsSolutions-COG2",
+      reason:
+        `console.mfa is "${signIn.mfa}" in this deployment's configuration: ` +
+        (signIn.mfa === "optional"
+          ? "each operator may add a TOTP authenticator, and shared plant-floor accounts without a phone still sign in. "
+          : "operators sign in with a password alone. ") +
+        "Cognito's threat protection (Plus plan, enforced) checks every sign-in for compromised " +
+        'credentials and risk; set console.mfa to "required" to require TOTP of everyone.',
+    },
+  ];
 }
 
 /** The InfluxDB store's own findings: its token resource and its two secrets. */

@@ -88,17 +88,6 @@ export const STACK_OUTPUTS = {
     description: "Kinesis stream of telemetry, presence and alarm control records (stream mode)",
     ingestion: "stream",
   },
-  consoleUserPoolId: {
-    key: "ConsoleUserPoolId",
-    description:
-      "Cognito user pool of the console's operators (groups viewer, operator, admin): `plantwatch users`",
-    console: true,
-  },
-  consoleUrl: {
-    key: "ConsoleUrl",
-    description: "The hosted operator console, where operators sign in",
-    console: true,
-  },
   opsTopicArn: {
     key: "OpsTopicArn",
     description: "SNS topic of the deployment's own CloudWatch alarms (DLQ not empty, errors)",
@@ -106,6 +95,31 @@ export const STACK_OUTPUTS = {
   opsDashboardUrl: {
     key: "OpsDashboardUrl",
     description: "CloudWatch dashboard of the pipeline's health (console URL)",
+  },
+  consoleUrl: {
+    key: "ConsoleUrl",
+    description: "The operator console (CloudFront); operators sign in with the user pool",
+    console: true,
+  },
+  consoleUserPoolId: {
+    key: "ConsoleUserPoolId",
+    description: "Cognito user pool of the console's operators (`plantwatch users`)",
+    console: true,
+  },
+  consoleUserPoolClientId: {
+    key: "ConsoleUserPoolClientId",
+    description: "The console's app client (public, authorization code with PKCE)",
+    console: true,
+  },
+  consoleIdentityPoolId: {
+    key: "ConsoleIdentityPoolId",
+    description: "Cognito identity pool: a signed-in operator's group -> its IAM role",
+    console: true,
+  },
+  consoleSignInDomain: {
+    key: "ConsoleSignInDomain",
+    description: "Managed-login domain of the console's sign-in",
+    console: true,
   },
 } as const;
 
@@ -115,12 +129,12 @@ export type IngestionModeKind = "direct" | "stream";
 
 /**
  * The outputs a deployment with this series store and ingestion mode has: the common ones, its
- * store's own and its mode's own, and the hosted console's when it has one.
+ * store's own and its mode's own, and the console's if it has one.
  */
 export function stackOutputsOf(
   store: SeriesStoreKind,
   ingestion: IngestionModeKind = "direct",
-  hostedConsole = false,
+  hostedConsole = true,
 ): StackOutputName[] {
   return (Object.keys(STACK_OUTPUTS) as StackOutputName[]).filter((name) => {
     const output = STACK_OUTPUTS[name];

@@ -1,7 +1,9 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { type BuildOptions, build, buildSync, type OutputFile } from "esbuild";
 import { routeOf } from "../dashboard/src/route.ts";
 
 /** One file the dashboard is made of, ready to send. */
@@ -49,24 +51,59 @@ export function loadDashboardAssets(directory = DEFAULT_DASHBOARD_DIRECTORY): Pr
 }
 
 async function bundleDashboard(directory: string): Promise<DashboardAssets> {
-  const require = createRequire(import.meta.url);
-  const [script, page, styles, uplotStyles] = await Promise.all([
-    build({
-      entryPoints: [`${directory}/src/main.ts`],
-      bundle: true,
-      write: false,
-      format: "esm",
-      target: "es2022",
-      minify: true,
-      legalComments: "none",
-      logLevel: "silent",
-    }),
-    readFile(`${directory}/index.html`),
-    readFile(`${directory}/styles.css`),
-    readFile(require.resolve("uplot/dist/uPlot.min.css")),
+  const [script, ...files] = await Promise.all([
+    build(bundleOptions(directory)),
+    ...sourceFiles(directory).map((file) => readFile(file)),
   ]);
-  const [output] = script.outputFiles;
+  return assetsOf(script.outputFiles, files);
+}
+
+/**
+ * Writes the dashboard's files to `outputDirectory`, one file per URL path (`index.html`, `app.js`,
+ * ...), built exactly as `loadDashboardAssets` builds them: the stack hosts this directory, so the
+ * hosted console is the local one. Synchronous, because CDK stages assets while constructing the app.
+ */
+export function writeDashboardAssets(outputDirectory: string, directory = DEFAULT_DASHBOARD_DIRECTORY): void {
+  const script = buildSync(bundleOptions(directory));
+  const assets = assetsOf(
+    script.outputFiles,
+    sourceFiles(directory).map((file) => readFileSync(file)),
+  );
+  for (const [path, { body }] of assets) {
+    // `/` is the page again, which the host serves as its default object.
+    if (path === "/") continue;
+    const file = join(outputDirectory, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, body);
+  }
+}
+
+function bundleOptions(directory: string): BuildOptions & { write: false } {
+  return {
+    entryPoints: [`${directory}/src/main.ts`],
+    bundle: true,
+    write: false,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    legalComments: "none",
+    logLevel: "silent",
+  };
+}
+
+/** The page, its styles and uPlot's stylesheet, in the order `assetsOf` takes them. */
+function sourceFiles(directory: string): [string, string, string] {
+  const require = createRequire(import.meta.url);
+  return [`${directory}/index.html`, `${directory}/styles.css`, require.resolve("uplot/dist/uPlot.min.css")];
+}
+
+function assetsOf(outputFiles: readonly OutputFile[] | undefined, files: readonly Buffer[]): DashboardAssets {
+  const [output] = outputFiles ?? [];
+  const [page, styles, uplotStyles] = files;
   if (output === undefined) throw new Error("esbuild produced no dashboard bundle");
+  if (page === undefined || styles === undefined || uplotStyles === undefined) {
+    throw new Error("the dashboard's page or stylesheets were not read");
+  }
   return new Map<string, StaticAsset>([
     ["/", { contentType: HTML, body: page }],
     ["/index.html", { contentType: HTML, body: page }],

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Lazy, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import {
@@ -16,11 +16,13 @@ import {
   telemetryRuleSql,
 } from "../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../shared/contracts/telemetryTopic.ts";
-import type { PlantwatchConfig } from "../config.ts";
+import { defaultSignInStackPart, type PlantwatchConfig } from "../config.ts";
 import { AccessLogBucket } from "../constructs/AccessLogBucket.ts";
 import { AlarmEventBus } from "../constructs/AlarmEventBus.ts";
 import { AlarmFunction } from "../constructs/AlarmFunction.ts";
 import { ApiFunction } from "../constructs/ApiFunction.ts";
+import { ConsoleHosting } from "../constructs/ConsoleHosting.ts";
+import { CONSOLE_SCOPES, ConsoleSignIn, managedLoginUrl } from "../constructs/ConsoleSignIn.ts";
 import { DeadLetterQueue } from "../constructs/DeadLetterQueue.ts";
 import { DevicePolicy } from "../constructs/DevicePolicy.ts";
 import { DurableTable } from "../constructs/DurableTable.ts";
@@ -61,8 +63,8 @@ export interface PlantwatchStackProps extends StackProps {
  * One deployment of plantwatch. Stateful stores first (each honouring `removalPolicy`, retained by
  * default), then the stateless paths that use them: telemetry (rule -> ingest -> Timestream), alarms
  * (telemetry and lifecycle rules, and a schedule -> evaluate / sweep -> alarm bus), notifications
- * (alarm bus -> notify -> SNS topics, and back to the bus -> webhooks), the operator API, and the
- * deployment's own alarms (-> ops topic) and dashboard.
+ * (alarm bus -> notify -> SNS topics, and back to the bus -> webhooks), the operator API and its
+ * hosted console, and the deployment's own alarms (-> ops topic) and dashboard.
  */
 export class PlantwatchStack extends Stack {
   readonly encryptionKey: EncryptionKey;
@@ -98,6 +100,9 @@ export class PlantwatchStack extends Stack {
   readonly operatorAccess: OperatorAccessPolicies;
   readonly opsAlarms: OpsAlarms;
   readonly opsDashboard: OpsDashboard;
+  /** `console.enabled` only: the dashboard on CloudFront, and operators' sign-in. */
+  readonly consoleHosting?: ConsoleHosting;
+  readonly consoleSignIn?: ConsoleSignIn;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
     super(scope, id, { stackName: props.config.stackName, ...props });
@@ -311,7 +316,10 @@ export class PlantwatchStack extends Stack {
       registryCacheTtl,
       stackName: config.stackName,
       timeZone: config.alarms.notify.timeZone,
-      consoleUrl: config.alarms.notify.consoleUrl,
+      // The hosted console's URL is known once it is built (below).
+      consoleUrl:
+        config.alarms.notify.consoleUrl ??
+        (config.console.enabled ? Lazy.string({ produce: () => this.consoleHosting?.url }) : undefined),
       metricsNamespace: config.metricsNamespace,
       logRetention,
       logRemovalPolicy: removalPolicy,
@@ -358,6 +366,42 @@ export class PlantwatchStack extends Stack {
       api: this.operatorApi,
       stackName: config.stackName,
     });
+
+    // The operator console: the dashboard on CloudFront, and operators signed in with Cognito, whose
+    // group's role may call exactly the routes of the group's access policy.
+    if (config.console.enabled) {
+      const { domainName, certificateArn } = config.console;
+      const domainPrefix =
+        config.console.signInDomainPrefix ?? `${defaultSignInStackPart(config.stackName)}-${this.account}`;
+      this.consoleHosting = new ConsoleHosting(this, "Console", {
+        apiOrigin: this.operatorApi.api.apiEndpoint,
+        signInUrl: managedLoginUrl(this, domainPrefix),
+        region: this.region,
+        ...(domainName && certificateArn && { customDomain: { domainName, certificateArn } }),
+        accessLogBucket: this.accessLogs.bucket,
+        encryptionKey: key,
+        logRetention,
+        removalPolicy,
+      });
+      this.consoleSignIn = new ConsoleSignIn(this, "ConsoleSignIn", {
+        accessPolicies: this.operatorAccess,
+        consoleUrl: this.consoleHosting.url,
+        localCallback: config.console.localCallback,
+        domainPrefix,
+        mfa: config.console.mfa,
+        removalPolicy,
+      });
+      this.consoleHosting.publish({
+        version: 1,
+        apiUrl: this.operatorApi.url,
+        region: this.region,
+        userPoolId: this.consoleSignIn.userPool.userPoolId,
+        userPoolClientId: this.consoleSignIn.client.userPoolClientId,
+        identityPoolId: this.consoleSignIn.identityPool.ref,
+        signInUrl: this.consoleSignIn.signInUrl,
+        scopes: [...CONSOLE_SCOPES],
+      });
+    }
 
     this.devicePolicy = new DevicePolicy(this, "DevicePolicy", {
       topic,
@@ -480,7 +524,16 @@ export class PlantwatchStack extends Stack {
       opsDashboardUrl: this.opsDashboard.url,
     };
     if (this.telemetryStream) outputs.telemetryStreamArn = this.telemetryStream.stream.streamArn;
-    for (const name of stackOutputsOf(config.series.store, config.ingestion.mode)) {
+    if (this.consoleHosting && this.consoleSignIn) {
+      Object.assign(outputs, {
+        consoleUrl: this.consoleHosting.url,
+        consoleUserPoolId: this.consoleSignIn.userPool.userPoolId,
+        consoleUserPoolClientId: this.consoleSignIn.client.userPoolClientId,
+        consoleIdentityPoolId: this.consoleSignIn.identityPool.ref,
+        consoleSignInDomain: this.consoleSignIn.signInUrl,
+      });
+    }
+    for (const name of stackOutputsOf(config.series.store, config.ingestion.mode, config.console.enabled)) {
       const value = outputs[name];
       if (value === undefined) throw new Error(`stack output ${name} has no value`);
       const { key: outputKey, description } = STACK_OUTPUTS[name];

@@ -46,6 +46,7 @@ describe("resolveConfig", () => {
         },
       },
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+      console: { enabled: true, mfa: "optional", localCallback: false },
       ingestion: {
         mode: "direct",
         stream: {
@@ -951,5 +952,81 @@ describe("series store configuration", () => {
     expect(
       resolveConfig({ overrides: { stackName: name, series: { store: "liveanalytics" } } }).stackName,
     ).toBe(name);
+  });
+});
+
+describe("console configuration", () => {
+  const CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+  it("takes a custom domain with its us-east-1 certificate, MFA, the local callback and a sign-in prefix", () => {
+    const console = {
+      enabled: true,
+      domainName: "console.plant.example.com",
+      certificateArn: CERTIFICATE,
+      mfa: "required",
+      localCallback: true,
+      signInDomainPrefix: "acme-plant-1",
+    };
+    expect(resolveConfig({ overrides: { console } }).console).toEqual(console);
+    expect(resolveConfig({ overrides: { console: { enabled: false } } }).console.enabled).toBe(false);
+  });
+
+  it("refuses a certificate outside us-east-1, saying that CloudFront takes certificates from there only", () => {
+    expect(
+      problemsOf({
+        overrides: {
+          console: {
+            domainName: "console.plant.example.com",
+            certificateArn: CERTIFICATE.replace("us-east-1", "eu-west-1"),
+          },
+        },
+      }),
+    ).toEqual([
+      "overrides.console.certificateArn: is in eu-west-1, but CloudFront uses certificates from us-east-1 only: " +
+        "request or import the certificate in us-east-1, whatever region the stack is in",
+    ]);
+  });
+
+  it("refuses a domain without a certificate and the reverse, a malformed ARN, an unknown MFA mode and a bad prefix", () => {
+    expect(problemsOf({ overrides: { console: { domainName: "console.plant.example.com" } } })).toEqual([
+      "overrides.console.domainName: needs certificateArn too: CloudFront serves a domain of your own only with its certificate",
+    ]);
+    expect(problemsOf({ overrides: { console: { certificateArn: CERTIFICATE } } })).toEqual([
+      "overrides.console.certificateArn: needs domainName too: the domain the certificate is for",
+    ]);
+    expect(
+      problemsOf({
+        overrides: {
+          console: {
+            domainName: "not a domain",
+            certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate",
+            mfa: "sometimes",
+            signInDomainPrefix: "my-amazon-login",
+            localCallback: "yes",
+          },
+        },
+      }),
+    ).toEqual([
+      "overrides.console.domainName: must be a domain name like console.example.com",
+      "overrides.console.certificateArn: must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)",
+      'overrides.console.mfa: must be one of "off", "optional", "required"',
+      "overrides.console.localCallback: must be a boolean",
+      'overrides.console.signInDomainPrefix: must not contain "aws", "amazon" or "cognito"',
+    ]);
+  });
+
+  it("refuses a stack name Cognito would refuse in the default sign-in prefix, unless a prefix is set or the console is off", () => {
+    expect(problemsOf({ overrides: { stackName: "plantwatch-aws" } })).toEqual([
+      'overrides.stackName: names the console\'s sign-in domain "plantwatch-aws-<account>", which Cognito refuses ' +
+        '(it holds "aws", "amazon" or "cognito"): set console.signInDomainPrefix',
+    ]);
+    expect(
+      resolveConfig({
+        overrides: { stackName: "plantwatch-aws", console: { signInDomainPrefix: "plant-1" } },
+      }).stackName,
+    ).toBe("plantwatch-aws");
+    expect(
+      resolveConfig({ overrides: { stackName: "plantwatch-aws", console: { enabled: false } } }).stackName,
+    ).toBe("plantwatch-aws");
   });
 });

@@ -71,6 +71,18 @@ describe.each([
     overrides: { ingestion: { mode: "stream", stream: { capacity: "provisioned", shards: 2 } } },
   },
   {
+    // The console's acknowledgments that depend on configuration (CFR4, COG2) go away here.
+    name: "dev with the console on a domain of its own and MFA required",
+    stage: "dev",
+    overrides: {
+      console: {
+        domainName: "console.plant.example.com",
+        certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+        mfa: "required",
+      },
+    },
+  },
+  {
     name: "dev on LiveAnalytics in stream mode",
     stage: "dev",
     overrides: { series: { store: "liveanalytics" }, ingestion: { mode: "stream" } },

@@ -25,8 +25,11 @@ const REGION_ARN = (service: string) => `arn:<AWS::Partition>:${service}:<AWS::R
 const SQS_VIA = "sqs.<AWS::Region>.amazonaws.com";
 const DYNAMODB_VIA = "dynamodb.<AWS::Region>.amazonaws.com";
 
-/** These tests assert the LiveAnalytics deployment (the InfluxDB one: influxSeriesStore.test.ts). */
-const LIVE_ANALYTICS = { series: { store: "liveanalytics" } };
+/**
+ * These tests assert the LiveAnalytics deployment (the InfluxDB one: influxSeriesStore.test.ts), without
+ * the hosted console (PlantwatchStack.console.test.ts).
+ */
+const LIVE_ANALYTICS = { series: { store: "liveanalytics" }, console: { enabled: false } };
 
 function synthesize(overrides?: unknown): { built: PlantwatchApp; template: Template } {
   const built = buildApp({

@@ -677,11 +677,13 @@ describe("notifications infrastructure", () => {
   });
 });
 
-describe("notifications infrastructure without webhooks or subscribers", () => {
+describe("notifications infrastructure without webhooks, subscribers or console", () => {
   it("creates no connection, destination or subscription, and no webhook rule", () => {
     const built = buildApp({
       context: cdkJsonContext(),
       outdir: tempOutdir("notifications-bare"),
+      // Without the hosted console there is no default link either (its own test: PlantwatchStack.console).
+      overrides: { console: { enabled: false } },
       nag: false,
     });
     const template = Template.fromStack(built.stack);

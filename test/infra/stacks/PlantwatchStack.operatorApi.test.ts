@@ -14,6 +14,7 @@ import {
   roleStatements,
   type Statement,
 } from "../support/cfn.ts";
+import { allowsAction } from "../support/iamMatch.ts";
 
 afterAll(removeTempOutdirs);
 
@@ -205,15 +206,6 @@ describe("operator API infrastructure", () => {
     } as const;
     const deployedRoutes = () => routes().map((route) => route.RouteKey as string);
 
-    /** IAM's resource matching: `*` is any run of characters (`/` included), `?` any one character. */
-    const matchesResource = (pattern: string, arn: string) =>
-      new RegExp(
-        `^${pattern
-          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-          .replace(/\*/g, ".*")
-          .replace(/\?/g, ".")}$`,
-      ).test(arn);
-
     /** The ARN API Gateway authorises a request to `route` with: each path parameter filled in. */
     const requestArn = (route: string, { api = `<${ids.api}>`, stage = "$default" } = {}) => {
       const [method, path] = route.split(" ") as [string, string];
@@ -230,12 +222,7 @@ describe("operator API infrastructure", () => {
     const statementsOf = (level: keyof typeof LEVELS) =>
       policyOf(level).PolicyDocument.Statement as Statement[];
     const allows = (level: keyof typeof LEVELS, arn: string) =>
-      statementsOf(level).some(
-        (statement) =>
-          statement.Effect === "Allow" &&
-          asArray(statement.Action).includes("execute-api:Invoke") &&
-          asArray(statement.Resource).some((pattern) => matchesResource(render(pattern), arn)),
-      );
+      allowsAction(statementsOf(level), "execute-api:Invoke", arn);
     const decisions = (level: keyof typeof LEVELS) =>
       Object.fromEntries(deployedRoutes().map((route) => [route, allows(level, requestArn(route))]));
     const expected = (allowed: (method: string, path: string) => boolean) =>
