@@ -37,7 +37,8 @@ const LOCAL_CLIENT_CONFIG = {
 } as const;
 
 /**
- * The CreateTable request of an on-demand table with `schema`'s string keys, for dynalite and the tests.
+ * The CreateTable request of an on-demand table with `schema`'s string keys and indexes, for dynalite
+ * and the tests.
  * Its TTL attribute is left out: dynalite implements no UpdateTimeToLive, so nothing expires locally.
  */
 export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {
@@ -45,11 +46,23 @@ export function createTableInput(tableName: string, schema: TableSchema): Create
     { AttributeName: schema.partitionKey, KeyType: "HASH" as const },
     ...(schema.sortKey === undefined ? [] : [{ AttributeName: schema.sortKey, KeyType: "RANGE" as const }]),
   ];
+  const indexes = (schema.globalIndexes ?? []).map((index) => ({
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: "HASH" as const },
+      { AttributeName: index.sortKey, KeyType: "RANGE" as const },
+    ],
+    Projection: { ProjectionType: "KEYS_ONLY" as const },
+  }));
+  const attributes = new Set(
+    [...keys, ...indexes.flatMap((index) => index.KeySchema)].map((key) => key.AttributeName),
+  );
   return {
     TableName: tableName,
     KeySchema: keys,
-    AttributeDefinitions: keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: "S" })),
+    AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: "S" })),
     BillingMode: "PAY_PER_REQUEST",
+    ...(indexes.length === 0 ? {} : { GlobalSecondaryIndexes: indexes }),
   };
 }
 

@@ -186,6 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       alarmsTableName: tables.alarms,
       historyTableName: tables.history,
       historyRetentionMs: HISTORY_RETENTION_MS,
+      clock,
     });
     const silences = new DynamoDbSilenceStore({ client, tableName: tables.silences });
     // The demo's writes and the operator API's reads go uncached, so that a device just written is

@@ -2,6 +2,7 @@ import type { AlarmRuleDocument } from "../../shared/contracts/alarmRules.ts";
 import type {
   ActionBody,
   ActionResult,
+  AlarmChanges,
   AlarmView,
   DeviceView,
   ErrorBody,
@@ -49,6 +50,14 @@ export class OperatorApiClient {
 
   alarm(alarmId: string): Promise<AlarmView> {
     return this.#request("GET", `/alarms/${encodeURIComponent(alarmId)}`);
+  }
+
+  /** The alarms changed since `since` (a cursor of a previous answer); without it, a cursor to start from. */
+  alarmChanges(since?: string): Promise<AlarmChanges> {
+    return this.#request(
+      "GET",
+      `/alarms/changes${since === undefined ? "" : `?since=${encodeURIComponent(since)}`}`,
+    );
   }
 
   history(alarmId: string): Promise<HistoryView[]> {

@@ -1,6 +1,7 @@
 import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
 import { AlarmConsole } from "./alarmConsole.ts";
 import { AlarmPage } from "./alarmPage.ts";
+import { AlarmPoller } from "./alarmPolling.ts";
 import { OperatorApiClient } from "./api.ts";
 import { readConfig } from "./config.ts";
 import { DeviceView } from "./deviceView.ts";
@@ -134,7 +135,26 @@ function onConnection(status: ConnectionStatus): void {
   everOpen = true;
 }
 
+/** Without Server-Sent Events, alarm changes come by polling; live telemetry and connectivity do not. */
+function pollAlarmChanges(): void {
+  const poller = new AlarmPoller({
+    api,
+    onViews: (views) => {
+      for (const view of views) store.putAlarm(view);
+    },
+    reload: load,
+    onStatus: (status) => {
+      connection.dataset.state = status;
+      setText(connection, status === "open" ? "live" : `${status}…`);
+    },
+    isVisible: () => document.visibilityState === "visible",
+  });
+  document.addEventListener("visibilitychange", () => poller.visibilityChanged());
+  poller.start();
+}
+
 navigation.start();
 void load();
-connectLiveEvents(config.eventsUrl, onLiveEvent, onConnection);
+if (config.live === "poll") pollAlarmChanges();
+else connectLiveEvents(config.eventsUrl, onLiveEvent, onConnection);
 setInterval(() => frames.schedule(renderFleet), CLOCK_TICK_MS);

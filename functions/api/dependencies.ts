@@ -1,5 +1,6 @@
 import type { RuleChanges, RuleSnapshotReader } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import type { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
+import type { AlarmChangeFeed } from "../../shared/ports/alarmChangeFeed.ts";
 import type { AlarmHistoryReader } from "../../shared/ports/alarmHistory.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
@@ -16,7 +17,7 @@ export interface ApiLog {
 
 /** The ports the operator API is built from: DynamoDB and Timestream on AWS, the same or local ones in the local stack. */
 export interface OperatorApiDependencies {
-  readonly alarms: Pick<AlarmStore, "load" | "scan"> & AlarmHistoryReader;
+  readonly alarms: Pick<AlarmStore, "load" | "scan"> & AlarmHistoryReader & AlarmChangeFeed;
   /** Operator actions go through the engine, so they are published and recorded like every transition. */
   readonly engine: Pick<AlarmEngine, "act">;
   readonly rules: RuleSnapshotReader & { apply(changes: RuleChanges): Promise<string> };

@@ -3,6 +3,7 @@ import type * as events from "aws-cdk-lib/aws-events";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 import type { ApiOwnVariables } from "../../shared/config/operatorEnvironment.ts";
+import { ALARM_CHANGE_FEED } from "../../shared/contracts/tables.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 import { type AlarmEngineSettings, alarmEngineEnvironment } from "./AlarmFunction.ts";
 import {
@@ -70,6 +71,12 @@ export class ApiFunction extends Construct {
       "dynamodb:Query",
       "dynamodb:BatchWriteItem",
     ]);
+    // `GET /alarms/changes` reads the history's change feed index, and nothing else of it.
+    fn.allow(
+      "ReadAlarmChangeFeed",
+      ["dynamodb:Query"],
+      [`${props.historyTable.tableArn}/index/${ALARM_CHANGE_FEED.indexName}`],
+    );
     // DynamoDbRuleRepository: rules are put and deleted in batches, then the ruleset version item is
     // updated conditionally; reads scan the rules and get the version item.
     fn.bindTable("RULES_TABLE", props.rulesTable, "ReadAndWriteRules", [

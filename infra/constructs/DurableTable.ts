@@ -4,7 +4,7 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 import type { TableSchema } from "../../shared/contracts/tables.ts";
 
-/** The keys come from `TABLES` (shared/contracts/tables.ts); sort key and TTL are optional there. */
+/** The keys come from `TABLES` (shared/contracts/tables.ts); sort key, TTL and indexes are optional there. */
 export interface DurableTableProps extends TableSchema {
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
@@ -33,5 +33,13 @@ export class DurableTable extends Construct {
       deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy: props.removalPolicy,
     });
+    for (const index of props.globalIndexes ?? []) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+      });
+    }
   }
 }

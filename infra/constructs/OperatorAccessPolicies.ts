@@ -17,6 +17,8 @@ export const ROUTE_ACCESS: Readonly<Record<OperatorRoute, OperatorAccessLevel>> 
   "GET /devices/{thingName}": "viewer",
   "GET /devices/{thingName}/telemetry": "viewer",
   "GET /alarms": "viewer",
+  // Polled by the console for live updates: reads, like every GET.
+  "GET /alarms/changes": "viewer",
   "GET /alarms/{alarmId}": "viewer",
   "GET /alarms/{alarmId}/history": "viewer",
   "GET /rules": "viewer",

@@ -16,6 +16,8 @@ export const OPERATOR_ROUTES = [
   "GET /devices/{thingName}",
   "GET /devices/{thingName}/telemetry",
   "GET /alarms",
+  // Before `GET /alarms/{alarmId}`: the router takes the first route whose template matches.
+  "GET /alarms/changes",
   "GET /alarms/{alarmId}",
   "GET /alarms/{alarmId}/history",
   "POST /alarms/{alarmId}/{action}",
@@ -171,6 +173,19 @@ export interface AlarmView {
   readonly escalatedTo?: Severity;
   /** Id of the silence that keeps this alarm from notifying now, if any. */
   readonly silencedBy?: string;
+}
+
+/**
+ * `GET /alarms/changes?since=&limit=`: the current view of each alarm whose history was written after
+ * the cursor (at most `limit` alarms). Without `since`: no items, only a cursor to start from. Pass
+ * `cursor` back as `since`, at once when `more` is set. A cursor older than two days, or not one
+ * this route issued, is refused with `invalid_request` and a detail at `query.since`: reload the
+ * whole list (`GET /alarms`) and start again without `since`.
+ */
+export interface AlarmChanges {
+  readonly items: readonly AlarmView[];
+  readonly cursor: string;
+  readonly more?: true;
 }
 
 /** `GET /alarms/{alarmId}/history`: a C4 history entry with ISO times. */

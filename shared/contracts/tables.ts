@@ -1,4 +1,14 @@
 /**
+ * A global secondary index of string keys projecting only the keys (the table's and its own): a
+ * reader finds items through it, then reads what it needs from where the data lives.
+ */
+export interface GlobalIndexSchema {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+/**
  * The key schema of a plantwatch DynamoDB table. Every key is a string; a table with a
  * `timeToLiveAttribute` has its items deleted by DynamoDB once that epoch-seconds time has passed.
  */
@@ -6,7 +16,19 @@ export interface TableSchema {
   readonly partitionKey: string;
   readonly sortKey?: string;
   readonly timeToLiveAttribute?: string;
+  readonly globalIndexes?: readonly GlobalIndexSchema[];
 }
+
+/**
+ * The alarm change feed (`GET /alarms/changes`): every history item carries the UTC day it was
+ * written (`feedDay`, `YYYY-MM-DD`) and `feedKey` = `<ISO write time>#<alarmId>#<sk>`, so one Query per
+ * day reads what changed after a point in time, oldest first.
+ */
+export const ALARM_CHANGE_FEED = {
+  indexName: "byTime",
+  partitionKey: "feedDay",
+  sortKey: "feedKey",
+} as const;
 
 /**
  * The deployment's tables and their keys, defined once: the CDK stack creates them from here, the
@@ -21,7 +43,12 @@ export const TABLES = {
   /** One versioned item per thing holding all its alarm instances (C4). */
   alarms: { partitionKey: "thingName" },
   /** Transitions, late samples and operator actions per alarm instance, expiring after the retention. */
-  history: { partitionKey: "alarmId", sortKey: "sk", timeToLiveAttribute: "expiresAt" },
+  history: {
+    partitionKey: "alarmId",
+    sortKey: "sk",
+    timeToLiveAttribute: "expiresAt",
+    globalIndexes: [ALARM_CHANGE_FEED],
+  },
   /** Maintenance windows: matched by notify, managed through the API; expired ones deleted by TTL. */
   silences: { partitionKey: "id", timeToLiveAttribute: "expiresAt" },
 } as const satisfies Readonly<Record<string, TableSchema>>;

@@ -17,7 +17,7 @@ describe("createTableInput", () => {
     });
   });
 
-  it("adds the sort key as a string range key and leaves the TTL attribute out", () => {
+  it("adds the sort key as a string range key, the keys-only change feed index, and leaves the TTL attribute out", () => {
     expect(createTableInput("t-history", TABLES.history)).toEqual({
       TableName: "t-history",
       KeySchema: [
@@ -27,8 +27,20 @@ describe("createTableInput", () => {
       AttributeDefinitions: [
         { AttributeName: "alarmId", AttributeType: "S" },
         { AttributeName: "sk", AttributeType: "S" },
+        { AttributeName: "feedDay", AttributeType: "S" },
+        { AttributeName: "feedKey", AttributeType: "S" },
       ],
       BillingMode: "PAY_PER_REQUEST",
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: "byTime",
+          KeySchema: [
+            { AttributeName: "feedDay", KeyType: "HASH" },
+            { AttributeName: "feedKey", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "KEYS_ONLY" },
+        },
+      ],
     });
   });
 });

@@ -119,7 +119,12 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
     ]);
     const clock = manualClock(options.now ?? OPERATOR_API_T0);
     const client = dynamo.client;
-    const alarms = new DynamoDbAlarmStore({ client, ...alarmTables, historyRetentionMs: 30 * 86_400_000 });
+    const alarms = new DynamoDbAlarmStore({
+      client,
+      ...alarmTables,
+      historyRetentionMs: 30 * 86_400_000,
+      clock,
+    });
     const rules = new DynamoDbRuleRepository({ client, tableName: rulesTable, clock });
     // No caching: a device or rule the test just wrote is what the next request sees.
     const registry = new DynamoDbDeviceRegistry({

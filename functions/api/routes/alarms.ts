@@ -1,14 +1,22 @@
-import { ACTION_SEGMENTS, type ActionResult, type AlarmView } from "../../../shared/contracts/operatorApi.ts";
+import {
+  ACTION_SEGMENTS,
+  type ActionResult,
+  type AlarmChanges,
+  type AlarmView,
+} from "../../../shared/contracts/operatorApi.ts";
 import { isReminder } from "../../../shared/domain/alarms/alarmEvent.ts";
+import { parseAlarmId } from "../../../shared/domain/alarms/alarmState.ts";
 import { compileThingGlobs } from "../../../shared/domain/thingGlob.ts";
 import { type OperatorApiDependencies, ruleSummaries } from "../dependencies.ts";
 import { type ApiRoute, actorOf, deadlineOf, json, route } from "../http.ts";
 import { pageOf, pageRequest } from "../paging.ts";
 import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
+import { changeCursorAt, decodeChangeCursor, encodeChangeCursor } from "../protocol/changeCursor.ts";
 import { encodeCursor } from "../protocol/cursor.ts";
 import { actionBody, jsonBody } from "../protocol/requestBodies.ts";
 import {
   alarmId as alarmIdParameter,
+  pageLimit,
   quote,
   readQuery,
   severityList,
@@ -62,6 +70,36 @@ export function alarmRoutes(deps: OperatorApiDependencies): ApiRoute[] {
         200,
         pageOf(views, (view) => view.alarmId, page, "alarms"),
       );
+    }),
+
+    route("GET /alarms/changes", async (event) => {
+      const problems = new RequestProblems();
+      const query = readQuery(event.queryStringParameters, ["since", "limit"], problems);
+      const limit = pageLimit(query.limit, problems);
+      const now = deps.clock.now();
+      const after = query.since === undefined ? undefined : decodeChangeCursor(query.since, now, problems);
+      problems.throwIfAny();
+      if (after === undefined)
+        return json(200, { items: [], cursor: changeCursorAt(now) } satisfies AlarmChanges);
+
+      const changed = new Set<string>();
+      let last = after;
+      let more = false;
+      for await (const change of deps.alarms.changesAfter(after, now)) {
+        if (!changed.has(change.alarmId) && changed.size === limit) {
+          more = true;
+          break;
+        }
+        changed.add(change.alarmId);
+        last = change.position;
+      }
+      const result: AlarmChanges = {
+        items: changed.size === 0 ? [] : await currentViews(deps, changed),
+        // A full page continues exactly after its last entry; a complete answer starts again a little
+        // before now (CHANGE_CURSOR_OVERLAP_MS).
+        ...(more ? { cursor: encodeChangeCursor(last), more: true } : { cursor: changeCursorAt(now) }),
+      };
+      return json(200, result);
     }),
 
     route("GET /alarms/{alarmId}", async (event) => {
@@ -146,6 +184,34 @@ async function currentView(
   const rule = rules.get(ids.ruleId);
   if (!instance || !rule) throw new OperatorApiError("not_found", `alarm ${ids.alarmId} does not exist`);
   return alarmView(ids.thingName, instance, rule, device, silences, deps.clock.now());
+}
+
+/** The current views of `alarmIds`, by alarm id; an alarm whose rule or instance is gone has none. */
+async function currentViews(
+  deps: OperatorApiDependencies,
+  alarmIds: ReadonlySet<string>,
+): Promise<AlarmView[]> {
+  const byThing = new Map<string, Set<string>>();
+  for (const alarmId of alarmIds) {
+    const ids = parseAlarmId(alarmId);
+    if (ids) byThing.set(ids.thingName, (byThing.get(ids.thingName) ?? new Set()).add(ids.ruleId));
+  }
+  const things = [...byThing.keys()];
+  const [docs, devices, rules, silences] = await Promise.all([
+    Promise.all(things.map((thingName) => deps.alarms.load(thingName))),
+    Promise.all(things.map((thingName) => deps.registry.get(thingName))),
+    ruleSummaries(deps),
+    deps.silences.list(),
+  ]);
+  const now = deps.clock.now();
+  return things
+    .flatMap((thingName, index) => {
+      const doc = docs[index];
+      if (!doc) return [];
+      const views = alarmViewsOf(doc, rules, devices[index], silences, now);
+      return views.filter((view) => byThing.get(thingName)?.has(view.rule.id));
+    })
+    .sort((a, b) => (a.alarmId < b.alarmId ? -1 : a.alarmId > b.alarmId ? 1 : 0));
 }
 
 /** Validation above has thrown for every undefined parameter; this keeps the types honest. */

@@ -125,7 +125,7 @@ describe("alarm engine infrastructure", () => {
       });
     });
 
-    it("keys the history table by alarm id and sort key, expiring items by expiresAt", () => {
+    it("keys the history table by alarm id and sort key, with the keys-only change feed index, expiring items by expiresAt", () => {
       expect(resource(template, "AWS::DynamoDB::Table", ids.history).Properties).toEqual({
         KeySchema: [
           { AttributeName: "alarmId", KeyType: "HASH" },
@@ -134,6 +134,18 @@ describe("alarm engine infrastructure", () => {
         AttributeDefinitions: [
           { AttributeName: "alarmId", AttributeType: "S" },
           { AttributeName: "sk", AttributeType: "S" },
+          { AttributeName: "feedDay", AttributeType: "S" },
+          { AttributeName: "feedKey", AttributeType: "S" },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: "byTime",
+            KeySchema: [
+              { AttributeName: "feedDay", KeyType: "HASH" },
+              { AttributeName: "feedKey", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "KEYS_ONLY" },
+          },
         ],
         TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
         ...houseSettings(() => ids.key),

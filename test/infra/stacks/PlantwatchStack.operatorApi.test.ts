@@ -168,6 +168,11 @@ describe("operator API infrastructure", () => {
         resources: [arn(stack.history.table)],
       },
       {
+        sid: "ReadAlarmChangeFeed",
+        actions: ["dynamodb:Query"],
+        resources: [`${arn(stack.history.table)}/index/byTime`],
+      },
+      {
         sid: "ReadAndWriteRules",
         actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"],
         resources: [arn(stack.rules.table)],
@@ -235,6 +240,11 @@ describe("operator API infrastructure", () => {
 
     it("lets a viewer call every GET route and no POST, PUT or DELETE", () => {
       expect(decisions("viewer")).toEqual(expected((method) => method === "GET"));
+    });
+
+    it("deploys the console's change feed route and lets a viewer poll it", () => {
+      expect(deployedRoutes()).toContain("GET /alarms/changes");
+      expect(allows("viewer", requestArn("GET /alarms/changes"))).toBe(true);
     });
 
     it("lets an operator also act on alarms and add or remove silences, but not write rules", () => {

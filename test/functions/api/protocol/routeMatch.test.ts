@@ -10,6 +10,14 @@ describe("matchOperatorRoute", () => {
     });
   });
 
+  it("names the change feed rather than an alarm called `changes`", () => {
+    expect(matchOperatorRoute("GET", "/alarms/changes")).toEqual({
+      kind: "route",
+      route: "GET /alarms/changes",
+      pathParameters: {},
+    });
+  });
+
   it("takes a trailing slash, as the router does", () => {
     expect(matchOperatorRoute("GET", "/devices/")).toMatchObject({ kind: "route", route: "GET /devices" });
   });

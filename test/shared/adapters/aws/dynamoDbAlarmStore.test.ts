@@ -9,6 +9,7 @@ import {
 } from "../../../../shared/domain/alarms/history.ts";
 import { type AlarmTables, createAlarmTables, historyOf } from "../../../support/alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "../../../support/dynalite.ts";
+import { type ManualClock, manualClock } from "../../../support/testClock.ts";
 
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
 const RETENTION_MS = 90 * 86_400_000;
@@ -64,6 +65,7 @@ function withOutboxes(thingName: string, version: number, counts: { events: numb
 describe("DynamoDbAlarmStore", () => {
   let dynamo: LocalDynamo;
   let tables: AlarmTables;
+  let clock: ManualClock;
   let store: DynamoDbAlarmStore;
   let thingName: string;
   let counter = 0;
@@ -81,7 +83,14 @@ describe("DynamoDbAlarmStore", () => {
     thingName = `oven-${counter}`;
     // Fresh tables per test: scan and history assertions see only what the test wrote.
     tables = await createAlarmTables(dynamo.client, `store-${counter}`);
-    store = new DynamoDbAlarmStore({ ...tables, historyRetentionMs: RETENTION_MS, client: dynamo.client });
+    // Written a minute after T0: the feed goes by write time, not by the entries' event times.
+    clock = manualClock(T0 + 60_000);
+    store = new DynamoDbAlarmStore({
+      ...tables,
+      historyRetentionMs: RETENTION_MS,
+      client: dynamo.client,
+      clock,
+    });
   });
 
   describe("load", () => {
@@ -246,8 +255,19 @@ describe("DynamoDbAlarmStore", () => {
           ...record.entry,
           sk: record.sk,
           expiresAt: Math.floor((T0 + 10_500) / 1000) + RETENTION_MS / 1000,
+          feedDay: "2026-11-25",
+          feedKey: `2026-11-25T12:01:00.000Z#${record.entry.alarmId}#${record.sk}`,
         },
       ]);
+    });
+
+    it("leaves the feed attributes out of the history it reads back", async () => {
+      const record = transitionRecord(thingName, 1);
+      await store.appendHistory([record]);
+
+      const page = await store.history(record.entry.alarmId, { limit: 10 });
+
+      expect(page.entries).toEqual([record.entry]);
     });
 
     it("rounds a retention that is not whole seconds up", async () => {
@@ -320,6 +340,54 @@ describe("DynamoDbAlarmStore", () => {
       await store.appendHistory([]);
 
       expect(requests("BatchWriteItem")).toBe(batchesBefore);
+    });
+  });
+
+  describe("changesAfter", () => {
+    const changes = async (after: string, until = clock.now()) => {
+      const found: { alarmId: string; position: string }[] = [];
+      for await (const change of store.changesAfter(after, until)) found.push(change);
+      return found;
+    };
+
+    it("finds the history writes after a position through the index, oldest first", async () => {
+      const before = transitionRecord(thingName, 1);
+      const other = transitionRecord(`${thingName}-b`, 2);
+      const late = transitionRecord(thingName, -3_600);
+      await store.appendHistory([before]);
+      clock.advance(1_000);
+      await store.appendHistory([other]);
+      clock.advance(1_000);
+      // An hour-old event written now is news now.
+      await store.appendHistory([late]);
+
+      const found = await changes("2026-11-25T12:01:00.500Z");
+
+      expect(found).toEqual([
+        {
+          alarmId: other.entry.alarmId,
+          position: `2026-11-25T12:01:01.000Z#${other.entry.alarmId}#${other.sk}`,
+        },
+        {
+          alarmId: late.entry.alarmId,
+          position: `2026-11-25T12:01:02.000Z#${late.entry.alarmId}#${late.sk}`,
+        },
+      ]);
+    });
+
+    it("reads every UTC day from the position's to the end's", async () => {
+      clock.set(Date.parse("2026-11-24T23:59:59.000Z"));
+      await store.appendHistory([transitionRecord(thingName, 1)]);
+      clock.set(Date.parse("2026-11-26T00:00:01.000Z"));
+      await store.appendHistory([transitionRecord(thingName, 2)]);
+      clock.set(Date.parse("2026-11-27T08:00:00.000Z"));
+
+      const found = await changes("2026-11-24T12:00:00.000Z");
+
+      expect(found.map((change) => change.position.slice(0, 24))).toEqual([
+        "2026-11-24T23:59:59.000Z",
+        "2026-11-26T00:00:01.000Z",
+      ]);
     });
   });
 

@@ -394,7 +394,7 @@ async function historyOfThings(dynamo: LocalDynamo, run: Run) {
     string,
     { transitions: { version: number; index: number; entry: unknown }[]; late: string[] }
   >();
-  for (const { sk, expiresAt: _expiresAt, ...entry } of items) {
+  for (const { sk, expiresAt: _expiresAt, feedDay: _day, feedKey: _key, ...entry } of items) {
     const thingName = parseAlarmId(String(entry.alarmId))?.thingName ?? "";
     const thing = byThing.get(thingName) ?? { transitions: [], late: [] };
     byThing.set(thingName, thing);
