@@ -20,7 +20,7 @@ export function connectLiveEvents(
   for (const type of TYPES) {
     source.addEventListener(type, (message) => {
       try {
-        onEvent(JSON.parse((message as MessageEvent<string>).data) as LiveEvent);
+        onEvent(JSON.parse((message as MessageEvent).data as string) as LiveEvent);
       } catch (error) {
         console.error(`unreadable ${type} event`, error);
       }
