@@ -30,8 +30,6 @@ export interface ConsoleCustomDomain {
 }
 
 export interface ConsoleHostingProps {
-  /** The operator API's origin (`https://<id>.execute-api.<region>.amazonaws.com`), which the page calls. */
-  readonly apiOrigin: string;
   /** The managed-login domain (`https://<prefix>.auth.<region>.amazoncognito.com`). */
   readonly signInUrl: string;
   /** The region of the user pool and identity pool, whose endpoints the page calls. */
@@ -94,6 +92,9 @@ export class ConsoleHosting extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
+    // The API allows the console's origin (CORS), so the console cannot name the API's own host
+    // without a reference cycle: any execute-api host of the region, which still needs IAM to answer.
+    const apiOrigins = `https://*.execute-api.${props.region}.amazonaws.com`;
     const cognitoEndpoints = [
       `https://cognito-identity.${props.region}.amazonaws.com`,
       `https://cognito-idp.${props.region}.amazonaws.com`,
@@ -105,7 +106,7 @@ export class ConsoleHosting extends Construct {
           contentSecurityPolicy: [
             "default-src 'self'",
             "script-src 'self'",
-            `connect-src 'self' ${[props.apiOrigin, props.signInUrl, ...cognitoEndpoints].join(" ")}`,
+            `connect-src 'self' ${[apiOrigins, props.signInUrl, ...cognitoEndpoints].join(" ")}`,
             "img-src 'self' data:",
             "style-src 'self'",
             "frame-ancestors 'none'",

@@ -35,6 +35,27 @@ export class OperatorApi extends Construct {
   readonly accessLogs: logs.LogGroup;
   readonly routes: readonly apigwv2.HttpRoute[];
 
+  /**
+   * Lets the hosted console's pages call the API from their origin: API Gateway answers the
+   * preflight itself (no route, no authorisation) and adds the CORS headers to every answer; each
+   * request itself is still IAM-authorised. Set after construction, as the console is built later.
+   */
+  allowBrowserOrigin(origin: string): void {
+    (this.api.node.defaultChild as apigwv2.CfnApi).corsConfiguration = {
+      allowOrigins: [origin],
+      allowMethods: ["GET", "POST", "PUT", "DELETE"],
+      // What SigV4 adds to a request, and the JSON body's type.
+      allowHeaders: [
+        "authorization",
+        "content-type",
+        "x-amz-content-sha256",
+        "x-amz-date",
+        "x-amz-security-token",
+      ],
+      maxAge: 600,
+    };
+  }
+
   constructor(scope: Construct, id: string, props: OperatorApiProps) {
     super(scope, id);
     this.api = new apigwv2.HttpApi(this, "Api", {

@@ -374,7 +374,6 @@ export class PlantwatchStack extends Stack {
       const domainPrefix =
         config.console.signInDomainPrefix ?? `${defaultSignInStackPart(config.stackName)}-${this.account}`;
       this.consoleHosting = new ConsoleHosting(this, "Console", {
-        apiOrigin: this.operatorApi.api.apiEndpoint,
         signInUrl: managedLoginUrl(this, domainPrefix),
         region: this.region,
         ...(domainName && certificateArn && { customDomain: { domainName, certificateArn } }),
@@ -383,6 +382,7 @@ export class PlantwatchStack extends Stack {
         logRetention,
         removalPolicy,
       });
+      this.operatorApi.allowBrowserOrigin(this.consoleHosting.url);
       this.consoleSignIn = new ConsoleSignIn(this, "ConsoleSignIn", {
         accessPolicies: this.operatorAccess,
         consoleUrl: this.consoleHosting.url,

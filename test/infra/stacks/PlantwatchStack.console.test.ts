@@ -174,7 +174,7 @@ describe("the operator console on AWS", () => {
       expect(directives).toEqual([
         "default-src 'self'",
         "script-src 'self'",
-        `connect-src 'self' <${ids.api}.ApiEndpoint> ${signInUrl()} ` +
+        `connect-src 'self' https://*.execute-api.${REGION}.amazonaws.com ${signInUrl()} ` +
           `https://cognito-identity.${REGION}.amazonaws.com https://cognito-idp.${REGION}.amazonaws.com`,
         "img-src 'self' data:",
         "style-src 'self'",
@@ -183,6 +183,23 @@ describe("the operator console on AWS", () => {
         `form-action 'self' ${signInUrl()}`,
       ]);
       expect(headers.ContentSecurityPolicy.Override).toBe(true);
+    });
+
+    it("lets the console's origin, and no other, call the API from the browser with SigV4 headers", () => {
+      const api = resource(template, "AWS::ApiGatewayV2::Api", ids.api).Properties;
+      expect(api.CorsConfiguration.AllowOrigins.map(render)).toEqual([consoleUrl()]);
+      expect(api.CorsConfiguration).toMatchObject({
+        AllowMethods: ["GET", "POST", "PUT", "DELETE"],
+        AllowHeaders: [
+          "authorization",
+          "content-type",
+          "x-amz-content-sha256",
+          "x-amz-date",
+          "x-amz-security-token",
+        ],
+        MaxAge: 600,
+      });
+      expect(api.CorsConfiguration.AllowCredentials).toBeUndefined();
     });
 
     it("answers deep links with the page: a viewer-request function rewrites paths without an extension", () => {
