@@ -1,29 +1,13 @@
 import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from "@smithy/types";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { executeApiSigner, type RequestSigner } from "../../shared/adapters/aws/executeApiSigner.ts";
 
-/** The request as it goes on the wire, for signing: `path` is percent-encoded as sent, `query` decoded. */
-export type SignableRequest = HttpRequest;
+export type { RequestSigner } from "../../shared/adapters/aws/executeApiSigner.ts";
 
-/** Adds authentication headers to a request; the result includes the request's own headers. */
-export type RequestSigner = (request: SignableRequest) => Promise<Record<string, string>>;
-
-/** The service name API Gateway's IAM authorisation expects in the credential scope. */
-export const EXECUTE_API_SERVICE = "execute-api";
-
-/**
- * SigV4 for API Gateway with IAM authorisation: the same signer the SDK clients use, so a request
- * signed here is accepted wherever an SDK request with these credentials would be.
- */
+/** The operator API's signer with Node's SHA-256. */
 export function sigV4Signer(options: {
   readonly region: string;
   readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }): RequestSigner {
-  const signer = new SignatureV4({
-    service: EXECUTE_API_SERVICE,
-    region: options.region,
-    credentials: options.credentials,
-    sha256: Hash.bind(null, "sha256"),
-  });
-  return async (request) => (await signer.sign(request)).headers;
+  return executeApiSigner({ ...options, sha256: Hash.bind(null, "sha256") });
 }
