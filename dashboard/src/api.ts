@@ -13,6 +13,7 @@ import type {
   SilenceView,
   TelemetryView,
 } from "../../shared/contracts/operatorApi.ts";
+import type { ApiFetcher } from "./auth/signedFetch.ts";
 
 /** A C7 error body (or a failure to reach the API), with the message worth showing an operator. */
 export class ApiError extends Error {
@@ -35,9 +36,12 @@ const MAX_PAGES = 50;
 /** The operator API (C7), typed by its contract. */
 export class OperatorApiClient {
   readonly #base: string;
+  readonly #fetch: ApiFetcher;
 
-  constructor(base: string) {
+  /** `fetcher` signs each request when the console is hosted (IAM-authorised API); locally it is `fetch`. */
+  constructor(base: string, fetcher: ApiFetcher = (url, init) => fetch(url, init)) {
     this.#base = base;
+    this.#fetch = fetcher;
   }
 
   devices(): Promise<DeviceView[]> {
@@ -108,7 +112,7 @@ export class OperatorApiClient {
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(`${this.#base}${path}`, {
+      response = await this.#fetch(`${this.#base}${path}`, {
         method,
         headers: body === undefined ? {} : { "content-type": "application/json" },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -3,7 +3,8 @@ import { AlarmConsole } from "./alarmConsole.ts";
 import { AlarmPage } from "./alarmPage.ts";
 import { AlarmPoller } from "./alarmPolling.ts";
 import { OperatorApiClient } from "./api.ts";
-import { readConfig } from "./config.ts";
+import type { ConsoleSession } from "./auth/consoleSession.ts";
+import { connect } from "./connect.ts";
 import { DeviceView } from "./deviceView.ts";
 import { byId, setText } from "./dom.ts";
 import { FleetView } from "./fleetView.ts";
@@ -20,8 +21,11 @@ import { Toasts } from "./toasts.ts";
 /** "Last seen" is relative; refresh it now and then rather than on every sample. */
 const CLOCK_TICK_MS = 5000;
 
-const config = readConfig(document, location);
-const api = new OperatorApiClient(config.apiBase);
+// While the browser leaves to sign in, nothing here starts.
+const reached = (await connect(document, location)) ?? (await new Promise<never>(() => {}));
+const { config } = reached;
+const api = new OperatorApiClient(config.apiBase, reached.fetcher);
+if (reached.session) showSignedIn(reached.session);
 const store = new DashboardStore();
 const frames = new FrameScheduler();
 const navigation = new Navigation(showView);
@@ -151,6 +155,14 @@ function pollAlarmChanges(): void {
   });
   document.addEventListener("visibilitychange", () => poller.visibilityChanged());
   poller.start();
+}
+
+/** Who is signed in, and the way out: only on a hosted console. */
+function showSignedIn(session: ConsoleSession): void {
+  setText(byId("user"), session.user);
+  const signOut = byId<HTMLButtonElement>("sign-out");
+  signOut.addEventListener("click", () => session.signOut());
+  byId("session").hidden = false;
 }
 
 navigation.start();

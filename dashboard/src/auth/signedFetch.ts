@@ -2,6 +2,12 @@ import { executeApiSigner } from "../../../shared/adapters/aws/executeApiSigner.
 import type { ConsoleCredentials } from "./identityPool.ts";
 import { WebCryptoSha256 } from "./webCryptoSha256.ts";
 
+/** How the console sends a request to the operator API: `fetch`, or a signing wrapper around it. */
+export type ApiFetcher = (
+  url: string,
+  init: { readonly method: string; readonly headers: Record<string, string>; readonly body?: string },
+) => Promise<Response>;
+
 /**
  * `fetch` for the operator API with each request signed (SigV4, execute-api) with the operator's
  * current credentials: the API stays IAM-authorised on every route, for the console as for the CLI.
@@ -10,10 +16,7 @@ export function signedFetch(
   region: string,
   credentials: () => Promise<ConsoleCredentials>,
   fetcher: typeof fetch = fetch,
-): (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string },
-) => Promise<Response> {
+): ApiFetcher {
   const sign = executeApiSigner({ region, credentials, sha256: WebCryptoSha256 });
   return async (href, init) => {
     const url = new URL(href);

@@ -1,0 +1,111 @@
+import {
+  beginSignIn,
+  finishSignIn,
+  isSignInCallback,
+  refreshSignIn,
+  SignInError,
+  type SignInSettings,
+  type SignInStorage,
+  signOutUrl,
+  type Tokens,
+} from "./hostedSignIn.ts";
+import { type ConsoleCredentials, credentialsFor } from "./identityPool.ts";
+import { type ApiFetcher, signedFetch } from "./signedFetch.ts";
+
+/** A signed-in operator: who, and a `fetch` that signs the operator API's requests as them. */
+export interface ConsoleSession {
+  /** The e-mail in the ID token, to show who is signed in (the API trusts the signature, not this). */
+  readonly user: string;
+  readonly fetcher: ApiFetcher;
+  signOut(): void;
+}
+
+/** Where the browser goes: `assign` leaves the page, `replace` rewrites its URL in place. */
+export interface Navigator {
+  assign(url: string): void;
+  replace(path: string): void;
+}
+
+const TOKENS_KEY = "plantwatch.signIn.tokens";
+/** Renew tokens and credentials this long before they expire, so no request goes out with stale ones. */
+const EARLY_MS = 5 * 60_000;
+
+/**
+ * Opens the operator's session on page load: finishes a sign-in managed login sent the browser
+ * back from (then shows the page they first asked for), resumes this tab's session, or sends the
+ * browser to sign in, remembering the page (undefined: the page is going away).
+ */
+export async function openSession(
+  settings: SignInSettings,
+  location: URL,
+  storage: SignInStorage,
+  navigator: Navigator,
+  fetcher: typeof fetch = fetch,
+  now: () => number = Date.now,
+): Promise<ConsoleSession | undefined> {
+  const signInAgain = async (returnTo: string) => {
+    storage.removeItem(TOKENS_KEY);
+    navigator.assign(await beginSignIn(settings, returnTo, storage));
+  };
+  let tokens: Tokens | undefined;
+  if (isSignInCallback(location)) {
+    const signedIn = await finishSignIn(settings, location, storage, fetcher);
+    tokens = signedIn.tokens;
+    storage.setItem(TOKENS_KEY, JSON.stringify(tokens));
+    navigator.replace(signedIn.returnTo);
+  } else {
+    tokens = storedTokens(storage);
+  }
+  const here = `${location.pathname}${location.search}${location.hash}`;
+  if (tokens === undefined || (tokens.expiresAt - now() < EARLY_MS && tokens.refreshToken === undefined)) {
+    await signInAgain(here);
+    return undefined;
+  }
+
+  let current = tokens;
+  let credentials: ConsoleCredentials | undefined;
+  const freshCredentials = async (): Promise<ConsoleCredentials> => {
+    if (credentials !== undefined && credentials.expiration.getTime() - now() > EARLY_MS) return credentials;
+    if (current.expiresAt - now() < EARLY_MS) {
+      try {
+        current = await refreshSignIn(settings, current.refreshToken ?? "", fetcher);
+      } catch (error) {
+        // The refresh token expired or was revoked (user removed, signed out elsewhere).
+        await signInAgain(here);
+        throw error instanceof SignInError ? error : new SignInError("signing in again");
+      }
+      storage.setItem(TOKENS_KEY, JSON.stringify(current));
+    }
+    credentials = await credentialsFor(settings, current.idToken, fetcher);
+    return credentials;
+  };
+  return {
+    user: claimOf(current.idToken, "email") ?? "signed in",
+    fetcher: signedFetch(settings.region, freshCredentials, fetcher),
+    signOut: () => {
+      storage.removeItem(TOKENS_KEY);
+      navigator.assign(signOutUrl(settings));
+    },
+  };
+}
+
+function storedTokens(storage: SignInStorage): Tokens | undefined {
+  try {
+    const tokens = JSON.parse(storage.getItem(TOKENS_KEY) ?? "null") as Tokens | null;
+    return tokens !== null && typeof tokens.idToken === "string" ? tokens : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A claim of a JWT's payload, read without checking the signature: for display only. */
+export function claimOf(jwt: string, claim: string): string | undefined {
+  try {
+    const payload = jwt.split(".")[1] ?? "";
+    const json = atob(payload.replaceAll("-", "+").replaceAll("_", "/"));
+    const value = (JSON.parse(json) as Record<string, unknown>)[claim];
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
