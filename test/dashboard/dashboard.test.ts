@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHttpServer, startLocalHttpServer } from "../../local/httpServer.ts";
 import { LiveEventHub } from "../../local/liveEventHub.ts";
@@ -12,8 +11,8 @@ import {
   TEST_PRINCIPAL,
   type TestOperatorApi,
 } from "../support/operatorApi.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ALARM_ID = "oven-overheat:oven-3";
 const POLL = { timeout: 10_000, interval: 50 };
 /** Five minutes of oven-3, one point every 10 s: the temperature climbs through the 250 threshold. */
@@ -46,11 +45,6 @@ describe("the dashboard", () => {
   const series = new SeriesStandIn();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `no chromium at ${CHROMIUM}: the dashboard tests need it; run \`apt-get install chromium\``,
-      );
-    }
     api = await startTestOperatorApi({ series });
     await api.seedActiveAlarm();
     // A little fleet around it: a second oven running hot, two that are fine.
@@ -69,7 +63,7 @@ describe("the dashboard", () => {
       liveEvents: hub,
       principal: TEST_PRINCIPAL,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(server.url);

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium, type Page, type Route } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { challengeOf } from "../../dashboard/src/auth/pkce.ts";
 import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
@@ -17,8 +16,8 @@ import type { ConsoleConfig } from "../../shared/contracts/consoleConfig.ts";
 import { verifySigV4 } from "../cli/api/sigV4Verifier.ts";
 import { type LocalServer, startLocalServer } from "../support/localHttpServer.ts";
 import { startTestOperatorApi, type TestOperatorApi } from "../support/operatorApi.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const REGION = "eu-west-1";
 const SIGN_IN = "https://plantwatch-test.auth.eu-west-1.amazoncognito.com";
 const IDENTITY = `https://cognito-identity.${REGION}.amazonaws.com/`;
@@ -52,8 +51,6 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
   const apiRequests: { method: string; path: string; verified: boolean; status: number }[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`no chromium at ${CHROMIUM}; run \`apt-get install chromium\``);
     api = await startTestOperatorApi();
     await api.seedActiveAlarm();
     apiByGroup = {};
@@ -116,7 +113,7 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
         body: Buffer.from(await answer.arrayBuffer()),
       };
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHttpServer, startLocalHttpServer } from "../../local/httpServer.ts";
 import { LiveEventHub } from "../../local/liveEventHub.ts";
 import { startTestOperatorApi, TEST_PRINCIPAL, type TestOperatorApi } from "../support/operatorApi.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { launchChromium } from "./chromium.ts";
 
 /** The console as it runs on AWS: no Server-Sent Events, alarm changes by polling `GET /alarms/changes`. */
 describe("the dashboard with live=poll", () => {
@@ -16,8 +14,6 @@ describe("the dashboard with live=poll", () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`no chromium at ${CHROMIUM}; run \`apt-get install chromium\``);
     api = await startTestOperatorApi();
     await api.seedActiveAlarm();
     await api.putDevice({ thingName: "oven-7", site: "plant-1", line: "line-2" });
@@ -27,7 +23,7 @@ describe("the dashboard with live=poll", () => {
       liveEvents: new LiveEventHub(),
       principal: TEST_PRINCIPAL,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
     page.on("request", (request) => requested.push(new URL(request.url()).pathname));
     await page.goto(`${server.url}/?live=poll`);

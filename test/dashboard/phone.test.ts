@@ -1,13 +1,12 @@
-import { existsSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHttpServer, startLocalHttpServer } from "../../local/httpServer.ts";
 import { LiveEventHub } from "../../local/liveEventHub.ts";
 import type { AlarmView, HistoryView, Page as ListPage } from "../../shared/contracts/operatorApi.ts";
 import { startTestOperatorApi, TEST_PRINCIPAL, type TestOperatorApi } from "../support/operatorApi.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 /** An iPhone-sized viewport, as operators open the links in SMS and chat messages. */
 const PHONE = { width: 390, height: 844 };
 const ALARM_ID = "oven-overheat:oven-3";
@@ -24,11 +23,6 @@ describe("the dashboard at phone width", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `no chromium at ${CHROMIUM}: the dashboard tests need it; run \`apt-get install chromium\``,
-      );
-    }
     api = await startTestOperatorApi();
     await api.seedActiveAlarm();
     await api.putDevice({ thingName: "oven-5", site: "plant-1", line: "line-2", model: "deck-oven" });
@@ -39,7 +33,7 @@ describe("the dashboard at phone width", () => {
       liveEvents: new LiveEventHub(),
       principal: TEST_PRINCIPAL,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     page.on("pageerror", (error) => pageErrors.push(error.message));
   });
