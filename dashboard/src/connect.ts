@@ -22,7 +22,11 @@ export async function connect(page: Document, location: Location): Promise<Conne
     { ...hosted, redirectUri: new URL("/", location.href).href },
     new URL(location.href),
     sessionStorage,
-    { assign: (url) => location.assign(url), replace: (path) => history.replaceState(null, "", path) },
+    {
+      here: () => `${location.pathname}${location.search}${location.hash}`,
+      assign: (url) => location.assign(url),
+      replace: (path) => history.replaceState(null, "", path),
+    },
   );
   if (session === undefined) return undefined;
   return {

@@ -20,8 +20,10 @@ export interface ConsoleSession {
   signOut(): void;
 }
 
-/** Where the browser goes: `assign` leaves the page, `replace` rewrites its URL in place. */
+/** Where the browser is and goes: `assign` leaves the page, `replace` rewrites its URL in place. */
 export interface Navigator {
+  /** The page shown now (path, query, fragment): where to come back to after signing in again. */
+  here(): string;
   assign(url: string): void;
   replace(path: string): void;
 }
@@ -43,9 +45,11 @@ export async function openSession(
   fetcher: typeof fetch = fetch,
   now: () => number = Date.now,
 ): Promise<ConsoleSession | undefined> {
-  const signInAgain = async (returnTo: string) => {
+  // Read when it is needed: after a sign-in the URL is no longer the callback's, and the operator
+  // may have moved on to another alarm before the session runs out.
+  const signInAgain = async () => {
     storage.removeItem(TOKENS_KEY);
-    navigator.assign(await beginSignIn(settings, returnTo, storage));
+    navigator.assign(await beginSignIn(settings, navigator.here(), storage));
   };
   let tokens: Tokens | undefined;
   if (isSignInCallback(location)) {
@@ -56,9 +60,8 @@ export async function openSession(
   } else {
     tokens = storedTokens(storage);
   }
-  const here = `${location.pathname}${location.search}${location.hash}`;
   if (tokens === undefined || (tokens.expiresAt - now() < EARLY_MS && tokens.refreshToken === undefined)) {
-    await signInAgain(here);
+    await signInAgain();
     return undefined;
   }
 
@@ -71,7 +74,7 @@ export async function openSession(
         current = await refreshSignIn(settings, current.refreshToken ?? "", fetcher);
       } catch (error) {
         // The refresh token expired or was revoked (user removed, signed out elsewhere).
-        await signInAgain(here);
+        await signInAgain();
         throw error instanceof SignInError ? error : new SignInError("signing in again");
       }
       storage.setItem(TOKENS_KEY, JSON.stringify(current));
