@@ -4,6 +4,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { readNotifyEnvironment } from "../../shared/config/operatorEnvironment.ts";
+import { NOTIFY_METRICS } from "../../shared/contracts/functionMetrics.ts";
 import {
   NotificationFailedError,
   type NotifyOutcome,
@@ -29,7 +30,7 @@ async function notify(event: EventBridgeEvent<string, unknown>, context: Context
   try {
     outcome = await notifier.notify(String(event?.["detail-type"]), event?.detail, { deadline });
   } catch (error) {
-    metrics.addMetric("NotificationsFailed", MetricUnit.Count, 1);
+    metrics.addMetric(NOTIFY_METRICS.failed, MetricUnit.Count, 1);
     if (error instanceof NotificationFailedError) {
       for (const part of error.delivered) metrics.addMetric(sentMetric(part), MetricUnit.Count, 1);
       logger.error("notification failed; the event is retried", {
@@ -69,7 +70,7 @@ async function notify(event: EventBridgeEvent<string, unknown>, context: Context
 }
 
 function sentMetric(part: "topic" | "webhooks"): string {
-  return part === "topic" ? "NotificationsSent" : "WebhookEventsSent";
+  return part === "topic" ? NOTIFY_METRICS.sent : NOTIFY_METRICS.webhookEventsSent;
 }
 
 export const handler = middy(notify)

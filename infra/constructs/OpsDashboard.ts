@@ -8,17 +8,11 @@ import { Construct } from "constructs";
 import {
   ENGINE_METRICS,
   INGEST_METRICS,
+  NOTIFY_METRICS,
   QUARANTINE_REASON_DIMENSION,
 } from "../../shared/contracts/functionMetrics.ts";
 import { QUARANTINE_REASONS } from "../../shared/domain/ingest/quarantineReason.ts";
 import type { PlantwatchFunction } from "./PlantwatchFunction.ts";
-
-/** The notify function's own counts, as functions/notify/handler.ts names them. */
-const NOTIFY_METRICS = {
-  sent: "NotificationsSent",
-  webhookEventsSent: "WebhookEventsSent",
-  failed: "NotificationsFailed",
-} as const;
 
 /**
  * Timestream for InfluxDB's instance metrics. AWS documents the metric names (and a dimension

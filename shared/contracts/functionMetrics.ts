@@ -30,3 +30,10 @@ export const ENGINE_METRICS = {
   remindersSent: "RemindersSent",
   foreignLifecycleEvents: "ForeignLifecycleEvents",
 } as const;
+
+/** The notify function's counts, per event. */
+export const NOTIFY_METRICS = {
+  sent: "NotificationsSent",
+  webhookEventsSent: "WebhookEventsSent",
+  failed: "NotificationsFailed",
+} as const;

@@ -171,7 +171,13 @@ export class DynamoDbAlarmStore implements AlarmStore, AlarmHistoryReader, Alarm
         }),
       );
       for (const item of result.Items ?? []) {
-        const { sk: _sk, expiresAt: _expiresAt, feedDay: _day, feedKey: _key, ...entry } = item;
+        const {
+          sk: _sk,
+          expiresAt: _expiresAt,
+          [ALARM_CHANGE_FEED.partitionKey]: _day,
+          [ALARM_CHANGE_FEED.sortKey]: _key,
+          ...entry
+        } = item;
         entries.push(entry as HistoryEntry);
       }
       ExclusiveStartKey = result.LastEvaluatedKey;
