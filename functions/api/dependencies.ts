@@ -5,6 +5,7 @@ import type { AlarmHistoryReader } from "../../shared/ports/alarmHistory.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import type { DeviceCatalog, DeviceRegistry } from "../../shared/ports/deviceRegistry.ts";
+import type { OperatorDirectory } from "../../shared/ports/operatorDirectory.ts";
 import type { SeriesQuery } from "../../shared/ports/seriesQuery.ts";
 import type { SilenceStore } from "../../shared/ports/silenceStore.ts";
 import type { RuleSummary } from "./protocol/views.ts";
@@ -25,6 +26,8 @@ export interface OperatorApiDependencies {
   readonly silences: SilenceStore;
   readonly series: SeriesQuery;
   readonly clock: Clock;
+  /** Console users by user pool `sub`, for recording the person as the actor; absent without a console. */
+  readonly operators?: OperatorDirectory;
   readonly log?: ApiLog;
 }
 

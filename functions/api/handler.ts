@@ -5,6 +5,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { documentClient } from "../../shared/adapters/aws/documentClient.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import { DynamoDbOperatorDirectory } from "../../shared/adapters/aws/dynamoDbOperatorDirectory.ts";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import { KinesisStreamControl } from "../../shared/adapters/aws/kinesisStreamControl.ts";
@@ -42,6 +43,9 @@ const api = createOperatorApi({
   silences: new DynamoDbSilenceStore({ client, tableName: env.SILENCES_TABLE }),
   series: seriesQueryFor(seriesTargetOf(env)),
   clock: systemClock,
+  ...(env.OPERATORS_TABLE && {
+    operators: new DynamoDbOperatorDirectory({ client, tableName: env.OPERATORS_TABLE, clock: systemClock }),
+  }),
   log: powertoolsLog,
 });
 

@@ -28,12 +28,6 @@ export function json(statusCode: number, body: unknown): ApiResult {
 
 export const noContent = (): ApiResult => ({ statusCode: 204 });
 
-/** Who is calling: the IAM principal API Gateway authorised (the local server sets one too). */
-export function actorOf(event: ApiEvent): string {
-  const iam = event.requestContext?.authorizer?.iam;
-  return iam?.userArn || iam?.callerId || "unknown";
-}
-
 /** Time kept back from Lambda's deadline for the answer itself. */
 const DEADLINE_MARGIN_MS = 2_000;
 const DEFAULT_BUDGET_MS = 10_000;

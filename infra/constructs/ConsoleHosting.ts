@@ -23,6 +23,31 @@ export const DEEP_LINK_FUNCTION_CODE = `function handler(event) {
   return request;
 }`;
 
+/**
+ * The console's Content-Security-Policy: its own scripts and styles only, and calls to the API,
+ * managed login and Cognito only. Exported so the browser tests serve the page under the very policy.
+ */
+export function consoleContentSecurityPolicy(sources: {
+  readonly region: string;
+  readonly signInUrl: string;
+  readonly apiOrigin: string;
+}): string {
+  const cognitoEndpoints = [
+    `https://cognito-identity.${sources.region}.amazonaws.com`,
+    `https://cognito-idp.${sources.region}.amazonaws.com`,
+  ];
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `connect-src 'self' ${[sources.apiOrigin, sources.signInUrl, ...cognitoEndpoints].join(" ")}`,
+    "img-src 'self' data:",
+    "style-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    `form-action 'self' ${sources.signInUrl}`,
+  ].join("; ");
+}
+
 export interface ConsoleCustomDomain {
   readonly domainName: string;
   /** An ACM certificate in us-east-1 (CloudFront's region) covering `domainName`. */
@@ -92,27 +117,18 @@ export class ConsoleHosting extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    // The API allows the console's origin (CORS), so the console cannot name the API's own host
-    // without a reference cycle: any execute-api host of the region, which still needs IAM to answer.
-    const apiOrigins = `https://*.execute-api.${props.region}.amazonaws.com`;
-    const cognitoEndpoints = [
-      `https://cognito-identity.${props.region}.amazonaws.com`,
-      `https://cognito-idp.${props.region}.amazonaws.com`,
-    ];
     this.headers = new cloudfront.ResponseHeadersPolicy(this, "SecurityHeaders", {
       comment: "plantwatch console: security headers and Content-Security-Policy",
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            `connect-src 'self' ${[apiOrigins, props.signInUrl, ...cognitoEndpoints].join(" ")}`,
-            "img-src 'self' data:",
-            "style-src 'self'",
-            "frame-ancestors 'none'",
-            "base-uri 'self'",
-            `form-action 'self' ${props.signInUrl}`,
-          ].join("; "),
+          contentSecurityPolicy: consoleContentSecurityPolicy({
+            region: props.region,
+            signInUrl: props.signInUrl,
+            // The API allows the console's origin (CORS), so the console cannot name the API's own
+            // host without a reference cycle: any execute-api host of the region, which still needs
+            // IAM to answer.
+            apiOrigin: `https://*.execute-api.${props.region}.amazonaws.com`,
+          }),
           override: true,
         },
         strictTransportSecurity: {

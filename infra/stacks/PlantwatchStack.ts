@@ -34,6 +34,7 @@ import { NotificationTopics } from "../constructs/NotificationTopics.ts";
 import { NotifyFunction } from "../constructs/NotifyFunction.ts";
 import { OperatorAccessPolicies } from "../constructs/OperatorAccessPolicies.ts";
 import { OperatorApi } from "../constructs/OperatorApi.ts";
+import { OperatorDirectory } from "../constructs/OperatorDirectory.ts";
 import { OpsAlarms } from "../constructs/OpsAlarms.ts";
 import { OpsDashboard } from "../constructs/OpsDashboard.ts";
 import { QuarantineBucket } from "../constructs/QuarantineBucket.ts";
@@ -103,6 +104,7 @@ export class PlantwatchStack extends Stack {
   /** `console.enabled` only: the dashboard on CloudFront, and operators' sign-in. */
   readonly consoleHosting?: ConsoleHosting;
   readonly consoleSignIn?: ConsoleSignIn;
+  readonly operatorDirectory?: OperatorDirectory;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
     super(scope, id, { stackName: props.config.stackName, ...props });
@@ -391,6 +393,16 @@ export class PlantwatchStack extends Stack {
         mfa: config.console.mfa,
         removalPolicy,
       });
+      // The person behind a console call: the API records them, not the group role's session.
+      this.operatorDirectory = new OperatorDirectory(this, "OperatorDirectory", {
+        userPool: this.consoleSignIn.userPool,
+        encryptionKey: key,
+        metricsNamespace: config.metricsNamespace,
+        logRetention,
+        logRemovalPolicy: removalPolicy,
+        removalPolicy,
+      });
+      this.operatorDirectory.allowLookupBy(this.apiFunction.function);
       this.consoleHosting.publish({
         version: 1,
         apiUrl: this.operatorApi.url,

@@ -21,9 +21,18 @@ export interface HttpApiServerOptions {
   readonly basePath?: string;
   /** The caller identity put where API Gateway's IAM authorizer puts the caller's ARN. */
   readonly principal?: string;
+  /** What API Gateway adds for identity pool credentials (the hosted console's callers); default none. */
+  readonly cognitoIdentity?: CognitoIdentityContext;
   readonly requestIdPrefix?: string;
   /** Bodies larger than this are refused before the handler sees them, as API Gateway does at 10 MB. */
   readonly maxRequestBytes?: number;
+}
+
+/** The identity pool's part of API Gateway's IAM authorizer context; `amr` names the user pool sign-in. */
+export interface CognitoIdentityContext {
+  readonly identityId: string;
+  readonly identityPoolId: string;
+  readonly amr: readonly string[];
 }
 
 export interface HttpApiServer {
@@ -103,6 +112,7 @@ async function serve(
     body,
     requestId,
     principal: options.principal ?? "local-user",
+    cognitoIdentity: options.cognitoIdentity,
   });
   let result: APIGatewayProxyResultV2;
   try {
@@ -120,10 +130,11 @@ interface EventSource {
   readonly body: Buffer;
   readonly requestId: string;
   readonly principal: string;
+  readonly cognitoIdentity: CognitoIdentityContext | undefined;
 }
 
 function toEvent(source: EventSource): APIGatewayProxyEventV2WithIAMAuthorizer {
-  const { request, path, rawQueryString, body, requestId, principal } = source;
+  const { request, path, rawQueryString, body, requestId, principal, cognitoIdentity } = source;
   const method = (request.method ?? "GET").toUpperCase();
   const headers = joinHeaders(request);
   const match = matchOperatorRoute(method, path);
@@ -164,7 +175,8 @@ function toEvent(source: EventSource): APIGatewayProxyEventV2WithIAMAuthorizer {
           accessKey: "local",
           accountId: "000000000000",
           callerId: principal,
-          cognitoIdentity: null,
+          // @types/aws-lambda types this as always null; API Gateway fills it for identity pool credentials.
+          cognitoIdentity: (cognitoIdentity ?? null) as null,
           principalOrgId: "",
           userArn: principal,
           userId: principal,

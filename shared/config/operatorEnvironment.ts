@@ -32,7 +32,15 @@ export const notifyEnvironmentSchema = z.object({
   CONSOLE_URL: z.optional(z.string()),
 });
 
-const apiVariables = { ...sweepEnvironmentSchema.shape, SILENCES_TABLE: name };
+const apiVariables = {
+  ...sweepEnvironmentSchema.shape,
+  SILENCES_TABLE: name,
+  /** The operator directory (console users by sub); absent when the stack has no console. */
+  OPERATORS_TABLE: z.optional(name),
+};
+
+/** The console sign-in trigger's environment. */
+export const consoleSignInEnvironmentSchema = z.object({ OPERATORS_TABLE: name });
 
 /** The api variables plus those of the series store in use (see seriesEnvironment.ts). */
 export const apiEnvironmentSchemas = withSeriesVariables(apiVariables);
@@ -46,9 +54,14 @@ export type NotifyEnvironmentVariables = { readonly [K in keyof NotifyEnvironmen
 export type ApiOwnVariables = {
   readonly [K in keyof z.infer<z.ZodMiniObject<typeof apiVariables>>]: string;
 };
+export type ConsoleSignInEnvironmentVariables = {
+  readonly [K in keyof z.infer<typeof consoleSignInEnvironmentSchema>]: string;
+};
 export type ApiEnvironmentVariables = ApiOwnVariables & SeriesVariables;
 
 export const readNotifyEnvironment = (env: NodeJS.ProcessEnv = process.env): NotifyEnvironment =>
   readEnvironment(notifyEnvironmentSchema, "notify", env);
 export const readApiEnvironment = (env: NodeJS.ProcessEnv = process.env): ApiEnvironment =>
   readEnvironment<ApiEnvironment>(apiEnvironmentSchemas.for(env), "api", env);
+export const readConsoleSignInEnvironment = (env: NodeJS.ProcessEnv = process.env) =>
+  readEnvironment(consoleSignInEnvironmentSchema, "consoleSignIn", env);

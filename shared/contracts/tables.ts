@@ -56,6 +56,13 @@ export const TABLES = {
 export type TableId = keyof typeof TABLES;
 
 /**
+ * Who signed in to the hosted console, by the user pool's `sub`: written by the user pool's
+ * post-authentication trigger, read by the operator API to record the person (not the role
+ * session) as the actor of an action. Only a stack with the console has it.
+ */
+export const OPERATOR_DIRECTORY = { partitionKey: "sub" } as const satisfies TableSchema;
+
+/**
  * Every attribute the ingest function's sighting update names (its key, in `Key` and the condition,
  * and `lastSeen`): its IAM statement allows an UpdateItem on the registry that names no other, so
  * ingest cannot rewrite a device's site, line or attributes.

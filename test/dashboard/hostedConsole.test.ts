@@ -1,10 +1,13 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { PostAuthenticationTriggerEvent } from "aws-lambda";
 import type { Browser, Page, Route } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { challengeOf } from "../../dashboard/src/auth/pkce.ts";
 import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
+import { createRecordSignIn } from "../../functions/consoleSignIn/recordSignIn.ts";
+import { consoleContentSecurityPolicy } from "../../infra/constructs/ConsoleHosting.ts";
 import {
   OPERATOR_ACCESS_LEVELS,
   type OperatorAccessLevel,
@@ -14,6 +17,7 @@ import { startHttpApiServer } from "../../local/adapters/httpApiServer.ts";
 import { dashboardAsset, loadDashboardAssets } from "../../local/httpDashboard.ts";
 import type { ConsoleConfig } from "../../shared/contracts/consoleConfig.ts";
 import { verifySigV4 } from "../cli/api/sigV4Verifier.ts";
+import { historyOf } from "../support/alarmTables.ts";
 import { type LocalServer, startLocalServer } from "../support/localHttpServer.ts";
 import { startTestOperatorApi, type TestOperatorApi } from "../support/operatorApi.ts";
 import { launchChromium } from "./chromium.ts";
@@ -25,9 +29,23 @@ const ALARM = "oven-overheat:oven-3";
 
 /** The operators of the test, each in one group, with the credentials their group role gets. */
 const USERS = {
-  "olga@example.com": { group: "operator", accessKeyId: "ASIAOPERATOR", secret: "operator-secret" },
-  "vera@example.com": { group: "viewer", accessKeyId: "ASIAVIEWER", secret: "viewer-secret" },
-} as const satisfies Record<string, { group: OperatorAccessLevel; accessKeyId: string; secret: string }>;
+  "olga@example.com": {
+    sub: "0d6f3a52-7c1e-4b8a-9f20-5e4d3c2b1a01",
+    group: "operator",
+    accessKeyId: "ASIAOPERATOR",
+    secret: "operator-secret",
+  },
+  "vera@example.com": {
+    sub: "0d6f3a52-7c1e-4b8a-9f20-5e4d3c2b1a02",
+    group: "viewer",
+    accessKeyId: "ASIAVIEWER",
+    secret: "viewer-secret",
+  },
+} as const satisfies Record<
+  string,
+  { sub: string; group: OperatorAccessLevel; accessKeyId: string; secret: string }
+>;
+const USER_POOL = `cognito-idp.${REGION}.amazonaws.com/${REGION}_test`;
 type Email = keyof typeof USERS;
 
 const SIGV4_HEADERS = "authorization,content-type,x-amz-content-sha256,x-amz-date,x-amz-security-token";
@@ -41,7 +59,8 @@ const SIGV4_HEADERS = "authorization,content-type,x-amz-content-sha256,x-amz-dat
  */
 describe("the hosted console (sign-in, deep link, signed API calls)", () => {
   let api: TestOperatorApi;
-  let apiByGroup: Record<string, Awaited<ReturnType<typeof startHttpApiServer>>>;
+  /** The API as each user's calls reach it: API Gateway's context names their group role and their sign-in. */
+  let apiByUser: Record<string, Awaited<ReturnType<typeof startHttpApiServer>>>;
   let front: LocalServer;
   let site: Server;
   let siteUrl: string;
@@ -49,15 +68,22 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
   let signedInAs: Email = "olga@example.com";
   const codes = new Map<string, { challenge: string; email: Email; redirectUri: string }>();
   const apiRequests: { method: string; path: string; verified: boolean; status: number }[] = [];
+  /** What Chromium refused under the console's Content-Security-Policy: nothing, in every test. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     api = await startTestOperatorApi();
     await api.seedActiveAlarm();
-    apiByGroup = {};
-    for (const { group } of Object.values(USERS)) {
-      apiByGroup[group] = await startHttpApiServer({
+    apiByUser = {};
+    for (const { sub, group } of Object.values(USERS)) {
+      apiByUser[sub] = await startHttpApiServer({
         handler: api.handler,
         principal: `arn:aws:sts::123456789012:assumed-role/plantwatch-dev-Console${group}/CognitoIdentityCredentials`,
+        cognitoIdentity: {
+          identityId: `${REGION}:${sub}`,
+          identityPoolId: `${REGION}:pool`,
+          amr: ["authenticated", USER_POOL, `${USER_POOL}:CognitoSignIn:${sub}`],
+        },
       });
     }
     const assets = await loadDashboardAssets();
@@ -69,7 +95,16 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
         return;
       }
       const asset = dashboardAsset(assets, path);
-      response.writeHead(asset ? 200 : 404, asset ? { "content-type": asset.contentType } : {});
+      // The stack's own policy, with the test's API origin where the stack names execute-api hosts.
+      const csp = consoleContentSecurityPolicy({
+        region: REGION,
+        signInUrl: SIGN_IN,
+        apiOrigin: front.endpoint,
+      });
+      response.writeHead(
+        asset ? 200 : 404,
+        asset ? { "content-type": asset.contentType, "content-security-policy": csp } : {},
+      );
       response.end(asset?.body ?? "");
     });
     await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
@@ -101,7 +136,7 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
           body: '{"message":"Forbidden"}',
         };
       }
-      const answer = await fetch(`${apiByGroup[user.group]?.url}${request.url}`, {
+      const answer = await fetch(`${apiByUser[user.sub]?.url}${request.url}`, {
         method: request.method,
         headers: { "content-type": "application/json" },
         ...(request.body.length > 0 ? { body: request.body } : {}),
@@ -116,11 +151,15 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
     browser = await launchChromium();
   }, 120_000);
 
+  afterEach(() => {
+    expect(cspViolations).toEqual([]);
+  });
+
   afterAll(async () => {
     await browser?.close();
     await front?.stop();
     await new Promise((resolve) => site?.close(resolve));
-    for (const server of Object.values(apiByGroup ?? {})) await server.close();
+    for (const server of Object.values(apiByUser ?? {})) await server.close();
     await api?.close();
   });
 
@@ -137,10 +176,14 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
     };
   }
 
-  /** Managed login: authorize signs in whoever the test says, token checks the PKCE verifier. */
+  /**
+   * Managed login: authorize signs in whoever the test says and runs the user pool's
+   * post-authentication trigger as Cognito does; token checks the PKCE verifier.
+   */
   async function managedLogin(route: Route): Promise<void> {
     const url = new URL(route.request().url());
     if (url.pathname === "/oauth2/authorize") {
+      await signInTrigger(postAuthentication(signedInAs));
       const params = url.searchParams;
       expect(params.get("code_challenge_method")).toBe("S256");
       const code = `code-${codes.size + 1}`;
@@ -207,9 +250,13 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
     });
   }
 
+  /** The stack's trigger, writing the directory the API reads. */
+  const signInTrigger = (event: PostAuthenticationTriggerEvent) =>
+    createRecordSignIn({ directory: api.deps.operators, log: silentLog })(event);
+
   /** The alarm's state as the API has it, read past the console. */
   async function stateOf(alarmId: string): Promise<string> {
-    const answer = await fetch(`${apiByGroup.operator?.url}/alarms/${encodeURIComponent(alarmId)}`);
+    const answer = await fetch(`${api.url}/alarms/${encodeURIComponent(alarmId)}`);
     return ((await answer.json()) as { state: string }).state;
   }
 
@@ -223,6 +270,9 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
     await context.route(`${SIGN_IN}/**`, managedLogin);
     await context.route(`${IDENTITY}**`, cognitoIdentity);
     const page = await context.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await page.goto(`${siteUrl}${path}`);
     return page;
   }
@@ -254,6 +304,11 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
     await alarmPage(page).getByTestId("alarm-acknowledge").click();
 
     await expect.poll(() => stateOf(ALARM), { timeout: 10_000 }).toBe("ACKNOWLEDGED");
+    // Recorded as the person who clicked, not as the operator group's shared role session.
+    const history = await historyOf(api.dynamo.client, api.tables.history, ALARM);
+    expect(history.map((item) => item.actor).filter((actor) => actor !== undefined)).toEqual([
+      { id: "olga@example.com", note: "valve replaced" },
+    ]);
     expect(apiRequests).toContainEqual({
       method: "POST",
       path: `/alarms/${encodeURIComponent(ALARM)}/acknowledge`,
@@ -287,6 +342,23 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
 function alarmPage(page: Page) {
   return page.locator("#alarm-page");
 }
+
+/** What Cognito hands the post-authentication trigger when `email` signs in. */
+function postAuthentication(email: Email): PostAuthenticationTriggerEvent {
+  const { sub } = USERS[email];
+  return {
+    version: "1",
+    region: REGION,
+    userPoolId: `${REGION}_test`,
+    userName: sub,
+    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "console-client" },
+    triggerSource: "PostAuthentication_Authentication",
+    request: { userAttributes: { sub, email, email_verified: "true" }, newDeviceUsed: false },
+    response: {},
+  };
+}
+
+const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** An unsigned JWT with the claims the console reads; the stand-ins, not the console, decide on it. */
 function idToken(email: string): string {

@@ -4,9 +4,10 @@ import { createOperatorApi } from "../../functions/api/app.ts";
 import type { OperatorApiDependencies } from "../../functions/api/dependencies.ts";
 import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
 import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
-import { startHttpApiServer } from "../../local/adapters/httpApiServer.ts";
+import { type CognitoIdentityContext, startHttpApiServer } from "../../local/adapters/httpApiServer.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
+import { DynamoDbOperatorDirectory } from "../../shared/adapters/aws/dynamoDbOperatorDirectory.ts";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import type { AlarmRuleDocument } from "../../shared/contracts/alarmRules.ts";
@@ -22,7 +23,7 @@ import type {
 } from "../../shared/ports/seriesQuery.ts";
 import { createAlarmTables, createSilencesTable } from "./alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "./dynalite.ts";
-import { createRulesTable } from "./dynaliteTables.ts";
+import { createOperatorDirectoryTable, createRulesTable } from "./dynaliteTables.ts";
 import { RecordingPublisher } from "./inMemoryPorts.ts";
 import { type ManualClock, manualClock } from "./testClock.ts";
 
@@ -80,6 +81,7 @@ export interface TestOperatorApi {
     readonly alarms: DynamoDbAlarmStore;
     readonly rules: DynamoDbRuleRepository;
     readonly silences: DynamoDbSilenceStore;
+    readonly operators: DynamoDbOperatorDirectory;
   };
   readonly engine: AlarmEngine;
   /** Every C5 event published, in order (by actions through the API and by seeded telemetry). */
@@ -112,10 +114,11 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
   const dynamo = await startDynalite();
   const prefix = `operator-api-${++instances}`;
   try {
-    const [rulesTable, alarmTables, silencesTable] = await Promise.all([
+    const [rulesTable, alarmTables, silencesTable, operatorsTable] = await Promise.all([
       createRulesTable(dynamo, `${prefix}-rules`),
       createAlarmTables(dynamo.client, prefix),
       createSilencesTable(dynamo.client, prefix),
+      createOperatorDirectoryTable(dynamo.client, `${prefix}-operators`),
     ]);
     const clock = manualClock(options.now ?? OPERATOR_API_T0);
     const client = dynamo.client;
@@ -135,6 +138,8 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
       clock,
     });
     const silences = new DynamoDbSilenceStore({ client, tableName: silencesTable });
+    // No caching, as for the registry: a sign-in the test just recorded is what the next call sees.
+    const operators = new DynamoDbOperatorDirectory({ client, tableName: operatorsTable, clock, cacheTtlMs: 0 });
     const publisher = new RecordingPublisher();
     const engine = createAlarmEngine({
       store: alarms,
@@ -153,6 +158,7 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
       silences,
       series: options.series ?? recordingSeries,
       clock,
+      operators,
     };
     const handler = createOperatorApi(deps);
     const server = await startHttpApiServer({
@@ -222,6 +228,8 @@ export function apiEvent(
     readonly query?: Record<string, string>;
     readonly body?: string;
     readonly principal?: string;
+    /** As API Gateway reports identity pool credentials: a hosted console user's call. */
+    readonly cognitoIdentity?: CognitoIdentityContext;
   } = {},
 ): APIGatewayProxyEventV2WithIAMAuthorizer {
   const match = matchOperatorRoute(method, path);
@@ -253,7 +261,7 @@ export function apiEvent(
           accessKey: "AKID",
           accountId: "123456789012",
           callerId: "AIDA",
-          cognitoIdentity: null,
+          cognitoIdentity: (options.cognitoIdentity ?? null) as null,
           principalOrgId: "",
           userArn: principal,
           userId: "AIDA",

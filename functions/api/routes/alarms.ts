@@ -7,8 +7,9 @@ import {
 import { isReminder } from "../../../shared/domain/alarms/alarmEvent.ts";
 import { parseAlarmId } from "../../../shared/domain/alarms/alarmState.ts";
 import { compileThingGlobs } from "../../../shared/domain/thingGlob.ts";
+import { createActorResolver } from "../actor.ts";
 import { type OperatorApiDependencies, ruleSummaries } from "../dependencies.ts";
-import { type ApiRoute, actorOf, deadlineOf, json, route } from "../http.ts";
+import { type ApiRoute, deadlineOf, json, route } from "../http.ts";
 import { pageOf, pageRequest } from "../paging.ts";
 import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
 import { changeCursorAt, decodeChangeCursor, encodeChangeCursor } from "../protocol/changeCursor.ts";
@@ -28,6 +29,7 @@ import { alarmView, alarmViewsOf, historyView } from "../protocol/views.ts";
 import { alarmDocs } from "./devices.ts";
 
 export function alarmRoutes(deps: OperatorApiDependencies): ApiRoute[] {
+  const identify = createActorResolver(deps.operators, deps.log);
   return [
     route("GET /alarms", async (event) => {
       const problems = new RequestProblems();
@@ -155,7 +157,7 @@ export function alarmRoutes(deps: OperatorApiDependencies): ApiRoute[] {
         ids.alarmId,
         {
           action,
-          actor: { id: actorOf(event), ...(request.note === undefined ? {} : { note: request.note }) },
+          actor: { id: await identify(event), ...(request.note === undefined ? {} : { note: request.note }) },
           ...(request.durationMs === undefined ? {} : { durationMs: request.durationMs }),
         },
         { deadline: deadlineOf(context, now) },

@@ -1,7 +1,8 @@
 import type { SilenceView } from "../../../shared/contracts/operatorApi.ts";
 import type { Silence } from "../../../shared/domain/silences/silence.ts";
+import { createActorResolver } from "../actor.ts";
 import type { OperatorApiDependencies } from "../dependencies.ts";
-import { type ApiRoute, actorOf, json, noContent, route } from "../http.ts";
+import { type ApiRoute, json, noContent, route } from "../http.ts";
 import { pageOf, pageRequest } from "../paging.ts";
 import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
 import { jsonBody, silenceBody } from "../protocol/requestBodies.ts";
@@ -9,6 +10,7 @@ import { readQuery, silenceId } from "../protocol/requestParameters.ts";
 import { silenceView } from "../protocol/views.ts";
 
 export function silenceRoutes(deps: OperatorApiDependencies): ApiRoute[] {
+  const identify = createActorResolver(deps.operators, deps.log);
   return [
     route("GET /silences", async (event) => {
       const problems = new RequestProblems();
@@ -36,7 +38,7 @@ export function silenceRoutes(deps: OperatorApiDependencies): ApiRoute[] {
       if (id === undefined || request === undefined) throw new Error("a validated parameter is missing");
 
       const existed = (await deps.silences.get(id)) !== undefined;
-      const silence: Silence = { id, ...request, createdBy: actorOf(event), createdAt: now };
+      const silence: Silence = { id, ...request, createdBy: await identify(event), createdAt: now };
       await deps.silences.put(silence);
       return json(existed ? 200 : 201, silenceView(silence, now));
     }),

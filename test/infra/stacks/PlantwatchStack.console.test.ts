@@ -15,9 +15,11 @@ import {
   logicalIdOf,
   onlyLogicalId,
   onlyResource,
+  readable,
   render,
   renderDeep,
   resource,
+  roleStatements,
   type Statement,
 } from "../support/cfn.ts";
 import { allowsAction } from "../support/iamMatch.ts";
@@ -454,6 +456,55 @@ describe("the operator console on AWS", () => {
     });
   });
 
+  describe("who acted: the person, not the group role's session", () => {
+    const directory = () => {
+      if (!built.stack.operatorDirectory) throw new Error("the console is enabled by default");
+      return built.stack.operatorDirectory;
+    };
+    const functionOf = (construct: Parameters<typeof logicalIdOf>[0]) =>
+      resource(template, "AWS::Lambda::Function", logicalIdOf(construct));
+    const roleIdOf = (construct: Parameters<typeof logicalIdOf>[0]) =>
+      functionOf(construct).Properties.Role["Fn::GetAtt"][0] as string;
+
+    it("records every sign-in in the operator directory, from a trigger outside any VPC that may only put items", () => {
+      const pool = resource(template, "AWS::Cognito::UserPool", ids.pool);
+      expect(pool.Properties.LambdaConfig).toEqual({
+        PostAuthentication: { "Fn::GetAtt": [logicalIdOf(directory().trigger), "Arn"] },
+      });
+      const trigger = functionOf(directory().trigger);
+      expect(trigger.Properties.VpcConfig).toBeUndefined();
+      expect(trigger.Properties.Environment.Variables.OPERATORS_TABLE).toEqual({
+        Ref: logicalIdOf(directory().table),
+      });
+      expect(readable(roleStatements(template, roleIdOf(directory().trigger)))).toEqual([
+        expect.objectContaining({ sid: "WriteOwnLogGroup" }),
+        {
+          sid: "RecordConsoleUsers",
+          actions: ["dynamodb:PutItem"],
+          resources: [`<${logicalIdOf(directory().table)}.Arn>`],
+        },
+        expect.objectContaining({ sid: "UseDeploymentKeyThroughItsStores" }),
+      ]);
+    });
+
+    it("lets the API only read the directory, and tells it where", () => {
+      const api = functionOf(built.stack.apiFunction.function);
+      expect(api.Properties.Environment.Variables.OPERATORS_TABLE).toEqual({
+        Ref: logicalIdOf(directory().table),
+      });
+      const reads = readable(roleStatements(template, roleIdOf(built.stack.apiFunction.function))).filter(
+        (statement) => statement.resources.some((arn) => arn.includes(logicalIdOf(directory().table))),
+      );
+      expect(reads).toEqual([
+        {
+          sid: "ReadConsoleUsers",
+          actions: ["dynamodb:GetItem"],
+          resources: [`<${logicalIdOf(directory().table)}.Arn>`],
+        },
+      ]);
+    });
+  });
+
   it("publishes the console's URL and sign-in settings", () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const value = (name: keyof typeof STACK_OUTPUTS) => render(outputs[STACK_OUTPUTS[name].key]?.Value);
@@ -554,6 +605,9 @@ describe("the console disabled", () => {
     expect(outputs.filter((key) => key.startsWith("Console"))).toEqual([]);
     const notify = resource(template, "AWS::Lambda::Function", logicalIdOf(built.stack.notify.function));
     expect(notify.Properties.Environment.Variables).not.toHaveProperty("CONSOLE_URL");
+    expect(built.stack.operatorDirectory).toBeUndefined();
+    const api = resource(template, "AWS::Lambda::Function", logicalIdOf(built.stack.apiFunction.function));
+    expect(api.Properties.Environment.Variables).not.toHaveProperty("OPERATORS_TABLE");
   });
 });
 
