@@ -139,7 +139,12 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
     });
     const silences = new DynamoDbSilenceStore({ client, tableName: silencesTable });
     // No caching, as for the registry: a sign-in the test just recorded is what the next call sees.
-    const operators = new DynamoDbOperatorDirectory({ client, tableName: operatorsTable, clock, cacheTtlMs: 0 });
+    const operators = new DynamoDbOperatorDirectory({
+      client,
+      tableName: operatorsTable,
+      clock,
+      cacheTtlMs: 0,
+    });
     const publisher = new RecordingPublisher();
     const engine = createAlarmEngine({
       store: alarms,
