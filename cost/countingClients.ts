@@ -6,10 +6,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { REGISTRY_REVISION_KEY } from "../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { entrySize } from "../shared/adapters/aws/eventBridgePublisher.ts";
+import { ALARM_CHANGE_FEED } from "../shared/contracts/tables.ts";
 import { dynamoDbItemSize, readUnits, writeUnits } from "./dynamoDbItemSize.ts";
 import { timestreamRecordBytes, timestreamRequestBytes } from "./timestreamWriteSize.ts";
 
@@ -182,6 +184,9 @@ export class CountingDynamoDb {
       return { Item: item === undefined ? undefined : structuredClone(item) };
     }
     if (command instanceof PutCommand) return this.#putItem(tableName, input);
+    if (command instanceof QueryCommand && input.IndexName === ALARM_CHANGE_FEED.indexName) {
+      return this.#queryChangeFeed(tableName, input);
+    }
     if (command instanceof UpdateCommand) return this.#update(tableName, input);
     if (command instanceof BatchWriteCommand) {
       for (const [name, requests] of Object.entries(
@@ -197,6 +202,33 @@ export class CountingDynamoDb {
       return { UnprocessedItems: {} };
     }
     throw new Error(`the cost model's DynamoDB stand-in does not answer ${command.constructor.name}`);
+  }
+
+  /**
+   * The change feed's one Query shape (`day = :day AND key > :after`) on the keys-only index, billed
+   * as DynamoDB bills a Query: the keys read, rounded up to 4 KB, halved for an eventually consistent read.
+   */
+  #queryChangeFeed(tableName: string, input: Record<string, unknown>): unknown {
+    const { partitionKey, sortKey } = ALARM_CHANGE_FEED;
+    const values = input.ExpressionAttributeValues as Item;
+    const items = [...this.#table(tableName).values()]
+      .filter(
+        (item) => item[partitionKey] === values[":day"] && String(item[sortKey]) > String(values[":after"]),
+      )
+      .sort((a, b) => String(a[sortKey]).localeCompare(String(b[sortKey])))
+      .map((item) => ({
+        alarmId: item.alarmId,
+        sk: item.sk,
+        [partitionKey]: item[partitionKey],
+        [sortKey]: item[sortKey],
+      }));
+    const counts = this.countsOf(tableName);
+    counts.reads++;
+    counts.readUnits += readUnits(
+      items.reduce((bytes, item) => bytes + dynamoDbItemSize(item), 0),
+      input.ConsistentRead === true,
+    );
+    return { Items: items };
   }
 
   #putItem(tableName: string, input: Record<string, unknown>): unknown {

@@ -1,4 +1,11 @@
 import {
+  type ConsoleCost,
+  type ConsoleUsage,
+  consoleCost,
+  DEFAULT_CONSOLE_USAGE,
+  measureConsoleProfile,
+} from "./consoleCost.ts";
+import {
   ASSUMPTIONS,
   type CostBreakdown,
   type CostInputs,
@@ -40,6 +47,8 @@ export interface Cheapest {
 
 export interface CostEstimate {
   readonly inputs: CostInputs;
+  /** The hosted operator console, a monthly cost of its own (it does not grow with the fleet). */
+  readonly console: ConsoleCost;
   readonly stores: readonly SeriesStoreChoice[];
   readonly messagesPerMonth: number;
   readonly measured: ReturnType<typeof perMessage> & {
@@ -89,6 +98,7 @@ export const configurationLabel = (inputs: Pick<CostInputs, "ingestion" | "basic
 export async function estimateCost(
   inputs: CostInputs,
   selection: StoreSelection = "both",
+  consoleUsage: ConsoleUsage = DEFAULT_CONSOLE_USAGE,
 ): Promise<CostEstimate> {
   const stores: readonly SeriesStoreChoice[] =
     selection === "both" ? ["liveanalytics", "influxdb"] : [selection];
@@ -110,6 +120,7 @@ export async function estimateCost(
   const best = cheapestOf(plantwatch);
   return {
     inputs,
+    console: consoleCost(consoleUsage, await measureConsoleProfile()),
     stores,
     messagesPerMonth: volumes(inputs).messages,
     measured: {

@@ -40,6 +40,9 @@ const INFLUX_PRICING = "https://aws.amazon.com/timestream/pricing/ (Timestream f
 const PRIVATELINK_PRICING = "https://aws.amazon.com/privatelink/pricing/";
 const SECRETS_PRICING = "https://aws.amazon.com/secrets-manager/pricing/";
 const S3_PRICING = "https://aws.amazon.com/s3/pricing/";
+const COGNITO_PRICING = "https://aws.amazon.com/cognito/pricing/";
+const API_GATEWAY_PRICING = "https://aws.amazon.com/api-gateway/pricing/";
+const CLOUDFRONT_PRICING = "https://aws.amazon.com/cloudfront/pricing/";
 
 export const PRICES = {
   iotConnectivity: {
@@ -251,7 +254,52 @@ export const PRICES = {
     source: `${SECRETS_PRICING}; hivebook (as above)`,
     verified: true,
   },
+  cognitoPlusMau: {
+    usd: 0.02,
+    unit: "per monthly active user, Plus feature plan (no free tier on Plus)",
+    source: `${COGNITO_PRICING}; https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html`,
+    verified: false,
+    note: "the pricing page renders its tier table dynamically; $0.02 per MAU for Plus is from AWS's November 2024 announcement of the feature plans",
+  },
+  apiGatewayHttpRequests: {
+    tiers: [
+      // In millions of requests (512 KB metering).
+      { upTo: 300, usd: 1.0 },
+      { upTo: 1_000, usd: 0.9 },
+      { upTo: Number.POSITIVE_INFINITY, usd: 0.8 },
+    ],
+    unit: "per million HTTP API requests",
+    source: `${API_GATEWAY_PRICING}; tiers: https://amnic.com/blogs/aws-api-gateway-pricing`,
+    verified: false,
+    note: "the page renders the table dynamically; $1.00 per million for the first 300 million is quoted throughout AWS's examples",
+  },
+  cloudFrontGbOut: {
+    usd: 0.085,
+    unit: "per GB to viewers in North America and Europe, first 10 TB, after the always-free 1 TB",
+    source: CLOUDFRONT_PRICING,
+    verified: true,
+  },
+  cloudFrontHttpsRequests: {
+    usd: 0.01,
+    unit: "per 10,000 HTTPS requests (North America, Europe), after the always-free 10 million",
+    source: `${CLOUDFRONT_PRICING}; https://wring.co/blog/aws-cloudfront-pricing-guide`,
+    verified: true,
+  },
+  s3StorageGbMonth: {
+    usd: 0.023,
+    unit: "per GB-month, S3 Standard (first 50 TB)",
+    source: S3_PRICING,
+    verified: false,
+    note: "the long-standing list price; the page renders its table dynamically",
+  },
 } as const satisfies Record<string, Price | TieredPrice>;
+
+/** CloudFront's always-free allowance each month (every account, not only new ones): ${CLOUDFRONT_PRICING}. */
+export const CLOUDFRONT_ALWAYS_FREE = {
+  gb: 1_000,
+  requests: 10_000_000,
+  functionInvocations: 2_000_000,
+} as const;
 
 /**
  * vCPUs of each Timestream for InfluxDB class (https://docs.aws.amazon.com/timestream/latest/developerguide/timestream-for-influx-supported-instance-types.html):

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_CONSOLE_USAGE } from "../../cost/consoleCost.ts";
 import type { CostInputs } from "../../cost/costModel.ts";
 import { estimateCost, type StoreSelection } from "../../cost/estimateCost.ts";
 import {
@@ -40,6 +41,9 @@ interface CostOptions {
   readonly multiAz?: boolean;
   readonly influxStorageType: InfluxStorageType;
   readonly influxRetentionDays: number;
+  readonly operators: number;
+  readonly consoleHours: number;
+  readonly consoleBackgroundHours: number;
   readonly json?: boolean;
   readonly recommend?: boolean;
   readonly peakFactor?: number;
@@ -53,6 +57,7 @@ const EXAMPLES = [
   "plantwatch cost --devices 500 --interval 1m --alarm-rate 2 --json",
   "plantwatch cost --devices 10000 --interval 10s --store influxdb --influx-class db.influx.xlarge --multi-az",
   "plantwatch cost --devices 10000 --interval 10s --alarm-rate 2 --recommend",
+  "plantwatch cost --devices 2000 --interval 30s --operators 40 --console-hours 12 --console-background-hours 12",
   "plantwatch cost --devices 10000 --interval 10s --recommend --peak-factor 3 --headroom 0.3 --max-latency 30s --store influxdb",
 ];
 
@@ -71,6 +76,14 @@ const whole = (min: number, max: number) => (value: string) => {
   }
   return parsed;
 };
+
+function hoursOfDay(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0 || parsed > 24) {
+    throw new InvalidArgumentError("expected hours a day, from 0 to 24");
+  }
+  return parsed;
+}
 
 function rate(value: string): number {
   const parsed = Number(value);
@@ -157,6 +170,24 @@ export function costCommand(io: CliIo = processIo()): Command {
         .default("InfluxIOIncludedT1"),
     )
     .option("--influx-retention-days <n>", "InfluxDB: the bucket's retention", whole(1, 36_500), 365)
+    .option(
+      "--operators <n>",
+      "the hosted console: operators signing in each month",
+      whole(0, 100_000),
+      DEFAULT_CONSOLE_USAGE.operators,
+    )
+    .option(
+      "--console-hours <h>",
+      "the hosted console: hours a day each operator has it shown",
+      hoursOfDay,
+      DEFAULT_CONSOLE_USAGE.shownHoursPerDay,
+    )
+    .option(
+      "--console-background-hours <h>",
+      "the hosted console: hours a day it stays open in a background tab",
+      hoursOfDay,
+      DEFAULT_CONSOLE_USAGE.backgroundHoursPerDay,
+    )
     .option("--json", "print the estimate as JSON")
     .addOption(
       new Option(
@@ -220,7 +251,15 @@ async function run(io: CliIo, options: CostOptions): Promise<void> {
     kinesis: options.kinesis,
     ...(options.shards === undefined ? {} : { shards: options.shards }),
   };
-  const estimate = await estimateCost(inputs, options.store);
+  if (options.consoleHours + options.consoleBackgroundHours > 24) {
+    throw new UsageError("--console-hours and --console-background-hours add up to more than 24 hours a day");
+  }
+  const estimate = await estimateCost(inputs, options.store, {
+    ...DEFAULT_CONSOLE_USAGE,
+    operators: options.operators,
+    shownHoursPerDay: options.consoleHours,
+    backgroundHoursPerDay: options.consoleBackgroundHours,
+  });
   if (options.json) io.out(`${JSON.stringify(estimate, null, 2)}\n`);
   else io.out(formatCostEstimate(estimate, outputStyle(io)));
 }

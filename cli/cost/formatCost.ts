@@ -1,3 +1,4 @@
+import type { ConsoleCost } from "../../cost/consoleCost.ts";
 import {
   type CostBreakdown,
   type CostLine,
@@ -114,6 +115,7 @@ export function formatCostEstimate(estimate: CostEstimate, style: OutputStyle): 
     ),
   );
   out.push(`${paint(style, "bold", cheapestLine(estimate))}\n\n`);
+  out.push(formatConsoleCost(estimate.console, style));
 
   const columns = [...plantwatch, ...anchors];
   const services = unionOfLines(columns).map((line) => line.service);
@@ -173,4 +175,15 @@ function unionOfLines(costs: readonly CostBreakdown[]): CostLine[] {
 function cell(lines: readonly { service: Service; usd: number }[], service: Service): string {
   const line = lines.find((candidate) => candidate.service === service);
   return line === undefined ? "-" : money(line.usd);
+}
+
+/** The hosted console's own monthly cost: what its operators' sign-ins, polls and page loads cost. */
+export function formatConsoleCost(console: ConsoleCost, style: OutputStyle): string {
+  const { usage } = console;
+  const heading = `The operator console: ${money(console.total)} a month for ${usage.operators} operators (${usage.shownHoursPerDay} h a day shown, ${usage.backgroundHoursPerDay} h in a background tab), apart from the fleet's cost above`;
+  return `${paint(style, "bold", heading)}\n${formatTable(
+    ["SERVICE", "MONTHLY", "UNITS", "HOW"],
+    console.lines.map((line) => [line.service, money(line.usd), line.units, line.formula]),
+    style,
+  )}\n`;
 }

@@ -22,6 +22,34 @@ describe("plantwatch cost", () => {
     }
     expect(run.stdout).toMatch(/A: LAMBDA PER MESSAGE\s+B: RULE → TIMESTREAM/);
     expect(run.stdout).toMatch(/Prices not verified.*influxMediumInstanceHour/);
+    expect(run.stdout).toMatch(
+      /^The operator console: \$\d+\.\d\d a month for 20 operators \(8 h a day shown, 16 h/m,
+    );
+    expect(run.stdout).toMatch(/^Cognito \(Plus plan\)\s+\$0\.40\s+20 MAU/m);
+  });
+
+  it("prices the console for the operators and hours given, and refuses days longer than 24 hours", async () => {
+    const run = await runCli(
+      (io) => costCommand(io),
+      [...SMALL, "--operators", "40", "--console-hours", "12", "--console-background-hours", "12", "--json"],
+    );
+    const estimate = JSON.parse(run.stdout) as CostEstimate;
+    expect(estimate.console.usage).toMatchObject({
+      operators: 40,
+      shownHoursPerDay: 12,
+      backgroundHoursPerDay: 12,
+    });
+    expect(estimate.console.lines.find((line) => line.service === "Cognito (Plus plan)")?.usd).toBeCloseTo(
+      0.8,
+      10,
+    );
+
+    const tooLong = await runCli(
+      (io) => costCommand(io),
+      [...SMALL, "--console-hours", "20", "--console-background-hours", "8"],
+    );
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toMatch(/more than 24 hours a day/);
   });
 
   it("says LiveAnalytics is cheaper for a tiny fleet: InfluxDB's instance is a floor", async () => {
