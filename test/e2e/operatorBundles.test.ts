@@ -17,7 +17,7 @@ import {
 import { ALARM_EVENTS } from "../shared/domain/notifications/alarmEvents.ts";
 import { createAlarmTables, createSilencesTable, historyOf } from "../support/alarmTables.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
-import { createRulesTable } from "../support/dynaliteTables.ts";
+import { createOperatorDirectoryTable, createRulesTable } from "../support/dynaliteTables.ts";
 import { type FakeEventBridge, startFakeEventBridge } from "../support/fakeEventBridge.ts";
 import { type FakeSns, startFakeSns } from "../support/fakeSns.ts";
 import { type FakeTimestreamQuery, startFakeTimestreamQuery } from "../support/fakeTimestreamQuery.ts";
@@ -32,6 +32,7 @@ const ANA = "arn:aws:iam::123456789012:user/ana";
 const PAGE_TOPIC = "arn:aws:sns:eu-west-1:123456789012:plantwatch-test-page";
 const NOTIFY_TOPIC = "arn:aws:sns:eu-west-1:123456789012:plantwatch-test-notify";
 const TIMESTREAM = { database: "plantwatch-test", table: "telemetry" };
+const USER_POOL = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
 
 /** The template's own environment (tokens left out), for the overrides to complete. */
 function templateEnvironment(bundle: SynthesizedFunction): Record<string, string> {
@@ -168,6 +169,7 @@ describe("operator function bundles", () => {
     historyTableName: string;
     rulesTableName: string;
     silencesTableName: string;
+    operatorsTableName: string;
   };
 
   const storeEnv = (): Record<string, string> => ({
@@ -183,6 +185,7 @@ describe("operator function bundles", () => {
   const apiEnv = (): Record<string, string> => ({
     ...templateEnvironment(api),
     ...storeEnv(),
+    OPERATORS_TABLE: tables.operatorsTableName,
     TIMESTREAM_DATABASE: TIMESTREAM.database,
     TIMESTREAM_TABLE: TIMESTREAM.table,
     ...AWS_RUNTIME,
@@ -191,8 +194,22 @@ describe("operator function bundles", () => {
     // `endpoint` turns it off); the fake answers DescribeEndpoints with 127.0.0.1, and the port stays.
     AWS_ENDPOINT_URL_TIMESTREAM_QUERY: timestream.endpoint,
   });
-  const callApi = async (requests: readonly ApiRequest[]) => {
+  const callApi = async (requests: readonly ApiRequest[], consoleUserSub?: string) => {
     const events = requests.map((request) => apiEvent(request));
+    // Identity pool credentials: API Gateway names the user pool sign-in behind the group role.
+    if (consoleUserSub !== undefined) {
+      for (const event of events) {
+        Object.assign(event.requestContext.authorizer.iam, {
+          userArn:
+            "arn:aws:sts::123456789012:assumed-role/plantwatch-test-ConsoleOperator/CognitoIdentityCredentials",
+          cognitoIdentity: {
+            amr: ["authenticated", USER_POOL, `${USER_POOL}:CognitoSignIn:${consoleUserSub}`],
+            identityId: `eu-west-1:${consoleUserSub}`,
+            identityPoolId: "eu-west-1:pool",
+          },
+        });
+      }
+    }
     const run = await runBundle(
       api,
       events.map((event): Invocation => ({ event })),
@@ -217,12 +234,13 @@ describe("operator function bundles", () => {
       startFakeTimestreamQuery(),
       startFakeSns([PAGE_TOPIC, NOTIFY_TOPIC]),
     ]);
-    const [alarmTables, rulesTableName, silencesTableName] = await Promise.all([
+    const [alarmTables, rulesTableName, silencesTableName, operatorsTableName] = await Promise.all([
       createAlarmTables(dynamo.client, "plantwatch-test"),
       createRulesTable(dynamo, "plantwatch-test-rules"),
       createSilencesTable(dynamo.client, "plantwatch-test"),
+      createOperatorDirectoryTable(dynamo.client, "plantwatch-test-operators"),
     ]);
-    tables = { ...alarmTables, rulesTableName, silencesTableName };
+    tables = { ...alarmTables, rulesTableName, silencesTableName, operatorsTableName };
     for (const device of [
       { thingName: "oven-3", site: "plant-1", line: "line-2" },
       { thingName: "mixer-1", site: "plant-9", line: "line-1" },
@@ -377,6 +395,47 @@ describe("operator function bundles", () => {
       expect(removed).toMatchObject({ statusCode: 204, body: undefined });
       expect(removedAgain).toMatchObject({ statusCode: 404, body: { error: { code: "not_found" } } });
       expect(listAfter).toMatchObject({ statusCode: 200, body: { items: [] } });
+    });
+
+    it("records a console user's silence under the e-mail the sign-in trigger bundle put in the directory", async () => {
+      const sub = "5f0c2a9e-8d7b-4c6a-9e1f-2b3c4d5e6f70";
+      const trigger = synthesizeFunction("console-sign-in", LIVE_ANALYTICS);
+      const signIn = {
+        version: "1",
+        region: "eu-west-1",
+        userPoolId: "eu-west-1_AbCdEf",
+        userName: sub,
+        callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "console-client" },
+        triggerSource: "PostAuthentication_Authentication",
+        request: { userAttributes: { sub, email: "olga@example.com" }, newDeviceUsed: false },
+        response: {},
+      };
+      const recorded = await runBundle(trigger, [{ event: signIn }], {
+        ...templateEnvironment(trigger),
+        OPERATORS_TABLE: tables.operatorsTableName,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        ...AWS_RUNTIME,
+        AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-console-sign-in",
+      });
+      // Cognito needs its event back to finish the sign-in.
+      expect(recorded.results).toEqual([{ ok: signIn }]);
+
+      const [put] = await callApi(
+        [
+          {
+            method: "PUT",
+            path: "/silences/kiln-night",
+            // No thing the other tests use: this silence must not quiet their notifications.
+            body: { match: { things: ["kiln-*"] }, duration: "1h", comment: "night shift" },
+          },
+        ],
+        sub,
+      );
+
+      expect(put).toMatchObject({
+        statusCode: 201,
+        body: { id: "kiln-night", createdBy: "olga@example.com" },
+      });
     });
 
     it("queries Timestream for a valid telemetry request, and refuses a hostile metric before any query", async () => {
