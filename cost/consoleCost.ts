@@ -1,4 +1,4 @@
-import { AlarmPoller, POLL_INTERVALS } from "../dashboard/src/alarmPolling.ts";
+import { AlarmPoller } from "../dashboard/src/alarmPolling.ts";
 import { OperatorApiClient } from "../dashboard/src/api.ts";
 import { createOperatorApi } from "../functions/api/app.ts";
 import type { OperatorApiDependencies } from "../functions/api/dependencies.ts";
