@@ -131,6 +131,7 @@ describe("operator API infrastructure", () => {
       REGISTRY_TABLE: { Ref: logicalIdOf(stack.registry.table) },
       SILENCES_TABLE: { Ref: logicalIdOf(stack.silences.table) },
       EVENT_BUS_NAME: { Ref: logicalIdOf(stack.alarmEvents.bus) },
+      OPERATORS_TABLE: { Ref: logicalIdOf(operatorDirectoryOf(stack).table) },
       TIMESTREAM_DATABASE: { Ref: logicalIdOf(telemetryStoreOf(stack).database) },
       TIMESTREAM_TABLE: { "Fn::GetAtt": [logicalIdOf(telemetryStoreOf(stack).table), "Name"] },
       HISTORY_RETENTION_MS: String(config.alarms.historyRetentionDays * 86_400_000),
@@ -199,6 +200,11 @@ describe("operator API infrastructure", () => {
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: [`<${ids.key}.Arn>`],
         condition: { StringEquals: { "kms:ViaService": [`dynamodb.${REGION}.amazonaws.com`] } },
+      },
+      {
+        sid: "ReadConsoleUsers",
+        actions: ["dynamodb:GetItem"],
+        resources: [arn(operatorDirectoryOf(stack).table)],
       },
     ]);
   });
@@ -287,3 +293,9 @@ describe("operator API infrastructure", () => {
     expect(outputs[STACK_OUTPUTS.apiFunction.key]?.Value).toEqual({ Ref: ids.fn });
   });
 });
+
+/** The console's operator directory (the console is on by default). */
+function operatorDirectoryOf(stack: PlantwatchApp["stack"]) {
+  if (!stack.operatorDirectory) throw new Error("the console is enabled by default");
+  return stack.operatorDirectory;
+}

@@ -416,8 +416,8 @@ describe("series.store liveanalytics", () => {
 
   it("runs no function in a VPC and grants no ENI or secret access", () => {
     const functions = Object.values(template.findResources("AWS::Lambda::Function"));
-    // Plantwatch's five, and CDK's that copies the console's files.
-    expect(functions).toHaveLength(6);
+    // Plantwatch's five, the console's sign-in trigger, and CDK's that copies the console's files.
+    expect(functions).toHaveLength(7);
     expect(functions.filter(({ Properties }) => Properties.VpcConfig !== undefined)).toEqual([]);
     const actions = Object.values(template.findResources("AWS::IAM::Policy")).flatMap(({ Properties }) =>
       (Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap(
