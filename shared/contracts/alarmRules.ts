@@ -5,7 +5,7 @@ import { overlap } from "./conditionOverlap.ts";
 import { metricNameProblem } from "./metricName.ts";
 import { anyDurationSchema, positiveDurationSchema } from "./ruleDuration.ts";
 
-export { compileRule, expandDays } from "./compileRule.ts";
+export { compileRule, compileSchedule, expandDays } from "./compileRule.ts";
 export { parseDuration } from "./ruleDuration.ts";
 
 /**
