@@ -13,6 +13,9 @@ import { positiveDurationSchema } from "./ruleDuration.ts";
  * Names the simulator and this file agree on: the running signal `running` (boolean), the counters
  * `parts_total` and `parts_good` (monotonic, may reset to 0), the registry attribute
  * `idealCycleSeconds` (seconds per part).
+ *
+ * Changed since the first commit (b833b46): `shifts` start on quarter hours (the stores sum counters
+ * per 15-minute slot); `KpiRuleFacts.severity` is optional (a rule deleted since).
  */
 
 export const MACHINE_MODEL_SCHEMA_ID = "https://plantwatch.dev/schemas/machine-model-v1.schema.json";
