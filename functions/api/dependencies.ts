@@ -1,10 +1,12 @@
 import type { RuleChanges, RuleSnapshotReader } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import type { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
+import type { Plant } from "../../shared/domain/kpis/machineModel.ts";
 import type { AlarmChangeFeed } from "../../shared/ports/alarmChangeFeed.ts";
 import type { AlarmHistoryReader } from "../../shared/ports/alarmHistory.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import type { DeviceCatalog, DeviceRegistry } from "../../shared/ports/deviceRegistry.ts";
+import type { SeriesFacts } from "../../shared/ports/seriesFacts.ts";
 import type { SeriesQuery } from "../../shared/ports/seriesQuery.ts";
 import type { SilenceStore } from "../../shared/ports/silenceStore.ts";
 import type { RuleSummary } from "./protocol/views.ts";
@@ -24,6 +26,8 @@ export interface OperatorApiDependencies {
   readonly registry: Pick<DeviceRegistry, "get"> & DeviceCatalog;
   readonly silences: SilenceStore;
   readonly series: SeriesQuery;
+  /** C9: the series store's aggregates (none where the store has no KPI queries) and the machine models. */
+  readonly kpis: { readonly series: SeriesFacts | undefined; readonly plant: Plant };
   readonly clock: Clock;
   readonly log?: ApiLog;
 }

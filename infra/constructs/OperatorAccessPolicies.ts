@@ -23,6 +23,7 @@ export const ROUTE_ACCESS: Readonly<Record<OperatorRoute, OperatorAccessLevel>> 
   "GET /alarms/{alarmId}/history": "viewer",
   "GET /rules": "viewer",
   "GET /silences": "viewer",
+  "GET /kpis": "viewer",
   // Acknowledging, snoozing, disabling and silencing mute paging: an operator's decision, not a viewer's.
   "POST /alarms/{alarmId}/{action}": "operator",
   "PUT /silences/{id}": "operator",
@@ -33,7 +34,7 @@ export const ROUTE_ACCESS: Readonly<Record<OperatorRoute, OperatorAccessLevel>> 
 };
 
 const DESCRIPTIONS: Readonly<Record<OperatorAccessLevel, string>> = {
-  viewer: "viewer: read devices, telemetry, alarms, history, rules and silences (every GET route)",
+  viewer: "viewer: read devices, telemetry, alarms, history, rules, silences and KPIs (every GET route)",
   operator:
     "operator: viewer, plus act on alarms (ack, snooze, disable, enable, reset) and add or remove silences",
   admin: "admin: operator, plus write and delete alarm rules (every route)",

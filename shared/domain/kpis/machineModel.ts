@@ -28,14 +28,17 @@ export interface Plant {
   machineFor(device: DeviceRecord): Machine;
 }
 
-/** The machine models of a (validated) file, or the built-in model for every device when none. */
-export function plantOf(file: MachineModelFile | undefined): Plant {
+/**
+ * The machine models of a (validated) file, or the built-in model for every device when none; the
+ * plant's zone is the file's, else `timeZone` (the deployment's plant zone), else UTC.
+ */
+export function plantOf(file: MachineModelFile | undefined, timeZone = "UTC"): Plant {
   const entries = (file?.machines ?? []).map((entry) => ({
     entry,
     things: entry.match.things === undefined ? undefined : compileThingGlobs(entry.match.things),
   }));
   return {
-    timeZone: file?.timeZone ?? "UTC",
+    timeZone: file?.timeZone ?? timeZone,
     shifts: file?.shifts ?? DEFAULT_SHIFTS,
     machineFor(device) {
       const found = entries.find(
