@@ -136,7 +136,8 @@ export const machineModelFileSchema = lazy(() =>
     })
     .check(
       z.meta({
-        id: "MachineModelFile",
+        $id: MACHINE_MODEL_SCHEMA_ID,
+        title: "plantwatch machine models, version 1 (C9)",
         description:
           "C9 machine models, version 1. timeZone: the plant's zone for day and shift buckets (default UTC); shifts: shift start times in that zone (default 06:00, 14:00, 22:00); machines: the first entry whose match selects a thing wins.",
       }),
