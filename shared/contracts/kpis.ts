@@ -194,7 +194,10 @@ export interface KpiFacts {
   readonly stopMs: number;
   /** Planned time without data (a data gap: no sample for longer than `gapAfter`): neither run nor stop. */
   readonly unknownMs: number;
-  /** Changes from running to stopped (across gaps) in planned time; counted in the bucket they begin in. */
+  /**
+   * Changes from running to stopped seen in the data (not across a gap: then when it stopped is
+   * unknown), beginning in planned time; counted in the bucket they begin in.
+   */
   readonly stops: number;
   /** The longest continuous stopped time (clipped to the bucket). */
   readonly longestStopMs: number;

@@ -53,14 +53,19 @@ export interface DeviceInput {
 /**
  * One device's facts over each of `periods` (buckets of the range, or the range itself). Only
  * planned time counts; time without data is unknown, never run or stop time. A stop is a change
- * from running to stopped (across data gaps), counted where it begins.
+ * from running to stopped seen in the data, counted where it begins; a stop first seen after a data
+ * gap is not counted (it began at some unknown time in the gap), though its stop time is. That keeps
+ * the count decidable from `gapAfter` of data before a range, so ranges add up.
  */
 export function deviceFacts(input: DeviceInput, periods: readonly Interval[]): KpiFacts[] {
   const known = input.segments.flatMap((segment) =>
     clip(input.planned, segment.start, segment.end).map((piece) => ({ ...piece, running: segment.running })),
   );
   const stopStarts = input.segments
-    .filter((segment, index) => !segment.running && input.segments[index - 1]?.running === true)
+    .filter((segment, index) => {
+      const before = input.segments[index - 1];
+      return !segment.running && before?.running === true && before.end === segment.start;
+    })
     .map((segment) => segment.start)
     .filter((start) => start >= input.from && start < input.to && contains(input.planned, start));
   return periods.map((period) => {
