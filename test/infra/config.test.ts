@@ -123,8 +123,12 @@ describe("resolveConfig", () => {
     const machineModels = { version: 1, machines: [{ match: { line: "line-2" }, gapAfter: "2m" }] };
     expect(resolveConfig({ overrides: { kpis: { machineModels } } }).kpis).toEqual({ machineModels });
     expect(
-      problemsOf({ overrides: { kpis: { machineModels: { version: 1, machines: [{ match: {}, gapAfter: "soon" }] } } } }),
-    ).toEqual([expect.stringMatching(/^overrides\.kpis\.machineModels\.machines\.0\.gapAfter: must be a duration/)]);
+      problemsOf({
+        overrides: { kpis: { machineModels: { version: 1, machines: [{ match: {}, gapAfter: "soon" }] } } },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^overrides\.kpis\.machineModels\.machines\.0\.gapAfter: must be a duration/),
+    ]);
     const many = Array.from({ length: 60 }, (_, i) => ({ match: { line: `line-${i}` }, gapAfter: "2m" }));
     expect(problemsOf({ overrides: { kpis: { machineModels: { version: 1, machines: many } } } })).toEqual([
       expect.stringMatching(/^overrides\.kpis\.machineModels: must be at most 2048 characters/),
