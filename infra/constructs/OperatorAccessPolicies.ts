@@ -33,8 +33,13 @@ export const ROUTE_ACCESS: Readonly<Record<OperatorRoute, OperatorAccessLevel>> 
   "DELETE /rules/{id}": "admin",
 };
 
+/**
+ * A policy's description cannot change without replacing the policy, which would detach it from the
+ * users and groups an administrator attached it to: keep these words stable ("every GET route"
+ * covers routes added later, such as `GET /kpis`).
+ */
 const DESCRIPTIONS: Readonly<Record<OperatorAccessLevel, string>> = {
-  viewer: "viewer: read devices, telemetry, alarms, history, rules, silences and KPIs (every GET route)",
+  viewer: "viewer: read devices, telemetry, alarms, history, rules and silences (every GET route)",
   operator:
     "operator: viewer, plus act on alarms (ack, snooze, disable, enable, reset) and add or remove silences",
   admin: "admin: operator, plus write and delete alarm rules (every route)",
