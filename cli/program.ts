@@ -6,6 +6,7 @@ import { deprovisionCommand } from "./commands/deprovision.ts";
 import { devicesCommand } from "./commands/devices.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { doctorCommand } from "./commands/doctor.ts";
+import { kpiCommand } from "./commands/kpi.ts";
 import { localCommand } from "./commands/local.ts";
 import { provisionCommand } from "./commands/provision.ts";
 import { queryCommand } from "./commands/query.ts";
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   program.addCommand(silencesCommand());
   program.addCommand(devicesCommand());
   program.addCommand(queryCommand());
+  program.addCommand(kpiCommand());
   program.addCommand(dlqCommand());
   program.addCommand(costCommand());
   program.addCommand(doctorCommand());

@@ -86,6 +86,7 @@ export async function measureConsoleProfile(): Promise<ConsoleProfile> {
     registry: unusedPort("registry"),
     silences: unusedPort("silences"),
     series: unusedPort("series"),
+    kpis: unusedPort("kpis"),
   } satisfies OperatorApiDependencies);
   let requests = 0;
   const server = await startHttpApiServer({

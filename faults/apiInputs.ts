@@ -47,6 +47,14 @@ const VALID_QUERY: Readonly<Record<string, Readonly<Record<string, string>>>> = 
   "GET /alarms": { state: "ACTIVE,NORMAL", severity: "critical", thing: "oven-*", limit: "10" },
   "GET /alarms/{alarmId}/history": { limit: "5" },
   "GET /silences": { limit: "10" },
+  "GET /kpis": {
+    site: "plant-1",
+    line: "line-1",
+    from: "2026-11-25T00:00:00Z",
+    to: "2026-11-25T12:00:00Z",
+    bucket: "hour",
+    limit: "10",
+  },
 };
 
 const QUERY_NAMES = [
@@ -61,6 +69,8 @@ const QUERY_NAMES = [
   "from",
   "to",
   "step",
+  "device",
+  "bucket",
 ];
 
 const queryValue: fc.Arbitrary<string> = fc.oneof(

@@ -1,6 +1,7 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
 import { WEBHOOK_FORMATS, type WebhookFormat } from "../shared/contracts/alarmNotification.ts";
+import { type MachineModelFile, machineModelFileSchema } from "../shared/contracts/kpis.ts";
 import { assertTopicRoot, defaultTopicRootFor } from "../shared/contracts/telemetryTopic.ts";
 import { SEVERITIES } from "../shared/domain/alarms/rule.ts";
 import { ConfigError } from "./ConfigError.ts";
@@ -309,6 +310,16 @@ const configSchema = z.strictObject({
       throttlingBurstLimit: int(1, 5000).default(100),
     })
     .prefault({}),
+  /** Equipment KPIs (C9). */
+  kpis: z
+    .strictObject({
+      /**
+       * The machine models (the `machine-model-v1` schema: running signal, counters, ideal cycle,
+       * planned time, shifts), passed to the api function as JSON. @default - the built-in model
+       */
+      machineModels: z.unknown().superRefine(machineModelProblems).optional(),
+    })
+    .prefault({}),
   /** The operator console hosted by the stack (CloudFront, S3) and its sign-in (Cognito). */
   console: z
     .strictObject({
@@ -585,6 +596,31 @@ function eventBusNameProblems(name: string, context: z.core.$RefinementCtx<strin
       message: 'must not be "default" or start with "aws." (reserved by EventBridge)',
     });
   }
+}
+
+/** Lambda allows 4 KB of environment in all; the models get most of what the api function leaves. */
+const MAX_MACHINE_MODELS_JSON = 2048;
+
+function machineModelProblems(value: unknown, context: z.core.$RefinementCtx<unknown>): void {
+  if (value === undefined) return;
+  const result = machineModelFileSchema().safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      context.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
+    }
+  } else if (JSON.stringify(value).length > MAX_MACHINE_MODELS_JSON) {
+    context.addIssue({
+      code: "custom",
+      message: `must be at most ${MAX_MACHINE_MODELS_JSON} characters as JSON (a Lambda environment variable): use defaults and match by site, line or model`,
+    });
+  }
+}
+
+/** The validated machine models of a resolved config. */
+export function machineModelsOf(config: PlantwatchConfig): MachineModelFile | undefined {
+  return config.kpis.machineModels === undefined
+    ? undefined
+    : machineModelFileSchema().parse(config.kpis.machineModels);
 }
 
 function timeZoneProblems(timeZone: string, context: z.core.$RefinementCtx<string>): void {

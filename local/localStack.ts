@@ -14,12 +14,14 @@ import { DynamoDbAlarmStore } from "../shared/adapters/aws/dynamoDbAlarmStore.ts
 import { DynamoDbDeviceRegistry } from "../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbRuleRepository } from "../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../shared/adapters/aws/dynamoDbSilenceStore.ts";
+import type { MachineModelFile } from "../shared/contracts/kpis.ts";
 import { LIFECYCLE_RULE_SQL, lifecycleRuleName } from "../shared/contracts/lifecycleRule.ts";
 import { telemetryRuleName, telemetryRuleSql } from "../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../shared/contracts/telemetryTopic.ts";
 import type { AlarmEngine, EngineReport } from "../shared/domain/alarms/alarmEngine.ts";
 import type { AlarmEventDetail } from "../shared/domain/alarms/alarmEvent.ts";
 import { DEFAULT_TELEMETRY_LIMITS, type QuarantineEntry } from "../shared/domain/ingest/types.ts";
+import { plantOf } from "../shared/domain/kpis/machineModel.ts";
 import type { NotificationContext } from "../shared/domain/notifications/notificationContext.ts";
 import { type Clock, systemClock } from "../shared/ports/clock.ts";
 import type { TopicMessage } from "../shared/ports/notifier.ts";
@@ -64,6 +66,8 @@ export interface LocalStackOptions {
   readonly webhooks?: readonly LocalWebhook[];
   /** IANA zone of the times in notifications (the plant's, `PLANT_TIME_ZONE` on AWS); default the process's. */
   readonly timeZone?: string;
+  /** C9 machine models (`--machines <file>`); default the built-in model, in `timeZone`. */
+  readonly machines?: MachineModelFile;
   /** The demo fleet and rules, or false. */
   readonly demo:
     | false
@@ -308,6 +312,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       registry: new SeenDeviceCatalog(records, series),
       silences,
       series,
+      kpis: { series, plant: plantOf(options.machines, options.timeZone ?? localTimeZone()) },
       clock,
       log: {
         error: (message, extra) => report.problem(`api: ${message}`, extra?.error),

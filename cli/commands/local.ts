@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEMO_RULES_PATH, DEMO_SCENARIOS } from "../../local/demoFleet.ts";
@@ -10,6 +11,8 @@ import {
   UnknownWebhookFormatError,
 } from "../../local/localWebhookSink.ts";
 import { WEBHOOK_FORMATS } from "../../shared/contracts/alarmNotification.ts";
+import type { MachineModelFile } from "../../shared/contracts/kpis.ts";
+import { loadMachineModels } from "../../shared/contracts/loadMachineModels.ts";
 import { SCENARIO_NAMES, type ScenarioName } from "../../simulator/domain/scenarios.ts";
 import { CliError, EXIT_CODES } from "../errors.ts";
 import { consoleReporter } from "../format/consoleReporter.ts";
@@ -31,6 +34,20 @@ interface LocalOptions {
   readonly devices: number;
   readonly scenario: readonly ScenarioName[];
   readonly seed?: number;
+  readonly machines?: MachineModelFile;
+}
+
+/** `--machines <file>`: C9 machine models (YAML or JSON), every problem named before the stack starts. */
+function machineModels(path: string): MachineModelFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InvalidArgumentError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const loaded = loadMachineModels(text);
+  if (!loaded.ok) throw new InvalidArgumentError(`${path}: ${loaded.problems.join("; ")}`);
+  return loaded.file;
 }
 
 /** What tests replace: how the command learns it is to stop (default: SIGINT or SIGTERM). */
@@ -91,6 +108,12 @@ export function localCommand(io: CliIo = processIo(), dependencies: LocalCommand
         .default(DEMO_SCENARIOS, DEMO_SCENARIOS.join(",")),
     )
     .addOption(new Option("--seed <n>", "demo random seed (default: random)").argParser(seed))
+    .addOption(
+      new Option(
+        "--machines <file>",
+        "machine models for KPIs (YAML or JSON, schemas/machine-model-v1.schema.json; default: running, parts_total, parts_good, idealCycleSeconds)",
+      ).argParser(machineModels),
+    )
     .addHelpText(
       "after",
       [
@@ -135,6 +158,7 @@ async function runLocal(
     httpPort: options.httpPort,
     sweepSeconds: options.sweepSeconds,
     webhooks: options.webhook,
+    ...(options.machines === undefined ? {} : { machines: options.machines }),
     demo: options.demo
       ? {
           devices: options.devices,

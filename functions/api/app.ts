@@ -8,6 +8,7 @@ import { OperatorApiError } from "./protocol/apiError.ts";
 import { matchOperatorRoute } from "./protocol/routeMatch.ts";
 import { alarmRoutes } from "./routes/alarms.ts";
 import { deviceRoutes } from "./routes/devices.ts";
+import { kpiRoutes } from "./routes/kpis.ts";
 import { ruleRoutes } from "./routes/rules.ts";
 import { silenceRoutes } from "./routes/silences.ts";
 import { telemetryRoutes } from "./routes/telemetry.ts";
@@ -28,6 +29,7 @@ export function createOperatorApi(
       ...alarmRoutes(deps),
       ...ruleRoutes(deps),
       ...silenceRoutes(deps),
+      ...kpiRoutes(deps),
     ],
     notFoundResponse: ({ method, path }) => {
       const match = matchOperatorRoute(method, path);

@@ -1,11 +1,13 @@
 import type { RuleChanges, RuleSnapshotReader } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import type { AlarmEngine } from "../../shared/domain/alarms/alarmEngine.ts";
+import type { Plant } from "../../shared/domain/kpis/machineModel.ts";
 import type { AlarmChangeFeed } from "../../shared/ports/alarmChangeFeed.ts";
 import type { AlarmHistoryReader } from "../../shared/ports/alarmHistory.ts";
 import type { AlarmStore } from "../../shared/ports/alarmStore.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import type { DeviceCatalog, DeviceRegistry } from "../../shared/ports/deviceRegistry.ts";
 import type { OperatorDirectory } from "../../shared/ports/operatorDirectory.ts";
+import type { SeriesFacts } from "../../shared/ports/seriesFacts.ts";
 import type { SeriesQuery } from "../../shared/ports/seriesQuery.ts";
 import type { SilenceStore } from "../../shared/ports/silenceStore.ts";
 import type { RuleSummary } from "./protocol/views.ts";
@@ -25,6 +27,8 @@ export interface OperatorApiDependencies {
   readonly registry: Pick<DeviceRegistry, "get"> & DeviceCatalog;
   readonly silences: SilenceStore;
   readonly series: SeriesQuery;
+  /** C9: the series store's aggregates (none where the store has no KPI queries) and the machine models. */
+  readonly kpis: { readonly series: SeriesFacts | undefined; readonly plant: Plant };
   readonly clock: Clock;
   /** Console users by user pool `sub`, for recording the person as the actor; absent without a console. */
   readonly operators?: OperatorDirectory;

@@ -9,13 +9,18 @@ import { DynamoDbOperatorDirectory } from "../../shared/adapters/aws/dynamoDbOpe
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import { KinesisStreamControl } from "../../shared/adapters/aws/kinesisStreamControl.ts";
-import { readApiEnvironment, seriesTargetOf } from "../../shared/config/operatorEnvironment.ts";
+import {
+  machineModelsOf,
+  readApiEnvironment,
+  seriesTargetOf,
+} from "../../shared/config/operatorEnvironment.ts";
+import { plantOf } from "../../shared/domain/kpis/machineModel.ts";
 import { systemClock } from "../../shared/ports/clock.ts";
 import { createAlarmEngine, createStreamOperatorActions } from "../commons/alarmEngine.ts";
 import { awsAlarmEnginePorts } from "../commons/awsAlarmPorts.ts";
 import { logger, metrics } from "../commons/powertools.ts";
 import { powertoolsLog } from "../commons/powertoolsPorts.ts";
-import { seriesQueryFor } from "../commons/seriesAdapters.ts";
+import { seriesFactsFor, seriesQueryFor } from "../commons/seriesAdapters.ts";
 import { createOperatorApi } from "./app.ts";
 import type { ApiEvent, ApiResult } from "./http.ts";
 
@@ -42,6 +47,10 @@ const api = createOperatorApi({
   }),
   silences: new DynamoDbSilenceStore({ client, tableName: env.SILENCES_TABLE }),
   series: seriesQueryFor(seriesTargetOf(env)),
+  kpis: {
+    series: seriesFactsFor(seriesTargetOf(env)),
+    plant: plantOf(machineModelsOf(env), env.PLANT_TIME_ZONE),
+  },
   clock: systemClock,
   ...(env.OPERATORS_TABLE && {
     operators: new DynamoDbOperatorDirectory({ client, tableName: env.OPERATORS_TABLE, clock: systemClock }),

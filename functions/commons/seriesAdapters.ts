@@ -1,10 +1,12 @@
 import { secretValue } from "../../shared/adapters/aws/secretValue.ts";
+import { TimestreamSeriesFacts } from "../../shared/adapters/aws/timestreamSeriesFacts.ts";
 import { TimestreamSeriesQuery } from "../../shared/adapters/aws/timestreamSeriesQuery.ts";
 import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
 import type { InfluxConnection } from "../../shared/adapters/influx/influxConnection.ts";
 import { InfluxSeriesQuery } from "../../shared/adapters/influx/influxSeriesQuery.ts";
 import { InfluxSeriesStore } from "../../shared/adapters/influx/influxSeriesStore.ts";
 import type { SeriesTarget } from "../../shared/config/seriesEnvironment.ts";
+import type { SeriesFacts } from "../../shared/ports/seriesFacts.ts";
 import type { SeriesQuery } from "../../shared/ports/seriesQuery.ts";
 import type { SeriesStore } from "../../shared/ports/seriesStore.ts";
 
@@ -31,4 +33,14 @@ export function seriesQueryFor(target: SeriesTarget): SeriesQuery {
   return target.store === "influxdb"
     ? new InfluxSeriesQuery({ connection: influxConnection(target) })
     : new TimestreamSeriesQuery({ databaseName: target.databaseName, tableName: target.tableName });
+}
+
+/**
+ * The KPI aggregates (C9) of the configured store; none yet for InfluxDB (InfluxQL cannot compare a
+ * boolean field's consecutive samples in the store), where `GET /kpis` says so.
+ */
+export function seriesFactsFor(target: SeriesTarget): SeriesFacts | undefined {
+  return target.store === "influxdb"
+    ? undefined
+    : new TimestreamSeriesFacts({ databaseName: target.databaseName, tableName: target.tableName });
 }

@@ -3,6 +3,7 @@ import type * as events from "aws-cdk-lib/aws-events";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 import type { ApiOwnVariables } from "../../shared/config/operatorEnvironment.ts";
+import type { MachineModelFile } from "../../shared/contracts/kpis.ts";
 import { ALARM_CHANGE_FEED } from "../../shared/contracts/tables.ts";
 import { ALARM_EVENT_SOURCE } from "../../shared/domain/alarms/alarmEvent.ts";
 import { type AlarmEngineSettings, alarmEngineEnvironment } from "./AlarmFunction.ts";
@@ -30,6 +31,10 @@ export interface ApiFunctionProps extends AlarmEngineSettings, DeploymentFunctio
   readonly eventBus: events.IEventBus;
   /** The key encrypting the tables and the log group. */
   readonly encryptionKey: kms.IKey;
+  /** The plant's IANA zone: KPI day and shift edges unless the machine models name one. */
+  readonly plantTimeZone: string;
+  /** C9 machine models. @default - the built-in model */
+  readonly machineModels?: MachineModelFile;
 }
 
 /**
@@ -44,7 +49,11 @@ export class ApiFunction extends Construct {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
     // The table and bus variables are set by the bind calls below, with their permissions.
-    const environment = alarmEngineEnvironment(props) satisfies Omit<ApiOwnVariables, BoundVariables>;
+    const environment = {
+      ...alarmEngineEnvironment(props),
+      PLANT_TIME_ZONE: props.plantTimeZone,
+      ...(props.machineModels === undefined ? {} : { MACHINE_MODELS: JSON.stringify(props.machineModels) }),
+    } satisfies Omit<ApiOwnVariables, BoundVariables>;
 
     this.function = new PlantwatchFunction<BoundVariables>(this, "Function", {
       entry: "functions/api/handler.ts",

@@ -23,6 +23,7 @@ export const ROUTE_ACCESS: Readonly<Record<OperatorRoute, OperatorAccessLevel>> 
   "GET /alarms/{alarmId}/history": "viewer",
   "GET /rules": "viewer",
   "GET /silences": "viewer",
+  "GET /kpis": "viewer",
   // Acknowledging, snoozing, disabling and silencing mute paging: an operator's decision, not a viewer's.
   "POST /alarms/{alarmId}/{action}": "operator",
   "PUT /silences/{id}": "operator",
@@ -32,6 +33,11 @@ export const ROUTE_ACCESS: Readonly<Record<OperatorRoute, OperatorAccessLevel>> 
   "DELETE /rules/{id}": "admin",
 };
 
+/**
+ * A policy's description cannot change without replacing the policy, which would detach it from the
+ * users and groups an administrator attached it to: keep these words stable ("every GET route"
+ * covers routes added later, such as `GET /kpis`).
+ */
 const DESCRIPTIONS: Readonly<Record<OperatorAccessLevel, string>> = {
   viewer: "viewer: read devices, telemetry, alarms, history, rules and silences (every GET route)",
   operator:

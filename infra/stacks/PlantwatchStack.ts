@@ -16,7 +16,7 @@ import {
   telemetryRuleSql,
 } from "../../shared/contracts/telemetryRule.ts";
 import { telemetryTopic } from "../../shared/contracts/telemetryTopic.ts";
-import { defaultSignInStackPart, type PlantwatchConfig } from "../config.ts";
+import { defaultSignInStackPart, machineModelsOf, type PlantwatchConfig } from "../config.ts";
 import { AccessLogBucket } from "../constructs/AccessLogBucket.ts";
 import { AlarmEventBus } from "../constructs/AlarmEventBus.ts";
 import { AlarmFunction } from "../constructs/AlarmFunction.ts";
@@ -337,6 +337,7 @@ export class PlantwatchStack extends Stack {
     );
 
     // Stateless: the operator API (C7).
+    const machineModels = machineModelsOf(config);
     this.apiFunction = new ApiFunction(this, "ApiHandler", {
       registryTable: this.registry.table,
       alarmsTable: this.alarms.table,
@@ -352,6 +353,8 @@ export class PlantwatchStack extends Stack {
       metricsNamespace: config.metricsNamespace,
       logRetention,
       logRemovalPolicy: removalPolicy,
+      plantTimeZone: config.alarms.notify.timeZone,
+      ...(machineModels === undefined ? {} : { machineModels }),
     });
     // Stream mode: operator actions go on the stream, for the thing's consumer to apply in order.
     this.telemetryStream?.addProducer(this.apiFunction.function);

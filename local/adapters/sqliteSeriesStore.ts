@@ -2,7 +2,13 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { MetricValue, SampleRef } from "../../shared/domain/ingest/types.ts";
+import type { CounterSlot, RunSegment } from "../../shared/domain/kpis/deviceFacts.ts";
 import { PlantwatchError } from "../../shared/errors.ts";
+import type {
+  CounterIncreaseRequest,
+  RunSegmentsRequest,
+  SeriesFacts,
+} from "../../shared/ports/seriesFacts.ts";
 import type {
   SeriesQuery,
   SeriesQueryPoint,
@@ -101,7 +107,7 @@ export class SeriesStoreOpenError extends PlantwatchError {
  * key: a thing has one sample per time, wherever it was registered. Reads mirror the Timestream query:
  * numbers and booleans (as 1/0) form a series, strings do not. Every value reaches SQL as a parameter.
  */
-export class SqliteSeriesStore implements SeriesStore, SeriesQuery {
+export class SqliteSeriesStore implements SeriesStore, SeriesQuery, SeriesFacts {
   readonly #db: Database;
   readonly #statements: ReturnType<typeof prepare>;
   readonly #writeBatch: (points: readonly SeriesPoint[]) => { ref: SampleRef; reason: string }[];
@@ -178,6 +184,30 @@ export class SqliteSeriesStore implements SeriesStore, SeriesQuery {
     }
     const truncated = rows.length > request.maxPoints;
     return { points: rows.slice(0, request.maxPoints).reverse(), truncated };
+  }
+
+  async runSegments(request: RunSegmentsRequest): Promise<RunSegment[]> {
+    const rows = this.#statements.runSegments.all({
+      thing: request.thingName,
+      metric: request.metric,
+      threshold: request.threshold,
+      from: integer(request.from, "from"),
+      to: integer(request.to, "to"),
+      gap: integer(request.gapAfterMs, "gapAfterMs"),
+      horizon: integer(request.horizon, "horizon"),
+    }) as { start: number; end: number; running: number }[];
+    return rows.map((row) => ({ start: row.start, end: row.end, running: row.running === 1 }));
+  }
+
+  async counterIncreases(request: CounterIncreaseRequest): Promise<CounterSlot[]> {
+    return this.#statements.counterIncreases.all({
+      thing: request.thingName,
+      metric: request.metric,
+      from: integer(request.from, "from"),
+      to: integer(request.to, "to"),
+      gap: integer(request.gapAfterMs, "gapAfterMs"),
+      slot: integer(request.slotMs, "slotMs"),
+    }) as CounterSlot[];
   }
 
   /** The newest value of each metric the thing has sent, by metric name. */
@@ -262,12 +292,55 @@ function prepare(db: Database) {
       "SELECT time - time % @step AS time, avg(num) AS value, min(num) AS min, max(num) AS max, " +
         `count(num) AS count FROM series WHERE ${range} GROUP BY 1 ORDER BY 1 DESC LIMIT @limit`,
     ),
+    runSegments: db.prepare(RUN_SEGMENTS),
+    counterIncreases: db.prepare(COUNTER_INCREASES),
     metricsOf: db.prepare("SELECT metric FROM series_metrics WHERE thing = ? ORDER BY metric"),
     newest: db.prepare(
       "SELECT time, type, num, text FROM series WHERE thing = ? AND metric = ? ORDER BY time DESC LIMIT 1",
     ),
   };
 }
+
+/**
+ * C9: the running signal's known segments. Each sample holds until the next (or `horizon`) when
+ * that is at most `gap` later; islands of known samples with the same state are merged (a new
+ * island starts at a change of state or after a gap, which is left out).
+ */
+const RUN_SEGMENTS = `
+  WITH samples AS (
+    SELECT time, num > @threshold AS running,
+           COALESCE(LEAD(time) OVER (ORDER BY time), @horizon) AS next
+    FROM series
+    WHERE thing = @thing AND metric = @metric AND num IS NOT NULL
+      AND time >= @from - @gap AND time < @to + @gap
+  ), marked AS (
+    SELECT time, running, next, next - time <= @gap AS known,
+           LAG(next - time <= @gap) OVER w AS previousKnown, LAG(running) OVER w AS previousRunning
+    FROM samples WINDOW w AS (ORDER BY time)
+  ), islands AS (
+    SELECT time, running, next, known,
+           SUM(CASE WHEN known AND previousKnown AND previousRunning = running THEN 0 ELSE 1 END)
+             OVER (ORDER BY time) AS island
+    FROM marked
+  )
+  SELECT MIN(time) AS start, MAX(next) AS "end", running FROM islands
+  WHERE known GROUP BY island ORDER BY start`;
+
+/**
+ * C9: a counter's increases per slot. A rise counts its difference, a fall is a reset and counts
+ * the new value; a change over more than \`gap\` (or from no earlier sample) counts nothing.
+ */
+const COUNTER_INCREASES = `
+  WITH samples AS (
+    SELECT time, num, LAG(time) OVER w AS previousTime, LAG(num) OVER w AS previous
+    FROM series
+    WHERE thing = @thing AND metric = @metric AND num IS NOT NULL AND time >= @from - @gap AND time < @to
+    WINDOW w AS (ORDER BY time)
+  )
+  SELECT time - time % @slot AS start,
+         SUM(CASE WHEN previous IS NULL OR time - previousTime > @gap THEN 0
+                  WHEN num >= previous THEN num - previous ELSE num END) AS increase
+  FROM samples WHERE time >= @from GROUP BY 1 ORDER BY 1`;
 
 function toColumns(value: MetricValue): { type: MeasureType; num: number | null; text: string | null } {
   if (typeof value === "number") return { type: "double", num: value, text: null };

@@ -1,4 +1,6 @@
 import * as z from "zod/mini";
+import type { MachineModelFile } from "../contracts/kpis.ts";
+import { loadMachineModels } from "../contracts/loadMachineModels.ts";
 import { sweepEnvironmentSchema } from "./alarmEnvironment.ts";
 import { readEnvironment } from "./readEnvironment.ts";
 import { type SeriesVariables, withSeriesVariables } from "./seriesEnvironment.ts";
@@ -37,7 +39,23 @@ const apiVariables = {
   SILENCES_TABLE: name,
   /** The operator directory (console users by sub); absent when the stack has no console. */
   OPERATORS_TABLE: z.optional(name),
+  /** IANA zone of the plant: day and shift edges of KPIs (C9) unless the machine models name one. */
+  PLANT_TIME_ZONE: name,
+  /** The C9 machine-model file as JSON (config `kpis.machineModels`); absent: the built-in model. */
+  MACHINE_MODELS: z.optional(
+    z
+      .string()
+      .check(z.refine((text) => loadMachineModels(text).ok, "must be a valid machine-model file (C9)")),
+  ),
 };
+
+/** The machine models of a validated api environment. */
+export function machineModelsOf(env: ApiEnvironment): MachineModelFile | undefined {
+  if (env.MACHINE_MODELS === undefined) return undefined;
+  const loaded = loadMachineModels(env.MACHINE_MODELS);
+  if (!loaded.ok) throw new Error(`MACHINE_MODELS: ${loaded.problems.join("; ")}`);
+  return loaded.file;
+}
 
 /** The console sign-in trigger's environment. */
 export const consoleSignInEnvironmentSchema = z.object({ OPERATORS_TABLE: name });

@@ -36,7 +36,7 @@ export function expandDays(days: readonly string[]): Weekday[] {
   return WEEKDAYS.filter((day) => selected.has(day));
 }
 
-function compileSchedule(schedule: NonNullable<AlarmRuleDocument["schedule"]>): Schedule {
+export function compileSchedule(schedule: NonNullable<AlarmRuleDocument["schedule"]>): Schedule {
   return {
     days: expandDays(schedule.days ?? [...WEEKDAYS]),
     fromMinute: minuteOfDay(schedule.from ?? "00:00"),

@@ -27,6 +27,7 @@ export const OPERATOR_ROUTES = [
   "GET /silences",
   "PUT /silences/{id}",
   "DELETE /silences/{id}",
+  "GET /kpis",
 ] as const;
 export type OperatorRoute = (typeof OPERATOR_ROUTES)[number];
 
@@ -56,6 +57,12 @@ export const API_LIMITS = {
   /** Telemetry `step` bounds. */
   minStepMs: 1000,
   maxStepMs: 24 * 3600_000,
+  /** KPIs (C9): the largest range, the default range (ending now), the most devices and bucket rows. */
+  maxKpiRangeMs: 31 * 24 * 3600_000,
+  defaultKpiRangeMs: 24 * 3600_000,
+  maxKpiDevices: 500,
+  /** Buckets × (lines + 1) of one answer. */
+  maxKpiBucketRows: 20_000,
   /** Longest snooze, and longest silence. */
   maxSnoozeMs: 7 * 24 * 3600_000,
   maxSilenceMs: 90 * 24 * 3600_000,

@@ -1,6 +1,7 @@
 import { toJSONSchema } from "zod/mini";
 import { alarmEventDetailSchema, alarmReminderDetailSchema } from "./alarmEvent.ts";
 import { alarmRuleFileSchema } from "./alarmRules.ts";
+import { machineModelFileSchema } from "./kpis.ts";
 import { telemetryPayloadSchema } from "./telemetryPayload.ts";
 
 /** The JSON Schemas published in `schemas/` for device makers and integrators. */
@@ -13,5 +14,9 @@ export function publishedSchemas(): { file: string; schema: unknown }[] {
       schema: toJSONSchema(alarmReminderDetailSchema(), { io: "input" }),
     },
     { file: "alarm-rules-v1.schema.json", schema: toJSONSchema(alarmRuleFileSchema(), { io: "input" }) },
+    {
+      file: "machine-model-v1.schema.json",
+      schema: toJSONSchema(machineModelFileSchema(), { io: "input" }),
+    },
   ];
 }

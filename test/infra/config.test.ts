@@ -46,6 +46,7 @@ describe("resolveConfig", () => {
         },
       },
       api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+      kpis: {},
       console: { enabled: true, mfa: "optional", localCallback: false },
       ingestion: {
         mode: "direct",
@@ -115,6 +116,22 @@ describe("resolveConfig", () => {
     ]);
     expect(problemsOf({ overrides: { alarms: { sweep: { reservedConcurrency: 0 } } } })).toEqual([
       expect.stringMatching(/^overrides\.alarms\.sweep\.reservedConcurrency: /),
+    ]);
+  });
+
+  it("accepts machine models and refuses invalid or oversized ones, with the path inside the file", () => {
+    const machineModels = { version: 1, machines: [{ match: { line: "line-2" }, gapAfter: "2m" }] };
+    expect(resolveConfig({ overrides: { kpis: { machineModels } } }).kpis).toEqual({ machineModels });
+    expect(
+      problemsOf({
+        overrides: { kpis: { machineModels: { version: 1, machines: [{ match: {}, gapAfter: "soon" }] } } },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^overrides\.kpis\.machineModels\.machines\.0\.gapAfter: must be a duration/),
+    ]);
+    const many = Array.from({ length: 60 }, (_, i) => ({ match: { line: `line-${i}` }, gapAfter: "2m" }));
+    expect(problemsOf({ overrides: { kpis: { machineModels: { version: 1, machines: many } } } })).toEqual([
+      expect.stringMatching(/^overrides\.kpis\.machineModels: must be at most 2048 characters/),
     ]);
   });
 

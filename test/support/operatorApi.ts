@@ -5,15 +5,18 @@ import type { OperatorApiDependencies } from "../../functions/api/dependencies.t
 import { matchOperatorRoute } from "../../functions/api/protocol/routeMatch.ts";
 import { createAlarmEngine } from "../../functions/commons/alarmEngine.ts";
 import { type CognitoIdentityContext, startHttpApiServer } from "../../local/adapters/httpApiServer.ts";
+import { SqliteSeriesStore } from "../../local/adapters/sqliteSeriesStore.ts";
 import { DynamoDbAlarmStore } from "../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import { DynamoDbDeviceRegistry } from "../../shared/adapters/aws/dynamoDbDeviceRegistry.ts";
 import { DynamoDbOperatorDirectory } from "../../shared/adapters/aws/dynamoDbOperatorDirectory.ts";
 import { DynamoDbRuleRepository } from "../../shared/adapters/aws/dynamoDbRuleRepository.ts";
 import { DynamoDbSilenceStore } from "../../shared/adapters/aws/dynamoDbSilenceStore.ts";
 import type { AlarmRuleDocument } from "../../shared/contracts/alarmRules.ts";
+import type { MachineModelFile } from "../../shared/contracts/kpis.ts";
 import { validateRuleDocument } from "../../shared/contracts/ruleProblems.ts";
 import type { AlarmEngine, EngineReport } from "../../shared/domain/alarms/alarmEngine.ts";
 import type { MetricValue } from "../../shared/domain/ingest/types.ts";
+import { plantOf } from "../../shared/domain/kpis/machineModel.ts";
 import type { DeviceRecord } from "../../shared/ports/deviceRegistry.ts";
 import type {
   SeriesQuery,
@@ -62,6 +65,8 @@ export interface TestOperatorApiOptions {
   readonly now?: number;
   /** Default: a `RecordingSeriesQuery` (exposed as `series`). */
   readonly series?: SeriesQuery;
+  /** C9 machine models; default the built-in model in UTC. */
+  readonly machines?: MachineModelFile;
 }
 
 export interface TestOperatorApi {
@@ -87,6 +92,8 @@ export interface TestOperatorApi {
   /** Every C5 event published, in order (by actions through the API and by seeded telemetry). */
   readonly events: RecordingPublisher["published"];
   readonly series: RecordingSeriesQuery;
+  /** The store the KPI route aggregates. */
+  readonly kpiSeries: SqliteSeriesStore;
   /** The handler itself, for invoking it with hand-built events. */
   readonly handler: ReturnType<typeof createOperatorApi>;
   putDevice(device: DeviceRecord): Promise<void>;
@@ -155,6 +162,8 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
       limits: { maxSampleAgeMs: Number.MAX_SAFE_INTEGER },
     });
     const recordingSeries = new RecordingSeriesQuery();
+    // KPIs read the real SQLite store's aggregates; tests write samples into it (`kpiSeries`).
+    const kpiSeries = new SqliteSeriesStore({ path: ":memory:" });
     const deps = {
       alarms,
       engine,
@@ -162,6 +171,7 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
       registry,
       silences,
       series: options.series ?? recordingSeries,
+      kpis: { series: kpiSeries, plant: plantOf(options.machines) },
       clock,
       operators,
     };
@@ -187,6 +197,7 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
       engine,
       events: publisher.published,
       series: recordingSeries,
+      kpiSeries,
       handler,
       putDevice: async (device) => {
         await client.send(new PutCommand({ TableName: dynamo.tableName, Item: device }));
@@ -209,6 +220,7 @@ export async function startTestOperatorApi(options: TestOperatorApiOptions = {})
       },
       close: async () => {
         await server.close();
+        kpiSeries.close();
         await dynamo.stop();
       },
     };

@@ -101,11 +101,11 @@ export function telemetryQueryText(
   );
 }
 
-function identifier(name: string): string {
+export function identifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-function literal(value: string): string {
+export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
@@ -147,7 +147,7 @@ function toNumber(value: string | undefined): number | undefined {
 }
 
 /** A metric no thing has sent yet has no column: its series is empty, not an error. */
-function isUnknownColumn(error: unknown): boolean {
+export function isUnknownColumn(error: unknown): boolean {
   return (
     (error as Error).name === "ValidationException" &&
     /column '[^']*' does not exist/i.test((error as Error).message)

@@ -79,6 +79,31 @@ describe("plantwatch local", () => {
     );
   });
 
+  it("refuses a machine-model file with problems as a usage error, naming each with its path", async () => {
+    const file = join(root, "bad-machines.yaml");
+    writeFileSync(file, "version: 1\nshifts: ['06:10']\nmachines:\n  - match: {}\n    gapAfter: soon\n");
+    const run = await plantwatchLocal(["--machines", file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("shifts.0: must be a quarter hour");
+    expect(run.stderr).toContain("machines.0.gapAfter: must be a duration");
+  });
+
+  it("serves KPIs with the machine models of --machines", async () => {
+    const file = join(root, "machines.yaml");
+    writeFileSync(file, "version: 1\ntimeZone: Asia/Kolkata\nshifts: ['07:30', '19:30']\n");
+    let answer: unknown;
+    const run = await plantwatchLocal(
+      ["--data-dir", join(root, "machines"), "--no-demo", ...freePorts, "--machines", file],
+      {
+        untilStopped: async (stack) => {
+          answer = await (await fetch(`${stack.urls.api}/kpis?bucket=shift`)).json();
+        },
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(answer).toMatchObject({ timeZone: "Asia/Kolkata", shifts: ["07:30", "19:30"], bucket: "shift" });
+  });
+
   it("names each webhook with its format at start, a bare URL as json", async () => {
     const run = await plantwatchLocal(
       [

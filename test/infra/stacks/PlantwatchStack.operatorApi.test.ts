@@ -19,6 +19,11 @@ import { allowsAction } from "../support/iamMatch.ts";
 afterAll(removeTempOutdirs);
 
 const REGION = "<AWS::Region>";
+const MACHINE_MODELS = {
+  version: 1,
+  timeZone: "Europe/Berlin",
+  machines: [{ match: { line: "line-2" }, parts: { total: "strokes", good: null } }],
+};
 
 function telemetryStoreOf(stack: PlantwatchApp["stack"]) {
   if (!stack.telemetryStore) throw new Error("the stack has no LiveAnalytics store");
@@ -38,6 +43,7 @@ describe("operator API infrastructure", () => {
       overrides: {
         api: { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
         series: { store: "liveanalytics" },
+        kpis: { machineModels: MACHINE_MODELS },
       },
       nag: false,
     });
@@ -137,6 +143,9 @@ describe("operator API infrastructure", () => {
       HISTORY_RETENTION_MS: String(config.alarms.historyRetentionDays * 86_400_000),
       RULES_REFRESH_MS: String(config.alarms.rulesRefreshSeconds * 1000),
       REGISTRY_CACHE_TTL_MS: String(config.ingest.registryCacheTtlSeconds * 1000),
+      PLANT_TIME_ZONE: config.alarms.notify.timeZone,
+      // Validated at synth and again at cold start.
+      MACHINE_MODELS: JSON.stringify(MACHINE_MODELS),
       POWERTOOLS_SERVICE_NAME: "api",
       POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
       NODE_OPTIONS: "--enable-source-maps",

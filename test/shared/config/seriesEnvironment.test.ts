@@ -16,6 +16,7 @@ const api = {
   RULES_TABLE: "r",
   REGISTRY_TABLE: "g",
   SILENCES_TABLE: "s",
+  PLANT_TIME_ZONE: "Europe/Berlin",
   EVENT_BUS_NAME: "plantwatch",
   HISTORY_RETENTION_MS: "7776000000",
   RULES_REFRESH_MS: "60000",
