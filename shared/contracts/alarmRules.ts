@@ -113,7 +113,8 @@ const nonEmpty = (max: number) =>
 /** Thing names are `[A-Za-z0-9:_-]{1,128}`; a glob adds `*` (any run) and `?` (one character). */
 const THING_GLOB_PATTERN = /^[A-Za-z0-9:_*?-]{1,128}$/;
 
-const matchSchema = lazy(() =>
+/** Which things a rule (or a machine model, `kpis.ts`) applies to. */
+export const matchSchema = lazy(() =>
   z
     .strictObject({
       things: z.optional(
@@ -151,7 +152,7 @@ const DAYS_PATTERN = new RegExp(`^${DAY}(?:-${DAY})?$`);
 const FROM_PATTERN = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 const TO_PATTERN = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
-function isTimeZone(tz: string): boolean {
+export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;
@@ -160,7 +161,8 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-const scheduleSchema = lazy(() =>
+/** Active hours in a time zone; also the planned production time of a machine model (`kpis.ts`). */
+export const scheduleSchema = lazy(() =>
   z
     .strictObject({
       days: z.optional(
