@@ -13,6 +13,9 @@ import { positiveDurationSchema } from "./ruleDuration.ts";
  * Names the simulator and this file agree on: the running signal `running` (boolean), the counters
  * `parts_total` and `parts_good` (monotonic, may reset to 0), the registry attribute
  * `idealCycleSeconds` (seconds per part).
+ *
+ * Changed since the first commit (b833b46): `shifts` start on quarter hours (the stores sum counters
+ * per 15-minute slot); `KpiRuleFacts.severity` is optional (a rule deleted since).
  */
 
 export const MACHINE_MODEL_SCHEMA_ID = "https://plantwatch.dev/schemas/machine-model-v1.schema.json";
@@ -38,7 +41,7 @@ const metricSchema = lazy(() =>
 );
 
 const ATTRIBUTE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
-const SHIFT_START_PATTERN = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+const SHIFT_START_PATTERN = /^(?:[01]\d|2[0-3]):(?:00|15|30|45)$/;
 
 /** The fields of one machine model; in `defaults` and in each `machines` entry every field is optional. */
 const machineFields = lazy(() => ({
@@ -117,7 +120,13 @@ export const machineModelFileSchema = lazy(() =>
       ),
       shifts: z.optional(
         z
-          .array(z.string().check(z.regex(SHIFT_START_PATTERN, 'must be a time "HH:MM" from 00:00 to 23:59')))
+          .array(
+            z
+              .string()
+              .check(
+                z.regex(SHIFT_START_PATTERN, 'must be a quarter hour "HH:MM" (minutes 00, 15, 30 or 45)'),
+              ),
+          )
           .check(z.minLength(1, "must list at least one shift start"), z.maxLength(12)),
       ),
       defaults: z.optional(z.strictObject(machineFields())),
@@ -197,7 +206,10 @@ export interface KpiFacts {
 }
 
 export interface KpiAlarmFacts {
-  /** Alarms raised (→ ACTIVE) in the bucket. */
+  /**
+   * Alarms raised (→ ACTIVE) in the bucket. Their acknowledgement and clearing count with the raise,
+   * even when later than the bucket, so ranges add up.
+   */
   readonly raised: number;
   readonly bySeverity: Readonly<Partial<Record<Severity, number>>>;
   /** Of those raised, the ones acknowledged, and the sum of their raised → acknowledged times. */
@@ -214,7 +226,8 @@ export interface KpiAlarmFacts {
 
 export interface KpiRuleFacts {
   readonly ruleId: string;
-  readonly severity: Severity;
+  /** The rule's severity; absent when the rule no longer exists (changed after the first commit). */
+  readonly severity?: Severity;
   readonly raised: number;
   readonly inAlarmMs: number;
 }
