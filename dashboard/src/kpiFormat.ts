@@ -29,9 +29,13 @@ export function reasonText(value: KpiValue): string {
   return value.value === null ? REASONS[value.reason] : "";
 }
 
-/** A ratio as a percentage with one decimal; above 100 % stays above (a performance over the ideal). */
+/**
+ * A ratio as a percentage with one decimal; above 100 % stays above (a performance over the ideal),
+ * and short of 1 never rounds up to 100.0 %, which only a full ratio reads.
+ */
 export function percentText(ratio: number): string {
-  return `${(ratio * 100).toFixed(1)} %`;
+  const percent = ratio < 1 ? Math.min(ratio * 100, 99.9) : ratio * 100;
+  return `${percent.toFixed(1)} %`;
 }
 
 /** `42 s`, `12 min`, `3.5 h`, `2.1 d`: the unit a person would say. */
