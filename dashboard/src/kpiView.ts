@@ -68,16 +68,16 @@ export class KpiView {
   renderScopes(): void {
     const chosen = this.#scope.value;
     const devices = [...this.#store.devices.values()];
+    const key = JSON.stringify(devices.map(({ thingName, site, line }) => [thingName, site, line]).sort());
+    // Rebuilt only when the registry's places change: rebuilding closes a list the operator has open.
+    if (key === this.#scopesKey) return;
+    this.#scopesKey = key;
     const sites = [...new Set(devices.flatMap((device) => (device.site === undefined ? [] : [device.site])))];
     const lines = new Map<string, Scope>();
     for (const { site, line } of devices) {
       if (line !== undefined)
         lines.set(JSON.stringify({ site, line }), { ...(site === undefined ? {} : { site }), line });
     }
-    const key = JSON.stringify(devices.map(({ thingName, site, line }) => [thingName, site, line]).sort());
-    // Rebuilt only when the registry's places change: rebuilding closes a list the operator has open.
-    if (key === this.#scopesKey) return;
-    this.#scopesKey = key;
     const option = (scope: Scope, label: string) => h("option", { value: JSON.stringify(scope) }, label);
     const group = (label: string, options: HTMLOptionElement[]) =>
       options.length === 0 ? null : h("optgroup", { label }, ...options);
