@@ -6,6 +6,7 @@ import { formatFileProblem, loadRuleFile } from "../shared/contracts/loadRuleFil
 import type { DeviceRecordStore, RegistryEntry } from "../shared/ports/deviceRecords.ts";
 import type { DeviceAction } from "../simulator/domain/deviceSimulation.ts";
 import { createFleetSimulation } from "../simulator/domain/fleetSimulation.ts";
+import { DEFAULT_MACHINE_PROFILE, type MachineProfile } from "../simulator/domain/machineProfile.ts";
 import type { ScenarioName, ScenarioSettings } from "../simulator/domain/scenarios.ts";
 import { DEFAULT_BACKOFF } from "../simulator/mqtt/backoff.ts";
 import { type DeviceEndpoint, type DeviceEvent, MqttDevice } from "../simulator/mqtt/mqttDevice.ts";
@@ -20,14 +21,37 @@ export const DEMO_INTERVAL_MS = 1_000;
 export const DEMO_SETTINGS: Partial<ScenarioSettings> = { cycleMs: 240_000 };
 export const DEMO_SCENARIOS: readonly ScenarioName[] = ["overheat", "offline"];
 
-/** `oven-1` ... `oven-n`, on two lines of plant-1, rated 250 °C. */
+/**
+ * The default oven on a compressed clock, so a few minutes show what a shift would: a stop every
+ * 1.2 minutes or so, mostly about 9 s, one in eight a breakdown of about 50 s (runs about 84 % of
+ * the time); a part every 1.5 s at the rated speed, slow spells of a minute at 60 % about every five
+ * (about 88 % of the rated speed overall), 3 % scrap, and the counters reset every five minutes.
+ */
+export const DEMO_MACHINE_PROFILE: MachineProfile = {
+  ...DEFAULT_MACHINE_PROFILE,
+  running: {
+    ...DEFAULT_MACHINE_PROFILE.running,
+    meanRunMinutes: 1.2,
+    meanStopMinutes: 0.15,
+    breakdowns: { share: 0.12, meanMinutes: 0.8 },
+  },
+  production: {
+    ...DEFAULT_MACHINE_PROFILE.production,
+    idealCycleSeconds: 1.5,
+    slow: { meanEveryMinutes: 5, meanMinutes: 1, speed: 0.6 },
+    scrapShare: 0.03,
+    shiftChange: { everyMinutes: 5, offsetMinutes: 0 },
+  },
+};
+
+/** `oven-1` ... `oven-n`, on two lines of plant-1, rated 250 °C and a part every 1.5 s. */
 export function demoDevices(count: number): readonly RegistryEntry[] {
   return Array.from({ length: count }, (_, index) => ({
     thingName: `oven-${index + 1}`,
     site: "plant-1",
     line: index % 2 === 0 ? "line-1" : "line-2",
     model: "deck-oven",
-    attributes: { maxTemp: 250 },
+    attributes: { maxTemp: 250, idealCycleSeconds: DEMO_MACHINE_PROFILE.production.idealCycleSeconds },
   }));
 }
 
@@ -88,6 +112,7 @@ export async function startDemoFleet(options: DemoFleetOptions): Promise<DemoFle
     seed: options.seed,
     startTime,
     intervalMs: DEMO_INTERVAL_MS,
+    profile: DEMO_MACHINE_PROFILE,
     settings: DEMO_SETTINGS,
   });
   const members = simulations.map((simulation, index) => ({

@@ -1,4 +1,5 @@
 import type { AlarmRuleDocument } from "../../shared/contracts/alarmRules.ts";
+import type { KpiBucket, KpiResponse } from "../../shared/contracts/kpis.ts";
 import type {
   ActionBody,
   ActionResult,
@@ -26,6 +27,17 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
   }
+}
+
+/** What `GET /kpis` selects: one device, else a line (of a site), else a site, else all; and when. */
+export interface KpiQuery {
+  readonly device?: string;
+  readonly site?: string;
+  readonly line?: string;
+  /** ISO times. */
+  readonly from: string;
+  readonly to: string;
+  readonly bucket: KpiBucket;
 }
 
 export type AlarmActionSegment = "acknowledge" | "snooze" | "reset" | "disable" | "enable";
@@ -78,6 +90,15 @@ export class OperatorApiClient {
       "GET",
       `/devices/${encodeURIComponent(thingName)}/telemetry?metric=${encodeURIComponent(metric)}`,
     );
+  }
+
+  /** The selection's and its lines' KPIs: the first page, which carries both (later pages only add devices). */
+  kpis(query: KpiQuery): Promise<KpiResponse> {
+    const parameters = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) parameters.set(name, value);
+    }
+    return this.#request("GET", `/kpis?${parameters}`);
   }
 
   async rules(): Promise<readonly AlarmRuleDocument[]> {

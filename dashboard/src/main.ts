@@ -10,6 +10,7 @@ import { byId, setText } from "./dom.ts";
 import { FleetView } from "./fleetView.ts";
 import { FrameScheduler } from "./frame.ts";
 import { AlarmHistoryView } from "./historyView.ts";
+import { KpiView } from "./kpiView.ts";
 import { type ConnectionStatus, connectLiveEvents } from "./liveEvents.ts";
 import { Navigation } from "./navigation.ts";
 import type { View } from "./route.ts";
@@ -40,19 +41,31 @@ const history = new AlarmHistoryView(byId("history"), store, api, {
 });
 const rules = new RulesView(byId("rules"), store);
 const silences = new SilencesView(byId("silences"), store, api);
+const kpis = new KpiView(byId("kpis"), store, api);
 const toasts = new Toasts(byId("toasts"), (alarmId) => navigation.go({ kind: "alarm", alarmId }));
 const banner = byId("banner");
 const connection = byId("connection");
 const overview = byId("overview");
 const notFound = byId("not-found");
+const pageLinks = [
+  navigation.link({ kind: "overview" }, { "data-testid": "nav-overview", "data-view": "overview" }, "Alarms"),
+  navigation.link({ kind: "kpis" }, { "data-testid": "nav-kpis", "data-view": "kpis" }, "KPIs"),
+];
+byId("pages").append(...pageLinks);
 
 /** One view at a time; the overview's views keep rendering underneath, so going back is instant. */
 function showView(view: View): void {
   overview.hidden = view.kind !== "overview";
   byId("alarm-page").hidden = view.kind !== "alarm";
+  byId("kpis").hidden = view.kind !== "kpis";
   notFound.hidden = view.kind !== "notFound";
   document.body.dataset.view = view.kind;
+  for (const link of pageLinks) {
+    if (link.dataset.view === view.kind) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
   if (view.kind === "alarm") alarmPage.show(view.alarmId);
+  if (view.kind === "kpis") void kpis.load();
   if (view.kind === "notFound") setText(byId("not-found-path"), view.path);
 }
 
@@ -65,10 +78,12 @@ const renderSilences = () => silences.render();
 const addCharts = () => device.addCharts();
 const refreshAlarmBands = () => device.refreshAlarms();
 const selectDevice = () => device.select();
+const renderKpiScopes = () => kpis.renderScopes();
 
 store.on("devices", () => {
   frames.schedule(renderFleet);
   frames.schedule(renderAlarms);
+  frames.schedule(renderKpiScopes);
 });
 store.on("alarms", () => {
   frames.schedule(renderFleet);

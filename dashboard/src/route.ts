@@ -6,16 +6,20 @@
 export type View =
   | { readonly kind: "overview" }
   | { readonly kind: "alarm"; readonly alarmId: string }
+  | { readonly kind: "kpis" }
   | { readonly kind: "notFound"; readonly path: string };
 
 const ALARM_PREFIX = "/alarms/";
+const KPIS_PATH = "/kpis";
 
 /**
  * `/` is the overview; `/alarms/{alarmId}` (the id URI-encoded, as notifications link to it:
- * `alarmUrl`) an alarm's page; anything else is no page. Pure: no `location`, no DOM.
+ * `alarmUrl`) an alarm's page; `/kpis` the equipment KPIs; anything else is no page. Pure: no
+ * `location`, no DOM.
  */
 export function routeOf(pathname: string): View {
   if (pathname === "/" || pathname === "/index.html") return { kind: "overview" };
+  if (pathname === KPIS_PATH) return { kind: "kpis" };
   if (pathname.startsWith(ALARM_PREFIX)) {
     const segment = pathname.slice(ALARM_PREFIX.length);
     // An id's own slashes arrive encoded (%2F); a bare one is a path the dashboard has no page for.
@@ -34,6 +38,8 @@ export function pathOf(view: View): string {
       return "/";
     case "alarm":
       return `${ALARM_PREFIX}${encodeURIComponent(view.alarmId)}`;
+    case "kpis":
+      return KPIS_PATH;
     case "notFound":
       return view.path;
   }

@@ -1,7 +1,8 @@
 import type { MetricValue } from "../../shared/domain/ingest/types.ts";
 import type { MachineProfile } from "./machineProfile.ts";
+import { createProduction } from "./production.ts";
 import type { Random } from "./random.ts";
-import { createCounter, createGauge, createRunning, type Gauge, round } from "./signals.ts";
+import { createGauge, createRunning, type Gauge, round } from "./signals.ts";
 
 /** One simulated machine: its metrics at successive times, from its own random stream. */
 export interface Machine {
@@ -17,9 +18,7 @@ export function createMachine(profile: MachineProfile, random: Random, startTime
   const gauges = Object.entries(profile.gauges).map(
     ([name, model]) => [name, model, createGauge(model, random, startTime)] as const,
   );
-  const counters = Object.entries(profile.counters).map(
-    ([name, model]) => [name, createCounter(model, random, startTime)] as const,
-  );
+  const production = createProduction(profile.production, random, startTime);
   const running = createRunning(profile.running, random, startTime);
   const thresholdGauge: Gauge | undefined = gauges.find(([name]) => name === profile.thresholdMetric)?.[2];
   if (thresholdGauge === undefined) {
@@ -35,7 +34,9 @@ export function createMachine(profile: MachineProfile, random: Random, startTime
       const isRunning = running.at(time);
       const metrics: Record<string, MetricValue> = {};
       for (const [name, , gauge] of gauges) metrics[name] = gauge.read(time, isRunning);
-      for (const [name, counter] of counters) metrics[name] = counter.at(time, isRunning);
+      const parts = production.at(time, isRunning);
+      metrics[profile.production.totalMetric] = parts.total;
+      metrics[profile.production.goodMetric] = parts.good;
       return withState(metrics, isRunning);
     },
     backfill(time) {

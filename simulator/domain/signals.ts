@@ -63,40 +63,35 @@ export function createGauge(model: GaugeModel, random: Random, startTime: number
   };
 }
 
-/** A machine running or stopped: a two-state Markov process with the given mean durations. */
+/**
+ * A machine running or stopped: a two-state Markov process. Most stops are short (`meanStopMinutes`:
+ * a jam cleared, material fed); with `breakdowns`, a share of them are long repairs instead.
+ */
 export interface RunningModel {
   readonly meanRunMinutes: number;
   readonly meanStopMinutes: number;
+  /** The share of stops that are breakdowns, and their mean length. */
+  readonly breakdowns?: { readonly share: number; readonly meanMinutes: number };
 }
 
 export function createRunning(model: RunningModel, random: Random, startTime: number) {
   let running = true;
+  let meanStop = model.meanStopMinutes;
   let lastTime = startTime;
   return {
     at(time: number): boolean {
       const minutes = Math.max(0, time - lastTime) / 60_000;
       lastTime = Math.max(lastTime, time);
-      const mean = running ? model.meanRunMinutes : model.meanStopMinutes;
-      if (minutes > 0 && random.chance(1 - Math.exp(-minutes / mean))) running = !running;
+      const mean = running ? model.meanRunMinutes : meanStop;
+      if (minutes > 0 && random.chance(1 - Math.exp(-minutes / mean))) {
+        running = !running;
+        const { breakdowns } = model;
+        // Drawn only for a model with breakdowns, so a model without keeps its random stream.
+        if (!running && breakdowns !== undefined) {
+          meanStop = random.chance(breakdowns.share) ? breakdowns.meanMinutes : model.meanStopMinutes;
+        }
+      }
       return running;
-    },
-  };
-}
-
-/** A monotonic count (parts made) that grows at `ratePerHour` while the machine runs. */
-export interface CounterModel {
-  readonly ratePerHour: number;
-}
-
-export function createCounter(model: CounterModel, random: Random, startTime: number) {
-  let count = Math.floor(random.between(0, 50_000));
-  let lastTime = startTime;
-  return {
-    at(time: number, running: boolean): number {
-      const hours = Math.max(0, time - lastTime) / HOUR_MS;
-      lastTime = Math.max(lastTime, time);
-      if (running) count += model.ratePerHour * hours;
-      return Math.floor(count);
     },
   };
 }

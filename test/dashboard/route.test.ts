@@ -7,6 +7,10 @@ describe("routeOf", () => {
     expect(routeOf(path)).toEqual({ kind: "overview" });
   });
 
+  it("reads /kpis as the equipment KPIs", () => {
+    expect(routeOf("/kpis")).toEqual({ kind: "kpis" });
+  });
+
   it("reads an alarm's page with its id decoded", () => {
     expect(routeOf("/alarms/oven-overheat%3Aoven-3")).toEqual({
       kind: "alarm",
@@ -35,6 +39,7 @@ describe("routeOf", () => {
     ["a trailing slash", "/alarms/a:b/"],
     ["a malformed escape", "/alarms/a%E0%A4%A"],
     ["an asset", "/app.js"],
+    ["a path below the KPIs", "/kpis/line-1"],
     ["the API", "/api/alarms/a%3Ab"],
   ])("reads %s as no page", (_, path) => {
     expect(routeOf(path)).toEqual({ kind: "notFound", path });
@@ -46,6 +51,7 @@ describe("pathOf", () => {
     { kind: "overview" },
     { kind: "alarm", alarmId: "oven-overheat:oven-3" },
     { kind: "alarm", alarmId: "rule:thing/with space?#" },
+    { kind: "kpis" },
     { kind: "notFound", path: "/nothing" },
   ])("gives a path routeOf reads back as %j", (view) => {
     expect(routeOf(pathOf(view))).toEqual(view);

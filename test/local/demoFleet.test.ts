@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEMO_INTERVAL_MS,
+  DEMO_MACHINE_PROFILE,
   DEMO_SCENARIOS,
   DEMO_SETTINGS,
   demoDevices,
@@ -41,6 +42,7 @@ async function playDemo(seed: number, seconds: number) {
     seed,
     startTime: T0,
     intervalMs: DEMO_INTERVAL_MS,
+    profile: DEMO_MACHINE_PROFILE,
     settings: DEMO_SETTINGS,
   });
   const options = { deadline: Number.MAX_SAFE_INTEGER };
@@ -91,6 +93,13 @@ describe("the demo", () => {
     },
   );
 
+  it("gives each oven the ideal cycle time its production runs at", () => {
+    expect(demoDevices(2).map((device) => device.attributes)).toEqual([
+      { maxTemp: 250, idealCycleSeconds: DEMO_MACHINE_PROFILE.production.idealCycleSeconds },
+      { maxTemp: 250, idealCycleSeconds: DEMO_MACHINE_PROFILE.production.idealCycleSeconds },
+    ]);
+  });
+
   it("then takes oven-2 offline and brings it back within the four-minute cycle", async () => {
     const transitions = await playDemo(7, 240);
 
@@ -99,4 +108,72 @@ describe("the demo", () => {
     expect(offline[0]?.atSeconds).toBeGreaterThan(150);
     expect(offline[1]?.atSeconds).toBeLessThan(240);
   });
+});
+
+/** What a KPI calculator would take from one machine's readings, one a second, each held until the next. */
+function machineFigures(readings: readonly Record<string, unknown>[]) {
+  let runSeconds = 0;
+  let stops = 0;
+  let resets = 0;
+  let parts = 0;
+  let good = 0;
+  readings.forEach((reading, index) => {
+    const previous = readings[index - 1];
+    if (previous === undefined) return;
+    const [total, goodNow] = [reading.parts_total as number, reading.parts_good as number];
+    const [totalBefore, goodBefore] = [previous.parts_total as number, previous.parts_good as number];
+    if (previous.running) runSeconds++;
+    if (previous.running && !reading.running) stops++;
+    if (total < totalBefore) resets++;
+    parts += total < totalBefore ? total : total - totalBefore;
+    good += total < totalBefore ? goodNow : goodNow - goodBefore;
+    expect(goodNow).toBeLessThanOrEqual(total);
+  });
+  return { runSeconds, stops, resets, parts, good };
+}
+
+describe("the demo's machines over a simulated hour", () => {
+  it.each([1, 42])(
+    "stop often, run slow at times, scrap a few percent and reset at shift changes (seed %i)",
+    (seed) => {
+      const devices = demoDevices(6);
+      const fleet = createFleetSimulation({
+        things: devices.map(({ thingName }) => ({ thingName })),
+        scenarios: ["normal"],
+        seed,
+        startTime: T0,
+        intervalMs: DEMO_INTERVAL_MS,
+        profile: DEMO_MACHINE_PROFILE,
+      });
+      const seconds = 3_600;
+
+      const figures = fleet.map((device) =>
+        machineFigures(
+          Array.from({ length: seconds + 1 }, (_, tick) => {
+            const [action] = device.step(tick).actions;
+            if (action?.type !== "publish") throw new Error("a normal machine publishes every tick");
+            return JSON.parse(new TextDecoder().decode(action.payload)).metrics;
+          }),
+        ),
+      );
+      const sum = (pick: (figure: (typeof figures)[number]) => number) =>
+        figures.reduce((total, figure) => total + pick(figure), 0);
+      const availability = sum((figure) => figure.runSeconds) / (seconds * figures.length);
+      const performance =
+        (sum((figure) => figure.parts) * DEMO_MACHINE_PROFILE.production.idealCycleSeconds) /
+        sum((figure) => figure.runSeconds);
+      const quality = sum((figure) => figure.good) / sum((figure) => figure.parts);
+
+      // A stop every 1.4 minutes on average: about 42 an hour; the counters reset every five minutes.
+      expect(figures.every((figure) => figure.stops >= 25)).toBe(true);
+      expect(figures.every((figure) => figure.resets === 12)).toBe(true);
+      // Expected 0.84 (run), 0.88 (speed) and 0.97 (good): bands the demo promises, several deviations wide.
+      expect(availability).toBeGreaterThan(0.75);
+      expect(availability).toBeLessThan(0.92);
+      expect(performance).toBeGreaterThan(0.82);
+      expect(performance).toBeLessThan(0.94);
+      expect(quality).toBeGreaterThan(0.96);
+      expect(quality).toBeLessThan(0.98);
+    },
+  );
 });

@@ -112,6 +112,7 @@ describe("createFleetSimulation", () => {
               "current",
               "mode",
               "oil_pressure",
+              "parts_good",
               "parts_total",
               "running",
               "temperature",
@@ -123,6 +124,30 @@ describe("createFleetSimulation", () => {
         expect(Math.min(...values)).toBeGreaterThan(170);
         expect(Math.max(...values)).toBeLessThan(235);
       }
+    });
+
+    it("stops about hourly, runs most of a week, and resets its parts counters at each shift change", () => {
+      const ticks = 7 * 24 * 360;
+      const steps = simulate(ticks, { intervalMs: 10_000 }).steps[0] ?? [];
+
+      const readings = publishes(steps).map(({ action }) => json(action.payload));
+      const running = readings.filter(({ metrics }) => metrics.running).length / readings.length;
+      const stops = readings.filter(
+        ({ metrics }, index) => index > 0 && !metrics.running && readings[index - 1]?.metrics.running,
+      ).length;
+      const resetHours = readings.flatMap(({ ts, metrics }, index) =>
+        index > 0 && metrics.parts_total < readings[index - 1]?.metrics.parts_total
+          ? [new Date(ts).getUTCHours()]
+          : [],
+      );
+
+      // A stop every 58 minutes on average (about 174 a week), running 86 % of the time.
+      expect(stops).toBeGreaterThan(120);
+      expect(stops).toBeLessThan(230);
+      expect(running).toBeGreaterThan(0.75);
+      expect(running).toBeLessThan(0.94);
+      expect(resetHours).toEqual(Array.from({ length: 21 }, (_, index) => [14, 22, 6][index % 3]));
+      expect(readings.every(({ metrics }) => metrics.parts_good <= metrics.parts_total)).toBe(true);
     });
   });
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../../simulator/domain/random.ts";
-import {
-  createCounter,
-  createGauge,
-  createRunning,
-  type GaugeModel,
-} from "../../../simulator/domain/signals.ts";
+import { createGauge, createRunning, type GaugeModel } from "../../../simulator/domain/signals.ts";
 
 const START = Date.parse("2026-11-25T00:00:00.000Z");
 const HOUR = 3_600_000;
@@ -88,17 +83,26 @@ describe("createRunning", () => {
     expect(share).toBeLessThan(0.93);
     expect(starts).toBeGreaterThan(100);
   });
-});
 
-describe("createCounter", () => {
-  it("counts up at its rate while running and holds while stopped", () => {
-    const counter = createCounter({ ratePerHour: 600 }, seededRandom(5), START);
-    const first = counter.at(START, true);
+  it("makes a share of its stops long breakdowns, keeping the rest short", () => {
+    const model = { meanRunMinutes: 60, meanStopMinutes: 5, breakdowns: { share: 0.2, meanMinutes: 120 } };
+    const running = createRunning(model, seededRandom(6), START);
 
-    const afterHour = counter.at(START + HOUR, true);
-    const afterStop = counter.at(START + 2 * HOUR, false);
+    const states = Array.from({ length: 60 * 24 * 60 }, (_, minute) => running.at(START + minute * 60_000));
+    const stops: number[] = [];
+    states.forEach((state, index) => {
+      if (!state && states[index - 1] !== false) stops.push(0);
+      if (!state) stops[stops.length - 1] = (stops.at(-1) ?? 0) + 1;
+    });
+    const long = stops.filter((minutes) => minutes > 40);
+    const share = states.filter(Boolean).length / states.length;
 
-    expect(afterHour - first).toBe(600);
-    expect(afterStop).toBe(afterHour);
+    // 60 days of a stop an hour on average: about 1,100 stops, a fifth of them breakdowns (2 h mean).
+    expect(long.length / stops.length).toBeGreaterThan(0.12);
+    expect(long.length / stops.length).toBeLessThan(0.25);
+    expect(stops.filter((minutes) => minutes <= 15).length / stops.length).toBeGreaterThan(0.7);
+    // Run share: 60 / (60 + 0.8 × 5 + 0.2 × 120) = 0.68.
+    expect(share).toBeGreaterThan(0.6);
+    expect(share).toBeLessThan(0.76);
   });
 });
