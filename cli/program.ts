@@ -6,6 +6,7 @@ import { deprovisionCommand } from "./commands/deprovision.ts";
 import { devicesCommand } from "./commands/devices.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { doctorCommand } from "./commands/doctor.ts";
+import { importCommand } from "./commands/import.ts";
 import { localCommand } from "./commands/local.ts";
 import { provisionCommand } from "./commands/provision.ts";
 import { queryCommand } from "./commands/query.ts";
@@ -38,6 +39,7 @@ export function createProgram(): Command {
   program.addCommand(costCommand());
   program.addCommand(doctorCommand());
   program.addCommand(usersCommand());
+  program.addCommand(importCommand());
 
   return program;
 }
