@@ -9,6 +9,11 @@ export interface Note {
   readonly text: string;
 }
 
+/** A note's path as shown: the top level of a `describe-alarm-model` output has none. */
+export function shownPath(path: string): string {
+  return path === "" ? "(top level)" : path;
+}
+
 /**
  * - `whole`: the rule does what the alarm model did (steps outside the rules file may remain, `todo`);
  * - `partial`: the rule is written, but something the alarm model did is not carried (`leftOut`);

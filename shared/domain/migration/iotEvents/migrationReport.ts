@@ -1,5 +1,5 @@
 import type { Finding } from "./collectSources.ts";
-import type { AlarmMigration, Migration, Note } from "./migration.ts";
+import { type AlarmMigration, type Migration, type Note, shownPath } from "./migration.ts";
 
 /** Where a note is: `file: path` (the path alone would not say which file). */
 function at(file: string, path: string): string {
@@ -9,10 +9,7 @@ function at(file: string, path: string): string {
 /** Under an alarm's heading, which names the file: the JSON path alone. */
 function noteLines(title: string, notes: readonly Note[]): string[] {
   if (notes.length === 0) return [];
-  return [
-    `  ${title}:`,
-    ...notes.map((note) => `    - ${note.path === "" ? "(top level)" : note.path}: ${note.text}`),
-  ];
+  return [`  ${title}:`, ...notes.map((note) => `    - ${shownPath(note.path)}: ${note.text}`)];
 }
 
 function findingLines(title: string, findings: readonly Finding[]): string[] {

@@ -1,13 +1,13 @@
 import { Document, isMap, isSeq } from "yaml";
-import type { AlarmMigration, Migration } from "./migration.ts";
+import { type AlarmMigration, type Migration, shownPath } from "./migration.ts";
 
 /** A comment on a generated rule: where it came from and every decision, step and gap, by path. */
 function ruleComment(alarm: AlarmMigration): string {
   const lines = [
     ` from ${alarm.file}${alarm.path === "" ? "" : `: ${alarm.path}`} (${alarm.resource}), ${alarm.status}`,
-    ...alarm.decisions.map((note) => `   ${note.path}: ${note.text}`),
-    ...alarm.todo.map((note) => `   TO DO ${note.path}: ${note.text}`),
-    ...alarm.leftOut.map((note) => `   NOT CARRIED OVER ${note.path}: ${note.text}`),
+    ...alarm.decisions.map((note) => `   ${shownPath(note.path)}: ${note.text}`),
+    ...alarm.todo.map((note) => `   TO DO ${shownPath(note.path)}: ${note.text}`),
+    ...alarm.leftOut.map((note) => `   NOT CARRIED OVER ${shownPath(note.path)}: ${note.text}`),
   ];
   return lines.join("\n");
 }
