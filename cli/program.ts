@@ -6,6 +6,7 @@ import { deprovisionCommand } from "./commands/deprovision.ts";
 import { devicesCommand } from "./commands/devices.ts";
 import { dlqCommand } from "./commands/dlq.ts";
 import { doctorCommand } from "./commands/doctor.ts";
+import { importCommand } from "./commands/import.ts";
 import { kpiCommand } from "./commands/kpi.ts";
 import { localCommand } from "./commands/local.ts";
 import { provisionCommand } from "./commands/provision.ts";
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   program.addCommand(costCommand());
   program.addCommand(doctorCommand());
   program.addCommand(usersCommand());
+  program.addCommand(importCommand());
 
   return program;
 }
