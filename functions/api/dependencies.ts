@@ -28,7 +28,7 @@ export interface OperatorApiDependencies {
   readonly silences: SilenceStore;
   readonly series: SeriesQuery;
   /** C9: the series store's aggregates (none where the store has no KPI queries) and the machine models. */
-  readonly kpis: { readonly series: SeriesFacts | undefined; readonly plant: Plant };
+  readonly kpis: { readonly series: SeriesFacts; readonly plant: Plant };
   readonly clock: Clock;
   /** Console users by user pool `sub`, for recording the person as the actor; absent without a console. */
   readonly operators?: OperatorDirectory;

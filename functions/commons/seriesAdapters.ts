@@ -3,6 +3,7 @@ import { TimestreamSeriesFacts } from "../../shared/adapters/aws/timestreamSerie
 import { TimestreamSeriesQuery } from "../../shared/adapters/aws/timestreamSeriesQuery.ts";
 import { TimestreamSeriesStore } from "../../shared/adapters/aws/timestreamSeriesStore.ts";
 import type { InfluxConnection } from "../../shared/adapters/influx/influxConnection.ts";
+import { InfluxSeriesFacts } from "../../shared/adapters/influx/influxSeriesFacts.ts";
 import { InfluxSeriesQuery } from "../../shared/adapters/influx/influxSeriesQuery.ts";
 import { InfluxSeriesStore } from "../../shared/adapters/influx/influxSeriesStore.ts";
 import type { SeriesTarget } from "../../shared/config/seriesEnvironment.ts";
@@ -35,12 +36,9 @@ export function seriesQueryFor(target: SeriesTarget): SeriesQuery {
     : new TimestreamSeriesQuery({ databaseName: target.databaseName, tableName: target.tableName });
 }
 
-/**
- * The KPI aggregates (C9) of the configured store; none yet for InfluxDB (InfluxQL cannot compare a
- * boolean field's consecutive samples in the store), where `GET /kpis` says so.
- */
-export function seriesFactsFor(target: SeriesTarget): SeriesFacts | undefined {
+/** The KPI aggregates (C9) of the configured store (api). */
+export function seriesFactsFor(target: SeriesTarget): SeriesFacts {
   return target.store === "influxdb"
-    ? undefined
+    ? new InfluxSeriesFacts({ connection: influxConnection(target) })
     : new TimestreamSeriesFacts({ databaseName: target.databaseName, tableName: target.tableName });
 }

@@ -44,7 +44,10 @@ function ruleEvent(thingName: string, payload: unknown) {
 }
 
 function telemetryRequest(thingName: string, query: Record<string, string>) {
-  const path = `/devices/${thingName}/telemetry`;
+  return getRequest(`/devices/${thingName}/telemetry`, query);
+}
+
+function getRequest(path: string, query: Record<string, string>) {
   const match = matchOperatorRoute("GET", path);
   if (match.kind !== "route") throw new Error(`no route for ${path}`);
   return {
@@ -230,6 +233,50 @@ describe("the InfluxDB bundles of the default configuration", () => {
     expect(bucketed?.statusCode).toBe(200);
     const values = bucketed?.body.points.flatMap((point: { count: number }) => point.count);
     expect(values.reduce((sum: number, count: number) => sum + count, 0)).toBe(4);
+  });
+
+  it("api answers GET /kpis from InfluxDB: the running signal and the counter aggregated in the store", async () => {
+    // oven-3 (registered on "line 2"): a sample a minute for 30 minutes, stopped from minute 10 to
+    // 14, 2 parts a minute, ideal cycle unknown (no idealCycleSeconds attribute).
+    const start = NOW - 40 * 60_000;
+    const lines = Array.from({ length: 31 }, (_, minute) => {
+      const running = minute < 10 || minute >= 15;
+      return `telemetry,device=oven-3 running=${running},parts_total=${2 * minute} ${start + minute * 60_000}`;
+    });
+    const written = await fetch(`${influx.url}/write?db=${influx.database}&precision=ms`, {
+      method: "POST",
+      body: lines.join("\n"),
+    });
+    expect(written.status).toBe(204);
+    const query = {
+      device: "oven-3",
+      from: new Date(start).toISOString(),
+      to: new Date(start + 30 * 60_000).toISOString(),
+    };
+
+    const run = await runBundle(api, [{ event: getRequest("/kpis", query) }], {
+      ...templateEnvironment(api),
+      ...seriesEnv(),
+      ...tables,
+      REGISTRY_TABLE: dynamo.tableName,
+      EVENT_BUS_NAME: "plantwatch-test",
+      AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-api",
+    });
+
+    const answer = (run.results[0] as { ok: { statusCode: number; body: string } } | undefined)?.ok;
+    expect(answer?.statusCode, run.stderr).toBe(200);
+    const total = JSON.parse(answer?.body ?? "{}").selection.total;
+    expect(total.facts).toMatchObject({
+      runMs: 25 * 60_000,
+      stopMs: 5 * 60_000,
+      unknownMs: 0,
+      stops: 1,
+      longestStopMs: 5 * 60_000,
+      // Minutes 1 to 29 each add 2; the first sample has no earlier one to count from.
+      partsTotal: 58,
+    });
+    expect(total.availability.value).toBeCloseTo(25 / 30, 10);
+    expect(total.performance).toMatchObject({ value: null });
   });
 });
 

@@ -16,14 +16,6 @@ export interface InfluxSeriesQueryOptions {
   readonly timeoutMs?: number;
 }
 
-interface StatementResult {
-  readonly error?: string;
-  readonly series?: readonly {
-    readonly columns?: readonly string[];
-    readonly values?: readonly unknown[][];
-  }[];
-}
-
 /**
  * Telemetry from InfluxDB through `GET /query` (InfluxQL, epoch ms), the surface InfluxDB 1.8+, 2.x
  * and 3.x share. Same answers as the Timestream query: raw points or buckets (mean, min, max,
@@ -40,53 +32,76 @@ export class InfluxSeriesQuery implements SeriesQuery {
   }
 
   async query(request: SeriesQueryRequest): Promise<SeriesQueryResult> {
-    const influxQl = telemetryInfluxQl(request);
-    const result = await exchange(this.#connection, await authorizationOf(this.#connection), {
-      method: "GET",
-      path: "/query",
-      params: { db: this.#connection.database, epoch: "ms", q: influxQl },
-      timeoutMs: this.#timeoutMs,
-    });
-    if (result.kind === "timeout") {
-      throw new InfluxUnavailableError("query", 0, `no answer within ${this.#timeoutMs} ms`);
-    }
-    if (result.kind === "unreachable") {
-      throw new InfluxUnavailableError("query", 0, describeUnreachable(result.error), result.error);
-    }
-    const { status, body } = result;
-    if (status === 429 || status >= 500)
-      throw new InfluxUnavailableError("query", status, shorten(errorMessage(body)));
-    if (status === 401 || status === 403 || status === 404) {
-      if (status !== 404) this.#connection.tokenRejected?.();
-      throw new InfluxConfigurationError("query", status, shorten(errorMessage(body)));
-    }
-    const statement = statementOf(status, body);
-    const rows = rowsOf(statement, request.stepMs !== undefined);
+    const [statement] = await runInfluxQl(this.#connection, telemetryInfluxQl(request), 1, this.#timeoutMs);
+    const rows = rowsOf(statement ?? {}, request.stepMs !== undefined);
     const truncated = rows.length > request.maxPoints;
     return { points: rows.slice(0, request.maxPoints).reverse(), truncated };
   }
 }
 
-/** The one statement's result, or the error InfluxDB gave for the request or the statement. */
-function statementOf(status: number, body: string): StatementResult {
+/** One statement's answer: its series (one per tag set, none when nothing matched). */
+export interface StatementResult {
+  readonly error?: string;
+  /** InfluxDB cut the answer at its row limit (`max-row-limit`). */
+  readonly partial?: boolean;
+  readonly series?: readonly {
+    readonly columns?: readonly string[];
+    readonly values?: readonly unknown[][];
+  }[];
+}
+
+/**
+ * Runs `statements` InfluxQL statements (`;`-separated in `influxQl`) in one `GET /query`, in
+ * epoch milliseconds: each statement's result, or the error InfluxDB gave for the request or any
+ * statement, as the adapters' errors (unavailable: retry; configuration: the token or bucket).
+ */
+export async function runInfluxQl(
+  connection: InfluxConnection,
+  influxQl: string,
+  statements: number,
+  timeoutMs: number,
+): Promise<StatementResult[]> {
+  const result = await exchange(connection, await authorizationOf(connection), {
+    method: "GET",
+    path: "/query",
+    params: { db: connection.database, epoch: "ms", q: influxQl },
+    timeoutMs,
+  });
+  if (result.kind === "timeout") {
+    throw new InfluxUnavailableError("query", 0, `no answer within ${timeoutMs} ms`);
+  }
+  if (result.kind === "unreachable") {
+    throw new InfluxUnavailableError("query", 0, describeUnreachable(result.error), result.error);
+  }
+  const { status, body } = result;
+  if (status === 429 || status >= 500)
+    throw new InfluxUnavailableError("query", status, shorten(errorMessage(body)));
+  if (status === 401 || status === 403 || status === 404) {
+    if (status !== 404) connection.tokenRejected?.();
+    throw new InfluxConfigurationError("query", status, shorten(errorMessage(body)));
+  }
+  return statementsOf(status, body, statements);
+}
+
+/** The statements' results, or the error InfluxDB gave for the request or a statement. */
+function statementsOf(status: number, body: string, count: number): StatementResult[] {
   let parsed: { error?: unknown; results?: unknown };
   try {
     parsed = JSON.parse(body) as typeof parsed;
   } catch {
     throw new InfluxQueryError(status, `not a JSON answer: ${shorten(body, 200)}`);
   }
-  const statement = Array.isArray(parsed.results)
-    ? (parsed.results[0] as StatementResult | undefined)
-    : undefined;
-  const error = typeof parsed.error === "string" ? parsed.error : statement?.error;
+  const statements = Array.isArray(parsed.results) ? (parsed.results as StatementResult[]) : [];
+  const error =
+    typeof parsed.error === "string" ? parsed.error : statements.find((statement) => statement?.error)?.error;
   if (typeof error === "string") {
     if (isConfigurationProblem(error)) throw new InfluxConfigurationError("query", status, shorten(error));
     throw new InfluxQueryError(status, shorten(error));
   }
-  if (status < 200 || status >= 300 || statement === undefined) {
+  if (status < 200 || status >= 300 || statements.length !== count) {
     throw new InfluxQueryError(status, `unexpected answer: ${shorten(body, 200)}`);
   }
-  return statement;
+  return statements;
 }
 
 /** Newest first, as queried; rows whose value is not a number (a string metric) are left out. */

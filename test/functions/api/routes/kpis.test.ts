@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOperatorApi } from "../../../../functions/api/app.ts";
-import { apiEvent, startTestOperatorApi, type TestOperatorApi } from "../../../support/operatorApi.ts";
+import { startTestOperatorApi, type TestOperatorApi } from "../../../support/operatorApi.ts";
 import { scenarioPoints, T0 } from "../../../support/seriesFactsScenario.ts";
-import { call, lambdaContext } from "../support.ts";
+import { call } from "../support.ts";
 
 const M = 60_000;
 const range = `from=${T0}&to=${T0 + 20 * M}`;
@@ -85,16 +84,6 @@ describe("operator API: KPIs", () => {
       "query.colour",
       "query.from",
     ]);
-  });
-
-  it("answers unavailable, saying why, where the series store has no KPI queries (InfluxDB)", async () => {
-    const handler = createOperatorApi({ ...api.deps, kpis: { ...api.deps.kpis, series: undefined } });
-    const result = await handler(apiEvent("GET", "/kpis"), lambdaContext());
-    expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body as string).error).toMatchObject({
-      code: "unavailable",
-      message: expect.stringContaining("InfluxDB"),
-    });
   });
 
   it("answers 404 for a device that is not registered", async () => {
