@@ -31,6 +31,7 @@ import { FileQuarantineStore } from "./adapters/fileQuarantineStore.ts";
 import { SqliteSeriesStore } from "./adapters/sqliteSeriesStore.ts";
 import { ConsoleNotifier } from "./consoleNotifier.ts";
 import { type DemoFleet, demoDevices, seedDemo, startDemoFleet } from "./demoFleet.ts";
+import { startDemoOperator } from "./demoOperator.ts";
 import { type LocalHttpServer, startLocalHttpServer } from "./httpServer.ts";
 import { compileTopicRule } from "./iotRules/compileTopicRule.ts";
 import { LocalRulesEngine } from "./iotRules/localRulesEngine.ts";
@@ -379,6 +380,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         onEvent: (event) => report.device(event),
       });
       closers.push(() => fleet.stop());
+      const operator = startDemoOperator({
+        alarms,
+        engine,
+        clock,
+        onProblem: (message, error) => report.problem(message, error),
+      });
+      closers.push(() => operator.stop());
       demo = { devices: devices.map(({ thingName }) => thingName), rulesApplied };
     }
 
