@@ -336,6 +336,16 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
     ]);
     await page.context().close();
   });
+  it("shows a viewer the KPI page, its GET /kpis signed with the viewer's role and allowed", async () => {
+    const before = apiRequests.length;
+    const page = await openConsole("vera@example.com", "/kpis");
+    await page.getByTestId("kpi-availability").waitFor({ timeout: 15_000 });
+
+    expect(apiRequests.slice(before).filter((request) => request.path === "/kpis")).toEqual([
+      { method: "GET", path: "/kpis", verified: true, status: 200 },
+    ]);
+    await page.context().close();
+  });
 });
 
 /** The alarm's own page, not the (hidden) overview's list of the same alarm. */
