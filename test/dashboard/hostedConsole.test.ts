@@ -18,6 +18,7 @@ import { dashboardAsset, loadDashboardAssets } from "../../local/httpDashboard.t
 import type { ConsoleConfig } from "../../shared/contracts/consoleConfig.ts";
 import { verifySigV4 } from "../cli/api/sigV4Verifier.ts";
 import { historyOf } from "../support/alarmTables.ts";
+import { postAuthenticationEvent } from "../support/cognitoEvents.ts";
 import { type LocalServer, startLocalServer } from "../support/localHttpServer.ts";
 import { startTestOperatorApi, type TestOperatorApi } from "../support/operatorApi.ts";
 import { launchChromium } from "./chromium.ts";
@@ -355,17 +356,7 @@ function alarmPage(page: Page) {
 
 /** What Cognito hands the post-authentication trigger when `email` signs in. */
 function postAuthentication(email: Email): PostAuthenticationTriggerEvent {
-  const { sub } = USERS[email];
-  return {
-    version: "1",
-    region: REGION,
-    userPoolId: `${REGION}_test`,
-    userName: sub,
-    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "console-client" },
-    triggerSource: "PostAuthentication_Authentication",
-    request: { userAttributes: { sub, email, email_verified: "true" }, newDeviceUsed: false },
-    response: {},
-  };
+  return postAuthenticationEvent({ sub: USERS[email].sub, email, email_verified: "true" });
 }
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };

@@ -16,6 +16,7 @@ import {
 } from "../../shared/domain/alarms/alarmEvent.ts";
 import { ALARM_EVENTS } from "../shared/domain/notifications/alarmEvents.ts";
 import { createAlarmTables, createSilencesTable, historyOf } from "../support/alarmTables.ts";
+import { consoleCognitoIdentity, postAuthenticationEvent } from "../support/cognitoEvents.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { createOperatorDirectoryTable, createRulesTable } from "../support/dynaliteTables.ts";
 import { type FakeEventBridge, startFakeEventBridge } from "../support/fakeEventBridge.ts";
@@ -32,7 +33,6 @@ const ANA = "arn:aws:iam::123456789012:user/ana";
 const PAGE_TOPIC = "arn:aws:sns:eu-west-1:123456789012:plantwatch-test-page";
 const NOTIFY_TOPIC = "arn:aws:sns:eu-west-1:123456789012:plantwatch-test-notify";
 const TIMESTREAM = { database: "plantwatch-test", table: "telemetry" };
-const USER_POOL = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
 
 /** The template's own environment (tokens left out), for the overrides to complete. */
 function templateEnvironment(bundle: SynthesizedFunction): Record<string, string> {
@@ -202,11 +202,7 @@ describe("operator function bundles", () => {
         Object.assign(event.requestContext.authorizer.iam, {
           userArn:
             "arn:aws:sts::123456789012:assumed-role/plantwatch-test-ConsoleOperator/CognitoIdentityCredentials",
-          cognitoIdentity: {
-            amr: ["authenticated", USER_POOL, `${USER_POOL}:CognitoSignIn:${consoleUserSub}`],
-            identityId: `eu-west-1:${consoleUserSub}`,
-            identityPoolId: "eu-west-1:pool",
-          },
+          cognitoIdentity: consoleCognitoIdentity(consoleUserSub),
         });
       }
     }
@@ -400,16 +396,7 @@ describe("operator function bundles", () => {
     it("records a console user's silence under the e-mail the sign-in trigger bundle put in the directory", async () => {
       const sub = "5f0c2a9e-8d7b-4c6a-9e1f-2b3c4d5e6f70";
       const trigger = synthesizeFunction("console-sign-in", LIVE_ANALYTICS);
-      const signIn = {
-        version: "1",
-        region: "eu-west-1",
-        userPoolId: "eu-west-1_AbCdEf",
-        userName: sub,
-        callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "console-client" },
-        triggerSource: "PostAuthentication_Authentication",
-        request: { userAttributes: { sub, email: "olga@example.com" }, newDeviceUsed: false },
-        response: {},
-      };
+      const signIn = postAuthenticationEvent({ sub, email: "olga@example.com" });
       const recorded = await runBundle(trigger, [{ event: signIn }], {
         ...templateEnvironment(trigger),
         OPERATORS_TABLE: tables.operatorsTableName,

@@ -1,9 +1,8 @@
-import type { PostAuthenticationTriggerEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleUserSubOf } from "../../../functions/api/actor.ts";
 import { createRecordSignIn } from "../../../functions/consoleSignIn/recordSignIn.ts";
-import type { CognitoIdentityContext } from "../../../local/adapters/httpApiServer.ts";
 import { historyOf } from "../../support/alarmTables.ts";
+import { consoleCognitoIdentity, postAuthenticationEvent } from "../../support/cognitoEvents.ts";
 import { apiEvent, TEST_PRINCIPAL, type TestOperatorApi } from "../../support/operatorApi.ts";
 import { recordingReporting } from "../reportingPorts.ts";
 import { startFleetApi } from "./support.ts";
@@ -12,29 +11,9 @@ const POOL = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
 const OLGA_SUB = "7b1e6f0a-3c2d-4e5f-8a9b-0c1d2e3f4a5b";
 const CONSOLE_ROLE =
   "arn:aws:sts::123456789012:assumed-role/plantwatch-dev-ConsoleOperator/CognitoIdentityCredentials";
-
-/** What API Gateway reports for identity pool credentials of a user pool sign-in. */
-function consoleIdentity(sub: string): CognitoIdentityContext {
-  return {
-    identityId: "eu-west-1:5e6f7a8b-0000-4000-8000-000000000001",
-    identityPoolId: "eu-west-1:pool",
-    amr: ["authenticated", POOL, `${POOL}:CognitoSignIn:${sub}`],
-  };
-}
-
-/** A post-authentication trigger event as Cognito sends it for a console sign-in. */
-function signIn(sub: string, email: string): PostAuthenticationTriggerEvent {
-  return {
-    version: "1",
-    region: "eu-west-1",
-    userPoolId: "eu-west-1_AbCdEf",
-    userName: sub,
-    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "console-client" },
-    triggerSource: "PostAuthentication_Authentication",
-    request: { userAttributes: { sub, email, email_verified: "true" }, newDeviceUsed: false },
-    response: {},
-  };
-}
+const consoleIdentity = consoleCognitoIdentity;
+const signIn = (sub: string, email: string) =>
+  postAuthenticationEvent({ sub, email, email_verified: "true" });
 
 describe("the recorded actor of an action", () => {
   let api: TestOperatorApi;

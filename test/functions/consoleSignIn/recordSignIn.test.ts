@@ -1,7 +1,7 @@
-import type { PostAuthenticationTriggerEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRecordSignIn } from "../../../functions/consoleSignIn/recordSignIn.ts";
 import { DynamoDbOperatorDirectory } from "../../../shared/adapters/aws/dynamoDbOperatorDirectory.ts";
+import { postAuthenticationEvent } from "../../support/cognitoEvents.ts";
 import { type LocalDynamo, startDynalite } from "../../support/dynalite.ts";
 import { createOperatorDirectoryTable } from "../../support/dynaliteTables.ts";
 import { manualClock } from "../../support/testClock.ts";
@@ -9,18 +9,7 @@ import { recordingReporting } from "../reportingPorts.ts";
 
 const T0 = Date.parse("2026-12-01T06:00:00.000Z");
 
-function signIn(attributes: Record<string, string>, userName = "u-1"): PostAuthenticationTriggerEvent {
-  return {
-    version: "1",
-    region: "eu-west-1",
-    userPoolId: "eu-west-1_AbCdEf",
-    userName,
-    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "console-client" },
-    triggerSource: "PostAuthentication_Authentication",
-    request: { userAttributes: attributes, newDeviceUsed: false },
-    response: {},
-  };
-}
+const signIn = (attributes: Record<string, string>) => postAuthenticationEvent(attributes, "u-1");
 
 describe("the console sign-in trigger (post authentication)", () => {
   let dynamo: LocalDynamo;
