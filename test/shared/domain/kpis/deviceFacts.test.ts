@@ -159,7 +159,8 @@ describe("deviceFacts", () => {
       fc.property(inputArb, (input) => {
         for (const facts of deviceFacts(input, [{ start: FROM, end: TO }])) {
           const figures = figuresOf(facts);
-          for (const ratio of [figures.availability, figures.quality, figures.oee]) {
+          // OEE is bounded only when the parts fit the run time (performance is not capped): below.
+          for (const ratio of [figures.availability, figures.quality]) {
             if (ratio.value !== null) {
               expect(ratio.value).toBeGreaterThanOrEqual(0);
               expect(ratio.value).toBeLessThanOrEqual(1);
