@@ -105,6 +105,31 @@ export function time(value: string, path: string, problems: RequestProblems): nu
   return ms;
 }
 
+/**
+ * `query.from`/`query.to` as a range: `to` defaults to now, `from` to `defaultMs` before `to`;
+ * `from` must come first and the range span at most `maxMs`. Undefined ends when a time is bad.
+ */
+export function timeRange(
+  query: { readonly from?: string; readonly to?: string },
+  limits: { readonly now: number; readonly defaultMs: number; readonly maxMs: number },
+  problems: RequestProblems,
+): { readonly from: number | undefined; readonly to: number | undefined } {
+  const to = query.to === undefined ? limits.now : time(query.to, "query.to", problems);
+  const from =
+    query.from === undefined
+      ? to === undefined
+        ? undefined
+        : to - limits.defaultMs
+      : time(query.from, "query.from", problems);
+  if (from !== undefined && to !== undefined) {
+    if (from >= to) problems.add("query.from", "must be before to");
+    else if (to - from > limits.maxMs) {
+      problems.add("query.from", `the range may span at most ${formatMs(limits.maxMs)}`);
+    }
+  }
+  return { from, to };
+}
+
 /** A C3 duration within [min, max] ms. */
 export function duration(
   value: unknown,

@@ -8,7 +8,7 @@ import { ruleSummaries } from "../dependencies.ts";
 import { type ApiRoute, json, route } from "../http.ts";
 import { pageOf, pageRequest } from "../paging.ts";
 import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
-import { formatMs, quote, readQuery, text, thingName, time } from "../protocol/requestParameters.ts";
+import { quote, readQuery, text, thingName, timeRange } from "../protocol/requestParameters.ts";
 
 /**
  * C9 over C7: the devices are chosen from the registry (so only registered names reach the store),
@@ -32,19 +32,11 @@ export function kpiRoutes(deps: OperatorApiDependencies): ApiRoute[] {
         problems.add("query.bucket", `must be one of ${KPI_BUCKETS.join(", ")}; not ${quote(bucket)}`);
       }
       const now = deps.clock.now();
-      const to = query.to === undefined ? now : time(query.to, "query.to", problems);
-      const from =
-        query.from === undefined
-          ? to === undefined
-            ? undefined
-            : to - API_LIMITS.defaultKpiRangeMs
-          : time(query.from, "query.from", problems);
-      if (from !== undefined && to !== undefined) {
-        if (from >= to) problems.add("query.from", "must be before to");
-        else if (to - from > API_LIMITS.maxKpiRangeMs) {
-          problems.add("query.from", `the range may span at most ${formatMs(API_LIMITS.maxKpiRangeMs)}`);
-        }
-      }
+      const { from, to } = timeRange(
+        query,
+        { now, defaultMs: API_LIMITS.defaultKpiRangeMs, maxMs: API_LIMITS.maxKpiRangeMs },
+        problems,
+      );
       const page = pageRequest(query, "kpis", problems);
       problems.throwIfAny();
       const series = deps.kpis.series;

@@ -8,7 +8,7 @@ import {
   metric as metricParameter,
   readQuery,
   thingName,
-  time,
+  timeRange,
 } from "../protocol/requestParameters.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -22,13 +22,11 @@ export function telemetryRoutes(deps: OperatorApiDependencies): ApiRoute[] {
       const name = thingName(event.pathParameters?.thingName, "path.thingName", problems);
       const metric = metricParameter(query.metric, "query.metric", problems);
       const now = deps.clock.now();
-      const to = query.to === undefined ? now : time(query.to, "query.to", problems);
-      const from =
-        query.from === undefined
-          ? to === undefined
-            ? undefined
-            : to - API_LIMITS.defaultTelemetryRangeMs
-          : time(query.from, "query.from", problems);
+      const { from, to } = timeRange(
+        query,
+        { now, defaultMs: API_LIMITS.defaultTelemetryRangeMs, maxMs: API_LIMITS.maxTelemetryRangeMs },
+        problems,
+      );
       const stepMs =
         query.step === undefined
           ? undefined
@@ -38,19 +36,18 @@ export function telemetryRoutes(deps: OperatorApiDependencies): ApiRoute[] {
               "query.step",
               problems,
             );
-      if (from !== undefined && to !== undefined) {
-        if (from >= to) problems.add("query.from", "must be before to");
-        else if (to - from > API_LIMITS.maxTelemetryRangeMs) {
-          problems.add(
-            "query.from",
-            `the range may span at most ${formatMs(API_LIMITS.maxTelemetryRangeMs)}`,
-          );
-        } else if (stepMs !== undefined && Math.ceil((to - from) / stepMs) > API_LIMITS.maxTelemetryPoints) {
-          problems.add(
-            "query.step",
-            `makes more than ${API_LIMITS.maxTelemetryPoints} buckets for this range; widen it`,
-          );
-        }
+      // Only a valid range has a bucket count worth checking; a bad one is reported already.
+      const validRange =
+        from !== undefined && to !== undefined && from < to && to - from <= API_LIMITS.maxTelemetryRangeMs;
+      if (
+        validRange &&
+        stepMs !== undefined &&
+        Math.ceil((to - from) / stepMs) > API_LIMITS.maxTelemetryPoints
+      ) {
+        problems.add(
+          "query.step",
+          `makes more than ${API_LIMITS.maxTelemetryPoints} buckets for this range; widen it`,
+        );
       }
       if (stepMs !== undefined && stepMs % 1000 !== 0) problems.add("query.step", "must be whole seconds");
       problems.throwIfAny();
