@@ -9,6 +9,7 @@ import type { AlarmHistoryReader } from "../../ports/alarmHistory.ts";
 import type { AlarmStore } from "../../ports/alarmStore.ts";
 import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
 import type { SeriesFacts } from "../../ports/seriesFacts.ts";
+import { alarmIdOf } from "../alarms/alarmState.ts";
 import type { Severity } from "../alarms/rule.ts";
 import { alarmSpans, IN_ALARM, type Transition } from "./alarmSpans.ts";
 import { bucketsOf, SLOT_MS } from "./buckets.ts";
@@ -52,7 +53,10 @@ export async function computeKpis(
   const { from, to } = request;
   const buckets = bucketsOf(from, to, request.bucket, deps.plant.timeZone, deps.plant.shifts);
   const periods: Interval[] = [...buckets, { start: from, end: to }];
-  const devices = [...request.devices].sort((a, b) => a.thingName.localeCompare(b.thingName));
+  // Code-unit order, the order `pageOf` continues a page in (localeCompare would put "B-1" after "a-1").
+  const devices = [...request.devices].sort((a, b) =>
+    a.thingName < b.thingName ? -1 : a.thingName > b.thingName ? 1 : 0,
+  );
   const facts: KpiFacts[][] = [];
   for (let index = 0; index < devices.length; index += PARALLEL_DEVICES) {
     const batch = devices.slice(index, index + PARALLEL_DEVICES);
@@ -152,6 +156,7 @@ async function oneDevice(
     {
       from,
       to,
+      now: request.now,
       planned: plannedIntervals(from, to, machine.planned),
       segments,
       partsTotal,
@@ -175,7 +180,7 @@ async function alarmsOf(deps: KpiDependencies, request: KpiRequest, thingName: s
     const transitions: Transition[] = [];
     let after = new Date(request.from).toISOString();
     reading: for (;;) {
-      const page = await deps.alarms.history(`${ruleId}:${thingName}`, { limit: HISTORY_PAGE, after });
+      const page = await deps.alarms.history(alarmIdOf(ruleId, thingName), { limit: HISTORY_PAGE, after });
       for (const entry of page.entries) {
         if (entry.kind !== "transition") continue;
         const { at, from, to, action } = entry;

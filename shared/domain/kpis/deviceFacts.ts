@@ -39,6 +39,8 @@ export interface AlarmSpan {
 export interface DeviceInput {
   readonly from: number;
   readonly to: number;
+  /** When the facts are drawn: an alarm still open is in alarm until then, not until a later `to`. */
+  readonly now: number;
   /** Planned time in [from, to), normalized. */
   readonly planned: readonly Interval[];
   readonly segments: readonly RunSegment[];
@@ -100,7 +102,7 @@ export function deviceFacts(input: DeviceInput, periods: readonly Interval[]): K
             : input.idealCycleMs === null
               ? null
               : input.idealCycleMs * partsTotal,
-      alarms: alarmFacts(input.alarms, period, input.to),
+      alarms: alarmFacts(input.alarms, period, Math.min(input.to, input.now)),
     };
   });
 }

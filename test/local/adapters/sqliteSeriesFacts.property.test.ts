@@ -68,6 +68,7 @@ async function factsOf(store: SqliteSeriesStore, from: number, to: number, now: 
     {
       from,
       to,
+      now: to,
       planned: [{ start: from, end: to }],
       segments,
       partsTotal: parts,

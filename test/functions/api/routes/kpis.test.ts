@@ -71,6 +71,24 @@ describe("operator API: KPIs", () => {
     expect(second.body.next).toBeUndefined();
   });
 
+  it("pages through names of mixed case without losing one", async () => {
+    await api.putDevice({ thingName: "a-1", site: "plant-b" });
+    await api.putDevice({ thingName: "B-1", site: "plant-b" });
+    const names: string[] = [];
+    let next: string | undefined;
+    do {
+      const { body } = await call(
+        api.url,
+        "GET",
+        `/kpis?site=plant-b&${range}&limit=1${next === undefined ? "" : `&next=${next}`}`,
+      );
+      names.push(...body.devices.map((d: { thingName: string }) => d.thingName));
+      next = body.next;
+    } while (next !== undefined);
+
+    expect(names).toEqual(["B-1", "a-1"]);
+  });
+
   it("refuses a bad bucket, a range over 31 days and unknown parameters, each with its path", async () => {
     const { status, body } = await call(
       api.url,

@@ -96,6 +96,7 @@ const inputArb = fc
     ({ segments, partsTotal, goodShare, idealCycleMs, planned, alarms }): DeviceInput => ({
       from: FROM,
       to: TO,
+      now: TO,
       planned,
       segments,
       partsTotal,
@@ -195,6 +196,7 @@ describe("deviceFacts", () => {
     const base = {
       from: FROM,
       to: TO,
+      now: TO,
       planned: [{ start: FROM, end: TO }],
       partsTotal: null,
       partsGood: null,
@@ -213,5 +215,27 @@ describe("deviceFacts", () => {
     const line = figuresOf(sumFacts([a as KpiFacts, b as KpiFacts]));
     // The average of the ratios would say 0.5.
     expect(line.availability.value).toBeCloseTo(0.1, 12);
+  });
+
+  it("counts an alarm still open as in alarm until now, not until a range that ends later", () => {
+    const now = FROM + 10 * MINUTE;
+    const [facts] = deviceFacts(
+      {
+        from: FROM,
+        to: TO,
+        now,
+        planned: [{ start: FROM, end: TO }],
+        segments: [],
+        partsTotal: null,
+        partsGood: null,
+        idealCycleMs: null,
+        alarms: [
+          { ruleId: "overheat", severity: "critical", raisedAt: FROM + 4 * MINUTE, raisedInRange: true },
+        ],
+      },
+      [{ start: FROM, end: TO }],
+    ) as [KpiFacts];
+
+    expect(facts.alarms.inAlarmMs).toBe(6 * MINUTE);
   });
 });

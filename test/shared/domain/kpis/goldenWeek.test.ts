@@ -70,6 +70,7 @@ describe("the KPIs of a hand-computed week", () => {
   const input: DeviceInput = {
     from,
     to,
+    now: to,
     planned: plannedIntervals(from, to, machine.planned),
     segments,
     partsTotal: [noon(MON, 1700), noon(TUE, 1600), noon(WED, 1750), noon(THU, 1600), noon(FRI, 1500)],
