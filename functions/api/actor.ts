@@ -34,16 +34,21 @@ function principalOf(event: ApiEvent): string {
 /**
  * The recorded actor of an action. A console user's credentials are a role session shared by the
  * whole group (`assumed-role/...-ConsoleOperator/CognitoIdentityCredentials`), so the person comes
- * from the directory the sign-in trigger keeps; `cognito:<sub>` when it has no entry (still one
- * person, traceable in the user pool), never the shared role.
+ * from the directory the sign-in trigger keeps; `cognito:<sub>` when it has no entry or cannot be
+ * read (still one person, traceable in the user pool), never the shared role.
  */
 export function createActorResolver(directory: OperatorDirectory | undefined, log?: ApiLog): ActorResolver {
   return async (event) => {
     const sub = consoleUserSubOf(event);
     if (sub === undefined) return principalOf(event);
-    const name = await directory?.nameOf(sub);
-    if (name !== undefined) return name;
-    log?.warn("console user not in the operator directory; recorded by sub", { sub });
+    try {
+      const name = await directory?.nameOf(sub);
+      if (name !== undefined) return name;
+      log?.warn("console user not in the operator directory; recorded by sub", { sub });
+    } catch (error) {
+      // Naming the actor must not fail the acknowledgement itself: the sub is the person too.
+      log?.warn("operator directory lookup failed; recorded by sub", { sub, error });
+    }
     return `cognito:${sub}`;
   };
 }

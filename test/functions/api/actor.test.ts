@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consoleUserSubOf } from "../../../functions/api/actor.ts";
+import { consoleUserSubOf, createActorResolver } from "../../../functions/api/actor.ts";
 import { createRecordSignIn } from "../../../functions/consoleSignIn/recordSignIn.ts";
+import { DynamoDbOperatorDirectory } from "../../../shared/adapters/aws/dynamoDbOperatorDirectory.ts";
 import { historyOf } from "../../support/alarmTables.ts";
 import { consoleCognitoIdentity, postAuthenticationEvent } from "../../support/cognitoEvents.ts";
 import { apiEvent, TEST_PRINCIPAL, type TestOperatorApi } from "../../support/operatorApi.ts";
@@ -73,6 +74,23 @@ describe("the recorded actor of an action", () => {
     });
 
     expect(creator).toBe(`cognito:${unknown}`);
+  });
+
+  it("is cognito:<sub> when the directory cannot be read, so the action itself still succeeds", async () => {
+    const warnings: string[] = [];
+    const identify = createActorResolver(
+      new DynamoDbOperatorDirectory({
+        client: api.dynamo.client,
+        tableName: "no-such-table",
+        clock: api.clock,
+      }),
+      { warn: (message) => warnings.push(message), error: () => {} },
+    );
+
+    const actor = await identify(apiEvent("GET", "/alarms", { cognitoIdentity: consoleIdentity(OLGA_SUB) }));
+
+    expect(actor).toBe(`cognito:${OLGA_SUB}`);
+    expect(warnings).toEqual(["operator directory lookup failed; recorded by sub"]);
   });
 
   it("is the IAM principal for a CLI user (no identity pool), and the person for a console user, on silences too", async () => {
