@@ -156,6 +156,17 @@ export async function measureConsoleProfile(): Promise<ConsoleProfile> {
   }
 }
 
+let measured: Promise<ConsoleProfile> | undefined;
+
+/** `measureConsoleProfile` once per process: it depends on the code, not on the fleet priced. */
+export function consoleProfile(): Promise<ConsoleProfile> {
+  measured ??= measureConsoleProfile().catch((error: unknown) => {
+    measured = undefined;
+    throw error;
+  });
+  return measured;
+}
+
 /** A dependency the change route never calls; calling it anyway fails the measurement loudly. */
 function unusedPort<T>(name: string): T {
   return new Proxy(

@@ -2,8 +2,8 @@ import {
   type ConsoleCost,
   type ConsoleUsage,
   consoleCost,
+  consoleProfile,
   DEFAULT_CONSOLE_USAGE,
-  measureConsoleProfile,
 } from "./consoleCost.ts";
 import {
   ASSUMPTIONS,
@@ -120,7 +120,7 @@ export async function estimateCost(
   const best = cheapestOf(plantwatch);
   return {
     inputs,
-    console: consoleCost(consoleUsage, await measureConsoleProfile()),
+    console: consoleCost(consoleUsage, await consoleProfile()),
     stores,
     messagesPerMonth: volumes(inputs).messages,
     measured: {
