@@ -53,7 +53,17 @@ export async function openSession(
   };
   let tokens: Tokens | undefined;
   if (isSignInCallback(location)) {
-    const signedIn = await finishSignIn(settings, location, storage, fetcher);
+    let signedIn: Awaited<ReturnType<typeof finishSignIn>>;
+    try {
+      signedIn = await finishSignIn(settings, location, storage, fetcher);
+    } catch (error) {
+      if (!(error instanceof SignInError)) throw error;
+      // A stale callback (Back, a bookmark, another tab's sign-in) or managed login's own error:
+      // off the callback URL, and sign in afresh rather than leave the operator a blank page.
+      navigator.replace("/");
+      await signInAgain();
+      return undefined;
+    }
     tokens = signedIn.tokens;
     storage.setItem(TOKENS_KEY, JSON.stringify(tokens));
     navigator.replace(signedIn.returnTo);
@@ -67,8 +77,7 @@ export async function openSession(
 
   let current = tokens;
   let credentials: ConsoleCredentials | undefined;
-  const freshCredentials = async (): Promise<ConsoleCredentials> => {
-    if (credentials !== undefined && credentials.expiration.getTime() - now() > EARLY_MS) return credentials;
+  const renew = async (): Promise<ConsoleCredentials> => {
     if (current.expiresAt - now() < EARLY_MS) {
       try {
         current = await refreshSignIn(settings, current.refreshToken ?? "", fetcher);
@@ -81,6 +90,15 @@ export async function openSession(
     }
     credentials = await credentialsFor(settings, current.idToken, fetcher);
     return credentials;
+  };
+  // The page sends its first requests together: they share one renewal, not one each.
+  let renewing: Promise<ConsoleCredentials> | undefined;
+  const freshCredentials = async (): Promise<ConsoleCredentials> => {
+    if (credentials !== undefined && credentials.expiration.getTime() - now() > EARLY_MS) return credentials;
+    renewing ??= renew().finally(() => {
+      renewing = undefined;
+    });
+    return renewing;
   };
   return {
     user: claimOf(current.idToken, "email") ?? "signed in",

@@ -137,6 +137,58 @@ describe("openSession", () => {
     expect(storage.getItem("plantwatch.signIn.tokens")).toBeNull();
   });
 
+  it("signs in afresh from a stale callback (no sign-in pending here), leaving the callback URL", async () => {
+    const storage = memoryStorage();
+    const browser = browserAt("/?code=old&state=old");
+
+    const session = await openSession(
+      SETTINGS,
+      new URL("https://console.example/?code=old&state=old"),
+      storage,
+      browser,
+      cognito({ refreshes: true }),
+      () => T0,
+    );
+
+    expect(session).toBeUndefined();
+    expect(browser.path).toBe("/");
+    expect(browser.sentTo).toHaveLength(1);
+    expect(pendingReturnTo(storage)).toBe("/");
+  });
+
+  it("renews credentials once for requests sent together", async () => {
+    const storage = memoryStorage();
+    const browser = browserAt("/");
+    await openSession(SETTINGS, new URL("https://console.example/"), storage, browser);
+    const state = new URL(browser.sentTo[0] ?? "").searchParams.get("state");
+    const targets: string[] = [];
+    const counted: typeof fetch = async (input, init) => {
+      const target = new Headers(init?.headers).get("x-amz-target");
+      if (target !== null) targets.push(target);
+      if (String(input).startsWith("https://api.example/")) return new Response("{}");
+      return cognito({ refreshes: true })(input, init);
+    };
+    const session = await openSession(
+      SETTINGS,
+      new URL(`https://console.example/?code=c1&state=${state}`),
+      storage,
+      browser,
+      counted,
+      () => T0,
+    );
+
+    await Promise.all(
+      ["devices", "alarms", "rules", "silences"].map((path) =>
+        session?.fetcher(`https://api.example/prod/${path}`, { method: "GET", headers: {} }),
+      ),
+    );
+
+    expect(targets).toEqual([
+      "AWSCognitoIdentityService.GetId",
+      "AWSCognitoIdentityService.GetCredentialsForIdentity",
+    ]);
+  });
+
   it("reads a claim of an ID token for display, and nothing from a malformed one", () => {
     expect(claimOf(idToken("vera@example.com"), "email")).toBe("vera@example.com");
     expect(claimOf("not-a-jwt", "email")).toBeUndefined();
