@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "commander";
-import { metricNameProblem } from "../../shared/contracts/metricName.ts";
 import { SEVERITIES, type Severity } from "../../shared/domain/alarms/rule.ts";
 import { isIotEventsSeverity } from "../../shared/domain/migration/iotEvents/severityTable.ts";
+import { metric } from "../api/operatorArguments.ts";
 
 function pair(value: string): readonly [string, string] {
   const at = value.lastIndexOf("=");
@@ -14,10 +14,8 @@ export function metricMapping(
   value: string,
   previous: ReadonlyMap<string, string> = new Map(),
 ): Map<string, string> {
-  const [property, metric] = pair(value);
-  const problem = metricNameProblem(metric);
-  if (problem !== undefined) throw new InvalidArgumentError(problem);
-  return new Map([...previous, [property.replace(/^\$input\./, ""), metric]]);
+  const [property, name] = pair(value);
+  return new Map([...previous, [property.replace(/^\$input\./, ""), metric(name)]]);
 }
 
 /** `--severity-map 3=major`, repeatable. */

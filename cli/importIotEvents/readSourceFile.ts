@@ -1,4 +1,5 @@
 import { type CollectionTag, Pair, parse, Scalar, type ScalarTag, YAMLMap } from "yaml";
+import { ruleFileFormat } from "../../shared/contracts/loadRuleFile.ts";
 
 /**
  * CloudFormation's short-form tags (`!Sub`, `!Ref`, `!GetAtt`, ...) as the long form a JSON template
@@ -57,8 +58,6 @@ function cloudFormationTags(): (ScalarTag | CollectionTag)[] {
 /** A template or `describe-*` output: JSON by extension or content, else YAML with CloudFormation's tags. */
 export function readSourceFile(text: string, fileName: string): unknown {
   const body = text.replace(/^\uFEFF/, "");
-  if (fileName.toLowerCase().endsWith(".json") || body.trimStart().startsWith("{")) {
-    return JSON.parse(body);
-  }
+  if (ruleFileFormat(body, fileName) === "json") return JSON.parse(body);
   return parse(body, { customTags: cloudFormationTags(), maxAliasCount: 100, prettyErrors: false });
 }

@@ -1,3 +1,4 @@
+import { ATTRIBUTE_PATTERN } from "../../shared/contracts/alarmRules.ts";
 import { THING_NAME_PATTERN } from "../../shared/contracts/telemetryTopic.ts";
 import { MATCH_FIELDS, type RegistryEntry } from "../../shared/ports/deviceRecords.ts";
 
@@ -11,11 +12,6 @@ export interface DeviceSpec {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-/**
- * Attribute names: what a C3 rule can reference (`^[A-Za-z][A-Za-z0-9_.-]{0,127}$`, as in
- * shared/contracts/alarmRules.ts), which is also within IoT's own key rule (`[a-zA-Z0-9_.,@/:#-]+`, ≤ 128).
- */
-const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 /** IoT thing attribute values: at most 800 of these characters (no spaces). */
 const ATTRIBUTE_VALUE_PATTERN = /^[a-zA-Z0-9_.,@/:#=[\]-]*$/;
 const MAX_ATTRIBUTE_VALUE_LENGTH = 800;
@@ -40,7 +36,8 @@ export function thingTypeProblem(name: string): string | undefined {
 /** For names of further attributes (not site/line/model, which have their own options and columns). */
 export function attributeNameProblem(name: string): string | undefined {
   if (RESERVED_NAMES.has(name)) return `"${name}" is reserved: it has its own option or column`;
-  return ATTRIBUTE_NAME_PATTERN.test(name)
+  // What a C3 rule can reference, which is also within IoT's own key rule ([a-zA-Z0-9_.,@/:#-]+, ≤ 128).
+  return ATTRIBUTE_PATTERN.test(name)
     ? undefined
     : `"${name}" is not a valid attribute name (a letter, then up to 127 of letters, digits, "_", "." and "-")`;
 }

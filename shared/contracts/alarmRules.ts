@@ -21,7 +21,8 @@ export const ALARM_RULES_SCHEMA_ID = "https://plantwatch.dev/schemas/alarm-rules
 // Conditions
 
 /** A device-registry attribute name (the key in a device's `attributes`). */
-const ATTRIBUTE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/** A device attribute name, as rules, machine models and `provision --attr` name them. */
+export const ATTRIBUTE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
 const attributeThresholdSchema = lazy(() =>
   z

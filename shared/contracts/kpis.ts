@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import type { Severity } from "../domain/alarms/rule.ts";
 import { lazy } from "../lazy.ts";
-import { isTimeZone, matchSchema, scheduleSchema } from "./alarmRules.ts";
+import { ATTRIBUTE_PATTERN, isTimeZone, matchSchema, scheduleSchema } from "./alarmRules.ts";
 import { metricNameProblem } from "./metricName.ts";
 import { positiveDurationSchema } from "./ruleDuration.ts";
 
@@ -40,7 +40,6 @@ const metricSchema = lazy(() =>
   ),
 );
 
-const ATTRIBUTE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 const SHIFT_START_PATTERN = /^(?:[01]\d|2[0-3]):(?:00|15|30|45)$/;
 
 /** The fields of one machine model; in `defaults` and in each `machines` entry every field is optional. */

@@ -1,5 +1,5 @@
-import type { AlarmRuleDocument } from "../../../contracts/alarmRules.ts";
-import { metricNameProblem } from "../../../contracts/metricName.ts";
+import { type AlarmRuleDocument, ATTRIBUTE_PATTERN } from "../../../contracts/alarmRules.ts";
+import { METRIC_NAME_PATTERN, metricNameProblem } from "../../../contracts/metricName.ts";
 import type { ComparisonOp } from "../../alarms/rule.ts";
 import type { AlarmModelSource, InputSource } from "./collectSources.ts";
 import { type InputReference, isHidden, parseProperty, referenceKey } from "./inputProperty.ts";
@@ -24,7 +24,6 @@ const OPERATORS: Readonly<Record<string, ComparisonOp>> = {
 
 /** A device without the attribute never raises: the message it came from in IoT Events had none either. */
 const NEVER_REACHED = Number.MAX_SAFE_INTEGER;
-const ATTRIBUTE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
 const SITEWISE =
   "a SiteWise asset property: plantwatch evaluates device telemetry (C2), not SiteWise assets; publish the value as a metric and write the rule by hand";
@@ -115,7 +114,7 @@ function metricOf(
   if (problem !== undefined) {
     return refused(
       property.path,
-      `${problem}: pass --metric-map '${key}=<name>' (names match ^[A-Za-z][A-Za-z0-9_]{0,62}$)`,
+      `${problem}: pass --metric-map '${key}=<name>' (names match ${METRIC_NAME_PATTERN.source})`,
     );
   }
   const path = reference.path.join(".");

@@ -41,9 +41,14 @@ export function resolveText(node: SourceNode, context: TemplateContext): Resolve
       : { ok: true, text: name, hidden: [], note: `Ref ${argument} is the input ${name}` };
   }
   if (intrinsic === "Fn::Sub") return substitute(argument, context);
-  if (intrinsic === "Fn::Join" && Array.isArray(argument) && typeof argument[0] === "string") {
-    const parts = Array.isArray(argument[1]) ? argument[1] : [];
-    const resolved = parts.map((part) => resolveText({ value: part, path: node.path }, context));
+  // A list that is itself an intrinsic (`{ Ref: ListParameter }`) is a deployment's to know.
+  if (
+    intrinsic === "Fn::Join" &&
+    Array.isArray(argument) &&
+    typeof argument[0] === "string" &&
+    Array.isArray(argument[1])
+  ) {
+    const resolved = argument[1].map((part) => resolveText({ value: part, path: node.path }, context));
     const failed = resolved.find((part) => !part.ok);
     if (failed !== undefined && !failed.ok) return failed;
     const texts = resolved.flatMap((part) => (part.ok ? [part] : []));

@@ -485,6 +485,15 @@ describe("migrateIotEvents", () => {
       expect(texts(alarm.decisions).join("\n")).toContain("from messages to the input TelemetryInput");
     });
 
+    it("joins literal Fn::Join parts, and leaves a list only a deployment knows to the resource's name", () => {
+      const joined = only(template({ ...OVEN, AlarmModelName: { "Fn::Join": ["-", ["oven", "overheat"]] } }));
+      const listed = only(template({ ...OVEN, AlarmModelName: { "Fn::Join": ["-", { Ref: "NameParts" }] } }));
+
+      expect(joined.rule).toMatchObject({ id: "oven-overheat" });
+      expect(listed.rule).toMatchObject({ id: "alarm", name: "Alarm" });
+      expect(texts(listed.decisions).join("\n")).toContain("is only known once the stack is deployed");
+    });
+
     it("gives every rule a unique id across files", () => {
       const migration = migrateIotEvents(
         [
