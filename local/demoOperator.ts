@@ -7,7 +7,7 @@ import type { Clock } from "../shared/ports/clock.ts";
 /** Who the demo's acknowledgements are recorded as. */
 export const DEMO_OPERATOR = "demo-operator";
 /** Long enough to try the dashboard's acknowledge first, short enough to beat the overheat's clearing. */
-export const DEMO_OPERATOR_RESPONSE_MS = 45_000;
+const DEMO_OPERATOR_RESPONSE_MS = 45_000;
 const CHECK_EVERY_MS = 5_000;
 
 export interface DemoOperatorOptions {
@@ -57,11 +57,14 @@ export async function acknowledgeDueAlarms(options: DemoOperatorOptions): Promis
 export function startDemoOperator(
   options: DemoOperatorOptions & { readonly onProblem: (message: string, error: unknown) => void },
 ): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+  // One pass at a time, as the sweep: a slow pass is not overlapped, and stop waits for it.
+  let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
-    running = acknowledgeDueAlarms(options).catch((error: unknown) =>
-      options.onProblem("the demo operator could not acknowledge", error),
-    );
+    running ??= acknowledgeDueAlarms(options)
+      .catch((error: unknown) => options.onProblem("the demo operator could not acknowledge", error))
+      .finally(() => {
+        running = undefined;
+      });
   }, CHECK_EVERY_MS);
   return {
     stop: async () => {

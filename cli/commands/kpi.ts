@@ -79,6 +79,8 @@ async function run(io: CliIo, dependencies: ApiDependencies, clock: () => number
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     bucket: options.bucket,
+    // Every page computes the whole selection: ask for all devices (at most maxKpiDevices) at once.
+    limit: String(API_LIMITS.maxPageSize),
   };
   // Devices come in pages; the selection and lines are the same on every page.
   let report = await client.get<KpiResponse>(["kpis"], query);

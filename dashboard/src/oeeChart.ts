@@ -4,7 +4,7 @@ import { h } from "./dom.ts";
 import { bucketLabel, kpiText, reasonText } from "./kpiFormat.ts";
 
 /** OEE and its three factors, in the order they are drawn in each bucket. */
-export const OEE_FACTORS = [
+const OEE_FACTORS = [
   { key: "oee", label: "OEE", short: "OEE", color: "#38bdf8" },
   { key: "availability", label: "Availability", short: "Avail.", color: "#4ade80" },
   { key: "performance", label: "Performance", short: "Perf.", color: "#fbbf24" },

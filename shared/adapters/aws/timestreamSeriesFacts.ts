@@ -91,7 +91,7 @@ function pieces(request: { readonly thingName: string; readonly metric: string }
 }
 
 /** The running signal's known segments (as `SqliteSeriesStore`'s RUN_SEGMENTS), in epoch ms. */
-export function runSegmentsQueryText(request: RunSegmentsRequest, target: Target): string {
+function runSegmentsQueryText(request: RunSegmentsRequest, target: Target): string {
   const { column, source, thing } = pieces(request, target);
   if (!Number.isFinite(request.threshold)) throw new RangeError("threshold must be a finite number");
   const gap = queryInteger(request.gapAfterMs, "gapAfterMs");
@@ -118,7 +118,7 @@ export function runSegmentsQueryText(request: RunSegmentsRequest, target: Target
 }
 
 /** A counter's reset-aware increases per slot (as `SqliteSeriesStore`'s COUNTER_INCREASES). */
-export function counterIncreasesQueryText(request: CounterIncreaseRequest, target: Target): string {
+function counterIncreasesQueryText(request: CounterIncreaseRequest, target: Target): string {
   const { column, source, thing } = pieces(request, target);
   const gap = queryInteger(request.gapAfterMs, "gapAfterMs");
   const from = queryInteger(request.from, "from");

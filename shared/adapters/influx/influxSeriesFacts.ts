@@ -98,7 +98,7 @@ interface Boundary {
  * holds for nothing. A segment spans its island's known samples: from the first to the latest time
  * one of them holds until; an island whose only sample is unknown has none.
  */
-export function segmentsFrom(
+function segmentsFrom(
   first: { readonly time: number; readonly running: boolean },
   boundaries: readonly Boundary[],
   lastTime: number,

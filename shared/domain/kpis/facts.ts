@@ -1,7 +1,7 @@
 import type { KpiAlarmFacts, KpiFacts, KpiRuleFacts } from "../../contracts/kpis.ts";
 import { SEVERITIES, type Severity } from "../alarms/rule.ts";
 
-export const NO_ALARMS: KpiAlarmFacts = {
+const NO_ALARMS: KpiAlarmFacts = {
   raised: 0,
   bySeverity: {},
   acknowledged: 0,
@@ -12,7 +12,7 @@ export const NO_ALARMS: KpiAlarmFacts = {
   byRule: [],
 };
 
-export const NO_FACTS: KpiFacts = {
+const NO_FACTS: KpiFacts = {
   plannedMs: 0,
   runMs: 0,
   stopMs: 0,
@@ -49,7 +49,7 @@ export function sumFacts(all: readonly KpiFacts[]): KpiFacts {
   };
 }
 
-export function sumAlarmFacts(all: readonly KpiAlarmFacts[]): KpiAlarmFacts {
+function sumAlarmFacts(all: readonly KpiAlarmFacts[]): KpiAlarmFacts {
   const add = (pick: (f: KpiAlarmFacts) => number) => all.reduce((sum, f) => sum + pick(f), 0);
   const bySeverity: Partial<Record<Severity, number>> = {};
   for (const severity of SEVERITIES) {

@@ -35,7 +35,7 @@ function offsetAt(time: number, tz: string): number {
  * A local calendar day as the UTC midnight of the same date (`Date.UTC(y, m, d)`): day arithmetic
  * without a zone, turned into instants by `instantAt`.
  */
-export function localDayOf(time: number, tz: string): number {
+function localDayOf(time: number, tz: string): number {
   const wall = time + offsetAt(time, tz);
   return Math.floor(wall / DAY_MS) * DAY_MS;
 }

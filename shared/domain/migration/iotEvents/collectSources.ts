@@ -47,7 +47,7 @@ const ALARM_MODEL = "AWS::IoTEvents::AlarmModel";
 const INPUT = "AWS::IoTEvents::Input";
 const DETECTOR_MODEL = "AWS::IoTEvents::DetectorModel";
 
-export const DETECTOR_MODEL_REFUSAL =
+const DETECTOR_MODEL_REFUSAL =
   "a detector model is a state machine of your own design, not an alarm: plantwatch rules (threshold, rate, offline) cannot express it; write its conditions as rules by hand, or keep the logic in code subscribed to the telemetry";
 
 /** Sorts every file's IoT Events definitions into alarm models, inputs, refusals and the rest. */

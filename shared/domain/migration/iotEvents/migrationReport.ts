@@ -35,7 +35,7 @@ function alarmLines(alarm: AlarmMigration): string[] {
 }
 
 /** The summary line: the counts, and whether the migration is whole (exit 0) or not (exit 1). */
-export function summaryLine(migration: Migration): string {
+function summaryLine(migration: Migration): string {
   const count = (status: AlarmMigration["status"]) =>
     migration.alarms.filter((alarm) => alarm.status === status).length;
   const rules = migration.alarms.length - count("refused");

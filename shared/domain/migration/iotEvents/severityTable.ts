@@ -17,7 +17,7 @@ export function defaultSeverity(level: number): Severity {
 /** A model without a `Severity` pages no one by surprise, nor is it ignored. */
 export const SEVERITY_WHEN_ABSENT: Severity = "major";
 
-export const MAX_IOT_EVENTS_SEVERITY = 2_147_483_647;
+const MAX_IOT_EVENTS_SEVERITY = 2_147_483_647;
 
 export function isIotEventsSeverity(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_IOT_EVENTS_SEVERITY;
