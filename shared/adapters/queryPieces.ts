@@ -16,15 +16,20 @@ export interface QueryNumbers {
  * and the row limit as non-negative integers. Throws a RangeError otherwise.
  */
 export function checkedQueryPieces(request: SeriesQueryRequest): QueryNumbers {
-  if (!THING_NAME_PATTERN.test(request.thingName))
-    throw new RangeError("thing name does not match its pattern");
-  const problem = metricNameProblem(request.metric);
-  if (problem !== undefined) throw new RangeError(problem);
+  checkSeriesNames(request);
   return {
     from: queryInteger(request.from, "from"),
     to: queryInteger(request.to, "to"),
     limit: queryInteger(request.maxPoints + 1, "maxPoints"),
   };
+}
+
+/** The thing name and metric against their patterns, before they become query text; a RangeError otherwise. */
+export function checkSeriesNames(request: { readonly thingName: string; readonly metric: string }): void {
+  if (!THING_NAME_PATTERN.test(request.thingName))
+    throw new RangeError("thing name does not match its pattern");
+  const problem = metricNameProblem(request.metric);
+  if (problem !== undefined) throw new RangeError(problem);
 }
 
 export function queryInteger(value: number, name: string): string {

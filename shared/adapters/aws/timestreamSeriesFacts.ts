@@ -1,17 +1,10 @@
-import {
-  QueryCommand,
-  type QueryCommandOutput,
-  TimestreamQueryClient,
-  type TimestreamQueryClientConfig,
-} from "@aws-sdk/client-timestream-query";
-import { metricNameProblem } from "../../contracts/metricName.ts";
+import { TimestreamQueryClient, type TimestreamQueryClientConfig } from "@aws-sdk/client-timestream-query";
 import { PARTITION_DIMENSION, TELEMETRY_MEASURE_NAME } from "../../contracts/storageLayout.ts";
-import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
 import type { CounterSlot, RunSegment } from "../../domain/kpis/deviceFacts.ts";
 import type { CounterIncreaseRequest, RunSegmentsRequest, SeriesFacts } from "../../ports/seriesFacts.ts";
-import { queryInteger } from "../queryPieces.ts";
+import { checkSeriesNames, queryInteger } from "../queryPieces.ts";
 import type { ClientOrConfig } from "./clientOrConfig.ts";
-import { identifier, isUnknownColumn, literal, TelemetryQueryError } from "./timestreamSeriesQuery.ts";
+import { identifier, literal, queryPages } from "./timestreamSeriesQuery.ts";
 
 export type TimestreamSeriesFactsOptions = {
   readonly databaseName: string;
@@ -56,33 +49,16 @@ export class TimestreamSeriesFacts implements SeriesFacts {
   /** Every page's rows as scalar strings; a metric never sent (no column) has none. */
   async #rows(queryString: string): Promise<(string | undefined)[][]> {
     const rows: (string | undefined)[][] = [];
-    let nextToken: string | undefined;
-    do {
-      let page: QueryCommandOutput;
-      try {
-        page = await this.#client.send(new QueryCommand({ QueryString: queryString, NextToken: nextToken }));
-      } catch (error) {
-        if (isUnknownColumn(error)) return [];
-        if ((error as Error).name === "ValidationException") {
-          throw new TelemetryQueryError(
-            `Timestream refused the KPI query: ${(error as Error).message}`,
-            error,
-          );
-        }
-        throw error;
-      }
-      for (const row of page.Rows ?? []) rows.push((row.Data ?? []).map((datum) => datum.ScalarValue));
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined);
+    await queryPages(this.#client, queryString, "KPI", (page) => {
+      for (const row of page) rows.push((row.Data ?? []).map((datum) => datum.ScalarValue));
+      return true;
+    });
     return rows;
   }
 }
 
 function pieces(request: { readonly thingName: string; readonly metric: string }, target: Target) {
-  if (!THING_NAME_PATTERN.test(request.thingName))
-    throw new RangeError("thing name does not match its pattern");
-  const problem = metricNameProblem(request.metric);
-  if (problem !== undefined) throw new RangeError(problem);
+  checkSeriesNames(request);
   return {
     column: identifier(request.metric),
     source: `${identifier(target.databaseName)}.${identifier(target.tableName)}`,

@@ -44,33 +44,49 @@ export class TimestreamSeriesQuery implements SeriesQuery {
   }
 
   async query(request: SeriesQueryRequest): Promise<SeriesQueryResult> {
-    const queryString = telemetryQueryText(request, this.#target);
     const points: SeriesQueryPoint[] = [];
-    let nextToken: string | undefined;
     // Newest first, at most maxPoints + 1 rows: one more than fits tells that the series was cut.
-    do {
-      let page: QueryCommandOutput;
-      try {
-        page = await this.#client.send(new QueryCommand({ QueryString: queryString, NextToken: nextToken }));
-      } catch (error) {
-        if (isUnknownColumn(error)) return { points: [], truncated: false };
-        if ((error as Error).name === "ValidationException") {
-          throw new TelemetryQueryError(
-            `Timestream refused the telemetry query: ${(error as Error).message}`,
-            error,
-          );
-        }
-        throw error;
-      }
-      for (const row of page.Rows ?? []) {
+    await queryPages(this.#client, telemetryQueryText(request, this.#target), "telemetry", (rows) => {
+      for (const row of rows) {
         const point = toPoint(row.Data ?? [], request.stepMs !== undefined);
         if (point) points.push(point);
       }
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined && points.length <= request.maxPoints);
+      return points.length <= request.maxPoints;
+    });
     const truncated = points.length > request.maxPoints;
     return { points: points.slice(0, request.maxPoints).reverse(), truncated };
   }
+}
+
+/**
+ * Runs a query page by page, handing each page's rows to `onPage` until it returns false or the
+ * pages end. A metric never sent has no column: no rows, not an error. A query Timestream refuses
+ * is a `TelemetryQueryError` naming `what` was asked.
+ */
+export async function queryPages(
+  client: TimestreamQueryClient,
+  queryString: string,
+  what: string,
+  onPage: (rows: NonNullable<QueryCommandOutput["Rows"]>) => boolean,
+): Promise<void> {
+  let nextToken: string | undefined;
+  do {
+    let page: QueryCommandOutput;
+    try {
+      page = await client.send(new QueryCommand({ QueryString: queryString, NextToken: nextToken }));
+    } catch (error) {
+      if (isUnknownColumn(error)) return;
+      if ((error as Error).name === "ValidationException") {
+        throw new TelemetryQueryError(
+          `Timestream refused the ${what} query: ${(error as Error).message}`,
+          error,
+        );
+      }
+      throw error;
+    }
+    if (!onPage(page.Rows ?? [])) return;
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
 }
 
 /** The query text for a raw or bucketed series. */

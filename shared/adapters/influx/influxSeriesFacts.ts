@@ -1,9 +1,7 @@
-import { metricNameProblem } from "../../contracts/metricName.ts";
 import { INFLUX_MEASUREMENT, PARTITION_DIMENSION } from "../../contracts/storageLayout.ts";
-import { THING_NAME_PATTERN } from "../../contracts/telemetryTopic.ts";
 import type { CounterSlot, RunSegment } from "../../domain/kpis/deviceFacts.ts";
 import type { CounterIncreaseRequest, RunSegmentsRequest, SeriesFacts } from "../../ports/seriesFacts.ts";
-import { queryInteger } from "../queryPieces.ts";
+import { checkSeriesNames, queryInteger } from "../queryPieces.ts";
 import { InfluxQueryError } from "./errors.ts";
 import type { InfluxConnection } from "./influxConnection.ts";
 import { identifier, literal } from "./influxQl.ts";
@@ -175,10 +173,7 @@ const thingIs = (thing: string) => `${identifier(PARTITION_DIMENSION)} = ${liter
 
 /** The request's names checked against their patterns again, its numbers as plain integers. */
 function checked(request: RunSegmentsRequest | CounterIncreaseRequest) {
-  if (!THING_NAME_PATTERN.test(request.thingName))
-    throw new RangeError("thingName does not match its pattern");
-  const problem = metricNameProblem(request.metric);
-  if (problem !== undefined) throw new RangeError(`metric: ${problem}`);
+  checkSeriesNames(request);
   const integer = (value: number, name: string) => Number(queryInteger(value, name));
   const threshold = "threshold" in request ? request.threshold : 0;
   // Plain decimal notation only: InfluxQL reads no exponent.
