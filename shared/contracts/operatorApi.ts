@@ -47,6 +47,8 @@ export const API_LIMITS = {
   maxBodyBytes: 64 * 1024,
   /** Longest note on an action or comment on a silence. */
   maxNoteLength: 1000,
+  /** `GET /alarms/changes`: change-feed entries read per answer at most (a flapping alarm's burst goes on in `more`). */
+  maxChangeEntriesRead: 1000,
   /** Default and largest `limit` of a paged list. */
   defaultPageSize: 100,
   maxPageSize: 1000,

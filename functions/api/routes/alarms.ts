@@ -3,6 +3,7 @@ import {
   type ActionResult,
   type AlarmChanges,
   type AlarmView,
+  API_LIMITS,
 } from "../../../shared/contracts/operatorApi.ts";
 import { isReminder } from "../../../shared/domain/alarms/alarmEvent.ts";
 import { parseAlarmId } from "../../../shared/domain/alarms/alarmState.ts";
@@ -87,11 +88,15 @@ export function alarmRoutes(deps: OperatorApiDependencies): ApiRoute[] {
       const changed = new Set<string>();
       let last = after;
       let more = false;
+      let read = 0;
       for await (const change of deps.alarms.changesAfter(after, now)) {
-        if (!changed.has(change.alarmId) && changed.size === limit) {
+        // A full page of alarms, or of entries: the next answer continues right after `last`.
+        const fullOfAlarms = !changed.has(change.alarmId) && changed.size === limit;
+        if (fullOfAlarms || read === API_LIMITS.maxChangeEntriesRead) {
           more = true;
           break;
         }
+        read++;
         changed.add(change.alarmId);
         last = change.position;
       }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeCursor } from "../../../../functions/api/protocol/cursor.ts";
+import { API_LIMITS } from "../../../../shared/contracts/operatorApi.ts";
 import {
   OPERATOR_API_T0,
   OVEN_OVERHEAT_RULE,
@@ -84,6 +85,39 @@ describe("operator API: GET /alarms/changes", () => {
     expect(states(first)).toEqual(["oven-overheat:oven-3 NORMAL", "oven-overheat:oven-4 ACTIVE"]);
     expect(first.body.more).toBe(true);
     expect(states(second)).toEqual(["oven-overheat:oven-5 ACTIVE"]);
+    expect(second.body.more).toBeUndefined();
+  });
+
+  it("reads at most maxChangeEntriesRead feed entries per answer, and goes on in the next", async () => {
+    const cursor = (await changes()).body.cursor;
+    api.clock.advance(10_000);
+    await api.sendTelemetry("oven-3", { temperature: 262.4 });
+    // A burst of late samples on the one alarm: more feed entries than one answer reads.
+    const at = api.clock.now();
+    await api.deps.alarms.appendHistory(
+      Array.from({ length: API_LIMITS.maxChangeEntriesRead + 10 }, (_, index) => ({
+        sk: `${new Date(at).toISOString()}#late#${String(index).padStart(5, "0")}`,
+        entry: {
+          kind: "late" as const,
+          alarmId: "oven-overheat:oven-3",
+          at,
+          metric: "temperature",
+          value: 240,
+          lastSampleTime: at,
+          receivedAt: at,
+        },
+      })),
+    );
+    api.clock.advance(1_000);
+    await api.sendTelemetry("oven-4", { temperature: 262.4 });
+    api.clock.advance(1_000);
+
+    const first = await changes(cursor);
+    const second = await changes(first.body.cursor);
+
+    expect(states(first)).toEqual(["oven-overheat:oven-3 ACTIVE"]);
+    expect(first.body.more).toBe(true);
+    expect(states(second)).toEqual(["oven-overheat:oven-3 ACTIVE", "oven-overheat:oven-4 ACTIVE"]);
     expect(second.body.more).toBeUndefined();
   });
 
