@@ -1,3 +1,4 @@
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbAlarmStore } from "../../../../shared/adapters/aws/dynamoDbAlarmStore.ts";
 import type { AlarmEventDetail } from "../../../../shared/domain/alarms/alarmEvent.ts";
@@ -333,6 +334,58 @@ describe("DynamoDbAlarmStore", () => {
       expect(items.map((item) => item.sk)).toEqual(records.map((record) => record.sk).sort());
       expect(requests("BatchWriteItem") - batchesBefore).toBe(3);
     });
+
+    /** The tables' client, except that BatchWriteItem leaves `unprocessed(attempt)` items of each batch for later. */
+    function partlyProcessing(unprocessed: (attempt: number) => number) {
+      let attempt = 0;
+      return {
+        send: async (command: unknown) => {
+          if (!(command instanceof BatchWriteCommand)) return dynamo.client.send(command as never);
+          const [[table, requests]] = Object.entries(command.input.RequestItems ?? {}) as [
+            [string, { PutRequest: { Item: Record<string, unknown> } }[]],
+          ];
+          const left = Math.min(unprocessed(attempt++), requests.length);
+          const done = requests.slice(0, requests.length - left);
+          if (done.length > 0) {
+            await dynamo.client.send(new BatchWriteCommand({ RequestItems: { [table]: done } }));
+          }
+          clock.advance(1_000);
+          return { UnprocessedItems: left === 0 ? {} : { [table]: requests.slice(requests.length - left) } };
+        },
+      } as unknown as typeof dynamo.client;
+    }
+
+    it("writes the items DynamoDB left unprocessed on a later attempt, stamped with that attempt's time", async () => {
+      const records = Array.from({ length: 10 }, (_, index) => transitionRecord(thingName, index));
+      const partial = new DynamoDbAlarmStore({
+        ...tables,
+        historyRetentionMs: RETENTION_MS,
+        client: partlyProcessing((attempt) => (attempt === 0 ? 4 : 0)),
+        clock,
+      });
+
+      await partial.appendHistory(records);
+
+      const items = await historyOf(dynamo.client, tables.historyTableName, `oven-overheat:${thingName}`);
+      expect(items.map((item) => item.sk)).toEqual(records.map((record) => record.sk).sort());
+      const stamps = items.map((item) => String(item.feedKey).slice(0, 24));
+      expect(new Set(stamps)).toEqual(
+        new Set([new Date(T0 + 60_000).toISOString(), new Date(T0 + 61_000).toISOString()]),
+      );
+    });
+
+    it("fails when a batch stays unprocessed through every attempt", async () => {
+      const stuck = new DynamoDbAlarmStore({
+        ...tables,
+        historyRetentionMs: RETENTION_MS,
+        client: partlyProcessing(() => Number.POSITIVE_INFINITY),
+        clock,
+      });
+
+      await expect(stuck.appendHistory([transitionRecord(thingName, 1)])).rejects.toThrow(
+        "1 history record(s) stayed unprocessed after 8 attempts",
+      );
+    }, 30_000);
 
     it("sends nothing for no records", async () => {
       const batchesBefore = requests("BatchWriteItem");
