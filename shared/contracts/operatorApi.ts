@@ -186,7 +186,8 @@ export interface AlarmView {
 
 /**
  * `GET /alarms/changes?since=&limit=`: the current view of each alarm whose history was written after
- * the cursor (at most `limit` alarms). Without `since`: no items, only a cursor to start from. Pass
+ * the cursor (at most `limit` alarms, from at most `maxChangeEntriesRead` feed entries). Without
+ * `since`: no items, only a cursor to start from. Pass
  * `cursor` back as `since`, at once when `more` is set. A cursor older than two days, or not one
  * this route issued, is refused with `invalid_request` and a detail at `query.since`: reload the
  * whole list (`GET /alarms`) and start again without `since`.
