@@ -304,18 +304,22 @@ describe("the hosted console (sign-in, deep link, signed API calls)", () => {
     await alarmPage(page).getByTestId("alarm-note").fill("valve replaced");
     await alarmPage(page).getByTestId("alarm-acknowledge").click();
 
-    await expect.poll(() => stateOf(ALARM), { timeout: 10_000 }).toBe("ACKNOWLEDGED");
+    // The state is committed before the history item is written, so wait for the API's answer
+    // (recorded once the handler has returned) before reading either.
+    await expect
+      .poll(() => apiRequests, { timeout: 10_000 })
+      .toContainEqual({
+        method: "POST",
+        path: `/alarms/${encodeURIComponent(ALARM)}/acknowledge`,
+        verified: true,
+        status: 200,
+      });
+    expect(await stateOf(ALARM)).toBe("ACKNOWLEDGED");
     // Recorded as the person who clicked, not as the operator group's shared role session.
     const history = await historyOf(api.dynamo.client, api.tables.history, ALARM);
     expect(history.map((item) => item.actor).filter((actor) => actor !== undefined)).toEqual([
       { id: "olga@example.com", note: "valve replaced" },
     ]);
-    expect(apiRequests).toContainEqual({
-      method: "POST",
-      path: `/alarms/${encodeURIComponent(ALARM)}/acknowledge`,
-      verified: true,
-      status: 200,
-    });
     await page.context().close();
   });
 
