@@ -5,6 +5,7 @@ import { LiveEventHub } from "../../local/liveEventHub.ts";
 import type { LiveEvent } from "../../shared/contracts/liveEvents.ts";
 import type { ActionResult, AlarmView, ErrorBody, Page } from "../../shared/contracts/operatorApi.ts";
 import { startTestOperatorApi, TEST_PRINCIPAL, type TestOperatorApi } from "../support/operatorApi.ts";
+import { waitUntil } from "../support/waitUntil.ts";
 
 const TELEMETRY: LiveEvent = {
   type: "telemetry",
@@ -106,12 +107,12 @@ describe("startLocalHttpServer", () => {
     it("streams a published event as a Server-Sent Event of its type", async () => {
       const { url } = await start();
       const stream = await openEvents(url);
-      await waitFor(() => hub.subscribers === 1);
+      await waitUntil(() => hub.subscribers === 1);
 
       hub.publish(TELEMETRY);
 
       expect(stream.response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-      await waitFor(() => stream.text.includes("event: telemetry\n"));
+      await waitUntil(() => stream.text.includes("event: telemetry\n"));
       const frame = stream.text.split("\n\n").find((block) => block.startsWith("event: telemetry\n"));
       expect(JSON.parse(frame?.split("\ndata: ")[1] ?? "")).toEqual(TELEMETRY);
     });
@@ -120,28 +121,28 @@ describe("startLocalHttpServer", () => {
       const { url } = await start({ pingMs: 20 });
       const stream = await openEvents(url);
 
-      await waitFor(() => stream.text.includes(": ping\n\n"));
+      await waitUntil(() => stream.text.includes(": ping\n\n"));
     });
 
     it("unsubscribes when the client goes away", async () => {
       const { url } = await start();
       await openEvents(url);
-      await waitFor(() => hub.subscribers === 1);
+      await waitUntil(() => hub.subscribers === 1);
 
       await readers.pop()?.cancel();
 
-      await waitFor(() => hub.subscribers === 0);
+      await waitUntil(() => hub.subscribers === 0);
     });
 
     it("ends the open streams on close", async () => {
       const running = await start();
       const stream = await openEvents(running.url);
-      await waitFor(() => hub.subscribers === 1);
+      await waitUntil(() => hub.subscribers === 1);
 
       await running.close();
       server = undefined;
 
-      await waitFor(() => stream.done);
+      await waitUntil(() => stream.done);
       expect(hub.subscribers).toBe(0);
     });
   });
@@ -218,12 +219,4 @@ function listenOnFreePort(): Promise<Server> {
     blocker.once("error", reject);
     blocker.listen(0, "127.0.0.1", () => resolve(blocker));
   });
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

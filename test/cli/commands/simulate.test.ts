@@ -12,6 +12,7 @@ import { createPki, FAST_BACKOFF, type Pki } from "../../simulator/mqtt/fixtures
 import { type AedesBroker, startAedes } from "../../support/brokers.ts";
 import { type CliRun, runCli } from "../../support/cliHarness.ts";
 import { type Pem, writePem } from "../../support/testCa.ts";
+import { waitUntil } from "../../support/waitUntil.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -51,14 +52,6 @@ function writeDeviceFolder(
       attributes: settings.attributes ?? {},
     }),
   );
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe("plantwatch simulate", () => {
@@ -189,7 +182,7 @@ describe("plantwatch simulate", () => {
       },
     );
 
-    await waitFor(() => received("ctrlc-001").length >= 5);
+    await waitUntil(() => received("ctrlc-001").length >= 5);
     interrupt();
     const run = await running;
 
@@ -220,7 +213,7 @@ describe("plantwatch simulate", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
     try {
-      await waitFor(() => received("child-001").length >= 3);
+      await waitUntil(() => received("child-001").length >= 3);
     } finally {
       child.kill("SIGINT");
     }

@@ -11,6 +11,7 @@ import {
   startMosquittoSub,
 } from "../../support/brokers.ts";
 import { writePem } from "../../support/testCa.ts";
+import { waitUntil } from "../../support/waitUntil.ts";
 import { createPki, deviceEndpoint, FAST_BACKOFF, type Pki, START } from "./fixtures.ts";
 
 const NOW = START + 60_000;
@@ -62,7 +63,7 @@ describe("runFleet against mosquitto with require_certificate", () => {
       drainTimeoutMs: 5_000,
       backoff: FAST_BACKOFF,
     });
-    await waitFor(() => subscriber.messages.length >= 60);
+    await waitUntil(() => subscriber.messages.length >= 60);
 
     expect(summary.totals).toEqual({ sent: 60, acknowledged: 60, failed: 0 });
     for (const thing of things) {
@@ -109,7 +110,7 @@ describe("runFleet against mosquitto with require_certificate", () => {
       timer: virtualTimer(START),
       drainTimeoutMs: 5_000,
     });
-    await waitFor(() => received("press-3").length >= 5);
+    await waitUntil(() => received("press-3").length >= 5);
 
     expect(summary.totals).toEqual({ sent: 5, acknowledged: 5, failed: 0 });
     expect(received("press-3").map(({ topic }) => topic)).toEqual(
@@ -143,11 +144,3 @@ describe("runFleet against mosquitto with require_certificate", () => {
     await broker.waitForLog(/certificate verify failed/);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
