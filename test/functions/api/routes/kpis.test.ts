@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestOperatorApi, type TestOperatorApi } from "../../../support/operatorApi.ts";
+import { createOperatorApi } from "../../../../functions/api/app.ts";
+import { API_LIMITS } from "../../../../shared/contracts/operatorApi.ts";
+import type { SeriesFacts } from "../../../../shared/ports/seriesFacts.ts";
+import { apiEvent, startTestOperatorApi, type TestOperatorApi } from "../../../support/operatorApi.ts";
 import { scenarioPoints, T0 } from "../../../support/seriesFactsScenario.ts";
-import { call } from "../support.ts";
+import { call, lambdaContext } from "../support.ts";
 
 const M = 60_000;
 const range = `from=${T0}&to=${T0 + 20 * M}`;
@@ -142,5 +145,125 @@ describe("operator API: alarm KPIs", () => {
         },
       },
     });
+  });
+});
+
+describe("operator API: KPI bounds and store failures", () => {
+  let api: TestOperatorApi;
+  /** Every facts call the route made, by thing; a device named here fails with `failure`. */
+  const asked: string[] = [];
+
+  beforeAll(async () => {
+    api = await startTestOperatorApi({ now: T0 + 19 * M });
+    await api.kpiSeries.write(scenarioPoints(), { deadline: Number.POSITIVE_INFINITY });
+    for (const thingName of ["press-7", "press-8", "press-9"]) {
+      await api.putDevice({ thingName, site: "plant-a", line: "line-1" });
+    }
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  /** The same API with its KPI store wrapped: records each call, and `failFor`'s calls throw `failure`. */
+  function apiWithFacts(failFor?: string, failure?: Error) {
+    asked.length = 0;
+    const inner = api.deps.kpis.series;
+    const facts: SeriesFacts = {
+      runSegments: async (request) => {
+        asked.push(request.thingName);
+        if (request.thingName === failFor) throw failure;
+        return inner.runSegments(request);
+      },
+      counterIncreases: async (request) => {
+        asked.push(request.thingName);
+        if (request.thingName === failFor) throw failure;
+        return inner.counterIncreases(request);
+      },
+    };
+    return createOperatorApi({ ...api.deps, kpis: { ...api.deps.kpis, series: facts } });
+  }
+
+  const kpis = (handler: ReturnType<typeof createOperatorApi>, query: Record<string, string>) =>
+    handler(
+      apiEvent("GET", "/kpis", { query: { from: String(T0), to: String(T0 + 20 * M), ...query } }),
+      lambdaContext(),
+    );
+
+  it(`refuses a selection of more than ${API_LIMITS.maxKpiDevices} devices before asking the store, naming the parameter to narrow`, async () => {
+    await Promise.all(
+      Array.from({ length: API_LIMITS.maxKpiDevices + 1 }, (_, index) =>
+        api.putDevice({ thingName: `cell-${index}`, site: "plant-crowded", line: "line-1" }),
+      ),
+    );
+    const handler = apiWithFacts();
+
+    for (const [query, path] of [
+      [{ site: "plant-crowded" }, "query.site"],
+      [{ line: "line-1", site: "plant-crowded" }, "query.line"],
+    ] as const) {
+      const result = await kpis(handler, query);
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body ?? "{}").error).toMatchObject({
+        code: "invalid_request",
+        details: [
+          {
+            path,
+            message: `selects ${API_LIMITS.maxKpiDevices + 1} devices; at most ${API_LIMITS.maxKpiDevices} (choose a site or line)`,
+          },
+        ],
+      });
+    }
+    expect(asked).toEqual([]);
+  });
+
+  it(`refuses more than ${API_LIMITS.maxKpiBucketRows.toLocaleString("en")} bucket rows before asking the store, and answers the same selection by day`, async () => {
+    // 27 lines and the selection, 744 hours each in 31 days: 20,832 rows.
+    await Promise.all(
+      Array.from({ length: 27 }, (_, index) =>
+        api.putDevice({ thingName: `mixer-${index}`, site: "plant-wide", line: `line-${index}` }),
+      ),
+    );
+    const handler = apiWithFacts();
+    const month = { site: "plant-wide", from: String(T0 - 31 * 86_400_000), to: String(T0) };
+
+    const hourly = await kpis(handler, { ...month, bucket: "hour" });
+    expect(hourly.statusCode).toBe(400);
+    expect(JSON.parse(hourly.body ?? "{}").error.details).toEqual([
+      {
+        path: "query.bucket",
+        message: `makes 744 buckets for each of 28 groups; at most ${API_LIMITS.maxKpiBucketRows} in all (a shorter range or a longer bucket)`,
+      },
+    ]);
+    expect(asked).toEqual([]);
+
+    const daily = await kpis(handler, { ...month, bucket: "day" });
+    expect(daily.statusCode).toBe(200);
+    expect(JSON.parse(daily.body ?? "{}").lines).toHaveLength(27);
+  });
+
+  it("answers 503 and no partial figures when the store is throttled on one device of many", async () => {
+    const throttled = Object.assign(new Error("Too many requests"), { name: "ThrottlingException" });
+    const handler = apiWithFacts("press-8", throttled);
+
+    const result = await kpis(handler, { site: "plant-a" });
+
+    expect(asked).toContain("press-8");
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? "{}")).toEqual({
+      error: { code: "unavailable", message: expect.any(String), requestId: "req-1" },
+    });
+  });
+
+  it("answers 500 with only the request id when the store fails otherwise, and the same request succeeds on a sound store", async () => {
+    const broken = new Error("unexpected answer from the series store: column 'value' missing");
+    const result = await kpis(apiWithFacts("press-9", broken), { site: "plant-a" });
+
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toContain("column");
+    expect(JSON.parse(result.body ?? "{}").error).toMatchObject({ code: "internal", requestId: "req-1" });
+
+    const sound = await kpis(apiWithFacts(), { site: "plant-a" });
+    expect(sound.statusCode).toBe(200);
+    expect(JSON.parse(sound.body ?? "{}").selection.devices).toBe(3);
   });
 });
