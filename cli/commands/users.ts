@@ -68,7 +68,7 @@ export function usersCommand(io: CliIo = processIo(), dependencies: UsersDepende
     users
       .command("add")
       .description(
-        "invite a user by e-mail (Cognito mails a temporary password) into one group; an existing user is moved to it",
+        "invite a user by e-mail (Cognito mails a temporary password) into one group; an existing user is moved to it, and invited again if they never signed in",
       )
       .argument("<email>", "their e-mail address, which is also their username", emailAddress)
       .addOption(groupOption("the group they end in (their only console group)").makeOptionMandatory())
@@ -176,21 +176,36 @@ async function add(
   options: AddOptions,
 ): Promise<void> {
   await withPoolClients(dependencies, options, async ({ users, consoleUrl }) => {
-    const invited = await users.invite(email);
+    const invitation = await users.invite(email);
     const previousGroups = await users.moveToGroup(email, options.group);
     if (options.json) {
       io.out(
-        `${JSON.stringify({ email, group: options.group, invited, previousGroups, consoleUrl: consoleUrl ?? null }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            email,
+            group: options.group,
+            invited: invitation !== "none",
+            invitation,
+            previousGroups,
+            consoleUrl: consoleUrl ?? null,
+          },
+          null,
+          2,
+        )}\n`,
       );
       return;
     }
     const others = previousGroups.filter((group) => group !== options.group);
+    const membership =
+      others.length > 0
+        ? `moved from ${others.join(", ")} to ${options.group}`
+        : `${previousGroups.length > 0 ? "already" : "now"} in ${options.group}`;
     io.out(
-      invited
+      invitation === "new"
         ? `${email}: invited as ${options.group}; Cognito e-mails them a temporary password, which they change at their first sign-in.\n`
-        : others.length > 0
-          ? `${email}: already a user; moved from ${others.join(", ")} to ${options.group}.\n`
-          : `${email}: already a user; ${previousGroups.length > 0 ? "already" : "now"} in ${options.group}.\n`,
+        : invitation === "again"
+          ? `${email}: has not signed in yet; invited again (Cognito e-mails a new temporary password, the earlier one no longer works); ${membership}.\n`
+          : `${email}: already a user; ${membership}.\n`,
     );
     io.out(
       consoleUrl === undefined

@@ -40,6 +40,12 @@ export interface ConsoleUser {
   readonly created: string;
 }
 
+/**
+ * What `invite` sent: a first invitation, a new one to a user who never signed in (the earlier
+ * temporary password stops working), or none to a user who has signed in.
+ */
+export type Invitation = "new" | "again" | "none";
+
 const MFA_NAMES: Readonly<Record<string, string>> = {
   SOFTWARE_TOKEN_MFA: "TOTP",
   SMS_MFA: "SMS",
@@ -64,9 +70,11 @@ export class ConsoleUsers {
 
   /**
    * Creates the user with a verified e-mail; Cognito mails the invitation with a temporary password
-   * (never seen here). False when the user already exists (then nothing is sent again).
+   * (never seen here). A user who has never signed in is invited again: the temporary password
+   * lasts days only (the pool's `tempPasswordValidity`), and after that only a new one lets them in.
+   * A user who has signed in is left as they are.
    */
-  async invite(email: string): Promise<boolean> {
+  async invite(email: string): Promise<Invitation> {
     try {
       await this.cognito.send(
         new AdminCreateUserCommand({
@@ -79,9 +87,23 @@ export class ConsoleUsers {
           DesiredDeliveryMediums: ["EMAIL"],
         }),
       );
-      return true;
+      return "new";
     } catch (error) {
-      if ((error as Error).name === "UsernameExistsException") return false;
+      if ((error as Error).name !== "UsernameExistsException") throw error;
+    }
+    try {
+      await this.cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: this.userPoolId,
+          Username: email,
+          MessageAction: "RESEND",
+          DesiredDeliveryMediums: ["EMAIL"],
+        }),
+      );
+      return "again";
+    } catch (error) {
+      // Cognito's answer for a user past FORCE_CHANGE_PASSWORD: they have their own password.
+      if ((error as Error).name === "UnsupportedUserStateException") return "none";
       throw error;
     }
   }

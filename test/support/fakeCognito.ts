@@ -30,7 +30,7 @@ export interface FakeCognito extends FakeEndpoint<{ operation: string; body: Rec
  * `TemporaryPassword`, say) is refused, so the tests see any request that is not exactly the one meant.
  */
 const FIELDS: Readonly<Record<string, readonly string[]>> = {
-  AdminCreateUser: ["UserPoolId", "Username", "UserAttributes", "DesiredDeliveryMediums"],
+  AdminCreateUser: ["UserPoolId", "Username", "UserAttributes", "DesiredDeliveryMediums", "MessageAction"],
   AdminAddUserToGroup: ["UserPoolId", "Username", "GroupName"],
   AdminRemoveUserFromGroup: ["UserPoolId", "Username", "GroupName"],
   AdminListGroupsForUser: ["UserPoolId", "Username", "NextToken", "Limit"],
@@ -119,6 +119,18 @@ export async function startFakeCognito(options: { readonly pageSize?: number } =
           AdminCreateUser: (call) => {
             const body = input(call);
             const username = String(body.Username);
+            if (body.MessageAction === "RESEND") {
+              // As Cognito: only a user who has not yet set their own password can be invited again.
+              const user = userOf(body);
+              if (user.status !== "FORCE_CHANGE_PASSWORD") {
+                throw new FakeServiceError(
+                  400,
+                  "UnsupportedUserStateException",
+                  "Resend not possible. User status is not FORCE_CHANGE_PASSWORD.",
+                );
+              }
+              return { User: userType(user) };
+            }
             if (users.has(username)) {
               throw new FakeServiceError(400, "UsernameExistsException", "User account already exists");
             }

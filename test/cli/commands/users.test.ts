@@ -102,6 +102,7 @@ describe("plantwatch users", () => {
       expect(groupsOf("ben@example.com")).toEqual(["night-shift", "operator"]);
       expect(cognito.operations()).toEqual([
         "AdminCreateUser",
+        "AdminCreateUser",
         "AdminListGroupsForUser",
         "AdminListGroupsForUser",
         "AdminRemoveUserFromGroup",
@@ -112,6 +113,7 @@ describe("plantwatch users", () => {
         email: "ben@example.com",
         group: "operator",
         invited: false,
+        invitation: "none",
         previousGroups: ["viewer", "admin"],
         consoleUrl: CONSOLE_URL,
       });
@@ -124,7 +126,51 @@ describe("plantwatch users", () => {
 
       expect(code).toBe(0);
       expect(stdout).toContain("ben@example.com: already a user; already in operator.\n");
-      expect(cognito.operations()).toEqual(["AdminCreateUser", "AdminListGroupsForUser"]);
+      // The re-send Cognito refuses for a user who has signed in; nothing else is asked of it.
+      expect(cognito.operations()).toEqual(["AdminCreateUser", "AdminCreateUser", "AdminListGroupsForUser"]);
+      expect(cognito.users.get("ben@example.com")?.status).toBe("CONFIRMED");
+    });
+
+    it("invites again a user who never signed in (their temporary password lasts three days), keeping their group", async () => {
+      cognito.seed({ email: "cem@example.com", groups: ["operator"], status: "FORCE_CHANGE_PASSWORD" });
+
+      const { code, stdout } = await plantwatchUsers(["add", "cem@example.com", "--group", "operator"]);
+
+      expect(code).toBe(0);
+      expect(cognito.requests[1]).toEqual({
+        operation: "AdminCreateUser",
+        body: {
+          UserPoolId: cognito.userPoolId,
+          Username: "cem@example.com",
+          MessageAction: "RESEND",
+          DesiredDeliveryMediums: ["EMAIL"],
+        },
+      });
+      expect(cognito.operations()).toEqual(["AdminCreateUser", "AdminCreateUser", "AdminListGroupsForUser"]);
+      expect(stdout).toBe(
+        "cem@example.com: has not signed in yet; invited again (Cognito e-mails a new temporary password, the earlier one no longer works); already in operator.\n" +
+          `They sign in at ${CONSOLE_URL}\n`,
+      );
+    });
+
+    it("reports a re-invitation in JSON, moving the user too", async () => {
+      cognito.seed({ email: "cem@example.com", groups: ["viewer"], status: "FORCE_CHANGE_PASSWORD" });
+
+      const { code, stdout } = await plantwatchUsers([
+        "add",
+        "cem@example.com",
+        "--group",
+        "admin",
+        "--json",
+      ]);
+
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({
+        invited: true,
+        invitation: "again",
+        previousGroups: ["viewer"],
+      });
+      expect(groupsOf("cem@example.com")).toEqual(["admin"]);
     });
 
     it.each([
