@@ -33,12 +33,15 @@ export type OpsSeriesStore =
 
 export interface OpsDashboardProps {
   readonly dashboardName: string;
-  readonly ingest: PlantwatchFunction;
-  readonly evaluate: PlantwatchFunction;
-  readonly sweep: PlantwatchFunction;
-  readonly notify: PlantwatchFunction;
-  /** Every function whose errors, throttles and durations are graphed, by the label shown. */
-  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /** The pipeline's functions: their own counts are graphed, and their errors, throttles and durations. */
+  readonly pipeline: {
+    readonly ingest: PlantwatchFunction;
+    readonly evaluate: PlantwatchFunction;
+    readonly sweep: PlantwatchFunction;
+    readonly notify: PlantwatchFunction;
+  };
+  /** The other functions whose errors, throttles and durations are graphed, by the label shown. */
+  readonly otherFunctions: Readonly<Record<string, lambda.IFunction>>;
   readonly deadLetterQueue: sqs.IQueue;
   /** The alarm bus and the rules on it whose target deliveries are graphed, by the label shown. */
   readonly eventBus: events.IEventBus;
@@ -84,7 +87,7 @@ export class OpsDashboard extends Construct {
       options: cloudwatch.MetricOptions = {},
     ) => fn.metricPublished(name, { ...counted, label, ...options });
     const ingest = (name: string, label: string, options: cloudwatch.MetricOptions = {}) =>
-      count(props.ingest, name, label, options);
+      count(props.pipeline.ingest, name, label, options);
     const quarantinedBy = QUARANTINE_REASONS.map((reason) =>
       ingest(INGEST_METRICS.quarantined, reason, {
         dimensionsMap: { [QUARANTINE_REASON_DIMENSION]: reason },
@@ -142,15 +145,15 @@ export class OpsDashboard extends Construct {
       graph(
         "Alarm transitions and reminders (per 5 min)",
         [
-          count(props.evaluate, ENGINE_METRICS.transitions, "transitions (evaluate)"),
-          count(props.sweep, ENGINE_METRICS.transitions, "transitions (sweep: offline, snoozes)"),
-          count(props.sweep, ENGINE_METRICS.remindersSent, "reminders (sweep)"),
+          count(props.pipeline.evaluate, ENGINE_METRICS.transitions, "transitions (evaluate)"),
+          count(props.pipeline.sweep, ENGINE_METRICS.transitions, "transitions (sweep: offline, snoozes)"),
+          count(props.pipeline.sweep, ENGINE_METRICS.remindersSent, "reminders (sweep)"),
         ],
         8,
       ),
       graph(
         "Alarm events not yet on the bus (per 5 min)",
-        [props.evaluate, props.sweep].flatMap((fn) => [
+        [props.pipeline.evaluate, props.pipeline.sweep].flatMap((fn) => [
           count(fn, ENGINE_METRICS.eventsDeferred, `deferred to the sweep (${fn.serviceName})`),
           count(fn, ENGINE_METRICS.deliveryErrors, `delivery errors (${fn.serviceName})`),
         ]),
@@ -161,9 +164,9 @@ export class OpsDashboard extends Construct {
       graph(
         "Notifications (per 5 min)",
         [
-          count(props.notify, NOTIFY_METRICS.sent, "e-mail/SMS sent"),
-          count(props.notify, NOTIFY_METRICS.webhookEventsSent, "webhook events put on the bus"),
-          count(props.notify, NOTIFY_METRICS.failed, "failed (retried, then dead-lettered)"),
+          count(props.pipeline.notify, NOTIFY_METRICS.sent, "e-mail/SMS sent"),
+          count(props.pipeline.notify, NOTIFY_METRICS.webhookEventsSent, "webhook events put on the bus"),
+          count(props.pipeline.notify, NOTIFY_METRICS.failed, "failed (retried, then dead-lettered)"),
         ],
         12,
       ),
@@ -199,7 +202,7 @@ export class OpsDashboard extends Construct {
       ),
       ...seriesStoreWidgets(props.seriesStore),
     );
-    const functions = Object.entries(props.functions);
+    const functions = Object.entries({ ...props.pipeline, ...props.otherFunctions });
     this.dashboard.addWidgets(
       graph(
         "Function errors (per 5 min)",

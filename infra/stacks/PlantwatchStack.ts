@@ -445,15 +445,13 @@ export class PlantwatchStack extends Stack {
     // The same health at a glance. Dashboard names are unique per account, not per region.
     this.opsDashboard = new OpsDashboard(this, "OpsDashboard", {
       dashboardName: `${config.stackName}-ops-${this.region}`,
-      ingest: this.ingest.function,
-      evaluate: this.evaluate.function,
-      sweep: this.sweep.function,
-      notify: this.notify.function,
-      functions: {
+      pipeline: {
         ingest: this.ingest.function,
         evaluate: this.evaluate.function,
         sweep: this.sweep.function,
         notify: this.notify.function,
+      },
+      otherFunctions: {
         api: this.apiFunction.function,
         ...(this.influxStore && { "influx-token": this.influxStore.token.function }),
       },
