@@ -20,13 +20,14 @@ import { createAlarmEngine, createStreamOperatorActions } from "../commons/alarm
 import { awsAlarmEnginePorts } from "../commons/awsAlarmPorts.ts";
 import { logger, metrics } from "../commons/powertools.ts";
 import { powertoolsLog } from "../commons/powertoolsPorts.ts";
-import { seriesFactsFor, seriesQueryFor } from "../commons/seriesAdapters.ts";
+import { seriesReadersFor } from "../commons/seriesAdapters.ts";
 import { createOperatorApi } from "./app.ts";
 import type { ApiEvent, ApiResult } from "./http.ts";
 
 const env = readApiEnvironment();
 const client = documentClient();
 const alarmPorts = awsAlarmEnginePorts(env, client);
+const seriesReaders = seriesReadersFor(seriesTargetOf(env));
 const api = createOperatorApi({
   alarms: alarmPorts.store,
   // Stream mode: the stream consumer is the only writer of alarm state; actions travel the stream.
@@ -46,9 +47,9 @@ const api = createOperatorApi({
     lastSeenIntervalMs: Number.MAX_SAFE_INTEGER,
   }),
   silences: new DynamoDbSilenceStore({ client, tableName: env.SILENCES_TABLE }),
-  series: seriesQueryFor(seriesTargetOf(env)),
+  series: seriesReaders.query,
   kpis: {
-    series: seriesFactsFor(seriesTargetOf(env)),
+    series: seriesReaders.facts,
     plant: plantOf(machineModelsOf(env), env.PLANT_TIME_ZONE),
   },
   clock: systemClock,

@@ -1,3 +1,4 @@
+import { TimestreamQueryClient } from "@aws-sdk/client-timestream-query";
 import { secretValue } from "../../shared/adapters/aws/secretValue.ts";
 import { TimestreamSeriesFacts } from "../../shared/adapters/aws/timestreamSeriesFacts.ts";
 import { TimestreamSeriesQuery } from "../../shared/adapters/aws/timestreamSeriesQuery.ts";
@@ -29,16 +30,25 @@ export function seriesStoreFor(target: SeriesTarget): SeriesStore {
     : new TimestreamSeriesStore({ databaseName: target.databaseName, tableName: target.tableName });
 }
 
-/** The series query the stack configured for this function (api). */
-export function seriesQueryFor(target: SeriesTarget): SeriesQuery {
-  return target.store === "influxdb"
-    ? new InfluxSeriesQuery({ connection: influxConnection(target) })
-    : new TimestreamSeriesQuery({ databaseName: target.databaseName, tableName: target.tableName });
+/** What the api reads from the configured store: telemetry (C7) and the KPI aggregates (C9). */
+export interface SeriesReaders {
+  readonly query: SeriesQuery;
+  readonly facts: SeriesFacts;
 }
 
-/** The KPI aggregates (C9) of the configured store (api). */
-export function seriesFactsFor(target: SeriesTarget): SeriesFacts {
-  return target.store === "influxdb"
-    ? new InfluxSeriesFacts({ connection: influxConnection(target) })
-    : new TimestreamSeriesFacts({ databaseName: target.databaseName, tableName: target.tableName });
+/**
+ * The api's readers over one connection: one token read (and one re-read after a rejection) for
+ * InfluxDB, one query client (one endpoint discovery) for Timestream, per cold start.
+ */
+export function seriesReadersFor(target: SeriesTarget): SeriesReaders {
+  if (target.store === "influxdb") {
+    const connection = influxConnection(target);
+    return { query: new InfluxSeriesQuery({ connection }), facts: new InfluxSeriesFacts({ connection }) };
+  }
+  const where = { databaseName: target.databaseName, tableName: target.tableName };
+  const client = new TimestreamQueryClient({});
+  return {
+    query: new TimestreamSeriesQuery({ ...where, client }),
+    facts: new TimestreamSeriesFacts({ ...where, client }),
+  };
 }

@@ -123,6 +123,8 @@ describe("the InfluxDB bundles of the default configuration", () => {
   afterAll(async () => {
     await Promise.all([influx?.stop(), secrets?.stop(), dynamo?.stop(), s3?.stop()]);
   });
+  const secretReads = () =>
+    secrets.requests.filter((request) => request.operation === "GetSecretValue").length;
 
   it("the template gives both functions the InfluxDB variables and no Timestream ones", () => {
     for (const bundle of [ingest, api]) {
@@ -254,17 +256,32 @@ describe("the InfluxDB bundles of the default configuration", () => {
       to: new Date(start + 30 * 60_000).toISOString(),
     };
 
-    const run = await runBundle(api, [{ event: getRequest("/kpis", query) }], {
-      ...templateEnvironment(api),
-      ...seriesEnv(),
-      ...tables,
-      REGISTRY_TABLE: dynamo.tableName,
-      EVENT_BUS_NAME: "plantwatch-test",
-      AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-api",
-    });
+    const secretReadsBefore = secretReads();
 
-    const answer = (run.results[0] as { ok: { statusCode: number; body: string } } | undefined)?.ok;
+    // One cold start: the KPIs, then telemetry, over the one token read.
+    const run = await runBundle(
+      api,
+      [
+        { event: getRequest("/kpis", query) },
+        { event: telemetryRequest("oven-3", { metric: "parts_total", from: query.from, to: query.to }) },
+      ],
+      {
+        ...templateEnvironment(api),
+        ...seriesEnv(),
+        ...tables,
+        REGISTRY_TABLE: dynamo.tableName,
+        EVENT_BUS_NAME: "plantwatch-test",
+        AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-api",
+      },
+    );
+
+    const [answer, telemetry] = run.results.map(
+      (result) => (result as { ok: { statusCode: number; body: string } } | undefined)?.ok,
+    );
     expect(answer?.statusCode, run.stderr).toBe(200);
+    expect(telemetry?.statusCode, run.stderr).toBe(200);
+    expect(JSON.parse(telemetry?.body ?? "{}").points).toHaveLength(30);
+    expect(secretReads() - secretReadsBefore).toBe(1);
     const total = JSON.parse(answer?.body ?? "{}").selection.total;
     expect(total.facts).toMatchObject({
       runMs: 25 * 60_000,
