@@ -4,6 +4,11 @@ import { alarmRuleFileSchema } from "./alarmRules.ts";
 import { machineModelFileSchema } from "./kpis.ts";
 import { telemetryPayloadSchema } from "./telemetryPayload.ts";
 
+/** A schema as its file in `schemas/` holds it: what `npm run schemas` writes, byte for byte. */
+export function publishedSchemaText(schema: unknown): string {
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
 /** The JSON Schemas published in `schemas/` for device makers and integrators. */
 export function publishedSchemas(): { file: string; schema: unknown }[] {
   return [

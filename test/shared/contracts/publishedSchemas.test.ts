@@ -1,17 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { publishedSchemas } from "../../../shared/contracts/publishedSchemas.ts";
+import { publishedSchemas, publishedSchemaText } from "../../../shared/contracts/publishedSchemas.ts";
 import { telemetryPayloadSchema } from "../../../shared/contracts/telemetryPayload.ts";
 
 describe("published schemas", () => {
   it.each(publishedSchemas())(
     "keeps schemas/$file in step with its definition (run `npm run schemas`)",
     ({ file, schema }) => {
-      const published = JSON.parse(
-        readFileSync(new URL(`../../../schemas/${file}`, import.meta.url), "utf8"),
-      );
+      const published = readFileSync(new URL(`../../../schemas/${file}`, import.meta.url), "utf8");
 
-      expect(published).toEqual(schema);
+      // The text, not only the content: regenerating a file that is in step changes nothing.
+      expect(published).toBe(publishedSchemaText(schema));
     },
   );
 
