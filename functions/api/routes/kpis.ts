@@ -2,10 +2,10 @@ import { KPI_BUCKETS, type KpiBucket, type KpiResponse } from "../../../shared/c
 import { API_LIMITS } from "../../../shared/contracts/operatorApi.ts";
 import type { Severity } from "../../../shared/domain/alarms/rule.ts";
 import { bucketsOf } from "../../../shared/domain/kpis/buckets.ts";
-import { computeKpis } from "../../../shared/domain/kpis/computeKpis.ts";
+import { computeKpis, KpiDeadlineError } from "../../../shared/domain/kpis/computeKpis.ts";
 import type { OperatorApiDependencies } from "../dependencies.ts";
 import { ruleSummaries } from "../dependencies.ts";
-import { type ApiRoute, json, route } from "../http.ts";
+import { type ApiRoute, deadlineOf, json, route } from "../http.ts";
 import { pageOf, pageRequest } from "../paging.ts";
 import { OperatorApiError, RequestProblems } from "../protocol/apiError.ts";
 import { quote, readQuery, text, thingName, timeRange } from "../protocol/requestParameters.ts";
@@ -16,7 +16,7 @@ import { quote, readQuery, text, thingName, timeRange } from "../protocol/reques
  */
 export function kpiRoutes(deps: OperatorApiDependencies): ApiRoute[] {
   return [
-    route("GET /kpis", async (event) => {
+    route("GET /kpis", async (event, context) => {
       const problems = new RequestProblems();
       const query = readQuery(
         event.queryStringParameters,
@@ -77,9 +77,17 @@ export function kpiRoutes(deps: OperatorApiDependencies): ApiRoute[] {
         [...(await ruleSummaries(deps)).values()].map((rule) => [rule.id, rule.severity]),
       );
       const kpis = await computeKpis(
-        { series, alarms: deps.alarms, plant: deps.kpis.plant },
-        { devices, from, to, bucket, now, severities },
-      );
+        { series, alarms: deps.alarms, plant: deps.kpis.plant, clock: deps.clock },
+        { devices, from, to, bucket, now, severities, deadline: deadlineOf(context, now) },
+      ).catch((error: unknown) => {
+        if (!(error instanceof KpiDeadlineError)) throw error;
+        throw new OperatorApiError("unavailable", "the selection took too long to compute", [
+          {
+            path: line === undefined ? "query.site" : "query.line",
+            message: `${error.computed} of ${error.selected} devices were computed in the time an answer may take (the series store is slow or busy); choose a line or a device, or try again`,
+          },
+        ]);
+      });
       const devicePage = pageOf(kpis.devices, (group) => group.thingName ?? "", page, "kpis");
       const body: KpiResponse = {
         ...kpis,

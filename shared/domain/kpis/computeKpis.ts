@@ -7,6 +7,7 @@ import type {
 } from "../../contracts/kpis.ts";
 import type { AlarmHistoryReader } from "../../ports/alarmHistory.ts";
 import type { AlarmStore } from "../../ports/alarmStore.ts";
+import type { Clock } from "../../ports/clock.ts";
 import type { DeviceRecord } from "../../ports/deviceRegistry.ts";
 import type { SeriesFacts } from "../../ports/seriesFacts.ts";
 import { alarmIdOf } from "../alarms/alarmState.ts";
@@ -24,6 +25,8 @@ export interface KpiDependencies {
   readonly series: SeriesFacts;
   readonly alarms: Pick<AlarmStore, "load"> & AlarmHistoryReader;
   readonly plant: Plant;
+  /** Read between batches of devices, against the request's `deadline`. */
+  readonly clock: Clock;
 }
 
 /** A validated request; `devices` already selected from the registry (by site, line or name). */
@@ -36,6 +39,22 @@ export interface KpiRequest {
   readonly now: number;
   /** Rule severities by id (rules since deleted have none). */
   readonly severities: ReadonlyMap<string, Severity>;
+  /** Epoch ms: no batch of devices is started after it (`KpiDeadlineError`). */
+  readonly deadline: number;
+}
+
+/**
+ * The selection could not be computed before the request's deadline: the devices not yet started
+ * are left out rather than answered late (API Gateway gives up after 30 s) or answered partly.
+ */
+export class KpiDeadlineError extends Error {
+  override readonly name = "KpiDeadlineError";
+  constructor(
+    readonly computed: number,
+    readonly selected: number,
+  ) {
+    super(`${computed} of ${selected} devices computed before the deadline`);
+  }
 }
 
 const HISTORY_PAGE = 200;
@@ -59,6 +78,7 @@ export async function computeKpis(
   );
   const facts: KpiFacts[][] = [];
   for (let index = 0; index < devices.length; index += PARALLEL_DEVICES) {
+    if (index > 0 && deps.clock.now() >= request.deadline) throw new KpiDeadlineError(index, devices.length);
     const batch = devices.slice(index, index + PARALLEL_DEVICES);
     facts.push(...(await Promise.all(batch.map((device) => oneDevice(deps, request, device, periods)))));
   }

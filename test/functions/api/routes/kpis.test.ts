@@ -165,12 +165,13 @@ describe("operator API: KPI bounds and store failures", () => {
   });
 
   /** The same API with its KPI store wrapped: records each call, and `failFor`'s calls throw `failure`. */
-  function apiWithFacts(failFor?: string, failure?: Error) {
+  function apiWithFacts(failFor?: string, failure?: Error, takesMs = 0) {
     asked.length = 0;
     const inner = api.deps.kpis.series;
     const facts: SeriesFacts = {
       runSegments: async (request) => {
         asked.push(request.thingName);
+        api.clock.advance(takesMs);
         if (request.thingName === failFor) throw failure;
         return inner.runSegments(request);
       },
@@ -265,5 +266,30 @@ describe("operator API: KPI bounds and store failures", () => {
     const sound = await kpis(apiWithFacts(), { site: "plant-a" });
     expect(sound.statusCode).toBe(200);
     expect(JSON.parse(sound.body ?? "{}").selection.devices).toBe(3);
+  });
+
+  // Last in this block: it moves the API's clock.
+  it("stops before the invocation's deadline when the store is slow, with 503 and how far it got, not a late or partial answer", async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        api.putDevice({ thingName: `slow-${String(index).padStart(2, "0")}`, site: "plant-slow" }),
+      ),
+    );
+    // 10 s left in the invocation (lambdaContext), 2 s kept for the answer: 8 s; each device takes 1 s.
+    const result = await kpis(apiWithFacts(undefined, undefined, 1_000), { site: "plant-slow" });
+
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? "{}").error).toMatchObject({
+      code: "unavailable",
+      details: [
+        {
+          path: "query.site",
+          message:
+            "8 of 20 devices were computed in the time an answer may take (the series store is slow or busy); choose a line or a device, or try again",
+        },
+      ],
+    });
+    // The first batch of 8 ran; none after the deadline was started.
+    expect(new Set(asked).size).toBe(8);
   });
 });
