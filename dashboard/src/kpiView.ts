@@ -1,4 +1,5 @@
 import type { KpiBucket, KpiGroupWithBuckets, KpiResponse } from "../../shared/contracts/kpis.ts";
+import { API_LIMITS } from "../../shared/contracts/operatorApi.ts";
 import type { KpiQuery, OperatorApiClient } from "./api.ts";
 import { h, select, setText } from "./dom.ts";
 import { downtimePareto, figureCards } from "./kpiFigures.ts";
@@ -26,6 +27,7 @@ type Scope = Pick<KpiQuery, "device" | "site" | "line">;
  * arithmetic, this view only shows it.
  */
 export class KpiView {
+  readonly #root: HTMLElement;
   readonly #store: DashboardStore;
   readonly #api: OperatorApiClient;
   readonly #scope = h("select", { "data-testid": "kpi-scope", "aria-label": "Devices" });
@@ -43,6 +45,7 @@ export class KpiView {
   #request = 0;
 
   constructor(root: HTMLElement, store: DashboardStore, api: OperatorApiClient) {
+    this.#root = root;
     this.#store = store;
     this.#api = api;
     this.#range.setAttribute("aria-label", "Range");
@@ -64,7 +67,12 @@ export class KpiView {
     );
   }
 
-  /** The scope choices from the registry: all devices, each site, each line, each device; the choice is kept. */
+  /**
+   * The scope choices from the registry: all devices, each site, each line, each device; the choice
+   * is kept. A scope of more devices than one answer may compute (`API_LIMITS.maxKpiDevices`) is
+   * shown but cannot be chosen, so a large fleet opens on its first line rather than on a refusal;
+   * when the shown scope changes that way, the KPIs are read again.
+   */
   renderScopes(): void {
     const chosen = this.#scope.value;
     const devices = [...this.#store.devices.values()];
@@ -72,28 +80,45 @@ export class KpiView {
     // Rebuilt only when the registry's places change: rebuilding closes a list the operator has open.
     if (key === this.#scopesKey) return;
     this.#scopesKey = key;
-    const sites = [...new Set(devices.flatMap((device) => (device.site === undefined ? [] : [device.site])))];
-    const lines = new Map<string, Scope>();
+    const sites = new Map<string, number>();
+    const lines = new Map<string, { scope: Scope; devices: number }>();
     for (const { site, line } of devices) {
-      if (line !== undefined)
-        lines.set(JSON.stringify({ site, line }), { ...(site === undefined ? {} : { site }), line });
+      if (site !== undefined) sites.set(site, (sites.get(site) ?? 0) + 1);
+      if (line === undefined) continue;
+      const lineKey = JSON.stringify({ site, line });
+      const entry = lines.get(lineKey) ?? {
+        scope: { ...(site === undefined ? {} : { site }), line },
+        devices: 0,
+      };
+      lines.set(lineKey, { ...entry, devices: entry.devices + 1 });
     }
-    const option = (scope: Scope, label: string) => h("option", { value: JSON.stringify(scope) }, label);
+    const option = (scope: Scope, label: string, count = 1) => {
+      const tooMany = count > API_LIMITS.maxKpiDevices;
+      return h(
+        "option",
+        { value: JSON.stringify(scope), disabled: tooMany },
+        tooMany ? `${label} (${count} devices: more than ${API_LIMITS.maxKpiDevices}, choose a line)` : label,
+      );
+    };
     const group = (label: string, options: HTMLOptionElement[]) =>
       options.length === 0 ? null : h("optgroup", { label }, ...options);
     this.#scope.replaceChildren(
-      option({}, "All devices"),
+      option({}, "All devices", devices.length),
       ...[
         group(
           "Sites",
-          sites.sort().map((site) => option({ site }, `Site ${site}`)),
+          [...sites]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([site, count]) => option({ site }, `Site ${site}`, count)),
         ),
         group(
           "Lines",
           [...lines.values()]
-            .sort((a, b) => `${a.site}/${a.line}`.localeCompare(`${b.site}/${b.line}`))
-            .map((scope) =>
-              option(scope, `Line ${scope.line}${scope.site === undefined ? "" : ` (${scope.site})`}`),
+            .sort((a, b) =>
+              `${a.scope.site}/${a.scope.line}`.localeCompare(`${b.scope.site}/${b.scope.line}`),
+            )
+            .map(({ scope, devices: count }) =>
+              option(scope, `Line ${scope.line}${scope.site === undefined ? "" : ` (${scope.site})`}`, count),
             ),
         ),
         group(
@@ -105,7 +130,13 @@ export class KpiView {
         ),
       ].filter((element) => element !== null),
     );
-    if ([...this.#scope.options].some((candidate) => candidate.value === chosen)) this.#scope.value = chosen;
+    const choices = [...this.#scope.options].filter((candidate) => !candidate.disabled);
+    this.#scope.value =
+      (choices.find((candidate) => candidate.value === chosen) ?? choices[0] ?? this.#scope.options[0])
+        ?.value ?? "";
+    // Before the registry is known the scope is all devices ("" or "{}"): no need to ask again for that.
+    const shown = (value: string) => JSON.stringify(JSON.parse(value || "{}"));
+    if (shown(this.#scope.value) !== shown(chosen) && !this.#root.hidden) void this.load();
   }
 
   async load(): Promise<void> {

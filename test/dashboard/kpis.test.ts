@@ -16,6 +16,7 @@ import type {
   KpiUnavailableReason,
   KpiValue,
 } from "../../shared/contracts/kpis.ts";
+import { API_LIMITS } from "../../shared/contracts/operatorApi.ts";
 import { startTestOperatorApi, TEST_PRINCIPAL, type TestOperatorApi } from "../support/operatorApi.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -178,6 +179,32 @@ function fixture(query: URLSearchParams): KpiResponse {
   };
 }
 
+/**
+ * The dashboard served over the test API, except `GET /kpis`, which answers `fixture` unless
+ * `onKpis` (told of every KPI request) returns another answer.
+ */
+function serveWithKpiFixture(
+  api: TestOperatorApi,
+  onKpis: (query: URLSearchParams) => { status: number; body: unknown } | undefined,
+): Promise<LocalHttpServer> {
+  const handler: HttpApiHandler = async (event: APIGatewayProxyEventV2WithIAMAuthorizer, context) => {
+    if (event.rawPath !== "/kpis") return api.handler(event, context);
+    const query = new URLSearchParams(event.rawQueryString);
+    const answer = onKpis(query) ?? { status: 200, body: fixture(query) };
+    return {
+      statusCode: answer.status,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(answer.body),
+    };
+  };
+  return startLocalHttpServer({
+    port: 0,
+    apiHandler: handler,
+    liveEvents: new LiveEventHub(),
+    principal: TEST_PRINCIPAL,
+  });
+}
+
 describe("the KPI page", () => {
   let api: TestOperatorApi;
   let server: LocalHttpServer;
@@ -191,30 +218,14 @@ describe("the KPI page", () => {
     api = await startTestOperatorApi();
     await api.putDevice({ thingName: "oven-1", site: "plant-1", line: "line-1", model: "deck-oven" });
     await api.putDevice({ thingName: "oven-2", site: "plant-1", line: "line-2", model: "deck-oven" });
-    const handler: HttpApiHandler = async (event: APIGatewayProxyEventV2WithIAMAuthorizer, context) => {
-      if (event.rawPath !== "/kpis") return api.handler(event, context);
-      const query = new URLSearchParams(event.rawQueryString);
+    server = await serveWithKpiFixture(api, (query) => {
       kpiRequests.push(query);
-      if (refuseNext) {
-        refuseNext = false;
-        const error = { code: "invalid_request", message: "to - from exceeds 31 days" };
-        return {
-          statusCode: 400,
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ error }),
-        };
-      }
+      if (!refuseNext) return undefined;
+      refuseNext = false;
       return {
-        statusCode: 200,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(fixture(query)),
+        status: 400,
+        body: { error: { code: "invalid_request", message: "to - from exceeds 31 days" } },
       };
-    };
-    server = await startLocalHttpServer({
-      port: 0,
-      apiHandler: handler,
-      liveEvents: new LiveEventHub(),
-      principal: TEST_PRINCIPAL,
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: "en-US" });
@@ -419,3 +430,73 @@ describe("the KPI page", () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe("the KPI page on a fleet larger than one answer may compute", () => {
+  let api: TestOperatorApi;
+  let server: LocalHttpServer;
+  let browser: Browser;
+  const kpiRequests: URLSearchParams[] = [];
+  const LINE_A = 300;
+  const LINE_B = API_LIMITS.maxKpiDevices + 1 - LINE_A;
+
+  beforeAll(async () => {
+    api = await startTestOperatorApi();
+    await Promise.all(
+      Array.from({ length: LINE_A + LINE_B }, (_, index) =>
+        api.putDevice({
+          thingName: `cell-${String(index).padStart(3, "0")}`,
+          site: "plant-big",
+          line: index < LINE_A ? "line-a" : "line-b",
+        }),
+      ),
+    );
+    server = await serveWithKpiFixture(api, (query) => {
+      kpiRequests.push(query);
+      // As the route answers a selection of more than maxKpiDevices.
+      const selected = query.has("line") ? 0 : LINE_A + LINE_B;
+      return selected > API_LIMITS.maxKpiDevices
+        ? { status: 400, body: { error: { code: "invalid_request", message: "too many devices" } } }
+        : undefined;
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await api?.close();
+  });
+
+  it("opens on the first line, and offers the whole fleet and the site only as too large", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${server.url}/kpis`);
+
+    await expect
+      .poll(() => lastOf(kpiRequests), { timeout: 15_000 })
+      .toEqual({ site: "plant-big", line: "line-a" });
+    await page.locator("[data-testid=oee-chart]").first().waitFor();
+    expect(await page.locator("[data-testid=kpi-status]").textContent()).not.toContain("Could not load");
+    const scope = page.locator("[data-testid=kpi-scope]");
+    expect(JSON.parse(await scope.inputValue())).toEqual({ site: "plant-big", line: "line-a" });
+    const tooLarge = await scope
+      .locator("option:disabled")
+      .evaluateAll((options) => options.map((option) => option.textContent));
+    expect(tooLarge).toEqual([
+      `All devices (501 devices: more than ${API_LIMITS.maxKpiDevices}, choose a line)`,
+      `Site plant-big (501 devices: more than ${API_LIMITS.maxKpiDevices}, choose a line)`,
+    ]);
+    // Line B (201) and every device remain choices.
+    expect(await scope.locator("option:not(:disabled)").count()).toBe(2 + LINE_A + LINE_B);
+    await page.close();
+  });
+});
+
+/** The selection fields of the newest request. */
+function lastOf(requests: readonly URLSearchParams[]): Record<string, string> {
+  const query = requests.at(-1) ?? new URLSearchParams();
+  return Object.fromEntries(
+    ["site", "line", "device"].flatMap((name) => {
+      const value = query.get(name);
+      return value === null ? [] : [[name, value]];
+    }),
+  );
+}
