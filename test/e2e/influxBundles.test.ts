@@ -123,6 +123,15 @@ describe("the InfluxDB bundles of the default configuration", () => {
   afterAll(async () => {
     await Promise.all([influx?.stop(), secrets?.stop(), dynamo?.stop(), s3?.stop()]);
   });
+  /** The api function's environment, as the template gives it, pointed at the local parts. */
+  const apiEnv = () => ({
+    ...templateEnvironment(api),
+    ...seriesEnv(),
+    ...tables,
+    REGISTRY_TABLE: dynamo.tableName,
+    EVENT_BUS_NAME: "plantwatch-test",
+    AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-api",
+  });
   const secretReads = () =>
     secrets.requests.filter((request) => request.operation === "GetSecretValue").length;
 
@@ -216,14 +225,7 @@ describe("the InfluxDB bundles of the default configuration", () => {
         { event: telemetryRequest("mixer-1", { metric: "rpm", from, to }) },
         { event: telemetryRequest("mixer-1", { metric: "rpm", from, to, step: "1h" }) },
       ],
-      {
-        ...templateEnvironment(api),
-        ...seriesEnv(),
-        ...tables,
-        REGISTRY_TABLE: dynamo.tableName,
-        EVENT_BUS_NAME: "plantwatch-test",
-        AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-api",
-      },
+      apiEnv(),
     );
 
     const [raw, bucketed] = run.results.map((result) => {
@@ -265,14 +267,7 @@ describe("the InfluxDB bundles of the default configuration", () => {
         { event: getRequest("/kpis", query) },
         { event: telemetryRequest("oven-3", { metric: "parts_total", from: query.from, to: query.to }) },
       ],
-      {
-        ...templateEnvironment(api),
-        ...seriesEnv(),
-        ...tables,
-        REGISTRY_TABLE: dynamo.tableName,
-        EVENT_BUS_NAME: "plantwatch-test",
-        AWS_LAMBDA_FUNCTION_NAME: "plantwatch-test-api",
-      },
+      apiEnv(),
     );
 
     const [answer, telemetry] = run.results.map(
