@@ -4,7 +4,11 @@ import { PlantwatchError } from "../shared/errors.ts";
  * Why the local stack could not start, for the command to map to an exit code: `foreign_data_dir`
  * is the user's choice to change (a usage error); the others are the machine's state (a runtime one).
  */
-export type LocalStartupReason = "port_unavailable" | "address_unavailable" | "foreign_data_dir";
+export type LocalStartupReason =
+  | "port_unavailable"
+  | "address_unavailable"
+  | "foreign_data_dir"
+  | "data_dir_in_use";
 
 /** The local stack could not start; the message says what to change. */
 export class LocalStartupError extends PlantwatchError {
@@ -51,6 +55,21 @@ export class ForeignDataDirError extends LocalStartupError {
   constructor(directory: string, message: string) {
     super("foreign_data_dir", message);
     this.name = "ForeignDataDirError";
+    this.directory = directory;
+  }
+}
+
+/** Another local stack has `--data-dir` open: a second one would fail on its database, or `--reset` would delete it from under the first. */
+export class DataDirInUseError extends LocalStartupError {
+  readonly directory: string;
+
+  constructor(directory: string, cause: unknown) {
+    super(
+      "data_dir_in_use",
+      `${directory} is in use by another plantwatch local stack: stop that one (Ctrl+C), or choose another data directory with --data-dir`,
+      { cause },
+    );
+    this.name = "DataDirInUseError";
     this.directory = directory;
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ForeignDataDirError } from "./errors.ts";
+import { ClassicLevel } from "classic-level";
+import { DataDirInUseError, ForeignDataDirError } from "./errors.ts";
 
 /** The file that marks a directory as the local stack's, so `--reset` never deletes anything else. */
 export const DATA_DIR_MARKER = ".plantwatch-data";
@@ -38,6 +39,26 @@ export function dataLayout(directory: string): LocalDataLayout {
     seriesDb: join(root, "series.db"),
     quarantineRoot: root,
   };
+}
+
+/**
+ * Refuses a data directory another local stack has open. The proof is the lock LevelDB itself holds
+ * on dynalite's database while a stack runs (released by the OS when that process ends, so never
+ * stale): opening it here fails with `LEVEL_LOCKED` exactly then.
+ */
+export async function assertDataDirFree(layout: LocalDataLayout): Promise<void> {
+  if (!existsSync(layout.dynamo)) return;
+  const database = new ClassicLevel(layout.dynamo, { createIfMissing: false });
+  try {
+    await database.open();
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === "LEVEL_LOCKED") {
+      throw new DataDirInUseError(layout.root, error);
+    }
+    // Anything else (a damaged database, say) is dynalite's to report when it opens it.
+  } finally {
+    await database.close();
+  }
 }
 
 /**

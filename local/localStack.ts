@@ -39,7 +39,7 @@ import { LiveEventHub } from "./liveEventHub.ts";
 import { LiveQuarantineStore, LiveSeriesStore } from "./liveStores.ts";
 import { type BrokerRefusal, type LocalBroker, startLocalBroker } from "./localBroker.ts";
 import { ensureCertificates, type LocalCertificates, type PemFiles } from "./localCertificates.ts";
-import { dataLayout, type LocalDataLayout, prepareDataDir } from "./localDataDir.ts";
+import { assertDataDirFree, dataLayout, type LocalDataLayout, prepareDataDir } from "./localDataDir.ts";
 import { type LocalDynamo, startLocalDynamo } from "./localDynamo.ts";
 import { LocalEventBus } from "./localEventBus.ts";
 import { InMemoryShardCheckpoints, LocalTelemetryStream } from "./localTelemetryStream.ts";
@@ -146,6 +146,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const host = options.host ?? "127.0.0.1";
   const report = options.report;
   const layout = dataLayout(options.dataDir);
+  // Before `--reset` can delete anything.
+  await assertDataDirFree(layout);
   prepareDataDir(layout, { reset: options.reset ?? false });
 
   // The rules as the stack deploys them; SQL outside the local subset stops the start here.

@@ -180,6 +180,7 @@ const STARTUP_EXIT_CODES: Readonly<Record<LocalStartupReason, number>> = {
   foreign_data_dir: EXIT_CODES.usage,
   port_unavailable: EXIT_CODES.runtime,
   address_unavailable: EXIT_CODES.runtime,
+  data_dir_in_use: EXIT_CODES.runtime,
 };
 
 /** Starts the stack; a start-up failure keeps its message and gets its exit code. */

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { connectAsync, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ForeignDataDirError } from "../../local/errors.ts";
+import { DataDirInUseError, ForeignDataDirError } from "../../local/errors.ts";
 import type { BrokerRefusal } from "../../local/localBroker.ts";
+import { DATA_DIR_MARKER } from "../../local/localDataDir.ts";
 import { type LocalStack, type LocalStackReporter, startLocalStack } from "../../local/localStack.ts";
 import type { LocalWebhook } from "../../local/localWebhookSink.ts";
 import { checkAlarmEventDetail } from "../../shared/contracts/alarmEvent.ts";
@@ -334,6 +335,16 @@ describe("the local stack", () => {
   it("sweeps on request", async () => {
     const swept = await stack.sweep();
     expect(swept.deliveryErrors).toEqual([]);
+  });
+
+  it("refuses a second stack on the data directory it has open, with --reset too, and keeps running", async () => {
+    for (const reset of [false, true]) {
+      const second = start(dataDir, { reset });
+      await expect(second.stack).rejects.toThrow(DataDirInUseError);
+    }
+
+    expect((await stack.rules.list()).map(({ id }) => id)).toEqual([RULE.id]);
+    expect(readdirSync(dataDir)).toContain(DATA_DIR_MARKER);
   });
 
   it("keeps series, rules and alarms across a restart, and --reset wipes them", async () => {
