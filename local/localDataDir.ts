@@ -47,7 +47,8 @@ export function dataLayout(directory: string): LocalDataLayout {
  * stale): opening it here fails with `LEVEL_LOCKED` exactly then.
  */
 export async function assertDataDirFree(layout: LocalDataLayout): Promise<void> {
-  if (!existsSync(layout.dynamo)) return;
+  // Only ours is opened: a directory without the marker is `prepareDataDir`'s to refuse, untouched.
+  if (!existsSync(join(layout.root, DATA_DIR_MARKER)) || !existsSync(layout.dynamo)) return;
   const database = new ClassicLevel(layout.dynamo, { createIfMissing: false });
   try {
     await database.open();
