@@ -1,4 +1,5 @@
 import uPlot from "uplot";
+import { chartAxis } from "./chartAxis.ts";
 import { h, setText } from "./dom.ts";
 
 /** A horizontal line at an alarm threshold: where the rule raises, or where it clears. */
@@ -20,8 +21,6 @@ const HEIGHT = 170;
 
 const COLORS = {
   line: "#38bdf8",
-  axis: "#cbd5e1",
-  grid: "#334155",
   raise: "#f87171",
   clear: "#fbbf24",
   band: "rgba(248, 113, 113, 0.16)",
@@ -111,11 +110,7 @@ export class MetricChart {
   }
 
   #options(width: number): uPlot.Options {
-    const axis: uPlot.Axis = {
-      stroke: COLORS.axis,
-      grid: { stroke: COLORS.grid, width: 1 },
-      ticks: { stroke: COLORS.grid, width: 1 },
-    };
+    const axis = chartAxis();
     return {
       width,
       height: HEIGHT,

@@ -1,5 +1,6 @@
 import uPlot from "uplot";
 import type { KpiBucket, KpiBucketSummary } from "../../shared/contracts/kpis.ts";
+import { chartAxis } from "./chartAxis.ts";
 import { h } from "./dom.ts";
 import { bucketLabel, kpiText, reasonText } from "./kpiFormat.ts";
 
@@ -13,8 +14,6 @@ const OEE_FACTORS = [
 
 const HEIGHT = 190;
 const COLORS = {
-  axis: "#cbd5e1",
-  grid: "#334155",
   unavailable: "rgba(148, 163, 184, 0.12)",
   stub: "#64748b",
 };
@@ -73,11 +72,7 @@ export class OeeChart {
     top: number,
     width: number,
   ): uPlot.Options {
-    const axis: uPlot.Axis = {
-      stroke: COLORS.axis,
-      grid: { stroke: COLORS.grid, width: 1 },
-      ticks: { stroke: COLORS.grid, width: 1 },
-    };
+    const axis = chartAxis();
     const first = buckets[0];
     const last = buckets.at(-1);
     const span: uPlot.Range.MinMax =
